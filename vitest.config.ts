@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export const testConfig = defineConfig({
+  test: {
+    include: ['engine/**/*.test.ts', 'app/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
+
+// vitest loads the default export of its config file; this is the one default export we allow.
+export default testConfig;
