@@ -1,0 +1,154 @@
+import { ByteReader, ByteWriter } from './bytes';
+import { NO_ADDRESS, readAddress, writeAddress, type Address } from './address';
+
+/** What a catalog record records. */
+export const enum RecordType {
+  Create = 1,
+  Commit = 2,
+  Snapshot = 3,
+  SnapshotDelete = 4,
+  Branch = 5,
+  BranchDelete = 6,
+}
+
+/** Counts of what a commit did. */
+export interface CommitStats {
+  readonly puts: number;
+  readonly deletes: number;
+  readonly rangeDeletes: number;
+  readonly bytesWritten: number;
+}
+
+/** A branch: a named movable head. */
+export interface BranchEntry {
+  readonly name: string;
+  readonly head: number;
+  readonly root: Address;
+}
+
+/** A version created by a commit. */
+export interface VersionEntry {
+  readonly id: number;
+  readonly parents: readonly number[];
+  readonly root: Address;
+  readonly branch: string;
+  readonly message: string;
+  readonly time: number;
+  readonly stats: CommitStats;
+}
+
+/**
+ * A catalog record: one per catalog change. Each carries the whole (small) branch table and
+ * the address of the snapshot table, so opening needs only the newest record; versions are
+ * found by walking `prev` back.
+ */
+export interface CatalogRecord {
+  readonly type: RecordType;
+  readonly time: number;
+  readonly prev: Address;
+  readonly nextVersionId: number;
+  readonly nextSeq: number;
+  readonly snapshots: Address;
+  readonly branches: readonly BranchEntry[];
+  /** Set on Create and Commit records. */
+  readonly version: VersionEntry | null;
+  /** Snapshot or branch name for the other record types. */
+  readonly subject: string;
+}
+
+/** Encodes a catalog record payload. O(branches + message). */
+export function encodeCatalogRecord(c: CatalogRecord): Buffer {
+  const w = new ByteWriter(256);
+  w.u8(c.type);
+  w.f64(c.time);
+  writeAddress(w, c.prev);
+  w.varint(c.nextVersionId);
+  w.varint(c.nextSeq);
+  writeAddress(w, c.snapshots);
+  w.varint(c.branches.length);
+  for (const b of c.branches) {
+    w.string(b.name);
+    w.varint(b.head);
+    writeAddress(w, b.root);
+  }
+  w.string(c.subject);
+  const v = c.version;
+  w.u8(v ? 1 : 0);
+  if (v) {
+    w.varint(v.id);
+    w.varint(v.parents.length);
+    for (const p of v.parents) w.varint(p);
+    writeAddress(w, v.root);
+    w.string(v.branch);
+    w.string(v.message);
+    w.f64(v.time);
+    w.varint(v.stats.puts);
+    w.varint(v.stats.deletes);
+    w.varint(v.stats.rangeDeletes);
+    w.varint(v.stats.bytesWritten);
+  }
+  return w.finish();
+}
+
+/** Decodes a catalog record payload. Throws FormatError on damage. */
+export function decodeCatalogRecord(payload: Buffer): CatalogRecord {
+  const r = new ByteReader(payload);
+  const type = r.u8() as RecordType;
+  const time = r.f64();
+  const prev = readAddress(r);
+  const nextVersionId = r.varint();
+  const nextSeq = r.varint();
+  const snapshots = readAddress(r);
+  const nb = r.varint();
+  const branches: BranchEntry[] = [];
+  for (let i = 0; i < nb; i++) branches.push({ name: r.string(), head: r.varint(), root: readAddress(r) });
+  const subject = r.string();
+  let version: VersionEntry | null = null;
+  if (r.u8() === 1) {
+    const id = r.varint();
+    const np = r.varint();
+    const parents: number[] = [];
+    for (let i = 0; i < np; i++) parents.push(r.varint());
+    const root = readAddress(r);
+    const branch = r.string();
+    const message = r.string();
+    const vtime = r.f64();
+    const stats = { puts: r.varint(), deletes: r.varint(), rangeDeletes: r.varint(), bytesWritten: r.varint() };
+    version = { id, parents, root, branch, message, time: vtime, stats };
+  }
+  return { type, time, prev, nextVersionId, nextSeq, snapshots, branches, version, subject };
+}
+
+/** A named snapshot of a version. */
+export interface SnapshotEntry {
+  readonly name: string;
+  readonly version: number;
+  readonly root: Address;
+  readonly time: number;
+  readonly message: string;
+}
+
+/** Snapshot table payload: varint n, then (name, version, root, time, message). O(n). */
+export function encodeSnapshots(list: readonly SnapshotEntry[]): Buffer {
+  const w = new ByteWriter(64 + list.length * 64);
+  w.varint(list.length);
+  for (const s of list) {
+    w.string(s.name);
+    w.varint(s.version);
+    writeAddress(w, s.root);
+    w.f64(s.time);
+    w.string(s.message);
+  }
+  return w.finish();
+}
+
+/** Decodes a snapshot table payload. */
+export function decodeSnapshots(payload: Buffer): SnapshotEntry[] {
+  const r = new ByteReader(payload);
+  const n = r.varint();
+  const out: SnapshotEntry[] = [];
+  for (let i = 0; i < n; i++) out.push({ name: r.string(), version: r.varint(), root: readAddress(r), time: r.f64(), message: r.string() });
+  return out;
+}
+
+export { NO_ADDRESS };

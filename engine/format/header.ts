@@ -1,0 +1,99 @@
+import { ByteReader, ByteWriter, FormatError } from './bytes';
+import { checksum } from './checksum';
+import { ADDRESS_BYTES, readAddress, writeAddress, type Address } from './address';
+
+/** File magic: the first 8 bytes of every store. */
+export const MAGIC = Buffer.from('THUNDERH', 'latin1');
+/** The format version this build writes and the newest it reads. */
+export const FORMAT_VERSION = 1;
+/** Bytes reserved at the start of the file for the header and the two superblocks. */
+export const DATA_START = 4096;
+/** Offsets of the two alternating superblocks. */
+export const SUPERBLOCK_OFFSETS = [512, 1024] as const;
+/** Encoded size of a superblock. */
+export const SUPERBLOCK_BYTES = 4 + 4 + 8 + ADDRESS_BYTES + 8 + 4;
+const SUPER_MAGIC = 0x42535854; // "TXSB"
+
+/** Tree parameters fixed at creation and recorded in the header. */
+export interface TreeParams {
+  readonly nodeSize: number;
+  readonly fanout: number;
+  readonly bufferSize: number;
+  readonly blobThreshold: number;
+}
+
+/** The file header (offset 0). */
+export interface FileHeader extends TreeParams {
+  readonly formatVersion: number;
+}
+
+/** Encodes the header: magic, u32 version, u32 nodeSize, u32 fanout, u32 bufferSize, u32 blobThreshold, u32 crc. */
+export function encodeHeader(h: FileHeader): Buffer {
+  const w = new ByteWriter(64);
+  w.bytes(MAGIC);
+  w.u32(h.formatVersion);
+  w.u32(h.nodeSize);
+  w.u32(h.fanout);
+  w.u32(h.bufferSize);
+  w.u32(h.blobThreshold);
+  w.u32(checksum(w.finish()));
+  return Buffer.from(w.finish());
+}
+
+/** Result of reading the header: the header, or why it is not one. */
+export type HeaderRead =
+  | { readonly ok: true; readonly header: FileHeader }
+  | { readonly ok: false; readonly reason: 'magic' | 'checksum' | 'short' };
+
+/** Decodes the header. Distinguishes a foreign file (magic) from a damaged one (checksum). */
+export function decodeHeader(bytes: Buffer): HeaderRead {
+  if (bytes.length < 32) return { ok: false, reason: "short" };
+  if (!bytes.subarray(0, 8).equals(MAGIC)) return { ok: false, reason: 'magic' };
+  const r = new ByteReader(bytes, 8);
+  const formatVersion = r.u32();
+  const nodeSize = r.u32();
+  const fanout = r.u32();
+  const bufferSize = r.u32();
+  const blobThreshold = r.u32();
+  const crc = r.u32();
+  if (crc !== checksum(bytes.subarray(0, 28))) return { ok: false, reason: 'checksum' };
+  return { ok: true, header: { formatVersion, nodeSize, fanout, bufferSize, blobThreshold } };
+}
+
+/** A superblock: a checkpoint of the newest durable catalog record and the file length it covers. */
+export interface Superblock {
+  readonly sequence: number;
+  readonly catalog: Address;
+  readonly committedLength: number;
+}
+
+/** Encodes: u32 magic, u32 0, u64 sequence, address catalog, u64 committedLength, u32 crc. */
+export function encodeSuperblock(s: Superblock): Buffer {
+  const w = new ByteWriter(SUPERBLOCK_BYTES);
+  w.u32(SUPER_MAGIC);
+  w.u32(0);
+  w.u64(s.sequence);
+  writeAddress(w, s.catalog);
+  w.u64(s.committedLength);
+  w.u32(checksum(w.finish()));
+  return Buffer.from(w.finish());
+}
+
+/** Decodes a superblock; null when torn, blank or damaged (the other one is then used). */
+export function decodeSuperblock(bytes: Buffer): Superblock | null {
+  if (bytes.length < SUPERBLOCK_BYTES) return null;
+  try {
+    const r = new ByteReader(bytes);
+    if (r.u32() !== SUPER_MAGIC) return null;
+    r.u32();
+    const sequence = r.u64();
+    const catalog = readAddress(r);
+    const committedLength = r.u64();
+    const crc = r.u32();
+    if (crc !== checksum(bytes.subarray(0, SUPERBLOCK_BYTES - 4))) return null;
+    return { sequence, catalog, committedLength };
+  } catch (e) {
+    if (e instanceof FormatError) return null;
+    throw e;
+  }
+}

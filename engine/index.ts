@@ -1,0 +1,15 @@
+/**
+ * Thunderhead's engine: an embedded, persistent, copy-on-write hitchhiker B+tree in one file.
+ * This module is the engine's public API; nothing else in engine/ is imported from outside.
+ */
+export {
+  Store, DEFAULT_PARAMS,
+  type StoreOptions, type OpenOptions, type VersionInfo, type SnapshotInfo, type BranchInfo, type AddressView,
+  type MessageView, type NodeView, type StoreInfo, type TreeStats, type VerifyReport, type StoreEvents,
+} from './store/store';
+export { Transaction, type CommitOptions, type CommitInfo } from './store/transaction';
+export { ReadView, MAX_KEY_BYTES, type Entry, type RangeOptions } from './store/view';
+export type { IoCounters } from './store/file';
+export type { Problem } from './tree/verify';
+export { prefixEnd } from './tree/keys';
+export * from './errors';

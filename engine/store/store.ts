@@ -1,0 +1,972 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { BLOCK_KIND_NAMES, BlockKind, isNoAddress, NO_ADDRESS, sameAddress, type Address } from '../format/address';
+import { BLOCK_HEADER_BYTES, blockChecksumOk, parseBlockHeader } from '../format/block';
+import {
+  decodeCatalogRecord, decodeSnapshots, encodeCatalogRecord, encodeSnapshots, RecordType,
+  type BranchEntry, type CatalogRecord, type CommitStats, type SnapshotEntry, type VersionEntry,
+} from '../format/catalog-codec';
+import {
+  DATA_START, decodeHeader, decodeSuperblock, encodeHeader, encodeSuperblock, FORMAT_VERSION,
+  SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS, type FileHeader, type Superblock, type TreeParams,
+} from '../format/header';
+import { commonPrefixLength, storedKeysOf } from '../format/node-codec';
+import {
+  ClosedError, FileStateError, FormatVersionError, InvalidArgumentError, NotAStoreError, ReadOnlyError,
+  StoreCorruptError, StoreError, VersionNotFoundError,
+} from '../errors';
+import { BlobRef, isNode, msgBytes, Op, type Child, type InternalNode, type Msg, type TreeNode } from '../tree/node';
+import { TreeWriter } from '../tree/write';
+import { verifyTree, type Problem } from '../tree/verify';
+import { findMsg, rdelCovers } from '../tree/buffer';
+import { upperBound } from '../tree/keys';
+import { Appender, StoreFile, type IoCounters } from './file';
+import { MAX_CHAIN, NodeStore } from './nodes';
+import { acquireWriterLock, readLockOwner, processAlive } from './writer-lock';
+import { Transaction, type CommitInfo, type CommitOptions, type TransactionHost } from './transaction';
+import { asKey, asValue, ReadView, type Entry, type RangeOptions } from './view';
+
+/** Tree parameters chosen when a store is created (recorded in its header). */
+export interface StoreOptions {
+  /** Leaf split threshold in encoded bytes. Default 8192 (measured: see docs/BENCHMARKS.md). */
+  readonly nodeSize?: number;
+  /** Most children per internal node. Default 64. */
+  readonly fanout?: number;
+  /** Most buffered message bytes per internal node before it flushes. Default 32768. */
+  readonly bufferSize?: number;
+  /** Values longer than this are stored off-tree. Default 2048. */
+  readonly blobThreshold?: number;
+}
+
+/** How to open a store. */
+export interface OpenOptions {
+  /** Never take the writer lock; writes throw ReadOnlyError. Default false. */
+  readonly readOnly?: boolean;
+  /** Create the file when it does not exist. Default false. */
+  readonly create?: boolean;
+  /** Node cache budget in bytes. Default 256 MiB. */
+  readonly cacheBytes?: number;
+  /** fdatasync every commit. Default true. Off only for bulk loads you can redo. */
+  readonly durable?: boolean;
+  /** Branch the store reads and writes by default. Default "main". */
+  readonly branch?: string;
+}
+
+/** A version in the catalog. */
+export interface VersionInfo {
+  readonly id: number;
+  readonly parents: readonly number[];
+  readonly branch: string;
+  readonly time: number;
+  readonly message: string;
+  readonly root: AddressView;
+  readonly stats: CommitStats;
+}
+
+/** A named snapshot. */
+export interface SnapshotInfo {
+  readonly name: string;
+  readonly version: number;
+  readonly time: number;
+  readonly message: string;
+}
+
+/** A branch and its head version. */
+export interface BranchInfo {
+  readonly name: string;
+  readonly head: number;
+}
+
+/** An address as plain data. */
+export interface AddressView {
+  readonly offset: number;
+  readonly length: number;
+  readonly kind: 'leaf' | 'internal' | 'delta' | string;
+  readonly level: number;
+  readonly checksum: number;
+}
+
+/** A buffered message as plain data. */
+export interface MessageView {
+  readonly op: 'put' | 'delete' | 'deleteRange';
+  readonly key: Buffer;
+  readonly end?: Buffer | null;
+  readonly seq: number;
+  readonly valueLength: number;
+  readonly large: boolean;
+}
+
+/** Everything the inspector shows about one node. */
+export interface NodeView {
+  readonly address: AddressView;
+  readonly kind: 'leaf' | 'internal';
+  readonly level: number;
+  /** Bytes every key of the node shares, stored once. */
+  readonly prefix: Buffer;
+  /** Leaf keys, or internal pivots, in full. */
+  readonly keys: Buffer[];
+  /** How each key is stored: bytes shared with the node prefix and previous key, then the suffix. */
+  readonly stored: { shared: number; suffix: Buffer }[];
+  readonly values: { length: number; large: boolean }[];
+  readonly children: AddressView[];
+  readonly buffer: MessageView[];
+  /** Internal nodes: the journal chain, newest segment first, ending at the base block. */
+  readonly chain: AddressView[];
+  readonly encodedBytes: number;
+  readonly fill: number;
+  readonly bufferBytes: number;
+  readonly bufferFill: number;
+}
+
+/** Cheap facts about a store. */
+export interface StoreInfo {
+  readonly path: string;
+  readonly fileSize: number;
+  readonly formatVersion: number;
+  readonly height: number;
+  readonly versions: number;
+  readonly head: VersionInfo;
+  readonly branch: string;
+  readonly params: Required<StoreOptions>;
+  readonly readOnly: boolean;
+  readonly writerPid: number | null;
+}
+
+/** Statistics from walking every node of a version. */
+export interface TreeStats {
+  readonly height: number;
+  readonly nodesPerLevel: number[];
+  /** Leaf fill histogram: 10 buckets of 10%. */
+  readonly leafFill: number[];
+  readonly bufferOccupancy: { level: number; nodes: number; messages: number; bytes: number; fill: number }[];
+  readonly records: number;
+  readonly liveBytes: number;
+  readonly deadBytes: number;
+  readonly largeValues: { count: number; bytes: number };
+}
+
+/** Result of {@link Store.verify}. */
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly problems: Problem[];
+  readonly nodesChecked: number;
+  readonly versionsChecked: number;
+}
+
+/** Events a store emits. */
+export interface StoreEvents {
+  commit: CommitInfo;
+  snapshot: SnapshotInfo;
+  branch: BranchInfo;
+  flush: { level: number; messages: number };
+  split: { level: number; pieces: number };
+  refresh: { version: number };
+}
+
+/** Defaults measured with `npm run bench` on a 2-core machine (docs/BENCHMARKS.md). */
+export const DEFAULT_PARAMS: Required<StoreOptions> = { nodeSize: 8192, fanout: 64, bufferSize: 32768, blobThreshold: 2048 };
+
+const CHECKPOINT_BYTES = 1024 * 1024;
+const CHECKPOINT_COMMITS = 256;
+
+function view(a: Address): AddressView {
+  return { offset: a.offset, length: a.length, kind: BLOCK_KIND_NAMES[a.kind] ?? `kind-${a.kind}`, level: a.level, checksum: a.checksum };
+}
+
+function messageView(m: Msg): MessageView {
+  const op = m.op === Op.Put ? 'put' : m.op === Op.Delete ? 'delete' : 'deleteRange';
+  return { op, key: m.key, end: m.op === Op.DeleteRange ? m.end : undefined, seq: m.seq, valueLength: m.value ? m.value.length : 0, large: m.value instanceof BlobRef };
+}
+
+const KIND_BY_NAME: Record<string, BlockKind> = { leaf: BlockKind.Leaf, internal: BlockKind.Internal, delta: BlockKind.Delta };
+
+function fromView(a: AddressView): Address {
+  const kind = KIND_BY_NAME[a.kind];
+  if (kind === undefined) throw new InvalidArgumentError(`not a node address kind: ${a.kind}`);
+  for (const f of ['offset', 'length', 'level', 'checksum'] as const) {
+    if (!Number.isInteger(a[f]) || a[f] < 0) throw new InvalidArgumentError(`address ${f} must be a non-negative integer`);
+  }
+  return { offset: a.offset, length: a.length, kind, level: a.level, checksum: a.checksum };
+}
+
+function checkParams(o: StoreOptions): Required<StoreOptions> {
+  const p = { ...DEFAULT_PARAMS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as Required<StoreOptions>;
+  const int = (name: keyof StoreOptions, min: number, max: number): void => {
+    const v = p[name];
+    if (!Number.isInteger(v) || v < min || v > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max} (got ${v})`);
+  };
+  int('nodeSize', 256, 16 * 1024 * 1024);
+  int('fanout', 3, 4096);
+  int('bufferSize', 256, 64 * 1024 * 1024);
+  int('blobThreshold', 16, p.nodeSize);
+  return p;
+}
+
+/**
+ * An open store: one file holding a copy-on-write hitchhiker B+tree and its catalog of
+ * versions. One process writes (a lock file names it); any number read, and see new commits
+ * after {@link Store.refresh}. All methods are synchronous; cursors stream.
+ */
+export class Store implements TransactionHost {
+  readonly params: Required<StoreOptions>;
+  private readonly nodes: NodeStore;
+  private readonly writer: TreeWriter;
+  private lock: { release(): void } | null = null;
+  private closed = false;
+  private end: number;
+  private latest: Address;
+  private record: CatalogRecord;
+  private snapshotList: SnapshotEntry[] = [];
+  private versionIndex: Map<number, VersionEntry> | null = null;
+  private superSeq: number;
+  private lastCheckpointEnd: number;
+  private commitsSinceCheckpoint = 0;
+  private readonly listeners = new Map<keyof StoreEvents, Set<(e: never) => void>>();
+  private readonly active = new Set<Transaction>();
+  private readonly durable: boolean;
+  /** Branch used when none is named. */
+  readonly defaultBranch: string;
+
+  private constructor(
+    /** Path of the store file. */
+    readonly path: string,
+    private readonly file: StoreFile,
+    header: FileHeader,
+    sb: Superblock,
+    opts: OpenOptions,
+    /** True when opened without the writer lock. */
+    readonly readOnly: boolean,
+  ) {
+    this.params = { nodeSize: header.nodeSize, fanout: header.fanout, bufferSize: header.bufferSize, blobThreshold: header.blobThreshold };
+    this.nodes = new NodeStore(file, this.params, opts.cacheBytes ?? 256 * 1024 * 1024);
+    this.writer = new TreeWriter(this.nodes, this.params, {
+      flush: (level, messages) => this.emit('flush', { level, messages }),
+      split: (level, pieces) => this.emit('split', { level, pieces }),
+    });
+    this.durable = opts.durable ?? true;
+    this.defaultBranch = opts.branch ?? 'main';
+    this.superSeq = sb.sequence;
+    this.end = sb.committedLength;
+    this.latest = sb.catalog;
+    this.lastCheckpointEnd = sb.committedLength;
+    this.record = this.readRecord(sb.catalog);
+    this.rollForward();
+    this.loadSnapshots();
+  }
+
+  /**
+   * Creates a new store file (FileStateError if it exists) with the given tree parameters,
+   * an empty tree and version 1. The file is durable when this returns.
+   */
+  static create(path: string, options: StoreOptions & OpenOptions = {}): Store {
+    const params = checkParams(options);
+    if (fs.existsSync(path)) throw new FileStateError(`${path} already exists`);
+    let file: StoreFile;
+    try {
+      file = StoreFile.create(path);
+    } catch (e) {
+      throw new FileStateError(`cannot create ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    try {
+      const header = encodeHeader({ formatVersion: FORMAT_VERSION, ...params });
+      const start = Buffer.alloc(DATA_START);
+      header.copy(start, 0);
+      file.write(0, start);
+      const out = new Appender(file, DATA_START);
+      const nodes = new NodeStore(file, params, 1 << 20);
+      const root = nodes.persist({ kind: 'leaf', keys: [], vals: [], bytes: 0, addr: null }, out);
+      const now = Date.now();
+      const version: VersionEntry = { id: 1, parents: [], root, branch: 'main', message: 'create', time: now, stats: { puts: 0, deletes: 0, rangeDeletes: 0, bytesWritten: 0 } };
+      const rec: CatalogRecord = {
+        type: RecordType.Create, time: now, prev: NO_ADDRESS, nextVersionId: 2, nextSeq: 1, snapshots: NO_ADDRESS,
+        branches: [{ name: 'main', head: 1, root }], version, subject: '',
+      };
+      const catalog = out.append(BlockKind.Catalog, 0, 0, encodeCatalogRecord(rec));
+      out.flush();
+      const sb = encodeSuperblock({ sequence: 1, catalog, committedLength: out.end });
+      file.write(SUPERBLOCK_OFFSETS[1], sb);
+      file.truncate(out.end);
+      file.sync();
+    } catch (e) {
+      file.close();
+      fs.rmSync(path, { force: true });
+      throw e;
+    }
+    file.close();
+    return Store.open(path, { ...options, create: false });
+  }
+
+  /**
+   * Opens a store. Checks the header (NotAStoreError for a foreign file, FormatVersionError
+   * for a newer format), takes the writer lock unless read-only (StoreLockedError when a live
+   * process holds it), picks the newest valid superblock and rolls forward through the
+   * complete commits after it; a torn tail is ignored (and cut off by a writer).
+   */
+  static open(path: string, options: OpenOptions & StoreOptions = {}): Store {
+    if (!fs.existsSync(path)) {
+      if (options.create) return Store.create(path, options);
+      throw new FileStateError(`${path} does not exist`);
+    }
+    const stat = fs.statSync(path);
+    if (stat.isDirectory()) throw new NotAStoreError(path, 'it is a directory');
+    const readOnly = options.readOnly === true;
+    let file: StoreFile;
+    try {
+      file = StoreFile.open(path, readOnly);
+    } catch (e) {
+      throw new FileStateError(`cannot open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    let lock: { release(): void } | null = null;
+    try {
+      const head = file.read(0, DATA_START);
+      const h = decodeHeader(head);
+      if (!h.ok) {
+        if (h.reason === 'checksum') throw new StoreCorruptError(path, 0, 'file header checksum mismatch');
+        throw new NotAStoreError(path, h.reason === 'short' ? `only ${head.length} bytes long` : 'no Thunderhead header');
+      }
+      if (h.header.formatVersion > FORMAT_VERSION) throw new FormatVersionError(path, h.header.formatVersion, FORMAT_VERSION);
+      if (head.length < DATA_START) throw new StoreCorruptError(path, head.length, 'file truncated inside its header');
+      const sbs = SUPERBLOCK_OFFSETS.map((o) => decodeSuperblock(head.subarray(o, o + SUPERBLOCK_BYTES))).filter((s): s is Superblock => s !== null);
+      if (sbs.length === 0) throw new StoreCorruptError(path, SUPERBLOCK_OFFSETS[0], 'both superblocks are damaged');
+      sbs.sort((a, b) => b.sequence - a.sequence);
+      if (!readOnly) lock = acquireWriterLock(path);
+      let store: Store | null = null;
+      let lastError: unknown = null;
+      // A superblock is written after its commit is durable, but a torn one could still
+      // name a record we cannot read: fall back to the older checkpoint.
+      for (const sb of sbs) {
+        try {
+          store = new Store(path, file, h.header, sb, options, readOnly);
+          break;
+        } catch (e) {
+          lastError = e;
+        }
+      }
+      if (!store) throw lastError;
+      store.lock = lock;
+      if (!readOnly) file.truncate(store.end);
+      return store;
+    } catch (e) {
+      lock?.release();
+      file.close();
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- catalog and recovery
+
+  private readRecord(address: Address): CatalogRecord {
+    if (address.kind !== BlockKind.Catalog) throw new StoreCorruptError(this.path, address.offset, 'superblock does not point at a catalog record');
+    const block = this.nodes.readBlock(address);
+    try {
+      return decodeCatalogRecord(block.subarray(BLOCK_HEADER_BYTES));
+    } catch (e) {
+      throw new StoreCorruptError(this.path, address.offset, `undecodable catalog record (${(e as Error).message})`);
+    }
+  }
+
+  /**
+   * Advances through complete commits after the last known one: every block must pass its
+   * checksum, and a catalog record counts only when it names the current record as its
+   * predecessor. Stops at the first torn or foreign block (a torn tail). O(bytes after the checkpoint).
+   */
+  private rollForward(): boolean {
+    let pos = this.end;
+    let advanced = false;
+    for (;;) {
+      const head = this.file.read(pos, BLOCK_HEADER_BYTES);
+      if (head.length < BLOCK_HEADER_BYTES) break;
+      const h = parseBlockHeader(head);
+      if (!h) break;
+      const block = this.file.read(pos, h.length);
+      if (block.length < h.length || !blockChecksumOk(block)) break;
+      pos += h.length;
+      if (h.kind === BlockKind.Catalog) {
+        let rec: CatalogRecord;
+        try {
+          rec = decodeCatalogRecord(block.subarray(BLOCK_HEADER_BYTES));
+        } catch {
+          break;
+        }
+        if (!sameAddress(rec.prev, this.latest)) break;
+        this.latest = { offset: pos - h.length, length: h.length, kind: BlockKind.Catalog, level: 0, checksum: h.checksum };
+        this.record = rec;
+        this.end = pos;
+        advanced = true;
+        if (rec.version && this.versionIndex) this.versionIndex.set(rec.version.id, rec.version);
+      }
+    }
+    return advanced;
+  }
+
+  private loadSnapshots(): void {
+    if (isNoAddress(this.record.snapshots)) {
+      this.snapshotList = [];
+      return;
+    }
+    const block = this.nodes.readBlock(this.record.snapshots);
+    try {
+      this.snapshotList = decodeSnapshots(block.subarray(BLOCK_HEADER_BYTES));
+    } catch (e) {
+      throw new StoreCorruptError(this.path, this.record.snapshots.offset, `undecodable snapshot table (${(e as Error).message})`);
+    }
+  }
+
+  /** Every version, by walking the catalog chain once (then kept up to date). O(catalog records) the first time. */
+  private index(): Map<number, VersionEntry> {
+    if (this.versionIndex) return this.versionIndex;
+    const map = new Map<number, VersionEntry>();
+    let a = this.latest;
+    let rec = this.record;
+    for (;;) {
+      if (rec.version) map.set(rec.version.id, rec.version);
+      if (isNoAddress(rec.prev)) break;
+      a = rec.prev;
+      rec = this.readRecord(a);
+    }
+    this.versionIndex = map;
+    return map;
+  }
+
+  private writeCheckpoint(): void {
+    this.superSeq++;
+    const sb = encodeSuperblock({ sequence: this.superSeq, catalog: this.latest, committedLength: this.end });
+    // Not flushed here: it only names data already durable, and rides along with the next
+    // commit's flush. A torn superblock fails its checksum and the other one is used.
+    this.file.write(SUPERBLOCK_OFFSETS[this.superSeq % 2], sb);
+    this.lastCheckpointEnd = this.end;
+    this.commitsSinceCheckpoint = 0;
+  }
+
+  /** Appends a catalog record (and whatever blocks `out` holds), flushes once, and makes it current. */
+  private appendRecord(out: Appender, rec: CatalogRecord): Address {
+    const address = out.append(BlockKind.Catalog, 0, 0, encodeCatalogRecord(rec));
+    out.flush();
+    if (this.durable) this.file.sync();
+    this.latest = address;
+    this.record = rec;
+    this.end = out.end;
+    if (rec.version && this.versionIndex) this.versionIndex.set(rec.version.id, rec.version);
+    this.commitsSinceCheckpoint++;
+    if (this.end - this.lastCheckpointEnd >= CHECKPOINT_BYTES || this.commitsSinceCheckpoint >= CHECKPOINT_COMMITS) this.writeCheckpoint();
+    return address;
+  }
+
+  private baseRecord(type: RecordType, subject: string): Omit<CatalogRecord, 'version'> {
+    return {
+      type, time: Date.now(), prev: this.latest, nextVersionId: this.record.nextVersionId, nextSeq: this.record.nextSeq,
+      snapshots: this.record.snapshots, branches: this.record.branches, subject,
+    };
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new ClosedError(`store ${this.path}`);
+  }
+
+  private checkWritable(): void {
+    this.checkOpen();
+    if (this.readOnly) throw new ReadOnlyError(this.path);
+  }
+
+  private branchEntry(name: string): BranchEntry {
+    const b = this.record.branches.find((x) => x.name === name);
+    if (!b) throw new VersionNotFoundError(name);
+    return b;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** A read view of a branch head (default branch when omitted). O(1). */
+  private headView(branch = this.defaultBranch): ReadView {
+    const b = this.branchEntry(branch);
+    return new ReadView(this.nodes, b.root, b.head);
+  }
+
+  /** The value under `key` at the default branch head, or undefined. O(height); reads ≤ height nodes. */
+  get(key: Uint8Array): Buffer | undefined {
+    this.checkOpen();
+    return this.headView().get(key);
+  }
+
+  /** True when `key` has a value. O(height). */
+  has(key: Uint8Array): boolean {
+    this.checkOpen();
+    return this.headView().has(key);
+  }
+
+  /** Streams records of a range at the default branch head. Constant memory; O(height + k/fanout) nodes for k records. */
+  scan(range: RangeOptions = {}): IterableIterator<Entry> {
+    this.checkOpen();
+    return this.headView().scan(range);
+  }
+
+  /** Async form of {@link scan}: yields to the event loop between batches. */
+  scanAsync(range: RangeOptions = {}): AsyncIterableIterator<Entry> {
+    this.checkOpen();
+    return this.headView().scanAsync(range);
+  }
+
+  /** Counts records in a range. O(records). */
+  count(range: RangeOptions = {}): number {
+    this.checkOpen();
+    return this.headView().count(range);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Starts a write transaction on a branch (default branch when omitted). O(1). */
+  begin(opts: { branch?: string } = {}): Transaction {
+    this.checkWritable();
+    const b = this.branchEntry(opts.branch ?? this.defaultBranch);
+    const tx = new Transaction(this, this.nodes, b.name, b.root, b.head);
+    this.active.add(tx);
+    return tx;
+  }
+
+  /** Runs `fn` in a transaction and commits it (aborts if `fn` throws). */
+  write<T>(fn: (tx: Transaction) => T, opts: CommitOptions = {}): T {
+    const tx = this.begin();
+    try {
+      const result = fn(tx);
+      tx.commit(opts);
+      return result;
+    } catch (e) {
+      tx.abort();
+      throw e;
+    }
+  }
+
+  /** Puts one record in its own commit. One flush; O(1) nodes written while the root buffer has room. */
+  put(key: Uint8Array, value: Uint8Array, opts: CommitOptions = {}): CommitInfo {
+    const tx = this.begin();
+    tx.put(asKey(key), asValue(value));
+    return tx.commit(opts);
+  }
+
+  /** Deletes one key in its own commit. */
+  delete(key: Uint8Array, opts: CommitOptions = {}): CommitInfo {
+    const tx = this.begin();
+    tx.delete(asKey(key));
+    return tx.commit(opts);
+  }
+
+  /** Deletes every key in [from, to) in its own commit: one range-delete message, O(1) to stage. */
+  deleteRange(from: Uint8Array, to: Uint8Array | null, opts: CommitOptions = {}): CommitInfo {
+    const tx = this.begin();
+    tx.deleteRange(from, to);
+    return tx.commit(opts);
+  }
+
+  /** @internal Called by Transaction.commit. */
+  commitTransaction(tx: Transaction, opts: CommitOptions): CommitInfo {
+    this.checkWritable();
+    const message = opts.message ?? '';
+    if (typeof message !== 'string') throw new InvalidArgumentError('commit message must be a string');
+    const branch = this.branchEntry(tx.branch);
+    const ws = tx.writeSet();
+    const start = this.end;
+    const out = new Appender(this.file, this.end);
+    let seq = this.record.nextSeq;
+    let puts = 0;
+    let deletes = 0;
+    const rdels: Msg[] = ws.rdels.map((r) => ({ ...r, seq: seq++ }));
+    const points: Msg[] = new Array(ws.points.length);
+    for (let i = 0; i < ws.points.length; i++) {
+      const m = ws.points[i];
+      let value = m.value;
+      if (m.op === Op.Put) {
+        puts++;
+        if (value && !(value instanceof BlobRef) && value.length > this.params.blobThreshold) value = this.nodes.writeBlob(value, out);
+      } else deletes++;
+      points[i] = { op: m.op, key: m.key, end: null, value, seq: seq++ };
+    }
+    const blocksBefore = out.blocks;
+    const newRoot = this.writer.apply(branch.root, { rdels, points });
+    const root = this.nodes.persist(newRoot, out);
+    const nodesWritten = out.blocks - blocksBefore;
+    const id = this.record.nextVersionId;
+    const bytesWritten = out.end - this.end;
+    const version: VersionEntry = {
+      id, parents: [branch.head], root, branch: branch.name, message, time: Date.now(),
+      stats: { puts, deletes, rangeDeletes: rdels.length, bytesWritten },
+    };
+    const rec: CatalogRecord = {
+      ...this.baseRecord(RecordType.Commit, ''),
+      nextVersionId: id + 1, nextSeq: seq, version,
+      branches: this.record.branches.map((b) => (b.name === branch.name ? { name: b.name, head: id, root } : b)),
+    };
+    this.appendRecord(out, rec);
+    const info: CommitInfo = { version: id, branch: branch.name, bytesWritten: this.end - start, nodesWritten };
+    this.emit('commit', info);
+    return info;
+  }
+
+  /** @internal */
+  transactionEnded(tx: Transaction): void {
+    this.active.delete(tx);
+  }
+
+  // ---------------------------------------------------------------- versions
+
+  /** Resolves a version id, snapshot name, branch name or "#id" string to a version. */
+  private resolve(ref: number | string): VersionEntry {
+    this.checkOpen();
+    let id: number | undefined;
+    if (typeof ref === 'number') id = ref;
+    else if (typeof ref === 'string') {
+      const snap = this.snapshotList.find((s) => s.name === ref);
+      const br = this.record.branches.find((b) => b.name === ref);
+      if (snap) id = snap.version;
+      else if (br) id = br.head;
+      else if (/^#?\d+$/.test(ref)) id = Number(ref.replace('#', ''));
+    }
+    const v = id !== undefined ? this.index().get(id) : undefined;
+    if (!v) throw new VersionNotFoundError(String(ref));
+    return v;
+  }
+
+  private versionInfo(v: VersionEntry): VersionInfo {
+    return { id: v.id, parents: v.parents, branch: v.branch, time: v.time, message: v.message, root: view(v.root), stats: v.stats };
+  }
+
+  /** The head version of a branch (default branch when omitted). O(1) after the first catalog walk. */
+  head(branch = this.defaultBranch): VersionInfo {
+    return this.versionInfo(this.resolve(this.branchEntry(branch).head));
+  }
+
+  /** Every version, newest first. O(versions). */
+  versions(): VersionInfo[] {
+    return [...this.index().values()].sort((a, b) => b.id - a.id).map((v) => this.versionInfo(v));
+  }
+
+  /** A read-only view of a version (time travel): id, snapshot or branch name. O(1). */
+  at(ref: number | string): ReadView {
+    const v = this.resolve(ref);
+    return new ReadView(this.nodes, v.root, v.id);
+  }
+
+  /**
+   * Names a version (the default branch head unless `version` is given). O(1) in the size of
+   * the tree: one snapshot-table block and one catalog record, one flush — a plain commit's cost.
+   */
+  snapshot(name: string, opts: { message?: string; version?: number | string } = {}): SnapshotInfo {
+    this.checkWritable();
+    if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw new InvalidArgumentError('snapshot name must be 1 to 200 characters');
+    if (this.snapshotList.some((s) => s.name === name)) throw new InvalidArgumentError(`snapshot ${JSON.stringify(name)} already exists`);
+    if (this.record.branches.some((b) => b.name === name)) throw new InvalidArgumentError(`${JSON.stringify(name)} is a branch name`);
+    const v = this.resolve(opts.version ?? this.branchEntry(this.defaultBranch).head);
+    const entry: SnapshotEntry = { name, version: v.id, root: v.root, time: Date.now(), message: opts.message ?? '' };
+    const list = [...this.snapshotList, entry];
+    const out = new Appender(this.file, this.end);
+    const table = out.append(BlockKind.Snapshots, 0, 0, encodeSnapshots(list));
+    this.appendRecord(out, { ...this.baseRecord(RecordType.Snapshot, name), snapshots: table, version: null });
+    this.snapshotList = list;
+    const info = { name, version: v.id, time: entry.time, message: entry.message };
+    this.emit('snapshot', info);
+    return info;
+  }
+
+  /** Named snapshots, oldest first. O(snapshots). */
+  snapshots(): SnapshotInfo[] {
+    this.checkOpen();
+    return this.snapshotList.map((s) => ({ name: s.name, version: s.version, time: s.time, message: s.message }));
+  }
+
+  /** Removes a snapshot name (its version stays in the lineage until compaction drops it). */
+  deleteSnapshot(name: string): void {
+    this.checkWritable();
+    if (!this.snapshotList.some((s) => s.name === name)) throw new VersionNotFoundError(name);
+    const list = this.snapshotList.filter((s) => s.name !== name);
+    const out = new Appender(this.file, this.end);
+    const table = list.length ? out.append(BlockKind.Snapshots, 0, 0, encodeSnapshots(list)) : NO_ADDRESS;
+    this.appendRecord(out, { ...this.baseRecord(RecordType.SnapshotDelete, name), snapshots: table, version: null });
+    this.snapshotList = list;
+  }
+
+  /** Creates a branch at a version (default: the default branch head). O(1). */
+  branch(name: string, opts: { from?: number | string } = {}): BranchInfo {
+    this.checkWritable();
+    if (typeof name !== 'string' || !/^[\w.\-/]{1,100}$/.test(name)) throw new InvalidArgumentError('branch name must be 1 to 100 characters of letters, digits, _ . - /');
+    if (this.record.branches.some((b) => b.name === name)) throw new InvalidArgumentError(`branch ${JSON.stringify(name)} already exists`);
+    const v = this.resolve(opts.from ?? this.branchEntry(this.defaultBranch).head);
+    const out = new Appender(this.file, this.end);
+    this.appendRecord(out, { ...this.baseRecord(RecordType.Branch, name), branches: [...this.record.branches, { name, head: v.id, root: v.root }], version: null });
+    const info = { name, head: v.id };
+    this.emit('branch', info);
+    return info;
+  }
+
+  /** Branches and their heads. O(branches). */
+  branches(): BranchInfo[] {
+    this.checkOpen();
+    return this.record.branches.map((b) => ({ name: b.name, head: b.head }));
+  }
+
+  /** Deletes a branch name (not the default branch). */
+  deleteBranch(name: string): void {
+    this.checkWritable();
+    this.branchEntry(name);
+    if (name === this.defaultBranch) throw new InvalidArgumentError(`cannot delete the default branch ${JSON.stringify(name)}`);
+    const out = new Appender(this.file, this.end);
+    this.appendRecord(out, { ...this.baseRecord(RecordType.BranchDelete, name), branches: this.record.branches.filter((b) => b.name !== name), version: null });
+  }
+
+  // ---------------------------------------------------------------- readers
+
+  /**
+   * Picks up commits that landed since open or the last refresh (read-only openers).
+   * Uses a newer checkpoint when there is one, then rolls forward. Returns true when the
+   * catalog changed. O(bytes since the last checkpoint).
+   */
+  refresh(): boolean {
+    this.checkOpen();
+    if (!this.readOnly) return false;
+    const before = this.latest;
+    const head = this.file.read(0, DATA_START);
+    const sbs = SUPERBLOCK_OFFSETS.map((o) => decodeSuperblock(head.subarray(o, o + SUPERBLOCK_BYTES))).filter((s): s is Superblock => s !== null);
+    const newest = sbs.sort((a, b) => b.sequence - a.sequence)[0];
+    if (newest && newest.committedLength > this.end) {
+      try {
+        const rec = this.readRecord(newest.catalog);
+        this.latest = newest.catalog;
+        this.record = rec;
+        this.end = newest.committedLength;
+        this.versionIndex = null;
+      } catch {
+        /* a checkpoint we cannot read yet: roll forward instead */
+      }
+    }
+    this.rollForward();
+    if (sameAddress(before, this.latest)) return false;
+    this.loadSnapshots();
+    this.emit('refresh', { version: this.record.nextVersionId - 1 });
+    return true;
+  }
+
+  // ---------------------------------------------------------------- introspection
+
+  /** I/O counters (node visits, block reads and writes, flushes). */
+  get io(): Readonly<IoCounters> {
+    return this.file.io;
+  }
+
+  /** Cheap facts: sizes, height, versions, head. O(1) (after the first catalog walk). */
+  info(): StoreInfo {
+    this.checkOpen();
+    const head = this.resolve(this.branchEntry(this.defaultBranch).head);
+    const owner = readLockOwner(this.path);
+    return {
+      path: this.path, fileSize: this.end, formatVersion: FORMAT_VERSION, height: head.root.level + 1,
+      versions: this.index().size, head: this.versionInfo(head), branch: this.defaultBranch, params: this.params, readOnly: this.readOnly,
+      writerPid: owner && processAlive(owner.pid) ? owner.pid : null,
+    };
+  }
+
+  /** The root address of a version (default branch head). */
+  rootAddress(ref?: number | string): AddressView {
+    const v = ref === undefined ? this.resolve(this.branchEntry(this.defaultBranch).head) : this.resolve(ref);
+    return view(v.root);
+  }
+
+  /** Everything about one node, as plain data (for the inspector's node panel). O(node size). */
+  readNode(address: AddressView): NodeView {
+    this.checkOpen();
+    const a = fromView(address);
+    if (a.offset < DATA_START || a.offset + a.length > this.end) throw new InvalidArgumentError(`no node at byte ${a.offset}`);
+    const node = this.nodes.load(a);
+    const base = node.kind === 'internal' ? this.nodes.chainOf(a) : [a];
+    const baseAddr = base[base.length - 1];
+    const payload = this.nodes.readBlock(baseAddr).subarray(BLOCK_HEADER_BYTES);
+    const { prefix, stored } = storedKeysOf(payload, node.kind);
+    if (node.kind === 'leaf') {
+      return {
+        address: view(a), kind: 'leaf', level: 0, prefix, keys: node.keys, stored,
+        values: node.vals.map((v) => ({ length: v.length, large: v instanceof BlobRef })), children: [], buffer: [], chain: [],
+        encodedBytes: a.length, fill: node.bytes / this.params.nodeSize, bufferBytes: 0, bufferFill: 0,
+      };
+    }
+    const messages = [...node.rdels, ...node.msgs];
+    return {
+      address: view(a), kind: 'internal', level: node.level, prefix, keys: node.pivots,
+      // Pivots are stored in the base block; the journal only adds messages.
+      stored: stored.length === node.pivots.length ? stored : node.pivots.map((k) => ({ shared: 0, suffix: k })),
+      values: [], children: (node.children as Address[]).map(view),
+      buffer: messages.map(messageView), chain: base.map(view), encodedBytes: base.reduce((s, x) => s + x.length, 0),
+      fill: node.children.length / this.params.fanout, bufferBytes: node.bufBytes, bufferFill: node.bufBytes / this.params.bufferSize,
+    };
+  }
+
+  /**
+   * The root-to-leaf path a key takes, with the buffered messages on the path that touch it
+   * (point messages for the key, range deletes covering it). O(height).
+   */
+  pathOf(key: Uint8Array, ref?: number | string): { path: AddressView[]; messages: (MessageView & { at: AddressView })[] } {
+    const k = asKey(key);
+    const v = ref === undefined ? this.resolve(this.branchEntry(this.defaultBranch).head) : this.resolve(ref);
+    const path: AddressView[] = [];
+    const messages: (MessageView & { at: AddressView })[] = [];
+    let a: Address = v.root;
+    for (;;) {
+      path.push(view(a));
+      const node = this.nodes.load(a);
+      if (node.kind === 'leaf') break;
+      const i = findMsg(node.msgs, k);
+      if (i >= 0) messages.push({ ...messageView(node.msgs[i]), at: view(a) });
+      if (rdelCovers(node.rdels, k)) for (const r of node.rdels) if (rdelCovers([r], k)) messages.push({ ...messageView(r), at: view(a) });
+      a = node.children[upperBound(node.pivots, k)] as Address;
+    }
+    return { path, messages };
+  }
+
+  /**
+   * Walks every node of a version (default branch head): nodes per level, leaf fill, buffer
+   * occupancy per level, records, large values, live vs dead bytes. O(nodes + records).
+   */
+  analyze(onProgress?: (done: number, total: number) => void, ref?: number | string): TreeStats {
+    this.checkOpen();
+    const v = ref === undefined ? this.resolve(this.branchEntry(this.defaultBranch).head) : this.resolve(ref);
+    const height = v.root.level + 1;
+    const nodesPerLevel = new Array<number>(height).fill(0);
+    const leafFill = new Array<number>(10).fill(0);
+    const occ = Array.from({ length: height }, (_, level) => ({ level, nodes: 0, messages: 0, bytes: 0, fill: 0 }));
+    let liveBytes = DATA_START;
+    const large = { count: 0, bytes: 0 };
+    let done = 0;
+    const walk = (a: Address): void => {
+      const node = this.nodes.load(a);
+      const level = node.kind === 'leaf' ? 0 : node.level;
+      nodesPerLevel[height - 1 - level]++;
+      if (node.kind === 'leaf') {
+        liveBytes += a.length;
+        leafFill[Math.min(9, Math.floor((node.bytes / this.params.nodeSize) * 10))]++;
+        for (const val of node.vals) {
+          if (val instanceof BlobRef) {
+            large.count++;
+            large.bytes += val.length;
+            liveBytes += val.length + Math.ceil(val.length / (1024 * 1024)) * (BLOCK_HEADER_BYTES + 16) + 64;
+          }
+        }
+      } else {
+        liveBytes += this.chainBytesOf(a);
+        const o = occ[height - 1 - level];
+        o.nodes++;
+        o.messages += node.msgs.length + node.rdels.length;
+        o.bytes += node.bufBytes;
+        for (const c of node.children) walk(c as Address);
+      }
+      done++;
+      if (onProgress && done % 256 === 0) onProgress(done, 0);
+    };
+    walk(v.root);
+    for (const o of occ) o.fill = o.nodes ? o.bytes / (o.nodes * this.params.bufferSize) : 0;
+    const records = new ReadView(this.nodes, v.root, v.id).count();
+    onProgress?.(done, done);
+    return {
+      height, nodesPerLevel, leafFill, bufferOccupancy: occ.filter((o) => o.nodes > 0), records,
+      liveBytes, deadBytes: Math.max(0, this.end - liveBytes), largeValues: large,
+    };
+  }
+
+  private chainBytesOf(a: Address): number {
+    if (a.kind !== BlockKind.Delta) return a.length;
+    return this.nodes.chainOf(a).reduce((s, x) => s + x.length, 0);
+  }
+
+  /**
+   * Checks every invariant of every retained version (branch heads, snapshots, and all
+   * versions in the catalog), visiting shared nodes once, plus the catalog itself: parents
+   * exist, roots are valid node addresses. Reports each problem with where it is. O(distinct nodes + versions).
+   */
+  verify(opts: { allVersions?: boolean } = {}): VerifyReport {
+    this.checkOpen();
+    const problems: Problem[] = [];
+    const seen = new Set<number>();
+    let versions: VersionEntry[] = [];
+    try {
+      versions = [...this.index().values()];
+    } catch (e) {
+      problems.push({ invariant: 'catalog', where: 'catalog', message: e instanceof StoreError ? e.message : String(e) });
+    }
+    const ids = new Set(versions.map((v) => v.id));
+    for (const v of versions) {
+      for (const p of v.parents) if (!ids.has(p) || p >= v.id) problems.push({ invariant: 'catalog', where: `version ${v.id}`, message: `parent ${p} is missing or not older` });
+      if (v.root.kind !== BlockKind.Leaf && v.root.kind !== BlockKind.Internal && v.root.kind !== BlockKind.Delta) {
+        problems.push({ invariant: 'catalog', where: `version ${v.id}`, offset: v.root.offset, message: 'root is not a node address' });
+      }
+      if (v.root.offset + v.root.length > this.end) problems.push({ invariant: 'catalog', where: `version ${v.id}`, offset: v.root.offset, message: 'root lies beyond the committed end' });
+    }
+    const roots: { label: string; root: Address }[] = [
+      ...this.record.branches.map((b) => ({ label: `branch ${b.name}`, root: b.root })),
+      ...this.snapshotList.map((s) => ({ label: `snapshot ${s.name}`, root: s.root })),
+    ];
+    if (opts.allVersions !== false) for (const v of versions.sort((a, b) => b.id - a.id)) roots.push({ label: `version ${v.id}`, root: v.root });
+    const hooks = {
+      maxChain: MAX_CHAIN,
+      checkEncoding: (a: Address, node: TreeNode): Problem[] => this.checkEncoding(a, node),
+      checkBlob: (ref: BlobRef, where: string): Problem[] => {
+        try {
+          this.nodes.readBlock(ref.index);
+          return [];
+        } catch (e) {
+          return [{ invariant: 'checksum', where: `${where} large value`, offset: ref.index.offset, message: (e as Error).message }];
+        }
+      },
+    };
+    for (const r of roots) problems.push(...verifyTree(this.nodes, this.params, r.root, hooks, seen, r.label));
+    return { ok: problems.length === 0, problems, nodesChecked: seen.size, versionsChecked: versions.length };
+  }
+
+  private checkEncoding(a: Address, node: TreeNode): Problem[] {
+    if (a.kind === BlockKind.Delta) return [];
+    try {
+      const payload = this.nodes.readBlock(a).subarray(BLOCK_HEADER_BYTES);
+      const { prefix } = storedKeysOf(payload, node.kind);
+      const keys = node.kind === 'leaf' ? node.keys : node.pivots;
+      const expect = keys.length ? commonPrefixLength(keys[0], keys[keys.length - 1]) : 0;
+      if (prefix.length !== expect) {
+        return [{ invariant: 'prefix', where: `node @${a.offset}`, offset: a.offset, message: `stored prefix is ${prefix.length} bytes; the keys share ${expect}` }];
+      }
+    } catch (e) {
+      return [{ invariant: 'checksum', where: `node @${a.offset}`, offset: a.offset, message: (e as Error).message }];
+    }
+    return [];
+  }
+
+  // ---------------------------------------------------------------- events and lifecycle
+
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends keyof StoreEvents>(event: K, fn: (e: StoreEvents[K]) => void): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(fn as (e: never) => void);
+    return () => set?.delete(fn as (e: never) => void);
+  }
+
+  private emit<K extends keyof StoreEvents>(event: K, e: StoreEvents[K]): void {
+    const set = this.listeners.get(event);
+    if (!set) return;
+    for (const fn of set) (fn as (x: StoreEvents[K]) => void)(e);
+  }
+
+  /** Writes a final checkpoint, trims preallocated space, releases the writer lock. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const tx of [...this.active]) tx.abort();
+    try {
+      if (!this.readOnly) {
+        this.writeCheckpoint();
+        this.file.truncate(this.end);
+        if (this.durable) this.file.sync();
+      }
+    } finally {
+      this.file.close();
+      this.lock?.release();
+      this.lock = null;
+    }
+  }
+}
+
+/** @internal for tests: host name recorded in lock files. */
+export const HOST = os.hostname();
+export type { InternalNode, Child };

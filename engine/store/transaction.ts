@@ -1,0 +1,185 @@
+import type BTree from 'sorted-btree';
+import { ClosedError, InvalidArgumentError } from '../errors';
+import { rdelCovers, RdelCursor, unionRdels } from '../tree/buffer';
+import { compareKeys, emptyRange } from '../tree/keys';
+import { Op, type Child, type Msg } from '../tree/node';
+import { scanTree, type RawEntry } from '../tree/read';
+import { asKey, asValue, rangeBounds, ReadView, SortedMap, toEntries, asyncEntries, type Entry, type RangeOptions } from './view';
+import type { NodeStore } from './nodes';
+
+/** Options of a commit. */
+export interface CommitOptions {
+  /** A message recorded with the version (shown by `log` and the lineage view). */
+  readonly message?: string;
+}
+
+/** What a commit produced. */
+export interface CommitInfo {
+  readonly version: number;
+  readonly branch: string;
+  readonly bytesWritten: number;
+  readonly nodesWritten: number;
+}
+
+/** The store side a transaction commits through (implemented by Store). */
+export interface TransactionHost {
+  commitTransaction(tx: Transaction, opts: CommitOptions): CommitInfo;
+  transactionEnded(tx: Transaction): void;
+}
+
+/** The writes of a transaction, ready to merge: sorted disjoint range deletes, then sorted point messages newer than them. */
+export interface WriteSet {
+  readonly rdels: readonly Msg[];
+  readonly points: readonly Msg[];
+}
+
+/**
+ * A write transaction. It reads the version it began on plus its own writes, which it keeps in
+ * memory on a private sorted copy (never visible to others); commit merges them into the
+ * branch head as one batch of messages; abort discards them. Writes follow the hitchhiker
+ * buffer's rule: a range delete drops earlier writes it covers; later writes win.
+ */
+export class Transaction {
+  private readonly points: BTree<Buffer, Msg> = new SortedMap<Buffer, Msg>(undefined, compareKeys);
+  private rdels: Msg[] = [];
+  private open = true;
+  /** Bytes of keys and values held (for spill decisions and stats). */
+  bytes = 0;
+
+  constructor(
+    private readonly host: TransactionHost,
+    private readonly nodes: NodeStore,
+    /** The branch this transaction commits to. */
+    readonly branch: string,
+    /** The root of the version it began on. */
+    readonly baseRoot: Child,
+    /** The version it began on. */
+    readonly baseVersion: number,
+  ) {}
+
+  private check(): void {
+    if (!this.open) throw new ClosedError('transaction');
+  }
+
+  /** True until commit or abort. */
+  get active(): boolean {
+    return this.open;
+  }
+
+  /** Number of pending point writes and range deletes. */
+  get size(): number {
+    return this.points.size + this.rdels.length;
+  }
+
+  /** Own write first, then the base version. O(log writes + height). */
+  get(key: Uint8Array): Buffer | undefined {
+    this.check();
+    const k = asKey(key);
+    const m = this.points.get(k);
+    if (m) return m.op === Op.Put ? (m.value as Buffer) : undefined;
+    if (rdelCovers(this.rdels, k)) return undefined;
+    return new ReadView(this.nodes, this.baseRoot, this.baseVersion).get(k);
+  }
+
+  /** True when `key` has a value in this transaction's view. */
+  has(key: Uint8Array): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** Stages a put. The key and value are copied. O(log writes). */
+  put(key: Uint8Array, value: Uint8Array): void {
+    this.check();
+    const k = Buffer.from(asKey(key));
+    const v = Buffer.from(asValue(value));
+    const old = this.points.get(k);
+    if (old) this.bytes -= old.key.length + (old.value ? (old.value as Buffer).length : 0);
+    this.points.set(k, { op: Op.Put, key: k, end: null, value: v, seq: 0 });
+    this.bytes += k.length + v.length;
+  }
+
+  /** Stages a delete. O(log writes). */
+  delete(key: Uint8Array): void {
+    this.check();
+    const k = Buffer.from(asKey(key));
+    this.points.set(k, { op: Op.Delete, key: k, end: null, value: null, seq: 0 });
+    this.bytes += k.length;
+  }
+
+  /** Stages a delete of every key in [from, to). O(log writes + writes dropped). */
+  deleteRange(from: Uint8Array, to: Uint8Array | null): void {
+    this.check();
+    const lo = Buffer.from(asKey(from, 'from'));
+    const hi = to === null ? null : Buffer.from(asKey(to, 'to'));
+    if (hi !== null && compareKeys(lo, hi) > 0) throw new InvalidArgumentError('deleteRange: from must not be greater than to');
+    if (emptyRange(lo, hi)) return;
+    const doomed: Buffer[] = [];
+    if (this.points.size > 0) {
+      this.points.forRange(lo, hi ?? (this.points.maxKey() as Buffer), hi === null, (k) => {
+        doomed.push(k);
+      });
+    }
+    for (const k of doomed) this.points.delete(k);
+    this.rdels = unionRdels(this.rdels, [{ op: Op.DeleteRange, key: lo, end: hi, value: null, seq: 0 }]);
+  }
+
+  /** Streams this transaction's view of a range: base records under its own writes. */
+  scan(range: RangeOptions = {}): IterableIterator<Entry> {
+    this.check();
+    const { lo, hi } = rangeBounds(range);
+    if (emptyRange(lo, hi)) return [][Symbol.iterator]();
+    return toEntries(this.nodes, this.merged(lo, hi, range.reverse === true), range.limit);
+  }
+
+  /** Async form of {@link scan}. */
+  scanAsync(range: RangeOptions = {}): AsyncIterableIterator<Entry> {
+    return asyncEntries(this.scan(range));
+  }
+
+  private *merged(lo: Buffer | null, hi: Buffer | null, reverse: boolean): Generator<RawEntry> {
+    const base = scanTree(this.nodes, this.baseRoot, lo, hi, reverse);
+    const mine: Msg[] = [];
+    const inRange = (k: Buffer): boolean => (lo === null || compareKeys(k, lo) >= 0) && (hi === null || compareKeys(k, hi) < 0);
+    for (const m of this.points.values()) if (inRange(m.key)) mine.push(m);
+    if (reverse) mine.reverse();
+    const sign = reverse ? -1 : 1;
+    let cur = base.next();
+    let j = 0;
+    for (;;) {
+      if (cur.done && j >= mine.length) return;
+      const c = cur.done ? 1 : j >= mine.length ? -1 : sign * compareKeys(cur.value[0], mine[j].key);
+      if (c < 0) {
+        if (this.rdels.length === 0 || !rdelCovers(this.rdels, cur.value[0])) yield cur.value;
+        cur = base.next();
+      } else {
+        const m = mine[j++];
+        if (m.op === Op.Put) yield [m.key, m.value as Buffer];
+        if (c === 0) cur = base.next();
+      }
+    }
+  }
+
+  /** The staged writes as a merge batch (range deletes, then the point writes they did not drop). */
+  writeSet(): WriteSet {
+    return { rdels: this.rdels, points: this.points.valuesArray() };
+  }
+
+  /** Commits: merges the writes into the branch head as one batch and records a new version. */
+  commit(opts: CommitOptions = {}): CommitInfo {
+    this.check();
+    try {
+      return this.host.commitTransaction(this, opts);
+    } finally {
+      this.open = false;
+      this.host.transactionEnded(this);
+    }
+  }
+
+  /** Discards the writes. */
+  abort(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.host.transactionEnded(this);
+  }
+}
+
+export { RdelCursor };

@@ -1,0 +1,157 @@
+import BTreeModule from 'sorted-btree';
+import { InvalidArgumentError, KeyTooLargeError } from '../errors';
+import type { Address } from '../format/address';
+import { getValue, scanTree, type RawEntry } from '../tree/read';
+import { compareKeys, emptyRange, maxLower, minUpper, prefixEnd } from '../tree/keys';
+import { BlobRef, type Child, type Value } from '../tree/node';
+import type { NodeStore } from './nodes';
+
+/** A range of keys to scan. `prefix` combines with `from`/`to` (intersection). */
+export interface RangeOptions {
+  /** Inclusive lower bound. */
+  readonly from?: Uint8Array;
+  /** Exclusive upper bound. */
+  readonly to?: Uint8Array;
+  /** Only keys starting with these bytes. */
+  readonly prefix?: Uint8Array;
+  /** Largest key first. */
+  readonly reverse?: boolean;
+  /** At most this many records. */
+  readonly limit?: number;
+}
+
+/** One record from a scan. `value` is read lazily for large (off-tree) values. */
+export interface Entry {
+  readonly key: Buffer;
+  readonly value: Buffer;
+  readonly valueLength: number;
+  /** True when the value is stored off-tree (TOAST). */
+  readonly large: boolean;
+}
+
+/** Largest key accepted. Keys are kept in nodes, so they must stay well below a node's size. */
+export const MAX_KEY_BYTES = 2048;
+
+/** Checks a key argument; returns it as a Buffer (a view, no copy). */
+export function asKey(key: unknown, what = 'key'): Buffer {
+  if (!(key instanceof Uint8Array)) throw new InvalidArgumentError(`${what} must be a Uint8Array (got ${key === null ? 'null' : typeof key})`);
+  if (key.length > MAX_KEY_BYTES) throw new KeyTooLargeError(key.length, MAX_KEY_BYTES);
+  return Buffer.isBuffer(key) ? key : Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+}
+
+/** Checks a value argument; returns it as a Buffer view. */
+export function asValue(value: unknown): Buffer {
+  if (!(value instanceof Uint8Array)) throw new InvalidArgumentError(`value must be a Uint8Array (got ${value === null ? 'null' : typeof value})`);
+  if (value.length > 0xffff_ffff) throw new InvalidArgumentError(`value is ${value.length} bytes; the maximum is 4 GiB`);
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/** Normalises range options to [lo, hi) bounds (null = unbounded). */
+export function rangeBounds(range: RangeOptions = {}): { lo: Buffer | null; hi: Buffer | null } {
+  let lo: Buffer | null = range.from !== undefined ? asKey(range.from, 'from') : null;
+  let hi: Buffer | null = range.to !== undefined ? asKey(range.to, 'to') : null;
+  if (range.prefix !== undefined) {
+    const p = asKey(range.prefix, 'prefix');
+    lo = maxLower(lo, p);
+    hi = minUpper(hi, prefixEnd(p));
+  }
+  if (range.limit !== undefined && (!Number.isInteger(range.limit) || range.limit < 0)) {
+    throw new InvalidArgumentError(`limit must be a non-negative integer (got ${range.limit})`);
+  }
+  return { lo, hi };
+}
+
+class LazyEntry implements Entry {
+  constructor(
+    readonly key: Buffer,
+    private readonly raw: Value,
+    private readonly nodes: NodeStore,
+  ) {}
+  get value(): Buffer {
+    return this.raw instanceof BlobRef ? this.nodes.readBlob(this.raw) : this.raw;
+  }
+  get valueLength(): number {
+    return this.raw.length;
+  }
+  get large(): boolean {
+    return this.raw instanceof BlobRef;
+  }
+}
+
+/** Turns raw tree entries into lazy entries, honouring `limit`. */
+export function* toEntries(nodes: NodeStore, raw: Iterable<RawEntry>, limit: number | undefined): Generator<Entry> {
+  if (limit === 0) return;
+  let n = 0;
+  for (const [k, v] of raw) {
+    yield new LazyEntry(k, v, nodes);
+    if (limit !== undefined && ++n >= limit) return;
+  }
+}
+
+/** Wraps a sync iterator as an async one that yields to the event loop every `batch` items. */
+export async function* asyncEntries(it: Iterable<Entry>, batch = 1024): AsyncGenerator<Entry> {
+  let n = 0;
+  for (const e of it) {
+    yield e;
+    if (++n % batch === 0) await new Promise<void>((r) => setImmediate(r));
+  }
+}
+
+/**
+ * A read-only view of one version of the tree (a root). Everything reads immutable persisted
+ * nodes, so a view stays valid while the writer commits (until compaction).
+ */
+export class ReadView {
+  constructor(
+    protected readonly nodes: NodeStore,
+    /** The root this view reads. */
+    readonly root: Child,
+    /** The version id it shows (0 for a transaction's private view). */
+    readonly version: number,
+  ) {}
+
+  /** The value stored under `key`, or undefined. O(height); reads at most `height` nodes. */
+  get(key: Uint8Array): Buffer | undefined {
+    const v = getValue(this.nodes, this.root, asKey(key));
+    if (v === undefined) return undefined;
+    return v instanceof BlobRef ? this.nodes.readBlob(v) : v;
+  }
+
+  /** True when `key` has a value. O(height). */
+  has(key: Uint8Array): boolean {
+    return getValue(this.nodes, this.root, asKey(key)) !== undefined;
+  }
+
+  /** Streams records in [from, to) ∩ prefix, in key order (or reverse). O(height + k/fanout) nodes for k records. */
+  scan(range: RangeOptions = {}): IterableIterator<Entry> {
+    const { lo, hi } = rangeBounds(range);
+    if (emptyRange(lo, hi)) return [][Symbol.iterator]();
+    return toEntries(this.nodes, scanTree(this.nodes, this.root, lo, hi, range.reverse === true), range.limit);
+  }
+
+  /** The same as {@link scan}, as an async iterator that yields to the event loop between batches. */
+  scanAsync(range: RangeOptions = {}): AsyncIterableIterator<Entry> {
+    return asyncEntries(this.scan(range));
+  }
+
+  /** Counts records in a range. O(records in range). */
+  count(range: RangeOptions = {}): number {
+    let n = 0;
+    const { lo, hi } = rangeBounds(range);
+    if (emptyRange(lo, hi)) return 0;
+    for (const _ of scanTree(this.nodes, this.root, lo, hi, false)) n++;
+    return n;
+  }
+
+  /** The root's address (when persisted). */
+  rootAddress(): Address | null {
+    const r = this.root as { addr?: Address | null };
+    return 'offset' in (this.root as object) ? (this.root as Address) : (r.addr ?? null);
+  }
+}
+
+/** sorted-btree's class (CommonJS default export). */
+export const SortedMap = (BTreeModule as unknown as { default?: typeof BTreeModule }).default ?? BTreeModule;
+
+/** Keys compare in unsigned byte order. */
+export { compareKeys };

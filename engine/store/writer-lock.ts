@@ -1,0 +1,90 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { StoreLockedError } from '../errors';
+
+/** What the lock file next to a store says about its writer. */
+export interface LockOwner {
+  readonly pid: number;
+  readonly host: string;
+  readonly started: number;
+}
+
+/** Path of the writer lock file for a store. */
+export function lockPathOf(storePath: string): string {
+  return `${storePath}.lock`;
+}
+
+/** True when a process with this pid exists on this host. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Reads the lock file, or null when there is none (or it is unreadable). */
+export function readLockOwner(storePath: string): LockOwner | null {
+  try {
+    const o = JSON.parse(fs.readFileSync(lockPathOf(storePath), 'utf8')) as LockOwner;
+    return typeof o.pid === 'number' ? o : null;
+  } catch {
+    return null;
+  }
+}
+
+const held = new Set<string>();
+let exitHookInstalled = false;
+
+/**
+ * Takes the single-writer lock: a file created exclusively that names this process. A lock
+ * left by a dead process on this host is stale and recovered; a live holder gets
+ * StoreLockedError naming its pid. Released by `release()` or at process exit.
+ */
+export function acquireWriterLock(storePath: string): { release(): void } {
+  const path = lockPathOf(storePath);
+  const me: LockOwner = { pid: process.pid, host: os.hostname(), started: Date.now() };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.writeFileSync(path, JSON.stringify(me), { flag: 'wx' });
+      held.add(path);
+      if (!exitHookInstalled) {
+        exitHookInstalled = true;
+        process.on('exit', () => {
+          for (const p of held) {
+            try {
+              fs.unlinkSync(p);
+            } catch {
+              /* already gone */
+            }
+          }
+        });
+      }
+      return {
+        release(): void {
+          if (!held.delete(path)) return;
+          try {
+            fs.unlinkSync(path);
+          } catch {
+            /* already gone */
+          }
+        },
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const owner = readLockOwner(storePath);
+      if (owner && (owner.host !== me.host || processAlive(owner.pid))) {
+        throw new StoreLockedError(storePath, owner.pid, owner.host === me.host ? '' : owner.host);
+      }
+      // Stale (dead holder) or half-written lock file: remove and try again.
+      try {
+        fs.unlinkSync(path);
+      } catch {
+        /* raced with another opener */
+      }
+    }
+  }
+  const owner = readLockOwner(storePath);
+  throw new StoreLockedError(storePath, owner?.pid ?? 0, owner?.host ?? '');
+}

@@ -1,0 +1,96 @@
+import { findMsg, msgSliceBounds, rdelCovers } from './buffer';
+import { compareKeys, lowerBound, maxLower, minUpper, upperBound } from './keys';
+import { isNode, Op, type Child, type TreeNode, type Value } from './node';
+import type { NodeLoader } from './write';
+
+/** Resolves a child pointer to a node (transient nodes are returned as they are). */
+export function resolveChild(loader: NodeLoader, c: Child): TreeNode {
+  return isNode(c) ? c : loader.load(c);
+}
+
+/**
+ * Point lookup. Walks root to leaf; at each internal node a point message for the key (or a
+ * range delete covering it) is the newest word on it and ends the walk — messages higher up
+ * are always newer than anything below. O(height · log node) and at most `height` nodes read.
+ */
+export function getValue(loader: NodeLoader, root: Child, key: Uint8Array): Value | undefined {
+  let node = resolveChild(loader, root);
+  for (;;) {
+    if (node.kind === 'leaf') {
+      const i = lowerBound(node.keys, key);
+      return i < node.keys.length && compareKeys(node.keys[i], key) === 0 ? node.vals[i] : undefined;
+    }
+    if (node.msgs.length > 0) {
+      const m = findMsg(node.msgs, key);
+      if (m >= 0) {
+        const msg = node.msgs[m];
+        return msg.op === Op.Put ? (msg.value as Value) : undefined;
+      }
+    }
+    if (node.rdels.length > 0 && rdelCovers(node.rdels, key)) return undefined;
+    node = resolveChild(loader, node.children[upperBound(node.pivots, key)]);
+  }
+}
+
+/** One record from a cursor: the key and its stored value. */
+export type RawEntry = [key: Buffer, value: Value];
+
+/**
+ * Streams the live records of [lo, hi) in key order (or reverse), merging each internal
+ * node's buffered messages over what its children yield. Memory is O(height) frames;
+ * a scan of k records reads O(k / fanout + height) leaves.
+ */
+export function* scanTree(loader: NodeLoader, root: Child, lo: Buffer | null, hi: Buffer | null, reverse: boolean): Generator<RawEntry> {
+  yield* scanNode(loader, resolveChild(loader, root), lo, hi, reverse);
+}
+
+function* scanNode(loader: NodeLoader, node: TreeNode, lo: Buffer | null, hi: Buffer | null, reverse: boolean): Generator<RawEntry> {
+  if (node.kind === 'leaf') {
+    const keys = node.keys;
+    if (!reverse) {
+      let i = lo === null ? 0 : lowerBound(keys, lo);
+      for (; i < keys.length; i++) {
+        if (hi !== null && compareKeys(keys[i], hi) >= 0) return;
+        yield [keys[i], node.vals[i]];
+      }
+    } else {
+      let i = (hi === null ? keys.length : lowerBound(keys, hi)) - 1;
+      for (; i >= 0; i--) {
+        if (lo !== null && compareKeys(keys[i], lo) < 0) return;
+        yield [keys[i], node.vals[i]];
+      }
+    }
+    return;
+  }
+  const n = node.children.length;
+  const first = lo === null ? 0 : upperBound(node.pivots, lo);
+  const last = hi === null ? n - 1 : Math.min(n - 1, lowerBound(node.pivots, hi));
+  for (let s = 0; s <= last - first; s++) {
+    const c = reverse ? last - s : first + s;
+    const subLo = maxLower(lo, c > 0 ? node.pivots[c - 1] : null);
+    const subHi = minUpper(hi, c < n - 1 ? node.pivots[c] : null);
+    if (subLo !== null && subHi !== null && compareKeys(subLo, subHi) >= 0) continue;
+    const [a, b] = msgSliceBounds(node.msgs, subLo, subHi);
+    const rdels = node.rdels;
+    const msgs = node.msgs;
+    const child = scanNode(loader, resolveChild(loader, node.children[c]), subLo, subHi, reverse);
+    let cur = child.next();
+    let j = reverse ? b - 1 : a;
+    const sign = reverse ? -1 : 1;
+    for (;;) {
+      const haveMsg = reverse ? j >= a : j < b;
+      if (cur.done && !haveMsg) break;
+      const cmp = cur.done ? 1 : !haveMsg ? -1 : sign * compareKeys(cur.value[0], msgs[j].key);
+      if (cmp < 0) {
+        const entry = cur.value as RawEntry;
+        if (rdels.length === 0 || !rdelCovers(rdels, entry[0])) yield entry;
+        cur = child.next();
+      } else {
+        const m = msgs[j];
+        if (m.op === Op.Put) yield [m.key, m.value as Value];
+        j += sign;
+        if (cmp === 0) cur = child.next();
+      }
+    }
+  }
+}

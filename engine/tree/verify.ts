@@ -1,0 +1,102 @@
+import type { Address } from '../format/address';
+import type { TreeParams } from '../format/header';
+import { StoreError } from '../errors';
+import { compareKeys } from './keys';
+import { BlobRef, isNode, type Child, type TreeNode } from './node';
+import type { NodeLoader } from './write';
+
+/** One broken invariant, with where it was found. Invariant names match FORMAT.md §Invariants. */
+export interface Problem {
+  readonly invariant: string;
+  readonly where: string;
+  readonly offset?: number;
+  readonly message: string;
+}
+
+/** Extra checks the store layer supplies (raw-bytes checks that need the file). */
+export interface VerifyHooks {
+  /** Called once per distinct persisted node; returns problems with its encoding (e.g. prefix). */
+  checkEncoding?(address: Address, node: TreeNode): Problem[];
+  /** Called for every large-value pointer. */
+  checkBlob?(ref: BlobRef, where: string): Problem[];
+  /** Longest journal chain allowed. */
+  maxChain: number;
+}
+
+/**
+ * Checks every invariant of the tree under `root`: checksums and address metadata (by loading
+ * each node), key order, pivot bounds, fill and buffer bounds, child levels, buffer shape,
+ * journal chain length. Shared subtrees already in `seen` are skipped, so verifying many
+ * versions costs their distinct nodes. O(nodes).
+ */
+export function verifyTree(loader: NodeLoader, params: TreeParams, root: Child, hooks: VerifyHooks, seen: Set<number>, label: string): Problem[] {
+  const problems: Problem[] = [];
+  const walk = (c: Child, lo: Buffer | null, hi: Buffer | null, expectLevel: number | null, path: string, soleChild: boolean): void => {
+    let node: TreeNode;
+    const addr = isNode(c) ? c.addr : c;
+    if (addr) {
+      if (seen.has(addr.offset)) return;
+      seen.add(addr.offset);
+    }
+    try {
+      node = isNode(c) ? c : loader.load(c);
+    } catch (e) {
+      const message = e instanceof StoreError ? e.message : String(e);
+      problems.push({ invariant: 'checksum', where: path, offset: addr?.offset, message });
+      return;
+    }
+    const where = `${label} ${path}${addr ? ` @${addr.offset}` : ''}`;
+    const say = (invariant: string, message: string): void => {
+      problems.push({ invariant, where, offset: addr?.offset, message });
+    };
+    const level = node.kind === 'leaf' ? 0 : node.level;
+    if (expectLevel !== null && level !== expectLevel) say('child-level', `node at level ${level} under a parent expecting level ${expectLevel}`);
+    if (addr && addr.level !== level) say('address-metadata', `address says level ${addr.level}, node is level ${level}`);
+    if (addr && hooks.checkEncoding) problems.push(...hooks.checkEncoding(addr, node));
+    const inBounds = (k: Buffer): boolean => (lo === null || compareKeys(k, lo) >= 0) && (hi === null || compareKeys(k, hi) < 0);
+    if (node.kind === 'leaf') {
+      if (node.keys.length !== node.vals.length) say('leaf-shape', 'keys and values differ in number');
+      if (node.keys.length === 0 && !soleChild) say('nonempty', 'empty leaf beside other leaves');
+      if (node.keys.length > 1 && node.bytes > params.nodeSize) say('leaf-size', `leaf holds ${node.bytes} bytes > nodeSize ${params.nodeSize}`);
+      for (let i = 0; i < node.keys.length; i++) {
+        if (i > 0 && compareKeys(node.keys[i - 1], node.keys[i]) >= 0) say('key-order', `key ${i} is not greater than key ${i - 1}`);
+        if (!inBounds(node.keys[i])) say('bounds', `key ${node.keys[i].toString('hex')} outside the node's pivot bounds`);
+        const v = node.vals[i];
+        if (v instanceof BlobRef) {
+          if (v.length <= params.blobThreshold) say('blob-threshold', `value of ${v.length} bytes stored off-tree below the threshold`);
+          if (hooks.checkBlob) problems.push(...hooks.checkBlob(v, where));
+        } else if (v.length > params.blobThreshold) say('blob-threshold', `inline value of ${v.length} bytes above the threshold ${params.blobThreshold}`);
+      }
+      return;
+    }
+    const n = node.children.length;
+    if (n < 1 || n > params.fanout) say('fanout', `${n} children (allowed 1..${params.fanout})`);
+    if (node.pivots.length !== n - 1) say('fanout', `${node.pivots.length} pivots for ${n} children`);
+    for (let i = 0; i < node.pivots.length; i++) {
+      if (i > 0 && compareKeys(node.pivots[i - 1], node.pivots[i]) >= 0) say('key-order', `pivot ${i} is not greater than pivot ${i - 1}`);
+      if (!inBounds(node.pivots[i]) || (lo !== null && compareKeys(node.pivots[i], lo) === 0)) say('bounds', `pivot ${i} outside the node's bounds`);
+    }
+    if (node.bufBytes > params.bufferSize) say('buffer-bound', `buffer holds ${node.bufBytes} bytes > bufferSize ${params.bufferSize}`);
+    if (node.chainLength > hooks.maxChain) say('chain-length', `journal chain of ${node.chainLength} segments > ${hooks.maxChain}`);
+    for (let i = 0; i < node.msgs.length; i++) {
+      if (i > 0 && compareKeys(node.msgs[i - 1].key, node.msgs[i].key) >= 0) say('buffer-order', `buffered message ${i} out of order or duplicated`);
+      if (!inBounds(node.msgs[i].key)) say('bounds', `buffered message for ${node.msgs[i].key.toString('hex')} outside the node's bounds`);
+    }
+    for (let i = 0; i < node.rdels.length; i++) {
+      const r = node.rdels[i];
+      if (r.end !== null && compareKeys(r.key, r.end) >= 0) say('buffer-order', `empty range delete ${i}`);
+      if (i > 0) {
+        const p = node.rdels[i - 1];
+        if (p.end === null || compareKeys(p.end, r.key) > 0) say('buffer-order', `range deletes ${i - 1} and ${i} overlap`);
+      }
+      if (!inBounds(r.key) || (hi !== null && (r.end === null || compareKeys(r.end, hi) > 0))) say('bounds', `range delete ${i} reaches outside the node's bounds`);
+    }
+    for (let i = 0; i < n; i++) {
+      const clo = i > 0 ? node.pivots[i - 1] : lo;
+      const chi = i < n - 1 ? node.pivots[i] : hi;
+      walk(node.children[i], clo, chi, level - 1, `${path}/${i}`, n === 1);
+    }
+  };
+  walk(root, null, null, null, 'root', true);
+  return problems;
+}
