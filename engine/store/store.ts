@@ -905,7 +905,7 @@ export class Store implements TransactionHost {
       checkEncoding: (a: Address, node: TreeNode): Problem[] => this.checkEncoding(a, node),
       checkBlob: (ref: BlobRef, where: string): Problem[] => {
         try {
-          this.nodes.readBlock(ref.index);
+          this.nodes.readBlob(ref);
           return [];
         } catch (e) {
           return [{ invariant: 'checksum', where: `${where} large value`, offset: ref.index.offset, message: (e as Error).message }];

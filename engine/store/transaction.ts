@@ -41,6 +41,11 @@ export interface WriteSet {
  */
 export class Transaction {
   private readonly points: BTree<Buffer, Msg> = new SortedMap<Buffer, Msg>(undefined, compareKeys);
+  /**
+   * Writes not yet sorted into `points`, in arrival order. A bulk load only appends here and is
+   * sorted once at commit (O(n log n) with cheap compares) instead of n tree inserts.
+   */
+  private log: Msg[] = [];
   private rdels: Msg[] = [];
   private open = true;
   /** Bytes of keys and values held (for spill decisions and stats). */
@@ -61,6 +66,27 @@ export class Transaction {
     if (!this.open) throw new ClosedError('transaction');
   }
 
+  /** The log sorted by key, keeping only the last write of each key. O(n log n). */
+  private static sortLog(log: Msg[]): Msg[] {
+    const order = log.map((_, i) => i);
+    order.sort((a, b) => compareKeys(log[a].key, log[b].key) || a - b);
+    const out: Msg[] = [];
+    for (let i = 0; i < order.length; i++) {
+      const m = log[order[i]];
+      if (out.length > 0 && compareKeys(out[out.length - 1].key, m.key) === 0) out[out.length - 1] = m;
+      else out.push(m);
+    }
+    return out;
+  }
+
+  /** Moves logged writes into the sorted map (before any read or range delete). */
+  private settle(): void {
+    if (this.log.length === 0) return;
+    const sorted = Transaction.sortLog(this.log);
+    this.log = [];
+    for (const m of sorted) this.points.set(m.key, m);
+  }
+
   /** True until commit or abort. */
   get active(): boolean {
     return this.open;
@@ -68,6 +94,7 @@ export class Transaction {
 
   /** Number of pending point writes and range deletes. */
   get size(): number {
+    this.settle();
     return this.points.size + this.rdels.length;
   }
 
@@ -75,6 +102,7 @@ export class Transaction {
   get(key: Uint8Array): Buffer | undefined {
     this.check();
     const k = asKey(key);
+    this.settle();
     const m = this.points.get(k);
     if (m) return m.op === Op.Put ? (m.value as Buffer) : undefined;
     if (rdelCovers(this.rdels, k)) return undefined;
@@ -91,9 +119,7 @@ export class Transaction {
     this.check();
     const k = Buffer.from(asKey(key));
     const v = Buffer.from(asValue(value));
-    const old = this.points.get(k);
-    if (old) this.bytes -= old.key.length + (old.value ? (old.value as Buffer).length : 0);
-    this.points.set(k, { op: Op.Put, key: k, end: null, value: v, seq: 0 });
+    this.log.push({ op: Op.Put, key: k, end: null, value: v, seq: 0 });
     this.bytes += k.length + v.length;
   }
 
@@ -101,7 +127,7 @@ export class Transaction {
   delete(key: Uint8Array): void {
     this.check();
     const k = Buffer.from(asKey(key));
-    this.points.set(k, { op: Op.Delete, key: k, end: null, value: null, seq: 0 });
+    this.log.push({ op: Op.Delete, key: k, end: null, value: null, seq: 0 });
     this.bytes += k.length;
   }
 
@@ -112,6 +138,7 @@ export class Transaction {
     const hi = to === null ? null : Buffer.from(asKey(to, 'to'));
     if (hi !== null && compareKeys(lo, hi) > 0) throw new InvalidArgumentError('deleteRange: from must not be greater than to');
     if (emptyRange(lo, hi)) return;
+    this.settle();
     const doomed: Buffer[] = [];
     if (this.points.size > 0) {
       this.points.forRange(lo, hi ?? (this.points.maxKey() as Buffer), hi === null, (k) => {
@@ -136,10 +163,13 @@ export class Transaction {
   }
 
   private *merged(lo: Buffer | null, hi: Buffer | null, reverse: boolean): Generator<RawEntry> {
+    this.settle();
     const base = scanTree(this.nodes, this.baseRoot, lo, hi, reverse);
     const mine: Msg[] = [];
-    const inRange = (k: Buffer): boolean => (lo === null || compareKeys(k, lo) >= 0) && (hi === null || compareKeys(k, hi) < 0);
-    for (const m of this.points.values()) if (inRange(m.key)) mine.push(m);
+    for (const [k, m] of this.points.entries(lo ?? undefined)) {
+      if (hi !== null && compareKeys(k, hi) >= 0) break;
+      mine.push(m);
+    }
     if (reverse) mine.reverse();
     const sign = reverse ? -1 : 1;
     let cur = base.next();
@@ -160,6 +190,8 @@ export class Transaction {
 
   /** The staged writes as a merge batch (range deletes, then the point writes they did not drop). */
   writeSet(): WriteSet {
+    if (this.points.size === 0) return { rdels: this.rdels, points: Transaction.sortLog(this.log) };
+    this.settle();
     return { rdels: this.rdels, points: this.points.valuesArray() };
   }
 

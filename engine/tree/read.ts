@@ -1,11 +1,24 @@
 import { findMsg, msgSliceBounds, rdelCovers } from './buffer';
-import { compareKeys, lowerBound, maxLower, minUpper, upperBound } from './keys';
-import { isNode, Op, type Child, type TreeNode, type Value } from './node';
+import { buildKeyIndex, compareKeys, indexedSearch, lowerBound, maxLower, minUpper, upperBound, type KeyIndex } from './keys';
+import { isNode, Op, type Child, type InternalNode, type LeafNode, type TreeNode, type Value } from './node';
 import type { NodeLoader } from './write';
 
 /** Resolves a child pointer to a node (transient nodes are returned as they are). */
 export function resolveChild(loader: NodeLoader, c: Child): TreeNode {
   return isNode(c) ? c : loader.load(c);
+}
+
+const indexes = new WeakMap<object, KeyIndex>();
+
+/** Search index of a persisted node's keys or pivots, built on first use (transient nodes change, so they have none). */
+function indexOf(node: LeafNode | InternalNode): KeyIndex | null {
+  if (node.addr === null) return null;
+  let idx = indexes.get(node);
+  if (!idx) {
+    idx = buildKeyIndex(node.kind === 'leaf' ? node.keys : node.pivots);
+    indexes.set(node, idx);
+  }
+  return idx;
 }
 
 /**
@@ -17,7 +30,8 @@ export function getValue(loader: NodeLoader, root: Child, key: Uint8Array): Valu
   let node = resolveChild(loader, root);
   for (;;) {
     if (node.kind === 'leaf') {
-      const i = lowerBound(node.keys, key);
+      const idx = indexOf(node);
+      const i = idx ? indexedSearch(node.keys, idx, key, false) : lowerBound(node.keys, key);
       return i < node.keys.length && compareKeys(node.keys[i], key) === 0 ? node.vals[i] : undefined;
     }
     if (node.msgs.length > 0) {
@@ -28,7 +42,8 @@ export function getValue(loader: NodeLoader, root: Child, key: Uint8Array): Valu
       }
     }
     if (node.rdels.length > 0 && rdelCovers(node.rdels, key)) return undefined;
-    node = resolveChild(loader, node.children[upperBound(node.pivots, key)]);
+    const idx = node.pivots.length > 8 ? indexOf(node) : null;
+    node = resolveChild(loader, node.children[idx ? indexedSearch(node.pivots, idx, key, true) : upperBound(node.pivots, key)]);
   }
 }
 

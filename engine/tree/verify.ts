@@ -81,6 +81,7 @@ export function verifyTree(loader: NodeLoader, params: TreeParams, root: Child, 
     for (let i = 0; i < node.msgs.length; i++) {
       if (i > 0 && compareKeys(node.msgs[i - 1].key, node.msgs[i].key) >= 0) say('buffer-order', `buffered message ${i} out of order or duplicated`);
       if (!inBounds(node.msgs[i].key)) say('bounds', `buffered message for ${node.msgs[i].key.toString('hex')} outside the node's bounds`);
+      if (node.msgs[i].value instanceof BlobRef && hooks.checkBlob) problems.push(...hooks.checkBlob(node.msgs[i].value as BlobRef, where));
     }
     for (let i = 0; i < node.rdels.length; i++) {
       const r = node.rdels[i];
