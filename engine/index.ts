@@ -13,3 +13,4 @@ export type { IoCounters } from './store/file';
 export type { Problem } from './tree/verify';
 export { prefixEnd } from './tree/keys';
 export * from './errors';
+export * from './records/index';

@@ -8,14 +8,14 @@ import {
 } from '../format/catalog-codec';
 import {
   DATA_START, decodeHeader, decodeSuperblock, encodeHeader, encodeSuperblock, FORMAT_VERSION,
-  SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS, type FileHeader, type Superblock, type TreeParams,
+  SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS, type FileHeader, type Superblock,
 } from '../format/header';
 import { commonPrefixLength, storedKeysOf } from '../format/node-codec';
 import {
   ClosedError, FileStateError, FormatVersionError, InvalidArgumentError, NotAStoreError, ReadOnlyError,
   StoreCorruptError, StoreError, VersionNotFoundError,
 } from '../errors';
-import { BlobRef, isNode, msgBytes, Op, type Child, type InternalNode, type Msg, type TreeNode } from '../tree/node';
+import { BlobRef, Op, type Child, type InternalNode, type Msg, type TreeNode } from '../tree/node';
 import { TreeWriter } from '../tree/write';
 import { verifyTree, type Problem } from '../tree/verify';
 import { findMsg, rdelCovers } from '../tree/buffer';
@@ -636,6 +636,7 @@ export class Store implements TransactionHost {
 
   /** Every version, newest first. O(versions). */
   versions(): VersionInfo[] {
+    this.checkOpen();
     return [...this.index().values()].sort((a, b) => b.id - a.id).map((v) => this.versionInfo(v));
   }
 

@@ -1,0 +1,165 @@
+/**
+ * Record commands: `get`, `put`, `del`, `scan`, `dump`. Reads open the store read-only and may
+ * read an older version with `--at`; writes are one commit each.
+ */
+import { Command, Option } from 'commander';
+import type { Entry, RangeOptions, Store } from '../../../engine/index';
+import type { CommandContext } from '../context';
+import { CliError } from '../errors';
+import { parsePositiveInt } from '../options';
+import { keyArgument, valueArgument } from '../records';
+import { describeKey, RecordTable, recordJsonLine, renderValue } from '../render';
+import { withStore } from '../store-access';
+
+/** The read surface shared by a store's head and a version opened with `at()`. */
+export type RecordSource = Pick<Store, 'get' | 'scan'>;
+
+/** The head of the default branch, or the version `at` names (id, snapshot or branch). */
+export function sourceAt(store: Store, at: string | undefined): RecordSource {
+  return at === undefined ? store : store.at(at);
+}
+
+/** The `--at VERSION` option shared by read commands. */
+export function atOption(): Option {
+  return new Option('--at <version>', 'read the store as of a version id, snapshot or branch');
+}
+
+/** Streams entries as JSONL or as the aligned table. O(1) memory in the number of records. */
+export async function printEntries(ctx: CommandContext, entries: Iterable<Entry>, json: boolean): Promise<number> {
+  let count = 0;
+  if (json) {
+    for (const entry of entries) {
+      await ctx.out.line(recordJsonLine(entry.key, entry.value));
+      count++;
+    }
+    return count;
+  }
+  const table = new RecordTable(ctx.out);
+  for (const entry of entries) {
+    await table.add(entry.key, entry.value);
+    count++;
+  }
+  await table.finish();
+  return count;
+}
+
+interface GetOptions { json?: boolean; at?: string }
+interface PutOptions { message?: string; branch?: string }
+interface DelOptions { message?: string; branch?: string }
+interface ScanOptions {
+  prefix?: string; from?: string; to?: string; reverse?: boolean; limit?: number; json?: boolean; at?: string;
+}
+
+/** Adds the record commands to `program`. */
+export function registerRecordCommands(program: Command, ctx: CommandContext): void {
+  program
+    .command('get')
+    .description('print the value stored under KEY')
+    .argument('<file>', 'store file')
+    .argument('<key>', 'key (JSON, or a plain string)')
+    .option('--json', 'print {"key", "value"} as one JSON line')
+    .addOption(atOption())
+    .action(async (file: string, keyText: string, opts: GetOptions) => {
+      const key = keyArgument(keyText);
+      await withStore(file, { readOnly: true }, async (store) => {
+        const value = sourceAt(store, opts.at).get(key);
+        if (value === undefined) throw new CliError(`key ${describeKey(key)} not found${opts.at ? ` at ${opts.at}` : ''}`);
+        await ctx.out.line(opts.json ? recordJsonLine(key, value) : renderValue(value, { pretty: true }));
+      });
+    });
+
+  program
+    .command('put')
+    .description('store VALUE under KEY (one commit)')
+    .argument('<file>', 'store file')
+    .argument('<key>', 'key (JSON, or a plain string)')
+    .argument('<value>', 'value (JSON, or a plain string)')
+    .option('-m, --message <message>', 'commit message')
+    .option('--branch <name>', 'commit to this branch instead of the default one')
+    .action(async (file: string, keyText: string, valueText: string, opts: PutOptions) => {
+      const key = keyArgument(keyText);
+      const value = valueArgument(valueText);
+      await withStore(file, { readOnly: false }, async (store) => {
+        const tx = store.begin(opts.branch ? { branch: opts.branch } : {});
+        let info;
+        try {
+          tx.put(key, value);
+          info = tx.commit({ message: opts.message ?? `put ${describeKey(key)}` });
+        } catch (error) {
+          abortQuietly(tx);
+          throw error;
+        }
+        await ctx.out.line(`put ${describeKey(key)}: version ${info.version} on ${info.branch} (${info.bytesWritten} bytes written)`);
+      });
+    });
+
+  program
+    .command('del')
+    .alias('delete')
+    .description('delete KEY (one commit); exit 1 if it is not there')
+    .argument('<file>', 'store file')
+    .argument('<key>', 'key (JSON, or a plain string)')
+    .option('-m, --message <message>', 'commit message')
+    .option('--branch <name>', 'commit to this branch instead of the default one')
+    .action(async (file: string, keyText: string, opts: DelOptions) => {
+      const key = keyArgument(keyText);
+      await withStore(file, { readOnly: false }, async (store) => {
+        const tx = store.begin(opts.branch ? { branch: opts.branch } : {});
+        let info;
+        try {
+          // Deleting what is not there would record an empty version: say so instead.
+          if (!tx.has(key)) throw new CliError(`key ${describeKey(key)} not found; nothing deleted`);
+          tx.delete(key);
+          info = tx.commit({ message: opts.message ?? `delete ${describeKey(key)}` });
+        } catch (error) {
+          abortQuietly(tx);
+          throw error;
+        }
+        await ctx.out.line(`deleted ${describeKey(key)}: version ${info.version} on ${info.branch}`);
+      });
+    });
+
+  program
+    .command('scan')
+    .description('print the records in a key range, in key order')
+    .argument('<file>', 'store file')
+    .option('--prefix <key>', 'only keys starting with this key (a tuple prefix: ["orders", 7])')
+    .option('--from <key>', 'first key (inclusive)')
+    .option('--to <key>', 'last key (exclusive)')
+    .option('-r, --reverse', 'largest key first')
+    .addOption(new Option('-n, --limit <n>', 'at most N records').argParser(parsePositiveInt))
+    .option('--json', 'one {"key", "value"} JSON line per record')
+    .addOption(atOption())
+    .action(async (file: string, opts: ScanOptions) => {
+      const range: RangeOptions = {
+        ...(opts.prefix !== undefined ? { prefix: keyArgument(opts.prefix) } : {}),
+        ...(opts.from !== undefined ? { from: keyArgument(opts.from) } : {}),
+        ...(opts.to !== undefined ? { to: keyArgument(opts.to) } : {}),
+        ...(opts.reverse ? { reverse: true } : {}),
+        ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+      };
+      await withStore(file, { readOnly: true }, async (store) => {
+        await printEntries(ctx, sourceAt(store, opts.at).scan(range), opts.json === true);
+      });
+    });
+
+  program
+    .command('dump')
+    .description('print every record as JSONL ({"key", "value"} per line), the input format of load')
+    .argument('<file>', 'store file')
+    .addOption(atOption())
+    .action(async (file: string, opts: { at?: string }) => {
+      await withStore(file, { readOnly: true }, async (store) => {
+        await printEntries(ctx, sourceAt(store, opts.at).scan(), true);
+      });
+    });
+}
+
+/** Aborting after a failure must not hide the failure itself. */
+function abortQuietly(tx: { abort(): void }): void {
+  try {
+    tx.abort();
+  } catch {
+    // The transaction may already be closed by a failed commit.
+  }
+}

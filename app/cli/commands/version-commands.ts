@@ -1,0 +1,284 @@
+/**
+ * Version commands: `snapshot`, `snapshots`, `branch`, `log`, `diff`, `compact`.
+ *
+ * `diff` and `compact` use engine methods that arrive after the rest of the API, so they are
+ * feature-detected: on a build without them the command says so (exit 1) instead of crashing.
+ */
+import { statSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import type { SnapshotInfo, Store, VersionInfo } from '../../../engine/index';
+import type { CommandContext } from '../context';
+import { CliError, UsageError } from '../errors';
+import { layoutGraph } from '../graph';
+import { parseNonNegativeInt, parsePositiveInt } from '../options';
+import { progressBar } from '../progress';
+import { keyArgument, keyToJsonValue, valueToJsonValue } from '../records';
+import { describeKey, formatBytes, formatTime, jsonLine, renderValue, truncate } from '../render';
+import { withStore } from '../store-access';
+
+/** One key-level change as the engine's diff stream yields it (field names tolerated loosely). */
+interface DiffChange {
+  readonly key: Uint8Array;
+  readonly kind?: string;
+  readonly type?: string;
+  readonly op?: string;
+  readonly before?: Uint8Array | null;
+  readonly after?: Uint8Array | null;
+}
+
+type ChangeKind = 'added' | 'removed' | 'changed';
+
+interface DiffCapable {
+  diff(a: number | string, b: number | string, opts?: { prefix?: Uint8Array }): AsyncIterable<DiffChange> | Iterable<DiffChange>;
+}
+
+interface CompactCapable {
+  compact(opts?: { keep?: number; onProgress?: (done: number, total: number) => void }): unknown;
+}
+
+function hasDiff(store: Store): store is Store & DiffCapable {
+  return typeof (store as unknown as Partial<DiffCapable>).diff === 'function';
+}
+
+function hasCompact(store: Store): store is Store & CompactCapable {
+  return typeof (store as unknown as Partial<CompactCapable>).compact === 'function';
+}
+
+/** Normalises the change's kind whatever the engine calls the field. */
+function changeKind(change: DiffChange): ChangeKind {
+  const named = (change.kind ?? change.type ?? change.op ?? '').toLowerCase();
+  if (named.startsWith('add') || named === 'insert' || named === 'put') return 'added';
+  if (named.startsWith('remov') || named.startsWith('del')) return 'removed';
+  if (named.startsWith('chang') || named.startsWith('updat') || named.startsWith('modif')) return 'changed';
+  const hasBefore = change.before !== undefined && change.before !== null;
+  const hasAfter = change.after !== undefined && change.after !== null;
+  if (hasBefore && hasAfter) return 'changed';
+  return hasAfter ? 'added' : 'removed';
+}
+
+/** Names attached to each version: branch heads and snapshots, as `log` prints them. */
+function labelsByVersion(store: Store): Map<number, string[]> {
+  const labels = new Map<number, string[]>();
+  const add = (id: number, label: string): void => {
+    const list = labels.get(id);
+    if (list) list.push(label);
+    else labels.set(id, [label]);
+  };
+  for (const b of store.branches()) add(b.head, b.name);
+  for (const s of store.snapshots()) add(s.version, `snapshot ${s.name}`);
+  return labels;
+}
+
+function describeStats(v: VersionInfo): string {
+  const parts: string[] = [];
+  if (v.stats.puts) parts.push(`${v.stats.puts} put${v.stats.puts === 1 ? '' : 's'}`);
+  if (v.stats.deletes) parts.push(`${v.stats.deletes} delete${v.stats.deletes === 1 ? '' : 's'}`);
+  if (v.stats.rangeDeletes) parts.push(`${v.stats.rangeDeletes} range delete${v.stats.rangeDeletes === 1 ? '' : 's'}`);
+  parts.push(formatBytes(v.stats.bytesWritten));
+  return parts.join(', ');
+}
+
+interface LogOptions { graph?: boolean; json?: boolean; limit?: number }
+interface DiffOptions { prefix?: string; json?: boolean; stat?: boolean }
+
+/** Adds the version commands to `program`. */
+export function registerVersionCommands(program: Command, ctx: CommandContext): void {
+  program
+    .command('snapshot')
+    .description('name a version (the head by default); O(1) whatever the store\'s size')
+    .argument('<file>', 'store file')
+    .argument('<name>', 'snapshot name')
+    .option('-m, --message <message>', 'what the snapshot is for')
+    .option('--at <version>', 'snapshot this version (id, snapshot or branch) instead of the head')
+    .option('--delete', 'remove the snapshot name instead (its version stays until compaction)')
+    .action(async (file: string, name: string, opts: { message?: string; at?: string; delete?: boolean }) => {
+      await withStore(file, { readOnly: false }, async (store) => {
+        if (opts.delete) {
+          store.deleteSnapshot(name);
+          await ctx.out.line(`deleted snapshot ${name}`);
+          return;
+        }
+        const snap = store.snapshot(name, {
+          ...(opts.message !== undefined ? { message: opts.message } : {}),
+          ...(opts.at !== undefined ? { version: opts.at } : {}),
+        });
+        await ctx.out.line(`snapshot ${snap.name} → version ${snap.version}`);
+      });
+    });
+
+  program
+    .command('snapshots')
+    .description('list snapshots, oldest first')
+    .argument('<file>', 'store file')
+    .option('--json', 'one JSON object per snapshot')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      await withStore(file, { readOnly: true }, async (store) => {
+        const snaps: SnapshotInfo[] = store.snapshots();
+        if (opts.json) {
+          for (const s of snaps) await ctx.out.line(jsonLine(s));
+          return;
+        }
+        if (snaps.length === 0) {
+          await ctx.out.line('no snapshots (create one with `thunderhead snapshot FILE NAME`)');
+          return;
+        }
+        const width = Math.max(...snaps.map((s) => s.name.length));
+        for (const s of snaps) {
+          await ctx.out.line(truncate(`${s.name.padEnd(width)}  version ${String(s.version).padEnd(6)} ${formatTime(s.time)}${s.message ? `  ${s.message}` : ''}`, ctx.out.width));
+        }
+      });
+    });
+
+  program
+    .command('branch')
+    .description('create branch NAME (from the head or --from VERSION); without NAME, list branches')
+    .argument('<file>', 'store file')
+    .argument('[name]', 'branch to create')
+    .option('--from <version>', 'start the branch at this version id, snapshot or branch')
+    .option('--delete', 'delete branch NAME instead')
+    .option('--json', 'list as one JSON object per branch')
+    .action(async (file: string, name: string | undefined, opts: { from?: string; delete?: boolean; json?: boolean }) => {
+      if (name === undefined && (opts.from !== undefined || opts.delete)) {
+        throw new UsageError(`${opts.delete ? '--delete' : '--from'} needs a branch NAME`);
+      }
+      await withStore(file, { readOnly: name === undefined }, async (store) => {
+        if (name !== undefined) {
+          if (opts.delete) {
+            store.deleteBranch(name);
+            await ctx.out.line(`deleted branch ${name}`);
+            return;
+          }
+          const b = store.branch(name, opts.from !== undefined ? { from: opts.from } : {});
+          await ctx.out.line(`branch ${b.name} → version ${b.head}`);
+          return;
+        }
+        const current = store.info().branch;
+        const branches = store.branches();
+        if (opts.json) {
+          for (const b of branches) await ctx.out.line(jsonLine({ ...b, default: b.name === current }));
+          return;
+        }
+        const width = Math.max(...branches.map((b) => b.name.length));
+        for (const b of branches) {
+          const head = store.head(b.name);
+          const line = `${b.name === current ? '*' : ' '} ${b.name.padEnd(width)}  version ${String(b.head).padEnd(6)} ${head.message}`;
+          await ctx.out.line(truncate(line.trimEnd(), ctx.out.width));
+        }
+      });
+    });
+
+  program
+    .command('log')
+    .description('list versions newest first, with branch heads and snapshots')
+    .argument('<file>', 'store file')
+    .option('--graph', 'draw the lineage as a graph')
+    .option('--json', 'one JSON object per version (with its labels)')
+    .addOption(new Option('-n, --limit <n>', 'show only the newest N versions').argParser(parsePositiveInt))
+    .action(async (file: string, opts: LogOptions) => {
+      await withStore(file, { readOnly: true }, async (store) => {
+        let versions = store.versions();
+        if (opts.limit !== undefined) versions = versions.slice(0, opts.limit);
+        const labels = labelsByVersion(store);
+        if (opts.json) {
+          for (const v of versions) {
+            const names = labels.get(v.id) ?? [];
+            await ctx.out.line(jsonLine({
+              ...v,
+              branches: names.filter((n) => !n.startsWith('snapshot ')),
+              snapshots: names.filter((n) => n.startsWith('snapshot ')).map((n) => n.slice('snapshot '.length)),
+            }));
+          }
+          return;
+        }
+        const describe = (v: VersionInfo): string => {
+          const names = labels.get(v.id);
+          const tag = names ? ` (${names.join(', ')})` : '';
+          return `${v.id}${tag}  ${formatTime(v.time)}  ${v.message || '(no message)'}  [${describeStats(v)}]`;
+        };
+        if (!opts.graph) {
+          for (const v of versions) await ctx.out.line(truncate(describe(v), ctx.out.width));
+          return;
+        }
+        for (const row of layoutGraph(versions)) {
+          const text = row.kind === 'version' ? `${row.lanes} ${describe(versions[row.index])}` : row.lanes;
+          await ctx.out.line(truncate(text, ctx.out.width));
+        }
+      });
+    });
+
+  program
+    .command('diff')
+    .description('key-level changes from version A to version B (ids, snapshots or branches)')
+    .argument('<file>', 'store file')
+    .argument('<a>', 'the older version')
+    .argument('<b>', 'the newer version')
+    .option('--prefix <key>', 'only keys starting with this key')
+    .option('--json', 'one {"key", "change", "before", "after"} JSON line per change')
+    .option('--stat', 'only count added, removed and changed records')
+    .action(async (file: string, a: string, b: string, opts: DiffOptions) => {
+      const prefix = opts.prefix !== undefined ? keyArgument(opts.prefix) : undefined;
+      await withStore(file, { readOnly: true }, async (store) => {
+        if (!hasDiff(store)) throw new CliError('diff is not available in this build yet');
+        // Resolve both ends first so a typo fails before any output.
+        store.at(a);
+        store.at(b);
+        const counts: Record<ChangeKind, number> = { added: 0, removed: 0, changed: 0 };
+        const changes = store.diff(a, b, prefix !== undefined ? { prefix } : {});
+        const marks: Record<ChangeKind, string> = { added: '+', removed: '-', changed: '~' };
+        for await (const change of changes) {
+          const kind = changeKind(change);
+          counts[kind]++;
+          if (opts.stat) continue;
+          const before = change.before ?? undefined;
+          const after = change.after ?? undefined;
+          if (opts.json) {
+            await ctx.out.line(jsonLine({
+              key: keyToJsonValue(change.key),
+              change: kind,
+              ...(before !== undefined ? { before: valueToJsonValue(before) } : {}),
+              ...(after !== undefined ? { after: valueToJsonValue(after) } : {}),
+            }));
+            continue;
+          }
+          const key = describeKey(change.key);
+          const text = kind === 'changed' && before !== undefined && after !== undefined
+            ? `${renderValue(before)} → ${renderValue(after)}`
+            : renderValue((after ?? before) as Uint8Array);
+          await ctx.out.line(truncate(`${marks[kind]} ${key}  ${text}`, ctx.out.width));
+        }
+        if (opts.stat) {
+          if (opts.json) await ctx.out.line(jsonLine(counts));
+          else {
+            const total = counts.added + counts.removed + counts.changed;
+            await ctx.out.line(`${total} change${total === 1 ? '' : 's'}: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed`);
+          }
+        }
+      });
+    });
+
+  program
+    .command('compact')
+    .description('copy the live data of retained versions into a fresh file and replace FILE with it')
+    .argument('<file>', 'store file')
+    .addOption(new Option('--keep <n>', 'keep the last N versions besides snapshots and branch heads').argParser(parseNonNegativeInt))
+    .action(async (file: string, opts: { keep?: number }) => {
+      const before = statSync(file, { throwIfNoEntry: false })?.size;
+      await withStore(file, { readOnly: false }, async (store) => {
+        if (!hasCompact(store)) throw new CliError('compact is not available in this build yet');
+        const progress = progressBar(ctx.io.stderr, 'compacting');
+        try {
+          await store.compact({
+            ...(opts.keep !== undefined ? { keep: opts.keep } : {}),
+            onProgress: (done, total) => progress.update(done, total || undefined),
+          });
+        } finally {
+          progress.done();
+        }
+      });
+      const after = statSync(file).size;
+      await ctx.out.line(
+        `compacted ${file}: ${before !== undefined ? `${formatBytes(before)} → ` : ''}${formatBytes(after)}` +
+          (before !== undefined && before > 0 ? ` (${Math.round((1 - after / before) * 100)}% smaller)` : ''),
+      );
+    });
+}

@@ -1,0 +1,548 @@
+/**
+ * The inspector API, written once: method name → zod request schema → response type.
+ *
+ * Every host derives from this map: `app/service` implements it on the engine, `main/` binds it
+ * to IPC, `app/serve` carries it over a WebSocket, and the renderer's query hooks are typed by it.
+ * Adding a method is one entry here plus its handler in `app/service`.
+ *
+ * Only plain readonly data crosses the boundary (no Buffers, no classes): bytes travel as
+ * lower-case hex strings with their decoded JSON form beside them. This file imports zod and
+ * nothing from Node, so the renderer can import its types (and schemas) safely.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Plain data shapes
+// ---------------------------------------------------------------------------------------------
+
+/** JSON as it crosses the boundary (decoded keys and values). */
+export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
+
+/** Lower-case hex of a byte string; `''` for no bytes. */
+export type Hex = string;
+
+/** Most rows a `records.page` call returns at once (more would defeat on-demand paging). */
+export const PAGE_LIMIT_MAX = 1000;
+/** Rows per page when the request does not say. */
+export const PAGE_LIMIT_DEFAULT = 200;
+/** Bytes of a value shown (hex and decoded) in a page row before it is truncated. */
+export const VALUE_PREVIEW_BYTES = 512;
+/** Most bytes of a value that `records.value` returns as hex (the decoded JSON is complete). */
+export const VALUE_HEX_MAX_BYTES = 1 << 20;
+
+/** A key as shown: raw bytes plus the tuple decoding (when the bytes are a valid tuple). */
+export interface KeyView {
+  readonly hex: Hex;
+  /**
+   * The key's JSON form from the records layer: a scalar for a 1-tuple, an array for a tuple,
+   * with tags for what JSON cannot say (`{"$bytes": hex}`, `{"$bigint": "…"}`). Null when
+   * `decoded` is false.
+   */
+  readonly json: Json;
+  /** False when the bytes are not a valid tuple encoding (raw byte keys). */
+  readonly decoded: boolean;
+  readonly length: number;
+}
+
+/** A value as shown: length, a (possibly truncated) hex and decoded preview. */
+export interface ValueView {
+  /** Full length of the value in bytes, even when only a preview was loaded. */
+  readonly length: number;
+  /** Stored off-tree (a blob): not loaded by `records.page`; fetch it with `records.value`. */
+  readonly large: boolean;
+  /** False when the bytes were not read (large values in a page). */
+  readonly loaded: boolean;
+  readonly hex: Hex;
+  /** True when `hex` holds fewer bytes than `length`. */
+  readonly hexTruncated: boolean;
+  /**
+   * The decoded value's JSON form from the records layer, with tags such as `{"$ref": key}`
+   * (a reference: render as a link), `{"$bytes": hex}`, `{"$date": iso}`, `{"$bigint": "…"}`;
+   * plain-object keys that start with `$` carry one more `$`. Null when `decoded` is false.
+   */
+  readonly json: Json;
+  readonly decoded: boolean;
+  /** True when long strings/arrays/objects in `json` were cut for the preview. */
+  readonly jsonTruncated: boolean;
+  /** Why decoding failed, when it did (one line). */
+  readonly decodeError?: string;
+}
+
+/** One row of the record browser. */
+export interface RecordRow {
+  readonly key: KeyView;
+  readonly value: ValueView;
+}
+
+/** Where a node is and what it must be (mirrors the engine's AddressView). */
+export interface AddressData {
+  readonly offset: number;
+  readonly length: number;
+  readonly kind: 'leaf' | 'internal' | 'delta';
+  readonly level: number;
+  readonly checksum: number;
+}
+
+/** A pending message in a node's hitchhiker buffer. */
+export interface BufferedMessageView {
+  readonly op: 'put' | 'delete' | 'deleteRange';
+  readonly key: KeyView;
+  /** Exclusive end of a deleteRange (absent: to the end of the key space). */
+  readonly end?: KeyView;
+  readonly seq: number;
+  readonly valueLength: number;
+  /** A put whose value is stored off-tree. */
+  readonly large: boolean;
+}
+
+/** A node of the tree as plain data (the engine's NodeView with bytes as hex + decoded). */
+export interface NodeData {
+  readonly address: AddressData;
+  readonly kind: 'leaf' | 'internal';
+  readonly level: number;
+  /** Bytes shared by every key in the node (stored once). */
+  readonly prefix: { readonly hex: Hex; readonly length: number };
+  /** Leaf: the full keys. Internal: the pivots (child i covers [keys[i-1], keys[i])). */
+  readonly keys: readonly KeyView[];
+  /** How each key is stored: length shared with the prefix, then the stored suffix. */
+  readonly stored: readonly { readonly shared: number; readonly suffixHex: Hex }[];
+  /** Leaf only: each value's length and whether it lives off-tree. */
+  readonly values: readonly { readonly length: number; readonly large: boolean }[];
+  /** Internal only. */
+  readonly children: readonly AddressData[];
+  readonly buffer: readonly BufferedMessageView[];
+  /** Internal: journal segments newest first, then the base image. */
+  readonly chain: readonly AddressData[];
+  readonly encodedBytes: number;
+  /** 0..1 of nodeSize (leaf) or fanout (internal). */
+  readonly fill: number;
+  readonly bufferBytes: number;
+  readonly bufferFill: number;
+}
+
+/** A version in the catalog. */
+export interface VersionData {
+  readonly id: number;
+  readonly parents: readonly number[];
+  readonly branch: string;
+  /** Milliseconds since the epoch. */
+  readonly time: number;
+  readonly message: string;
+  readonly root: AddressData;
+  readonly stats: { readonly puts: number; readonly deletes: number; readonly rangeDeletes: number; readonly bytesWritten: number };
+}
+
+/** Cheap facts about an open store (no tree walk). */
+export interface StoreInfoData {
+  readonly path: string;
+  readonly fileSize: number;
+  readonly formatVersion: number;
+  readonly height: number;
+  readonly versions: number;
+  readonly head: VersionData;
+  readonly branch: string;
+  readonly params: { readonly nodeSize: number; readonly fanout: number; readonly bufferSize: number; readonly blobThreshold: number };
+  readonly readOnly: boolean;
+  readonly writerPid?: number;
+}
+
+/** Statistics from a full walk of the tree (`store.analyze`). */
+export interface TreeStatsData {
+  readonly height: number;
+  /** Nodes per level, index 0 the root, last the leaves. */
+  readonly nodesPerLevel: readonly number[];
+  /** Histogram of leaf fill in 10 buckets of 10% each. */
+  readonly leafFill: readonly number[];
+  /** Per internal level: `level` counts up from the leaves (0), `depth` down from the root (0). */
+  readonly bufferOccupancy: readonly { readonly level: number; readonly depth: number; readonly nodes: number; readonly messages: number; readonly bytes: number; readonly fill: number }[];
+  /** Live records (buffered messages applied). */
+  readonly records: number;
+  /** Bytes reachable from the head version (header, nodes, journal chains, blobs). */
+  readonly liveBytes: number;
+  /** The rest of the file: older versions' nodes and superseded blocks (compaction reclaims them). */
+  readonly deadBytes: number;
+  readonly largeValues: { readonly count: number; readonly bytes: number };
+}
+
+/** Why an open store is read-only. */
+export type ReadOnlyReason = 'requested' | 'locked' | 'file-permissions';
+
+/** Result of `store.open`. */
+export interface OpenResult {
+  /** Handle for every later call about this store. */
+  readonly storeId: string;
+  readonly path: string;
+  readonly readOnly: boolean;
+  /** Present when `readOnly`; 'locked' means another process writes it (it refreshes live). */
+  readonly readOnlyReason?: ReadOnlyReason;
+  /** The process holding the writer lock, when one does. */
+  readonly writer?: { readonly pid: number; readonly host: string };
+  readonly info: StoreInfoData;
+}
+
+/** A recently opened file. */
+export interface RecentFile {
+  readonly path: string;
+  /** Milliseconds since the epoch. */
+  readonly openedAt: number;
+  /** Whether the file still exists (checked when listed). */
+  readonly exists: boolean;
+}
+
+/** The colour theme; 'system' follows the OS. */
+export type Theme = 'dark' | 'light' | 'system';
+
+/** Which host runs the service, and what it can do beyond the contract. */
+export interface AppInfo {
+  readonly host: 'electron' | 'serve' | 'test';
+  readonly version: string;
+  /** Files named on the command line (open these first). */
+  readonly initialFiles: readonly string[];
+  readonly demoPath: string | null;
+  /** Native open/save dialogs (Electron); without them the UI asks for a path as text. */
+  readonly dialogs: boolean;
+  /** "Reveal in folder" is available. */
+  readonly reveal: boolean;
+}
+
+/** One step on the root-to-leaf path of `tree.findKey`. */
+export interface PathStep {
+  readonly address: AddressData;
+  readonly level: number;
+  /** Internal: which child the key descends into. Leaf: the slot of the key, or -1. */
+  readonly index: number;
+  /** Buffered messages in this node that touch the key (newest wins when reading). */
+  readonly messages: readonly BufferedMessageView[];
+}
+
+/** Result of `tree.findKey`. */
+export interface KeyPathResult {
+  readonly key: KeyView;
+  readonly path: readonly PathStep[];
+  /** Whether the key is live (after applying buffered messages on the path). */
+  readonly found: boolean;
+  readonly value?: { readonly length: number; readonly large: boolean };
+}
+
+/** Result of `records.page`. */
+export interface PageResult {
+  readonly rows: readonly RecordRow[];
+  /** Pass as `after` to get the next page; null when the range is exhausted. */
+  readonly nextAfter: Hex | null;
+  /** Store version the page was read from (pages stay consistent with `store.changed`). */
+  readonly version: number;
+}
+
+/** Result of `records.value`. */
+export interface ValueResult {
+  readonly found: boolean;
+  readonly key: KeyView;
+  readonly value: ValueView | null;
+}
+
+/** Result of `records.export`. */
+export interface ExportResult {
+  readonly path: string;
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request building blocks
+// ---------------------------------------------------------------------------------------------
+
+const hex = z.string().regex(/^(?:[0-9a-fA-F]{2})*$/, { error: 'must be hex (an even number of 0-9a-f digits)' });
+const storeId = z.string().min(1, { error: 'must be a store id from store.open' });
+const jobId = z.string().min(1).max(128, { error: 'must be at most 128 characters' });
+
+/**
+ * A key given by the UI: raw bytes as hex, a tuple as JSON (encoded with the records layer's
+ * tuple codec), or text taken as its UTF-8 bytes.
+ */
+export const keyInput = z.union([
+  z.strictObject({ hex }),
+  z.strictObject({ json: z.json() }),
+  z.strictObject({ text: z.string() }),
+], { error: 'must be one of {hex}, {json} or {text}' });
+/** See {@link keyInput}. */
+export type KeyInput = z.infer<typeof keyInput>;
+
+/** A key range: [from, to), optionally restricted to keys with a prefix, optionally reversed. */
+export const rangeInput = z.strictObject({
+  from: keyInput.optional(),
+  to: keyInput.optional(),
+  prefix: keyInput.optional(),
+  reverse: z.boolean({ error: 'must be true or false' }).optional(),
+});
+/** See {@link rangeInput}. */
+export type RangeInput = z.infer<typeof rangeInput>;
+
+/** Address of a node, exactly as a previous `tree.root`/`tree.node` returned it. */
+export const addressInput = z.strictObject({
+  offset: z.int({ error: 'must be an integer' }).nonnegative({ error: 'must not be negative' }),
+  length: z.int({ error: 'must be an integer' }).positive({ error: 'must be a positive integer' }),
+  kind: z.enum(['leaf', 'internal', 'delta'], { error: "must be 'leaf', 'internal' or 'delta'" }),
+  level: z.int({ error: 'must be an integer' }).min(0, { error: 'must not be negative' }).max(255, { error: 'must be at most 255' }),
+  checksum: z.int({ error: 'must be an integer' }).min(0, { error: 'must not be negative' }).max(0xffff_ffff, { error: 'must fit in 32 bits' }),
+});
+
+const themeSchema = z.enum(['dark', 'light', 'system'], { error: "must be 'dark', 'light' or 'system'" });
+const empty = z.strictObject({});
+
+/** Phantom response type marker: the value is never read, only its type. */
+function returns<T>(): T {
+  return undefined as unknown as T;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The contract
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Every inspector method: its request schema (validated by every host) and its response type.
+ * Methods that take `jobId` are long-running: progress arrives as `job.progress` events with
+ * that id, and `job.cancel` stops them (the call then fails with code `CANCELLED`).
+ */
+export const contract = {
+  // -- app / host ------------------------------------------------------------------------------
+  /** Host, version, files named on the command line, capabilities. */
+  'app.info': { request: empty, response: returns<AppInfo>() },
+  /** Theme saved in the user's settings. */
+  'theme.get': { request: empty, response: returns<{ readonly theme: Theme }>() },
+  /** Saves the theme; hosts apply it (Electron sets nativeTheme) and emit `theme.changed`. */
+  'theme.set': { request: z.strictObject({ theme: themeSchema }), response: returns<{ readonly theme: Theme }>() },
+  /** Native open dialog (Electron); `{ path: null }` when cancelled or unsupported. */
+  'host.chooseOpenPath': { request: empty, response: returns<{ readonly path: string | null }>() },
+  /** Native save dialog (Electron); `{ path: null }` when cancelled or unsupported. */
+  'host.chooseSavePath': {
+    request: z.strictObject({ defaultName: z.string().max(255).optional(), format: z.enum(['jsonl', 'csv']).optional() }),
+    response: returns<{ readonly path: string | null }>(),
+  },
+  /** Shows the file in the OS file manager (Electron). */
+  'host.reveal': { request: z.strictObject({ path: z.string().min(1, { error: 'must not be empty' }) }), response: returns<{ readonly ok: boolean }>() },
+  /** Cancels a running job (analyze, export); `cancelled` is false if it had already ended. */
+  'job.cancel': { request: z.strictObject({ jobId }), response: returns<{ readonly cancelled: boolean }>() },
+
+  // -- files -----------------------------------------------------------------------------------
+  /**
+   * Opens a store file. Read-only unless `readOnly: false`; a file another process writes opens
+   * read-only with `readOnlyReason: 'locked'` and emits `store.changed` as its commits land.
+   */
+  'store.open': {
+    request: z.strictObject({
+      path: z.string().min(1, { error: 'must not be empty' }),
+      readOnly: z.boolean({ error: 'must be true or false' }).default(true),
+    }),
+    response: returns<OpenResult>(),
+  },
+  /** Closes a store opened with `store.open` (the file is released when every opener closed it). */
+  'store.close': { request: z.strictObject({ storeId }), response: returns<{ readonly closed: boolean }>() },
+  /** Recently opened files, newest first. */
+  'store.recent': { request: empty, response: returns<{ readonly files: readonly RecentFile[] }>() },
+  /** Forgets one recent file, or all when `path` is absent. */
+  'store.forgetRecent': { request: z.strictObject({ path: z.string().optional() }), response: returns<{ readonly files: readonly RecentFile[] }>() },
+  /** Path of the bundled demo store, if there is one. */
+  'store.demoPath': { request: empty, response: returns<{ readonly path: string | null; readonly exists: boolean }>() },
+  /** Cheap facts: file size, format version, height, versions, head, parameters. */
+  'store.info': { request: z.strictObject({ storeId }), response: returns<StoreInfoData>() },
+  /** Walks every node for the overview statistics. A job: may take seconds on big stores. */
+  'store.analyze': { request: z.strictObject({ storeId, jobId: jobId.optional() }), response: returns<TreeStatsData>() },
+
+  // -- records ---------------------------------------------------------------------------------
+  /**
+   * One page of records through a cursor: never loads more than `limit` rows. Continue with
+   * `after: nextAfter` from the previous page (exclusive, in scan direction).
+   */
+  'records.page': {
+    request: z.strictObject({
+      storeId,
+      range: rangeInput.optional(),
+      after: hex.optional(),
+      limit: z.int({ error: 'must be a positive integer' })
+        .positive({ error: 'must be a positive integer' })
+        .max(PAGE_LIMIT_MAX, { error: `must be at most ${PAGE_LIMIT_MAX}` })
+        .default(PAGE_LIMIT_DEFAULT),
+    }),
+    response: returns<PageResult>(),
+  },
+  /** The full value of one key (loaded lazily: large values are only read here). */
+  'records.value': { request: z.strictObject({ storeId, key: keyInput }), response: returns<ValueResult>() },
+  /**
+   * Exports a range to a JSONL or CSV file at `path` (refuses to overwrite unless asked).
+   * A job: progress counts rows written (`total` is -1 when unknown).
+   */
+  'records.export': {
+    request: z.strictObject({
+      storeId,
+      range: rangeInput.optional(),
+      format: z.enum(['jsonl', 'csv'], { error: "must be 'jsonl' or 'csv'" }),
+      path: z.string().min(1, { error: 'must not be empty' }),
+      overwrite: z.boolean().default(false),
+      jobId: jobId.optional(),
+    }),
+    response: returns<ExportResult>(),
+  },
+
+  // -- tree ------------------------------------------------------------------------------------
+  /** The root node's address and the tree height. */
+  'tree.root': { request: z.strictObject({ storeId }), response: returns<{ readonly address: AddressData; readonly height: number; readonly version: number }>() },
+  /** One node by address (children are fetched one node at a time, as the user expands). */
+  'tree.node': { request: z.strictObject({ storeId, address: addressInput }), response: returns<NodeData>() },
+  /** The root-to-leaf path of a key and the buffered messages on it that touch the key. */
+  'tree.findKey': { request: z.strictObject({ storeId, key: keyInput }), response: returns<KeyPathResult>() },
+
+  // -- issue 6 (versions): reserved -------------------------------------------------------------
+  // 'versions.list', 'versions.graph', 'snapshots.create', 'branches.list', 'diff.records' (job),
+  // 'diff.structure'; `at?: number | string` on records.page / records.value / tree.root.
+
+  // -- issue 7 (locks): reserved ----------------------------------------------------------------
+  // 'locks.discover', 'locks.attach', 'locks.detach', 'locks.snapshot'; events 'lock.event'.
+
+  // -- issue 8 (edits): reserved ----------------------------------------------------------------
+  // 'edit.begin', 'edit.stage', 'edit.unstage', 'edit.review', 'edit.commit', 'edit.discard',
+  // 'versions.revert', 'versions.undo'.
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Derived types
+// ---------------------------------------------------------------------------------------------
+
+/** The contract's type. */
+export type Contract = typeof contract;
+/** Every method name. */
+export type Method = keyof Contract;
+/** What a caller sends (defaults optional). */
+export type RequestOf<M extends Method> = z.input<Contract[M]['request']>;
+/** What a handler receives (after validation and defaults). */
+export type ParsedRequestOf<M extends Method> = z.output<Contract[M]['request']>;
+/** What a successful call returns. */
+export type ResponseOf<M extends Method> = Contract[M]['response'];
+
+/** Stable error codes: the engine's StoreError codes plus the service's own. */
+export type ErrorCode =
+  | 'BAD_REQUEST' | 'UNKNOWN_METHOD' | 'UNKNOWN_STORE' | 'CANCELLED' | 'UNSUPPORTED' | 'INTERNAL' | 'FORBIDDEN'
+  | 'NOT_A_STORE' | 'FORMAT_VERSION' | 'CORRUPT' | 'LOCKED' | 'KEY_TOO_LARGE' | 'INVALID_ARGUMENT'
+  | 'READ_ONLY' | 'CLOSED' | 'VERSION_NOT_FOUND' | 'FILE_STATE' | 'CONFLICT' | 'NOT_FOUND' | 'PERMISSION';
+
+/** A failure as it crosses the boundary: a stable code and one line a person can act on. */
+export interface ServiceErrorData {
+  readonly code: ErrorCode | (string & {});
+  readonly message: string;
+}
+
+/** What every call resolves to: a result or an error, never a thrown stack. */
+export type Outcome<M extends Method> = { readonly result: ResponseOf<M> } | { readonly error: ServiceErrorData };
+
+/** Events pushed by the service (over IPC `on`, or WebSocket `{ event }` messages). */
+export type ServiceEvent =
+  /** A job made progress. `total` is -1 when unknown. */
+  | { readonly type: 'job.progress'; readonly jobId: string; readonly method: Method; readonly done: number; readonly total: number; readonly phase?: string }
+  /** New commits landed in an open store (another process wrote it); refetch what is shown. */
+  | { readonly type: 'store.changed'; readonly storeId: string; readonly version: number; readonly previousVersion: number; readonly info: StoreInfoData }
+  /** An open store was closed (by request, or because its file went away). */
+  | { readonly type: 'store.closed'; readonly storeId: string; readonly reason: string }
+  /** The theme changed (from the menu or another window). */
+  | { readonly type: 'theme.changed'; readonly theme: Theme }
+  /** The host asks the UI to open a file (menu, drag and drop, second instance, command line). */
+  | { readonly type: 'host.open'; readonly path: string; readonly readOnly?: boolean }
+  /** The host asks the UI to close the current store (File › Close). */
+  | { readonly type: 'host.closeStore' };
+// issue 7 will add { type: 'lock.event', ... }; issue 6 { type: 'version.created', ... }.
+
+/** Every event type name. */
+export type ServiceEventType = ServiceEvent['type'];
+/** The event with a given type name. */
+export type EventOf<T extends ServiceEventType> = Extract<ServiceEvent, { type: T }>;
+
+// ---------------------------------------------------------------------------------------------
+// Wire formats
+// ---------------------------------------------------------------------------------------------
+
+/** Client → server over WebSocket. */
+export interface WireRequest<M extends Method = Method> {
+  readonly id: number | string;
+  readonly method: M;
+  readonly params: RequestOf<M>;
+}
+/** Server → client over WebSocket: a call's reply, or a pushed event. */
+export type WireMessage =
+  | { readonly id: number | string; readonly result: unknown }
+  /** `id` is null when the message itself could not be read (not JSON, no id). */
+  | { readonly id: number | string | null; readonly error: ServiceErrorData }
+  | { readonly event: ServiceEvent };
+
+/** Prefix of the IPC channels: main binds exactly one channel per method, `thunderhead:<method>`. */
+export const IPC_METHOD_PREFIX = 'thunderhead:';
+/** The IPC channel main sends service events on (Electron host). */
+export const IPC_EVENT_CHANNEL = 'thunderhead-event';
+
+/** The IPC channel of a method. */
+export function ipcChannel(method: Method): string {
+  return `${IPC_METHOD_PREFIX}${method}`;
+}
+/** Query parameter (and Authorization bearer) carrying the serve host's per-run token. */
+export const SERVE_TOKEN_PARAM = 'token';
+/** WebSocket path of the serve host. */
+export const SERVE_WS_PATH = '/api';
+
+/** What preload exposes as `window.thunderhead` (Electron); the serve transport mimics it. */
+export interface ThunderheadBridge {
+  call<M extends Method>(method: M, params: RequestOf<M>): Promise<Outcome<M>>;
+  /** Subscribes to every event; returns the unsubscribe function. */
+  on(listener: (event: ServiceEvent) => void): () => void;
+  /** Subscribes to one event type; returns the unsubscribe function. */
+  on<T extends ServiceEventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
+  /**
+   * Electron only: the filesystem path of a dropped File (sandboxed renderers cannot see it).
+   * Absent in the serve host, where dropped files have no path.
+   */
+  pathForFile?(file: File): string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation helpers (shared by every host so messages read the same everywhere)
+// ---------------------------------------------------------------------------------------------
+
+/** True if `name` is a method of the contract (guards raw strings from IPC and sockets). */
+export function isMethod(name: unknown): name is Method {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** Validates a raw request: the parsed value, or one line saying what is wrong. */
+export function parseRequest<M extends Method>(
+  method: M,
+  raw: unknown,
+): { readonly ok: true; readonly value: ParsedRequestOf<M> } | { readonly ok: false; readonly message: string } {
+  const schema = contract[method].request as unknown as z.ZodType<ParsedRequestOf<M>>;
+  // reportInput lets the messages tell "missing" from "wrong type".
+  const parsed = schema.safeParse(raw ?? {}, { reportInput: true });
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, message: `bad request to ${method}: ${describeIssues(parsed.error.issues)}` };
+}
+
+/** One line from zod issues: `limit must be a positive integer; path is required`. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const parts = issues.slice(0, 3).map(describeIssue);
+  if (issues.length > 3) parts.push(`and ${issues.length - 3} more problem(s)`);
+  return parts.join('; ');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length ? issue.path.map(String).join('.') : 'request';
+  if (issue.code === 'unrecognized_keys') return `${where === 'request' ? 'request' : where} has unknown field(s) ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_type' && where === 'request') return 'request must be an object';
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `${where} is required`;
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) return `${where} must be ${article(issue.expected)} (got ${kindOf(issue.input)})`;
+  if (issue.message.startsWith('Invalid input')) return `${where} is invalid (${issue.message.replace(/^Invalid input:?\s*/, '') || issue.code})`;
+  return `${where} ${issue.message}`;
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function kindOf(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'an array';
+  return typeof input;
+}

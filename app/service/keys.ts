@@ -1,0 +1,42 @@
+/** Keys and ranges from requests → the engine's bytes and range options. */
+import type { KeyInput, RangeInput } from '../contract';
+import { encodeKeyJson } from './engine';
+import type { RangeOptions } from './engine';
+import { fromHex } from './views';
+
+/** Bytes of a key given as hex, tuple JSON or UTF-8 text. */
+export function keyBytes(input: KeyInput): Buffer {
+  if ('hex' in input) return fromHex(input.hex);
+  if ('text' in input) return Buffer.from(input.text, 'utf8');
+  return Buffer.from(encodeKeyJson(input.json));
+}
+
+/** The smallest key greater than `key` in unsigned byte order: `key` followed by 0x00. */
+export function successor(key: Uint8Array): Buffer {
+  return Buffer.concat([key, Buffer.of(0)]);
+}
+
+/**
+ * Engine range options for a requested range, continuing after `after` (exclusive, in scan
+ * direction): forward scans raise `from` past it, reverse scans lower `to` to it.
+ */
+export function rangeOptions(range: RangeInput | undefined, after?: Uint8Array, limit?: number): RangeOptions {
+  let from = range?.from ? keyBytes(range.from) : undefined;
+  let to = range?.to ? keyBytes(range.to) : undefined;
+  const reverse = range?.reverse ?? false;
+  if (after !== undefined) {
+    if (reverse) {
+      if (to === undefined || Buffer.compare(after, to) < 0) to = Buffer.from(after);
+    } else {
+      const next = successor(after);
+      if (from === undefined || Buffer.compare(next, from) > 0) from = next;
+    }
+  }
+  return {
+    reverse,
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+    ...(range?.prefix ? { prefix: keyBytes(range.prefix) } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * The renderer's only door to the host: `window.thunderhead` with `call`, `on` and (for drag
+ * and drop) `pathForFile`. It forwards to one IPC channel per contract method; main validates
+ * the sender and every argument, so this script stays dumb on purpose. It runs sandboxed, so
+ * it may import nothing but `electron` (and types).
+ */
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import type { IpcRendererEvent } from 'electron';
+import type { EventOf, Method, Outcome, RequestOf, ServiceEvent, ServiceEventType, ThunderheadBridge } from '../app/contract';
+
+// Duplicated from app/contract (values, not types) because importing it would bundle zod into
+// the sandboxed preload; app/contract's tests check they match.
+const METHOD_PREFIX = 'thunderhead:';
+const EVENT_CHANNEL = 'thunderhead-event';
+
+function on(listener: (event: ServiceEvent) => void): () => void;
+function on<T extends ServiceEventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
+function on(a: ServiceEventType | ((event: ServiceEvent) => void), b?: (event: never) => void): () => void {
+  const type = typeof a === 'string' ? a : undefined;
+  const listener = (typeof a === 'function' ? a : b) as ((event: ServiceEvent) => void) | undefined;
+  if (typeof listener !== 'function') throw new TypeError('thunderhead.on needs a listener function');
+  const wrapped = (_event: IpcRendererEvent, payload: ServiceEvent): void => {
+    if (type === undefined || payload.type === type) listener(payload);
+  };
+  ipcRenderer.on(EVENT_CHANNEL, wrapped);
+  return () => {
+    ipcRenderer.removeListener(EVENT_CHANNEL, wrapped);
+  };
+}
+
+const bridge: ThunderheadBridge = {
+  async call<M extends Method>(method: M, params: RequestOf<M>): Promise<Outcome<M>> {
+    if (typeof method !== 'string') return { error: { code: 'UNKNOWN_METHOD', message: 'method must be a string' } };
+    try {
+      return (await ipcRenderer.invoke(`${METHOD_PREFIX}${method}`, params)) as Outcome<M>;
+    } catch (error) {
+      // Only an unbound channel gets here (main answers every bound one with an outcome).
+      const message = error instanceof Error ? error.message : String(error);
+      return { error: { code: /No handler registered/.test(message) ? 'UNKNOWN_METHOD' : 'INTERNAL', message: /No handler registered/.test(message) ? `unknown method ${method}` : message } };
+    }
+  },
+  on,
+  pathForFile(file: File): string {
+    return webUtils.getPathForFile(file);
+  },
+};
+
+contextBridge.exposeInMainWorld('thunderhead', bridge);
