@@ -5,7 +5,7 @@
 export {
   Store, DEFAULT_PARAMS,
   type StoreOptions, type OpenOptions, type VersionInfo, type SnapshotInfo, type BranchInfo, type AddressView,
-  type MessageView, type NodeView, type StoreInfo, type TreeStats, type VerifyReport, type StoreEvents,
+  type MessageView, type NodeView, type DiffChange, type DiffOptions, type DiffSummary, type StoreInfo, type TreeStats, type VerifyReport, type StoreEvents,
 } from './store/store';
 export { Transaction, type CommitOptions, type CommitInfo } from './store/transaction';
 export { ReadView, MAX_KEY_BYTES, type Entry, type RangeOptions } from './store/view';

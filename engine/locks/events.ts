@@ -25,7 +25,10 @@ export interface LockGrantEvent extends LockEventBase {
   readonly type: 'grant';
   readonly waitedMs: number;
 }
-/** A request must wait for these transactions (holders, or earlier waiters it queues behind). */
+/**
+ * A request must wait for these transactions (holders, or earlier waiters it queues behind).
+ * Sent again, for the same `id`, whenever that set changes while it waits.
+ */
 export interface LockWaitEvent extends LockEventBase {
   readonly type: 'wait';
   readonly waitingFor: readonly number[];

@@ -8,16 +8,19 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DeadlockError, LockCancelledError } from './errors';
+import { DeadlockError, LockCancelledError, LockTimeoutError } from './errors';
 import { LockManager } from './lock-manager';
 import type { LockMode } from './mode';
 import type { LockTarget } from './range';
 
 const ALPHABET = [0x00, 0x01, 0xff];
 const MAX_LEN = 2;
+// Targets use ALPHABET; the universe adds 0x02 because a prefix ending in 0x01 ends before
+// its successor ending in 0x02, the string that shows such a prefix does not cover a longer
+// range. With every interval end in it, the universe decides overlap and containment exactly.
 const UNIVERSE: number[][] = [[]];
 for (let i = 0; i < UNIVERSE.length; i++) {
-  if (UNIVERSE[i].length <= MAX_LEN) for (const b of ALPHABET) UNIVERSE.push([...UNIVERSE[i], b]);
+  if (UNIVERSE[i].length <= MAX_LEN) for (const b of [...ALPHABET, 0x02]) UNIVERSE.push([...UNIVERSE[i], b]);
 }
 
 function cmp(a: readonly number[], b: readonly number[]): number {
@@ -194,6 +197,36 @@ describe('LockManager vs brute-force model', () => {
     }), { numRuns: 400 });
     // The generator must actually produce deadlocks, or the property above proves little.
     expect(total).toBeGreaterThan(40);
+  });
+
+  it('keeps its invariants when transactions have several requests in flight', async () => {
+    const step = fc.oneof(
+      { weight: 6, arbitrary: fc.record({ kind: fc.constant('acquire' as const), tx: fc.integer({ min: 1, max: 5 }), target, mode: fc.constantFrom<LockMode>('shared', 'exclusive'), now: fc.boolean() }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('release' as const), tx: fc.integer({ min: 1, max: 5 }) }) },
+      { weight: 2, arbitrary: fc.constant({ kind: 'flush' as const }) },
+    );
+    await fc.assert(fc.asyncProperty(fc.array(step, { maxLength: 60 }), async (steps) => {
+      const m = new LockManager({ defaultTimeoutMs: Number.POSITIVE_INFINITY });
+      const settled: Promise<unknown>[] = [];
+      for (const s of steps) {
+        if (s.kind === 'acquire') {
+          // timeoutMs 0 is a try-lock: it exercises the give-up path without waiting on timers.
+          const p = m.acquire(s.tx, s.target, s.mode, s.now ? { timeoutMs: 0 } : undefined);
+          settled.push(p.then(() => 'granted', (e: unknown) => e));
+        } else if (s.kind === 'release') {
+          m.releaseAll(s.tx);
+        } else {
+          await flush();
+        }
+        m.verify();
+      }
+      for (let tx = 1; tx <= 5; tx++) m.releaseAll(tx);
+      // Every request settles, with a grant or one of the lock errors, and the table empties.
+      for (const r of await Promise.all(settled)) {
+        if (r !== 'granted') expect(r instanceof DeadlockError || r instanceof LockCancelledError || r instanceof LockTimeoutError).toBe(true);
+      }
+      expect(m.stats()).toMatchObject({ held: 0, waiting: 0 });
+    }), { numRuns: 300 });
   });
 
   it('handles the classic crossing pair', async () => {

@@ -275,6 +275,21 @@ describe('LockManager observability', () => {
     expect(events[5]).toMatchObject({ type: 'grant', waitedMs: 7, at: 1012 });
   });
 
+  it('re-announces a wait when the set of transactions it waits for changes', async () => {
+    const m = manager();
+    const waits: (readonly number[])[] = [];
+    m.on((e) => {
+      if (e.type === 'wait') waits.push(e.waitingFor);
+    });
+    await m.acquire(1, key('k'), 'shared');
+    await m.acquire(2, key('k'), 'shared');
+    const w = m.acquire(3, key('k'), 'exclusive');
+    m.releaseAll(1);
+    m.releaseAll(2);
+    await w;
+    expect(waits).toEqual([[1, 2], [2]]);
+  });
+
   it('reports deadlocks and timeouts as events', async () => {
     const m = manager();
     const events: LockEvent[] = [];
@@ -286,6 +301,26 @@ describe('LockManager observability', () => {
     expect(events.find((e) => e.type === 'deadlock')).toMatchObject({ tx: 2, victim: 2, cycle: [2, 1] });
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(events.find((e) => e.type === 'timeout')).toMatchObject({ tx: 1, holders: [2] });
+  });
+
+  it('delivers events after the operation, so a listener may snapshot or abort the victim', async () => {
+    const m = manager();
+    const seen: string[] = [];
+    m.on((e) => {
+      // Each event arrives with the table already consistent.
+      m.verify();
+      seen.push(`${e.type}:${e.tx}:${m.snapshot().locks.length}`);
+      if (e.type === 'deadlock') m.releaseAll(e.victim);
+    });
+    await m.acquire(1, key('a'), 'exclusive');
+    await m.acquire(2, key('b'), 'exclusive');
+    const p1 = m.acquire(1, key('b'), 'exclusive');
+    await expect(m.acquire(2, key('a'), 'exclusive')).rejects.toBeInstanceOf(DeadlockError);
+    await p1;
+    expect(seen).toEqual([
+      'request:1:1', 'grant:1:1', 'request:2:2', 'grant:2:2', 'request:1:3', 'wait:1:3',
+      'request:2:3', 'wait:2:3', 'deadlock:2:3', 'release:2:2', 'grant:1:2',
+    ]);
   });
 
   it('snapshots held and waiting rows in key order with the waits-for graph', async () => {
