@@ -4,7 +4,9 @@
  * Random acquisition sequences among 2–6 transactions (each waits for its pending request
  * before asking again, as a transaction does) check after every step that a DeadlockError
  * happened iff the model's graph has a cycle, that each victim is the youngest in a real cycle,
- * and that the table (held/waiting, and whom each waiter waits for) matches the model.
+ * and that the table (held/waiting, and whom each waiter waits for) matches the model. A second
+ * property lets transactions keep several requests in flight and checks the invariants and that
+ * everything settles.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -23,8 +23,11 @@ import { modelAt, type CrashConfig } from './crash-writer';
 
 const TRIALS = Number(process.env.CRASH_TRIALS ?? 30);
 const SEED = Number(process.env.CRASH_SEED ?? 20261125);
+const BULK_TRIALS = Math.max(3, Math.ceil(TRIALS / 6));
 const ONLY = process.env.CRASH_TRIAL === undefined ? null : Number(process.env.CRASH_TRIAL);
 const CONCURRENCY = Math.max(2, Math.min(4, os.cpus().length + 1));
+/** Per-test time limit: a guard for `npm run test:crash` (1000 trials), not an assertion about speed. */
+const LIMIT_MS = (trials: number): number => Math.max(120_000, trials * 6_000);
 const WRITER = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -253,16 +256,16 @@ describe('crash safety (SIGKILL at random moments)', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, LIMIT_MS(TRIALS));
 
   it('a kill during one large commit leaves exactly the previous commit (or the whole new one)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'th-crash-bulk-'));
     try {
-      const n = Math.max(3, Math.ceil(TRIALS / 6));
+      const n = BULK_TRIALS;
       const results = await pool(CONCURRENCY, trialsOf(n).map((t) => () => trial(dir, 'bulk', t)));
       expect(results.filter((x) => x.error).map((x) => x.error)).toEqual([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, LIMIT_MS(BULK_TRIALS * 2));
 });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { BlockKind, type Address } from '../format/address';
 import { frameBlock } from '../format/block';
+import { ClosedError } from '../errors';
 
 /** Counters of file work, for complexity tests, `info` and benchmarks. */
 export interface IoCounters {
@@ -51,6 +52,7 @@ export class StoreFile {
 
   /** Reads exactly `length` bytes at `offset` (fewer at end of file). O(length). */
   read(offset: number, length: number): Buffer {
+    if (this.fd < 0) throw new ClosedError(`store ${this.path}`);
     const buf = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
@@ -65,6 +67,7 @@ export class StoreFile {
 
   /** Writes all of `data` at `offset`. */
   write(offset: number, data: Uint8Array): void {
+    if (this.fd < 0) throw new ClosedError(`store ${this.path}`);
     let done = 0;
     while (done < data.length) done += fs.writeSync(this.fd, data, done, data.length - done, offset + done);
     this.io.bytesWritten += data.length;

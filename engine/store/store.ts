@@ -200,9 +200,9 @@ function view(a: Address): AddressView {
 }
 
 function changeView(c: RawChange, nodes: NodeStore): DiffChange {
-  const read = (v: BlobRef | Buffer | null): Buffer | null => (v === null ? null : v instanceof BlobRef ? nodes.readBlob(v) : v);
+  const read = (v: BlobRef | Buffer | null): Buffer | null => (v === null ? null : v instanceof BlobRef ? nodes.readBlob(v) : Buffer.from(v));
   return {
-    key: c.key,
+    key: Buffer.from(c.key),
     type: c.type,
     get before() {
       return read(c.before);
@@ -241,7 +241,7 @@ function fromView(a: AddressView): Address {
 
 function checkParams(o: StoreOptions): Required<StoreOptions> {
   const given = Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && k in DEFAULT_PARAMS)) as StoreOptions;
-  const p = { ...DEFAULT_PARAMS, ...given } as Required<StoreOptions>;
+  const p: { -readonly [K in keyof StoreOptions]-?: number } = { ...DEFAULT_PARAMS, ...given } as Required<StoreOptions>;
   // A value must fit in a leaf with room to spare: default the threshold to a quarter node.
   if (given.blobThreshold === undefined) p.blobThreshold = Math.min(DEFAULT_PARAMS.blobThreshold, Math.floor(p.nodeSize / 4));
   const int = (name: keyof StoreOptions, min: number, max: number): void => {
@@ -396,6 +396,14 @@ export class Store implements TransactionHost {
         }
       }
       if (!store) throw lastError;
+      // A fallback to the older checkpoint is only harmless when it recovers at least as far as
+      // the newer one claimed: otherwise a committed block is damaged, and opening (or, worse,
+      // truncating) would silently drop committed data.
+      if (store.end < sbs[0].committedLength) {
+        const reason = lastError instanceof StoreError ? lastError.message : 'a block after the last checkpoint is damaged';
+        store.file.close();
+        throw lastError instanceof StoreCorruptError ? lastError : new StoreCorruptError(path, store.end, `committed data is unreadable (${reason})`);
+      }
       store.lock = lock;
       if (!readOnly) file.truncate(store.end);
       return store;

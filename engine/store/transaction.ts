@@ -104,7 +104,7 @@ export class Transaction {
     const k = asKey(key);
     this.settle();
     const m = this.points.get(k);
-    if (m) return m.op === Op.Put ? (m.value as Buffer) : undefined;
+    if (m) return m.op === Op.Put ? Buffer.from(m.value as Buffer) : undefined;
     if (rdelCovers(this.rdels, k)) return undefined;
     return new ReadView(this.nodes, this.baseRoot, this.baseVersion).get(k);
   }

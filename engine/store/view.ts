@@ -61,14 +61,21 @@ export function rangeBounds(range: RangeOptions = {}): { lo: Buffer | null; hi: 
   return { lo, hi };
 }
 
+/**
+ * Keys and values handed out are copies: the stored bytes live in cached, shared nodes, and a
+ * caller writing into them would change what later reads (and commits) see.
+ */
 class LazyEntry implements Entry {
+  readonly key: Buffer;
   constructor(
-    readonly key: Buffer,
+    key: Buffer,
     private readonly raw: Value,
     private readonly nodes: NodeStore,
-  ) {}
+  ) {
+    this.key = Buffer.from(key);
+  }
   get value(): Buffer {
-    return this.raw instanceof BlobRef ? this.nodes.readBlob(this.raw) : this.raw;
+    return this.raw instanceof BlobRef ? this.nodes.readBlob(this.raw) : Buffer.from(this.raw);
   }
   get valueLength(): number {
     return this.raw.length;
@@ -114,7 +121,7 @@ export class ReadView {
   get(key: Uint8Array): Buffer | undefined {
     const v = getValue(this.nodes, this.root, asKey(key));
     if (v === undefined) return undefined;
-    return v instanceof BlobRef ? this.nodes.readBlob(v) : v;
+    return v instanceof BlobRef ? this.nodes.readBlob(v) : Buffer.from(v);
   }
 
   /** True when `key` has a value. O(height). */

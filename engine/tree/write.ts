@@ -204,12 +204,18 @@ export class TreeWriter {
   private splitLeaf(leaf: LeafNode): { pieces: TreeNode[]; seps: Buffer[] } {
     if (leaf.keys.length === 0) return { pieces: [], seps: [] };
     if (leaf.bytes <= this.params.nodeSize || leaf.keys.length < 2) return { pieces: [leaf], seps: [] };
-    const k = Math.ceil(leaf.bytes / this.params.nodeSize);
-    const limit = Math.min(this.params.nodeSize, (leaf.bytes / k) * 1.02);
+    const sizeOf = (i: number): number => leaf.keys[i].length + (Buffer.isBuffer(leaf.vals[i]) ? (leaf.vals[i] as Buffer).length : 24) + 4;
+    let largest = 0;
+    for (let i = 0; i < leaf.keys.length; i++) largest = Math.max(largest, sizeOf(i));
+    // Cut at cumulative targets (i+1)·bytes/k. With a share of at most nodeSize − largest entry,
+    // no piece overflows and the last one is not a small remainder.
+    const k = Math.ceil(leaf.bytes / Math.max(this.params.nodeSize / 2, this.params.nodeSize - largest));
+    const share = leaf.bytes / k;
     const pieces: TreeNode[] = [];
     const seps: Buffer[] = [];
     let start = 0;
     let acc = 0;
+    let total = 0;
     const flushPiece = (end: number): void => {
       const keys = leaf.keys.slice(start, end);
       const vals = leaf.vals.slice(start, end);
@@ -219,9 +225,11 @@ export class TreeWriter {
       acc = 0;
     };
     for (let i = 0; i < leaf.keys.length; i++) {
-      const b = leaf.keys[i].length + (Buffer.isBuffer(leaf.vals[i]) ? (leaf.vals[i] as Buffer).length : 24) + 4;
-      if (acc > 0 && acc + b > limit) flushPiece(i);
+      const b = sizeOf(i);
+      const target = share * (pieces.length + 1);
+      if (acc > 0 && (total + b / 2 > target || acc + b > this.params.nodeSize)) flushPiece(i);
       acc += b;
+      total += b;
     }
     flushPiece(leaf.keys.length);
     this.observer.split?.(0, pieces.length);
