@@ -47,7 +47,15 @@ export function acquireWriterLock(storePath: string): { release(): void } {
   const me: LockOwner = { pid: process.pid, host: os.hostname(), started: Date.now() };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      fs.writeFileSync(path, JSON.stringify(me), { flag: 'wx' });
+      // Write the content first, then link it into place: link() creates the lock file
+      // atomically and complete, so no opener ever sees a half-written lock and calls it stale.
+      const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(me));
+      try {
+        fs.linkSync(tmp, path);
+      } finally {
+        fs.rmSync(tmp, { force: true });
+      }
       held.add(path);
       if (!exitHookInstalled) {
         exitHookInstalled = true;
@@ -77,7 +85,10 @@ export function acquireWriterLock(storePath: string): { release(): void } {
       if (owner && (owner.host !== me.host || processAlive(owner.pid))) {
         throw new StoreLockedError(storePath, owner.pid, owner.host === me.host ? '' : owner.host);
       }
-      // Stale (dead holder) or half-written lock file: remove and try again.
+      // Stale (dead holder): remove it — but only if it still names the same dead process, so
+      // two openers recovering at once do not remove each other's fresh lock.
+      const again = readLockOwner(storePath);
+      if (again && owner && (again.pid !== owner.pid || again.started !== owner.started)) continue;
       try {
         fs.unlinkSync(path);
       } catch {
