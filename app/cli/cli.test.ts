@@ -390,7 +390,7 @@ describe('versions', () => {
     expectUserError(await run(['snapshot', file, 'x', '--at', '999']), /no version/);
   });
 
-  it('diff shows the changes between two versions, or says it is not built yet', async () => {
+  it('diff shows the changes between two versions in key order', async () => {
     const file = tmp.path('v.th');
     await run(['create', file]);
     await run(['put', file, '["a"]', '1']);
@@ -400,10 +400,6 @@ describe('versions', () => {
     await run(['del', file, '["b"]']);
     await run(['put', file, '["c"]', '3']);
     const result = await run(['diff', file, 'before', 'main']);
-    if (typeof (Store.prototype as unknown as { diff?: unknown }).diff !== 'function') {
-      expectUserError(result, /diff is not available in this build yet/);
-      return;
-    }
     expect(result.code, result.stderr).toBe(0);
     expect(lines(result.stdout)).toEqual(['~ "a"  1 → 10', '- "b"  2', '+ "c"  3']);
     const json = lines((await run(['diff', file, 'before', 'main', '--json'])).stdout).map((line) => JSON.parse(line) as unknown);
@@ -413,7 +409,14 @@ describe('versions', () => {
       { key: 'c', change: 'added', after: 3 },
     ]);
     expect((await run(['diff', file, 'before', 'main', '--stat'])).stdout.trim()).toBe('3 changes: 1 added, 1 removed, 1 changed');
+    expect(JSON.parse((await run(['diff', file, 'before', 'main', '--stat', '--json'])).stdout)).toEqual({ added: 1, removed: 1, changed: 1 });
     expect(lines((await run(['diff', file, 'before', 'main', '--prefix', '["a"]'])).stdout)).toHaveLength(1);
+    expect((await run(['diff', file, 'main', 'main'])).stdout).toBe('');
+    await run(['put', file, '["o"]', '{"total": 177, "status": "paid", "note": "x"}']);
+    await run(['snapshot', file, 'o1']);
+    await run(['put', file, '["o"]', '{"total": 159.3, "status": "paid", "gift": true}']);
+    expect((await run(['diff', file, 'o1', 'main'])).stdout.trim()).toBe('~ "o"  {"total": 177 → 159.3, "note": "x" → ∅, "gift": ∅ → true}');
+    expectUserError(await run(['diff', file, 'before', 'nosuch']), /no version, snapshot or branch named "nosuch"/);
   });
 
   it('compact keeps the data, or says it is not built yet', async () => {
@@ -456,6 +459,9 @@ describe('demo', () => {
     expect((await run(['snapshots', file])).stdout).toMatch(/imported[\s\S]*v2/);
     expect((await run(['branch', file])).stdout).toMatch(/experiment/);
     expect((await run(['scan', file, '--prefix', '["orders"]', '--limit', '1'])).stdout).toMatch(/→ \["users", \d+\]/);
+    // The experiment branch reprices orders; v2 → main only adds the late users.
+    expect((await run(['diff', file, 'v2', 'experiment', '--stat'])).stdout).toMatch(/changes: 0 added, 0 removed, \d+ changed/);
+    expect(lines((await run(['diff', file, 'v2', 'main'])).stdout).every((line) => line.startsWith('+ ["users", '))).toBe(true);
     // The snapshot before the expiry still has the expired events.
     expect(lines((await run(['dump', file, '--at', 'imported'])).stdout).length).toBeGreaterThan(1000);
     expect((await run(['check', file])).code).toBe(0);

@@ -3,7 +3,7 @@
  * the same store. Kept apart from the `demo` command so the recipe reads on its own; see
  * resources/demo-recipe.md for what each kind of record is for.
  */
-import { Ref, type Value } from '../../engine/records/index';
+import { Ref, type Value } from '../../engine/index';
 
 /** A deterministic PRNG (mulberry32): tiny, fast, and good enough to make data look varied. */
 export class Random {

@@ -5,6 +5,7 @@
  * through the `CliIo` it is given — so tests run it in-process, and `bin/thunderhead.mjs`
  * turns its result into the process's exit code.
  */
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { describeFailure, oneLine } from './errors';
 import { Output, processIo, type CliIo } from './io';
@@ -15,7 +16,16 @@ import { registerLoadCommand } from './commands/load';
 import { registerDemoCommand } from './commands/demo';
 import { registerVersionCommands } from './commands/version-commands';
 
-/** Builds a fresh program (commander keeps parse state in its objects, so one per run). */
+/** The package's version, read once from package.json (the single place it is written). */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** Points a usage error at the help of the command the user was typing. */
 function helpHint(program: Command, argv: readonly string[]): string {
   const name = argv.find((arg) => !arg.startsWith('-'));
@@ -23,11 +33,12 @@ function helpHint(program: Command, argv: readonly string[]): string {
   return command ? `thunderhead ${command.name()} --help` : 'thunderhead --help';
 }
 
+/** Builds a fresh program (commander keeps parse state in its objects, so one per run). */
 function buildProgram(ctx: CommandContext, argv: readonly string[]): Command {
   const program = new Command('thunderhead');
   program
     .description('Inspect and edit Thunderhead stores: an embedded, persistent hitchhiker B+tree in one file.')
-    .version('0.1.0', '-V, --version', 'print the version')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help for a command')
     .addHelpCommand('help [command]', 'show help for a command')
     .showSuggestionAfterError(true)

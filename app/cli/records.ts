@@ -7,9 +7,8 @@
  */
 import {
   encodeKey, encodeValue, isRef, keyFromJson, keyToJson, parseCliArgument, Ref, tryDecodeValue,
-  valueFromJson, valueToJson, type Json, type Tuple,
-} from '../../engine/records/index';
-import { InvalidArgumentError, StoreError, type Store } from '../../engine/index';
+  valueFromJson, valueToJson, InvalidArgumentError, StoreError, type Json, type Store, type Tuple,
+} from '../../engine/index';
 import type { DemoValue } from './demo-data';
 import { CliError } from './errors';
 import { describeRef, keyForDisplay, RawBytes } from './show';

@@ -31,6 +31,31 @@ export function renderValue(value: Uint8Array, options: ShowOptions = {}): strin
   return showValue(decodeValueForDisplay(value), options);
 }
 
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A changed value for `diff`: when both sides are objects, only the fields that differ
+ * (`{"total": 177 → 159.3}`, `∅` for a missing field), because the whole record twice would
+ * hide the change in a wide line; otherwise `before → after`.
+ */
+export function renderChange(before: Uint8Array, after: Uint8Array): string {
+  const a = decodeValueForDisplay(before);
+  const b = decodeValueForDisplay(after);
+  if (!isPlainRecord(a) || !isPlainRecord(b)) return `${showValue(a)} → ${showValue(b)}`;
+  const fields: string[] = [];
+  for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const was = name in a ? showValue(a[name]) : '∅';
+    const now = name in b ? showValue(b[name]) : '∅';
+    if (was !== now) fields.push(`${JSON.stringify(name)}: ${was} → ${now}`);
+  }
+  // Same display, different bytes (e.g. key order or number encoding): say so rather than show nothing.
+  return fields.length > 0 ? `{${fields.join(', ')}}` : `${showValue(b)} (same fields, different encoding)`;
+}
+
 /** Cuts `text` to `width` characters, marking the cut with `…`. */
 export function truncate(text: string, width: number | undefined): string {
   if (width === undefined || text.length <= width) return text;

@@ -2,7 +2,7 @@
  * The readable form of decoded keys and values: JSON-like, with references as
  * `→ ["users", 7]`, bigints as `12n`, bytes as `<bytes 0a0b…>`, dates as ISO strings.
  */
-import { isRef, tryDecodeKey, type Ref } from '../../engine/records/index';
+import { isRef, tryDecodeKey, type Ref } from '../../engine/index';
 
 /** Options of {@link showValue}. */
 export interface ShowOptions {

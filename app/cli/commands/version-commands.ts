@@ -1,59 +1,29 @@
 /**
  * Version commands: `snapshot`, `snapshots`, `branch`, `log`, `diff`, `compact`.
  *
- * `diff` and `compact` use engine methods that arrive after the rest of the API, so they are
- * feature-detected: on a build without them the command says so (exit 1) instead of crashing.
+ * `compact` uses an engine method that arrives after the rest of the API, so it is
+ * feature-detected: on a build without it the command says so (exit 1) instead of crashing.
  */
 import { statSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import type { SnapshotInfo, Store, VersionInfo } from '../../../engine/index';
+import type { DiffChange, SnapshotInfo, Store, VersionInfo } from '../../../engine/index';
 import type { CommandContext } from '../context';
 import { CliError, UsageError } from '../errors';
 import { layoutGraph } from '../graph';
 import { parseNonNegativeInt, parsePositiveInt } from '../options';
 import { progressBar } from '../progress';
 import { keyArgument, keyToJsonValue, valueToJsonValue } from '../records';
-import { describeKey, formatBytes, formatTime, jsonLine, renderValue, truncate } from '../render';
+import { describeKey, formatBytes, formatTime, jsonLine, renderChange, renderValue, truncate } from '../render';
 import { withStore } from '../store-access';
 
-/** One key-level change as the engine's diff stream yields it (field names tolerated loosely). */
-interface DiffChange {
-  readonly key: Uint8Array;
-  readonly kind?: string;
-  readonly type?: string;
-  readonly op?: string;
-  readonly before?: Uint8Array | null;
-  readonly after?: Uint8Array | null;
-}
-
-type ChangeKind = 'added' | 'removed' | 'changed';
-
-interface DiffCapable {
-  diff(a: number | string, b: number | string, opts?: { prefix?: Uint8Array }): AsyncIterable<DiffChange> | Iterable<DiffChange>;
-}
+type ChangeKind = DiffChange['type'];
 
 interface CompactCapable {
   compact(opts?: { keep?: number; onProgress?: (done: number, total: number) => void }): unknown;
 }
 
-function hasDiff(store: Store): store is Store & DiffCapable {
-  return typeof (store as unknown as Partial<DiffCapable>).diff === 'function';
-}
-
 function hasCompact(store: Store): store is Store & CompactCapable {
   return typeof (store as unknown as Partial<CompactCapable>).compact === 'function';
-}
-
-/** Normalises the change's kind whatever the engine calls the field. */
-function changeKind(change: DiffChange): ChangeKind {
-  const named = (change.kind ?? change.type ?? change.op ?? '').toLowerCase();
-  if (named.startsWith('add') || named === 'insert' || named === 'put') return 'added';
-  if (named.startsWith('remov') || named.startsWith('del')) return 'removed';
-  if (named.startsWith('chang') || named.startsWith('updat') || named.startsWith('modif')) return 'changed';
-  const hasBefore = change.before !== undefined && change.before !== null;
-  const hasAfter = change.after !== undefined && change.after !== null;
-  if (hasBefore && hasAfter) return 'changed';
-  return hasAfter ? 'added' : 'removed';
 }
 
 /** Names attached to each version: branch heads and snapshots, as `log` prints them. */
@@ -218,40 +188,36 @@ export function registerVersionCommands(program: Command, ctx: CommandContext): 
     .action(async (file: string, a: string, b: string, opts: DiffOptions) => {
       const prefix = opts.prefix !== undefined ? keyArgument(opts.prefix) : undefined;
       await withStore(file, { readOnly: true }, async (store) => {
-        if (!hasDiff(store)) throw new CliError('diff is not available in this build yet');
-        // Resolve both ends first so a typo fails before any output.
-        store.at(a);
-        store.at(b);
-        const counts: Record<ChangeKind, number> = { added: 0, removed: 0, changed: 0 };
-        const changes = store.diff(a, b, prefix !== undefined ? { prefix } : {});
+        const range = prefix !== undefined ? { prefix } : {};
+        if (opts.stat) {
+          // Counts only: values (large ones live off-tree) are never read.
+          const counts = store.diffSummary(a, b, range);
+          if (opts.json) await ctx.out.line(jsonLine(counts));
+          else {
+            const total = counts.added + counts.removed + counts.changed;
+            await ctx.out.line(`${total} change${total === 1 ? '' : 's'}: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed`);
+          }
+          return;
+        }
         const marks: Record<ChangeKind, string> = { added: '+', removed: '-', changed: '~' };
-        for await (const change of changes) {
-          const kind = changeKind(change);
-          counts[kind]++;
-          if (opts.stat) continue;
+        // The async form yields to the event loop between batches, so a wide diff streams.
+        for await (const change of store.diffAsync(a, b, range)) {
           const before = change.before ?? undefined;
           const after = change.after ?? undefined;
           if (opts.json) {
             await ctx.out.line(jsonLine({
               key: keyToJsonValue(change.key),
-              change: kind,
+              change: change.type,
               ...(before !== undefined ? { before: valueToJsonValue(before) } : {}),
               ...(after !== undefined ? { after: valueToJsonValue(after) } : {}),
             }));
             continue;
           }
           const key = describeKey(change.key);
-          const text = kind === 'changed' && before !== undefined && after !== undefined
-            ? `${renderValue(before)} → ${renderValue(after)}`
+          const text = before !== undefined && after !== undefined
+            ? renderChange(before, after)
             : renderValue((after ?? before) as Uint8Array);
-          await ctx.out.line(truncate(`${marks[kind]} ${key}  ${text}`, ctx.out.width));
-        }
-        if (opts.stat) {
-          if (opts.json) await ctx.out.line(jsonLine(counts));
-          else {
-            const total = counts.added + counts.removed + counts.changed;
-            await ctx.out.line(`${total} change${total === 1 ? '' : 's'}: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed`);
-          }
+          await ctx.out.line(truncate(`${marks[change.type]} ${key}  ${text}`, ctx.out.width));
         }
       });
     });

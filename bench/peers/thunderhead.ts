@@ -1,0 +1,154 @@
+/**
+ * Thunderhead through its public API (`engine/index.ts`), as docs/ENGINE-API-PLAN.md describes it:
+ * one `write(tx => …)` for the bulk load, `put` per durable commit (fsync on by default), `get`,
+ * `scan`, `snapshot(name)` and `diff`. Methods the engine does not have yet (`diff`) are
+ * feature-detected, and their workloads print "n/a" until they exist.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Store } from '../../engine';
+import { copyPath, pathSize, removePath } from '../fsutil';
+import type { Tally } from '../tally';
+import type { ChangeKind, DiffSink, Peer, PeerFactory, PeerOpenOptions, PeerSupport, SnapshotHandle } from './types';
+
+/**
+ * The diff the versions issue adds (`diff(a, b)`: a stream of key-level changes, added / removed /
+ * changed). Its exact shape is not fixed yet, so sync or async iterables are accepted and entries
+ * are read loosely.
+ */
+type DiffMethod = (from: number | string, to: number | string) => Iterable<unknown> | AsyncIterable<unknown>;
+
+const FILE = 'store.th';
+
+function diffOf(store: Store): DiffMethod | undefined {
+  const method = (store as unknown as { diff?: DiffMethod }).diff;
+  return typeof method === 'function' ? method.bind(store) : undefined;
+}
+
+function detectSupport(): PeerSupport {
+  const proto = Store.prototype as unknown as Record<string, unknown>;
+  const has = (name: string): true | string => (typeof proto[name] === 'function' ? true : `Store.${name} is not implemented yet`);
+  const snapshot = has('snapshot');
+  return { durable: true, coldOpen: true, snapshot, diff: snapshot === true ? has('diff') : snapshot, fileSize: true };
+}
+
+/** Maps whatever a diff entry calls its kind onto ours. */
+function changeKind(entry: Record<string, unknown>): ChangeKind {
+  const raw = String(entry.kind ?? entry.type ?? entry.op ?? entry.change ?? '');
+  if (/^(add|added|insert|inserted|create|created)$/i.test(raw)) return 'added';
+  if (/^(remove|removed|delete|deleted)$/i.test(raw)) return 'removed';
+  if (/^(change|changed|update|updated|modify|modified)$/i.test(raw)) return 'changed';
+  throw new Error(`thunderhead: unrecognised diff entry kind ${JSON.stringify(raw)}`);
+}
+
+class ThunderheadPeer implements Peer {
+  readonly name = 'thunderhead' as const;
+  readonly support: PeerSupport = detectSupport();
+  private s: Store | undefined;
+  private dir = '';
+
+  private get store(): Store {
+    if (!this.s) throw new Error('thunderhead: not open');
+    return this.s;
+  }
+
+  async open(dir: string, options: PeerOpenOptions): Promise<void> {
+    this.dir = dir;
+    const path = join(dir, FILE);
+    if (options.create && !existsSync(path)) {
+      mkdirSync(dir, { recursive: true });
+      this.s = Store.create(path);
+    } else {
+      this.s = Store.open(path);
+    }
+  }
+
+  async bulkInsert(keys: readonly Buffer[], values: readonly Buffer[]): Promise<void> {
+    this.store.write((tx) => {
+      for (let i = 0; i < keys.length; i++) tx.put(keys[i]!, values[i]!);
+    });
+  }
+
+  async putDurable(key: Buffer, value: Buffer): Promise<number | undefined> {
+    return this.store.put(key, value).bytesWritten;
+  }
+
+  async get(key: Buffer): Promise<Buffer | undefined> {
+    return this.store.get(key);
+  }
+
+  async getMany(keys: readonly Buffer[], tally: Tally): Promise<void> {
+    const store = this.store;
+    for (let i = 0; i < keys.length; i++) {
+      const v = store.get(keys[i]!);
+      if (v === undefined) tally.miss();
+      else tally.addValue(v);
+    }
+  }
+
+  async scanAll(tally: Tally): Promise<void> {
+    for (const e of this.store.scan()) tally.add(e.key, e.value);
+  }
+
+  async scanRange(from: Buffer, n: number, tally: Tally): Promise<void> {
+    for (const e of this.store.scan({ from, limit: n })) tally.add(e.key, e.value);
+  }
+
+  async delete(key: Buffer): Promise<void> {
+    this.store.delete(key);
+  }
+
+  async deleteMany(keys: readonly Buffer[]): Promise<void> {
+    this.store.write((tx) => {
+      for (const key of keys) tx.delete(key);
+    });
+  }
+
+  async applyChanges(putKeys: readonly Buffer[], putValues: readonly Buffer[], deleteKeys: readonly Buffer[]): Promise<void> {
+    this.store.write((tx) => {
+      for (let i = 0; i < putKeys.length; i++) tx.put(putKeys[i]!, putValues[i]!);
+      for (const key of deleteKeys) tx.delete(key);
+    });
+  }
+
+  async snapshot(name: string): Promise<SnapshotHandle> {
+    this.store.snapshot(name);
+    return { name };
+  }
+
+  async snapshotCount(snapshot: SnapshotHandle): Promise<number> {
+    return this.store.at(snapshot.name).count();
+  }
+
+  async dropSnapshot(snapshot: SnapshotHandle): Promise<void> {
+    this.store.deleteSnapshot(snapshot.name);
+  }
+
+  async diff(from: SnapshotHandle, to: SnapshotHandle, sink: DiffSink): Promise<void> {
+    const diff = diffOf(this.store);
+    if (!diff) throw new Error('thunderhead: Store.diff is not implemented yet');
+    for await (const entry of diff(from.name, to.name)) {
+      const e = entry as Record<string, unknown>;
+      sink(e.key as Buffer, changeKind(e));
+    }
+  }
+
+  fileSize(): number {
+    return pathSize(this.dir);
+  }
+
+  async close(): Promise<void> {
+    const store = this.s;
+    this.s = undefined;
+    store?.close();
+  }
+}
+
+/** The Thunderhead peer. */
+export const thunderheadPeer: PeerFactory = {
+  name: 'thunderhead',
+  load: async () => true,
+  create: () => new ThunderheadPeer(),
+  copyStore: copyPath,
+  removeStore: removePath,
+};

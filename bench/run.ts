@@ -1,0 +1,166 @@
+/**
+ * `npm run bench [-- flags]`: runs the peer benchmarks and prints a table per workload and a
+ * summary of the issue's targets. See `--help`.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { renderText, caseTable, summaryText, toMarkdown } from './report';
+import type { BenchReport, CaseResult } from './results';
+import { PEER_NAMES, type PeerName } from './peers';
+import { runBench, type BenchOptions } from './runner';
+import { WORKLOAD_NAMES, type WorkloadName } from './workloads';
+
+const HELP = `usage: npm run bench -- [flags]
+
+  --quick            1/10 size (100k records instead of 1M)
+  --records N        main size N (overrides --quick); the small size is N/100
+  --runs N           measured runs per peer and workload (default 3; median, min, max)
+  --only NAME        workloads to run; repeat or comma-separate
+                     (${WORKLOAD_NAMES.join(', ')})
+  --peers NAME       peers to run; repeat or comma-separate (${PEER_NAMES.join(', ')})
+  --dir DIR          where the stores go (a temporary directory inside DIR, removed afterwards;
+                     default: the OS temp directory)
+  --json FILE        write every number to FILE
+  --markdown FILE    write the tables and machine info as Markdown (docs/BENCHMARKS.md)
+  --from-json FILE   do not run; render FILE (a previous --json) to --markdown and the terminal
+  --strict           hash every byte returned (slower; what the tests do)
+  --help             this text`;
+
+/** A mistake in the command line; printed as one line, exit code 2. */
+class UsageError extends Error {}
+
+interface Cli {
+  readonly bench: BenchOptions;
+  readonly json?: string;
+  readonly markdown?: string;
+  readonly fromJson?: string;
+  readonly help: boolean;
+}
+
+function positiveInt(flag: string, raw: string | undefined): number {
+  if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) < 1) throw new UsageError(`${flag} needs a positive integer, got ${raw === undefined ? 'nothing' : `"${raw}"`}`);
+  return Number(raw);
+}
+
+function names<T extends string>(flag: string, raw: string | undefined, allowed: readonly T[]): T[] {
+  if (raw === undefined || raw === '') throw new UsageError(`${flag} needs a name (one of ${allowed.join(', ')})`);
+  return raw.split(',').map((n) => {
+    const name = n.trim();
+    if (!(allowed as readonly string[]).includes(name)) throw new UsageError(`unknown ${flag === '--only' ? 'workload' : 'peer'} "${name}"; choose from ${allowed.join(', ')}`);
+    return name as T;
+  });
+}
+
+/** Parses argv (without node and script). */
+function parse(argv: readonly string[]): Cli {
+  let quick = false;
+  let strict = false;
+  let help = false;
+  let records: number | undefined;
+  let runs: number | undefined;
+  let dir: string | undefined;
+  let json: string | undefined;
+  let markdown: string | undefined;
+  let fromJson: string | undefined;
+  const only: WorkloadName[] = [];
+  const peers: PeerName[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    const text = (): string => {
+      const v = value();
+      if (v === undefined || v === '' || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--quick':
+        quick = true;
+        break;
+      case '--strict':
+        strict = true;
+        break;
+      case '--help':
+      case '-h':
+        help = true;
+        break;
+      case '--records':
+        records = positiveInt(flag, value());
+        if (records < 200) throw new UsageError(`--records must be at least 200, got ${records}`);
+        break;
+      case '--runs':
+        runs = positiveInt(flag, value());
+        break;
+      case '--only':
+        only.push(...names(flag, value(), WORKLOAD_NAMES));
+        break;
+      case '--peers':
+        peers.push(...names(flag, value(), PEER_NAMES));
+        break;
+      case '--dir':
+        dir = text();
+        break;
+      case '--json':
+        json = text();
+        break;
+      case '--markdown':
+        markdown = text();
+        break;
+      case '--from-json':
+        fromJson = text();
+        break;
+      default:
+        throw new UsageError(`unknown ${arg.startsWith('-') ? 'flag' : 'argument'} "${arg}" (try --help)`);
+    }
+  }
+  return {
+    bench: { quick, strict, ...(records ? { records } : {}), ...(runs ? { runs } : {}), ...(dir ? { dir } : {}), only, peers },
+    ...(json ? { json } : {}),
+    ...(markdown ? { markdown } : {}),
+    ...(fromJson ? { fromJson } : {}),
+    help,
+  };
+}
+
+function printCase(c: CaseResult): void {
+  process.stdout.write(`\n== ${c.id}: ${c.title}\n${renderText(caseTable(c))}\n   (${c.method})\n`);
+  for (const p of c.peers) if (p.note) process.stdout.write(`   note (${p.peer}): ${p.note}\n`);
+}
+
+function write(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+async function main(): Promise<number> {
+  const cli = parse(process.argv.slice(2));
+  if (cli.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  let report: BenchReport;
+  if (cli.fromJson) {
+    report = JSON.parse(readFileSync(cli.fromJson, 'utf8')) as BenchReport;
+    if (report.format !== 'thunderhead-bench/1') throw new UsageError(`${cli.fromJson} is not a bench --json file`);
+    for (const c of report.cases) printCase(c);
+  } else {
+    if (!(globalThis as { gc?: unknown }).gc) process.stderr.write('bench: note: run through `npm run bench` (node --expose-gc) for steadier numbers\n');
+    report = await runBench({ ...cli.bench, log: (line) => process.stderr.write(`[bench] ${line}\n`), onCase: printCase });
+  }
+  process.stdout.write(`\n${summaryText(report)}\n`);
+  if (cli.json) write(cli.json, `${JSON.stringify(report, null, 1)}\n`);
+  if (cli.markdown) write(cli.markdown, toMarkdown(report));
+  const errors = report.cases.flatMap((c) => c.peers.filter((p) => p.status === 'error').map((p) => `${c.id}/${p.peer}: ${p.reason}`));
+  for (const e of errors) process.stderr.write(`bench: error in ${e}\n`);
+  return errors.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const usage = error instanceof UsageError;
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (!usage && error instanceof Error && process.env.BENCH_STACK) process.stderr.write(`${error.stack}\n`);
+    process.exit(usage ? 2 : 1);
+  },
+);

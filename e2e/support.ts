@@ -1,0 +1,40 @@
+/**
+ * What every story starts with, written against the UI only so the same specs run against the
+ * serve host (SERVE_URL, token included) or the Electron window.
+ */
+import { expect, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
+
+/** Loads the inspector. The serve URL carries its token; Electron runs start with the window open. */
+export async function openInspector(page: Page): Promise<void> {
+  const url = process.env.SERVE_URL;
+  if (url) await page.goto(url);
+  await expect(page.getByRole('navigation', { name: 'Views' })).toBeVisible();
+}
+
+/** Goes to the Open view and opens the demo store through its button. */
+export async function openDemoStore(page: Page): Promise<void> {
+  await page.getByTestId('nav-welcome').click();
+  const demo = page.getByTestId('open-demo');
+  await expect(demo).toBeEnabled();
+  await demo.click();
+  await expect(page.getByTestId('file-name')).toHaveText(/\.th$/);
+  await expect(page.getByTestId('readonly-badge')).toBeVisible();
+}
+
+/** Saves a screenshot of the window to docs/screenshots/NAME.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // Let transitions (zoom, progress bars) settle so the picture shows the resting state.
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** Switches the theme with the control in the nav. */
+export async function setTheme(page: Page, theme: 'Light' | 'Dark' | 'System'): Promise<void> {
+  const titles = { Light: 'Light theme', Dark: 'Dark theme', System: 'Follow the system theme' } as const;
+  await page.getByRole('radiogroup', { name: 'Theme' }).getByTitle(titles[theme]).click();
+}

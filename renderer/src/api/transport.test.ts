@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { ServiceEvent } from '../../../app/contract';
+import { ApiError, preloadTransport, serveSocketUrl, takeToken, toApiError, webSocketTransport } from './transport';
+
+/** A stand-in WebSocket: records what is sent, lets the test play the server. */
+class FakeSocket {
+  static readonly OPEN = 1;
+  static instances: FakeSocket[] = [];
+  readyState = 0;
+  sent: string[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  onclose: ((e: { code: number }) => void) | null = null;
+  onerror: (() => void) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.instances.push(this);
+  }
+  send(text: string) {
+    this.sent.push(text);
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  reply(msg: unknown) {
+    this.onmessage?.({ data: JSON.stringify(msg) });
+  }
+  drop(code = 1006) {
+    this.readyState = 3;
+    this.onclose?.({ code });
+  }
+}
+
+const transport = () => {
+  FakeSocket.instances = [];
+  const t = webSocketTransport({ url: 'ws://h/api', WebSocketImpl: FakeSocket as unknown as typeof WebSocket, minDelay: 1, maxDelay: 2 });
+  return { t, socket: () => FakeSocket.instances[FakeSocket.instances.length - 1] as FakeSocket };
+};
+
+describe('webSocketTransport', () => {
+  it('queues calls until open and matches replies by id', async () => {
+    const { t, socket } = transport();
+    const a = t.call('store.recent', {});
+    const b = t.call('app.info', {});
+    expect(socket().sent).toHaveLength(0);
+    socket().open();
+    const sent = socket().sent.map((s) => JSON.parse(s) as { id: number; method: string });
+    expect(sent.map((s) => s.method)).toEqual(['store.recent', 'app.info']);
+    socket().reply({ id: sent[1]?.id, result: { host: 'serve' } });
+    socket().reply({ id: sent[0]?.id, error: { code: 'NOT_FOUND', message: '/x does not exist' } });
+    await expect(b).resolves.toEqual({ host: 'serve' });
+    await expect(a).rejects.toMatchObject({ code: 'NOT_FOUND', message: '/x does not exist' });
+  });
+  it('delivers events and reconnects after a drop, failing calls in flight', async () => {
+    const { t, socket } = transport();
+    const events: ServiceEvent[] = [];
+    t.on((e) => events.push(e));
+    const states: string[] = [];
+    t.onState((s) => states.push(s));
+    socket().open();
+    socket().reply({ event: { type: 'theme.changed', theme: 'dark' } });
+    expect(events).toEqual([{ type: 'theme.changed', theme: 'dark' }]);
+    const pending = t.call('app.info', {});
+    const first = socket();
+    first.drop();
+    await expect(pending).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(socket()).not.toBe(first);
+    socket().open();
+    expect(states).toEqual(['open', 'reconnecting', 'open']);
+  });
+  it('stops on a refused token', async () => {
+    const { t, socket } = transport();
+    socket().drop(4401);
+    expect(t.state).toBe('unauthorized');
+    await expect(t.call('app.info', {})).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+});
+
+describe('preloadTransport', () => {
+  it('unwraps outcomes into results and ApiErrors', async () => {
+    const t = preloadTransport({
+      call: async (method) => (method === 'app.info' ? { result: { host: 'electron' } } : { error: { code: 'CORRUPT', message: 'damaged at byte 9' } }) as never,
+      on: () => () => undefined,
+    });
+    await expect(t.call('app.info', {})).resolves.toEqual({ host: 'electron' });
+    await expect(t.call('store.recent', {})).rejects.toBeInstanceOf(ApiError);
+  });
+});
+
+describe('token and URL', () => {
+  it('takes the token from the URL once, then from session storage', () => {
+    const store = new Map<string, string>();
+    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    let replaced = '';
+    expect(takeToken({ search: '?token=abc&x=1', pathname: '/', hash: '#r' }, storage, (u) => (replaced = u))).toBe('abc');
+    expect(replaced).toBe('/?x=1#r');
+    expect(takeToken({ search: '', pathname: '/', hash: '' }, storage)).toBe('abc');
+    expect(serveSocketUrl({ protocol: 'http:', host: '127.0.0.1:5000' }, 'a b')).toBe('ws://127.0.0.1:5000/api?token=a%20b');
+    expect(serveSocketUrl({ protocol: 'https:', host: 'x' }, null)).toBe('wss://x/api');
+  });
+  it('unwraps Electron remote-method errors', () => {
+    expect(toApiError({ message: "Error invoking remote method 'thunderhead:call': Error: boom" }).message).toBe('boom');
+  });
+});

@@ -1,0 +1,235 @@
+/**
+ * The window: a left nav, a header naming the open file, and the views. Views stay mounted
+ * once shown so switching back keeps their scroll position, filters and expanded nodes.
+ */
+import { useEffect, useState, type DragEvent, type ReactNode } from 'react';
+import type { Theme } from '../../../app/contract';
+import { useConnectionState, useTransport } from '../api/hooks';
+import { Segmented } from '../components/Empty';
+import { IconLock, IconMonitor, IconMoon, IconOpen, IconOverview, IconRecords, IconSun, IconTree, IconX, LogoMark } from '../components/Icons';
+import { baseName, dirName, formatBytes, formatCount } from '../lib/format';
+import { OverviewView } from '../views/overview/OverviewView';
+import { RecordsView } from '../views/records/RecordsView';
+import { TreeView } from '../views/tree/TreeView';
+import { WelcomeView } from '../views/welcome/WelcomeView';
+import { useSession, type ViewName } from './session';
+import { useTheme } from './theme';
+
+const NAV: readonly { view: ViewName; label: string; icon: ReactNode; needsStore: boolean; shortcut: string }[] = [
+  { view: 'welcome', label: 'Open', icon: <IconOpen />, needsStore: false, shortcut: '1' },
+  { view: 'overview', label: 'Overview', icon: <IconOverview />, needsStore: true, shortcut: '2' },
+  { view: 'records', label: 'Records', icon: <IconRecords />, needsStore: true, shortcut: '3' },
+  { view: 'tree', label: 'Tree', icon: <IconTree />, needsStore: true, shortcut: '4' },
+];
+
+const THEMES: readonly { value: Theme; label: ReactNode; title: string }[] = [
+  { value: 'system', label: <IconMonitor size={14} />, title: 'Follow the system theme' },
+  { value: 'light', label: <IconSun size={14} />, title: 'Light theme' },
+  { value: 'dark', label: <IconMoon size={14} />, title: 'Dark theme' },
+];
+
+export function App() {
+  const session = useSession();
+  const transport = useTransport();
+  const theme = useTheme();
+  const { store, view, navigate } = session;
+  const [mounted, setMounted] = useState<ReadonlySet<ViewName>>(new Set(['welcome']));
+  const [dragging, setDragging] = useState(false);
+
+  useEffect(() => {
+    setMounted((m) => (m.has(view) ? m : new Set([...m, view])));
+  }, [view]);
+  // Alt+1..4 switch views; Ctrl/Cmd+O goes to Open.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.altKey && !e.ctrlKey && !e.metaKey) {
+        const item = NAV.find((n) => n.shortcut === e.key);
+        if (item && (!item.needsStore || store)) {
+          e.preventDefault();
+          navigate(item.view);
+        }
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o' && !e.shiftKey) {
+        e.preventDefault();
+        navigate('welcome');
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [navigate, store]);
+
+  // Drag and drop a store file onto the window (Electron can resolve its path).
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const file = e.dataTransfer.files[0];
+    if (file && transport.pathForFile) {
+      const path = transport.pathForFile(file);
+      if (path) void session.open(path);
+    }
+  };
+
+  const views: { name: ViewName; el: ReactNode }[] = [
+    { name: 'welcome', el: <WelcomeView /> },
+    ...(store
+      ? [
+          { name: 'overview' as const, el: <OverviewView key={store.storeId} /> },
+          { name: 'records' as const, el: <RecordsView key={store.storeId} /> },
+          { name: 'tree' as const, el: <TreeView key={store.storeId} /> },
+        ]
+      : []),
+  ];
+
+  return (
+    <div
+      className={`app${dragging ? ' dragging' : ''}`}
+      onDragOver={(e) => {
+        if (transport.pathForFile) {
+          e.preventDefault();
+          setDragging(true);
+        }
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
+      <nav className="nav" aria-label="Views">
+        <div className="brand">
+          <LogoMark size={22} />
+          <span>Thunderhead</span>
+        </div>
+        <ul className="nav-list">
+          {NAV.map((n) => {
+            const disabled = n.needsStore && !store;
+            return (
+              <li key={n.view}>
+                <button
+                  type="button"
+                  className={`nav-item${view === n.view ? ' active' : ''}`}
+                  aria-current={view === n.view ? 'page' : undefined}
+                  disabled={disabled}
+                  title={disabled ? 'Open a store first' : `${n.label} (Alt+${n.shortcut})`}
+                  onClick={() => navigate(n.view)}
+                  data-testid={`nav-${n.view}`}
+                >
+                  {n.icon}
+                  <span>{n.label}</span>
+                  <kbd>{n.shortcut}</kbd>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+        <div className="nav-foot">
+          <ConnectionBadge />
+          <Segmented label="Theme" size="small" value={theme.preference} options={THEMES} onChange={theme.setPreference} />
+        </div>
+      </nav>
+      <header className="header">
+        <Header />
+      </header>
+      <main className="main">
+        <ConnectionBanner />
+        {views.map(({ name, el }) =>
+          mounted.has(name) || view === name ? (
+            <section key={name} className="view" hidden={view !== name} aria-label={name} data-view={name}>
+              {el}
+            </section>
+          ) : null,
+        )}
+      </main>
+      {dragging && <div className="drop-overlay">Drop a store file to open it</div>}
+    </div>
+  );
+}
+
+function Header() {
+  const { store, close, opening } = useSession();
+  useEffect(() => {
+    document.title = store ? `${baseName(store.path)} — Thunderhead` : 'Thunderhead';
+  }, [store]);
+  if (!store) {
+    return (
+      <div className="header-file">
+        <span className="header-title">{opening ? `Opening ${baseName(opening)}…` : 'No store open'}</span>
+      </div>
+    );
+  }
+  const { info } = store;
+  const reason =
+    store.readOnlyReason === 'locked'
+      ? `Read-only: process ${store.writer?.pid ?? info.writerPid ?? '?'}${store.writer?.host ? ` on ${store.writer.host}` : ''} is writing this file; new commits appear as they land`
+      : store.readOnlyReason === 'file-permissions'
+        ? 'Read-only: the file is not writable'
+        : 'Opened read-only';
+  return (
+    <>
+      <div className="header-file" title={store.path}>
+        <span className="header-title" data-testid="file-name">
+          {baseName(store.path)}
+        </span>
+        <span className="header-path mono">
+          <span className="ltr">{dirName(store.path)}</span>
+        </span>
+        {store.readOnly ? (
+          <span className={`badge${store.readOnlyReason === 'locked' ? ' badge-warn' : ''}`} title={reason} data-testid="readonly-badge">
+            <IconLock size={12} /> {store.readOnlyReason === 'locked' ? 'Read-only · live' : 'Read-only'}
+          </span>
+        ) : (
+          <span className="badge badge-danger">Writable</span>
+        )}
+      </div>
+      <div className="header-facts">
+        <Fact label="Size" value={formatBytes(info.fileSize)} />
+        <Fact label="Version" value={`#${formatCount(info.head.id)}`} />
+        <Fact label="Branch" value={info.branch} />
+        <Fact label="Height" value={String(info.height)} />
+        <button type="button" className="btn btn-ghost btn-icon" title="Close this store" onClick={close} aria-label="Close store">
+          <IconX />
+        </button>
+      </div>
+    </>
+  );
+}
+
+function Fact({ label, value }: { label: string; value: string }) {
+  return (
+    <span className="fact">
+      <span className="fact-label">{label}</span>
+      <span className="fact-value mono">{value}</span>
+    </span>
+  );
+}
+
+function ConnectionBadge() {
+  const transport = useTransport();
+  const state = useConnectionState();
+  const host = transport.kind === 'electron' ? 'Desktop app' : 'Local server';
+  const label = state === 'open' ? host : state === 'unauthorized' ? 'Token refused' : state === 'reconnecting' ? 'Reconnecting…' : 'Connecting…';
+  return (
+    <div className={`conn conn-${state}`} title={state === 'open' ? `Connected (${host})` : label} role="status">
+      <span className="conn-dot" />
+      <span>{label}</span>
+    </div>
+  );
+}
+
+/** Says so when the serve host is unreachable for more than a moment (never in Electron). */
+function ConnectionBanner() {
+  const state = useConnectionState();
+  const [show, setShow] = useState(false);
+  useEffect(() => {
+    if (state === 'open') {
+      setShow(false);
+      return;
+    }
+    const t = setTimeout(() => setShow(true), 2000);
+    return () => clearTimeout(t);
+  }, [state]);
+  if (!show || state === 'open') return null;
+  return (
+    <div className="conn-banner" role="alert">
+      {state === 'unauthorized'
+        ? 'The inspector host refused this page’s token. Open the URL that `thunderhead serve` printed.'
+        : 'Cannot reach the inspector host; retrying. If you restarted `thunderhead serve`, open the new URL it printed.'}
+    </div>
+  );
+}

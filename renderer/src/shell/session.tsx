@@ -1,0 +1,164 @@
+/**
+ * The session: which store is open, which view shows, and requests one view makes of another
+ * ("show this key in Records", "find this key in the tree"). Opening goes through `store.open`;
+ * host events (menu, drag and drop, command line, commits landing) feed in here.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { AppInfo, KeyInput, OpenResult, StoreInfoData } from '../../../app/contract';
+import { invalidateStore, useCall, useServiceEvent, useTransport } from '../api/hooks';
+import { ApiError } from '../api/transport';
+
+export type ViewName = 'welcome' | 'overview' | 'records' | 'tree';
+
+/** A request to a view, with an id so the same request twice still triggers. */
+export type Intent =
+  | { readonly id: number; readonly kind: 'records.jump'; readonly key: KeyInput; readonly label: string }
+  | { readonly id: number; readonly kind: 'tree.find'; readonly key: KeyInput; readonly label: string };
+
+type IntentInput = Intent extends infer I ? (I extends Intent ? Omit<I, 'id'> : never) : never;
+
+export interface OpenStore extends OpenResult {
+  /** Latest info (updated as commits land). */
+  readonly info: StoreInfoData;
+  /** Bumped on every `store.changed`, so views can say "updated". */
+  readonly generation: number;
+}
+
+export interface Session {
+  readonly appInfo: AppInfo | undefined;
+  readonly store: OpenStore | null;
+  readonly opening: string | null;
+  readonly openError: { readonly path: string; readonly error: ApiError } | null;
+  readonly closedNotice: string | null;
+  readonly view: ViewName;
+  readonly intent: Intent | null;
+  open(path: string, readOnly?: boolean): Promise<boolean>;
+  close(): void;
+  navigate(view: ViewName, intent?: IntentInput): void;
+  clearOpenError(): void;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside SessionProvider');
+  return s;
+}
+
+/** The open store; views under the store-only routes can rely on it. */
+export function useOpenStore(): OpenStore {
+  const s = useSession();
+  if (!s.store) throw new Error('no store is open');
+  return s.store;
+}
+
+const LAST_PATH = 'thunderhead.lastPath';
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const transport = useTransport();
+  const client = useQueryClient();
+  const appInfo = useCall('app.info', {}, { staleTime: Infinity }).data;
+  const [store, setStore] = useState<OpenStore | null>(null);
+  const [opening, setOpening] = useState<string | null>(null);
+  const [openError, setOpenError] = useState<Session['openError']>(null);
+  const [closedNotice, setClosedNotice] = useState<string | null>(null);
+  const [view, setView] = useState<ViewName>('welcome');
+  const [intent, setIntent] = useState<Intent | null>(null);
+  const intentId = useRef(0);
+  const storeRef = useRef<OpenStore | null>(null);
+  storeRef.current = store;
+  const openSeq = useRef(0);
+
+  const open = useCallback(
+    async (path: string, readOnly = true) => {
+      const seq = ++openSeq.current;
+      setOpening(path);
+      setOpenError(null);
+      setClosedNotice(null);
+      try {
+        const r = await transport.call('store.open', { path, readOnly });
+        if (seq !== openSeq.current) return false;
+        const previous = storeRef.current;
+        if (previous && previous.storeId !== r.storeId) void transport.call('store.close', { storeId: previous.storeId }).catch(() => undefined);
+        setStore({ ...r, generation: 0 });
+        setView((v) => (v === 'welcome' ? 'records' : v));
+        try {
+          window.sessionStorage.setItem(LAST_PATH, r.path);
+        } catch {
+          // not critical: only used to reopen after a reload
+        }
+        void client.invalidateQueries({ queryKey: ['store.recent'] });
+        return true;
+      } catch (e) {
+        if (seq !== openSeq.current) return false;
+        setOpenError({ path, error: e instanceof ApiError ? e : new ApiError('INTERNAL', String(e)) });
+        setView('welcome');
+        void client.invalidateQueries({ queryKey: ['store.recent'] });
+        return false;
+      } finally {
+        if (seq === openSeq.current) setOpening(null);
+      }
+    },
+    [transport, client],
+  );
+
+  const close = useCallback(() => {
+    const s = storeRef.current;
+    if (s) void transport.call('store.close', { storeId: s.storeId }).catch(() => undefined);
+    setStore(null);
+    setView('welcome');
+    setIntent(null);
+    try {
+      window.sessionStorage.removeItem(LAST_PATH);
+    } catch {
+      // ignore
+    }
+  }, [transport]);
+
+  const navigate = useCallback((v: ViewName, i?: IntentInput) => {
+    setView(v);
+    if (i) {
+      intentId.current += 1;
+      setIntent({ ...i, id: intentId.current } as Intent);
+    }
+  }, []);
+
+  // First files: the command line's, else the one this tab had open before a reload.
+  const started = useRef(false);
+  useEffect(() => {
+    if (!appInfo || started.current) return;
+    started.current = true;
+    let last: string | null = null;
+    try {
+      last = window.sessionStorage.getItem(LAST_PATH);
+    } catch {
+      // ignore
+    }
+    const first = last ?? appInfo.initialFiles[0];
+    if (first) void open(first);
+  }, [appInfo, open]);
+
+  useServiceEvent('store.changed', (e) => {
+    const s = storeRef.current;
+    if (!s || s.storeId !== e.storeId) return;
+    setStore({ ...s, info: e.info, generation: s.generation + 1 });
+    void invalidateStore(client, e.storeId);
+  });
+  useServiceEvent('store.closed', (e) => {
+    const s = storeRef.current;
+    if (!s || s.storeId !== e.storeId) return;
+    setStore(null);
+    setView('welcome');
+    setClosedNotice(`${s.path} was closed: ${e.reason}`);
+  });
+  useServiceEvent('host.open', (e) => void open(e.path, e.readOnly ?? true));
+  useServiceEvent('host.closeStore', () => close());
+
+  const value = useMemo<Session>(
+    () => ({ appInfo, store, opening, openError, closedNotice, view, intent, open, close, navigate, clearOpenError: () => setOpenError(null) }),
+    [appInfo, store, opening, openError, closedNotice, view, intent, open, close, navigate],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}

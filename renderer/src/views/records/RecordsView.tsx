@@ -1,0 +1,408 @@
+/**
+ * Records: a virtualized browser over a cursor. Only the rows on screen are rendered, and pages
+ * (`records.page`, 200 rows) are fetched as the user scrolls near the end of what is loaded;
+ * the store is never read whole. Filters: prefix, from/to, reverse, jump to a key.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import type { KeyInput, PageResult, RecordRow } from '../../../../app/contract';
+import { useInfiniteCall, useTransport } from '../../api/hooks';
+import { ApiError } from '../../api/transport';
+import { Segmented } from '../../components/Empty';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { IconDownload, IconSearch, IconSort, IconX } from '../../components/Icons';
+import { KeyText } from '../../components/KeyText';
+import { Spinner } from '../../components/Progress';
+import { formatBytes, formatCount } from '../../lib/format';
+import { previewLine } from '../../lib/jsonTree';
+import { keyText, parseKeyText, type KeyMode, type RefTarget } from '../../lib/keys';
+import { useOpenStore, useSession } from '../../shell/session';
+import { ExportDialog } from './ExportDialog';
+import { buildRange, describeFilter, EMPTY_FILTER, type FilterText, type Jump } from './filters';
+import { RecordDetail } from './RecordDetail';
+
+const PAGE = 200;
+const ROW_H = 26;
+/** Fetch the next page when the viewport comes this close (rows) to the end of what is loaded. */
+const PREFETCH_ROWS = 120;
+
+const MODES: readonly { value: KeyMode; label: string; title: string }[] = [
+  { value: 'tuple', label: 'Tuple', title: 'Keys as tuples: users, 42  or  ("users", 42)' },
+  { value: 'text', label: 'Text', title: 'Keys as UTF-8 text' },
+  { value: 'hex', label: 'Hex', title: 'Keys as hex bytes: 0a1b2c' },
+];
+
+export function RecordsView() {
+  const store = useOpenStore();
+  const session = useSession();
+  const transport = useTransport();
+  const [draft, setDraft] = useState<FilterText>(EMPTY_FILTER);
+  const [filter, setFilter] = useState<FilterText>(EMPTY_FILTER);
+  const [jump, setJump] = useState<Jump | null>(null);
+  const [jumpText, setJumpText] = useState('');
+  const [jumpError, setJumpError] = useState<string | null>(null);
+  const [hexKeys, setHexKeys] = useState(false);
+  const [selected, setSelected] = useState<number>(0);
+  const [exporting, setExporting] = useState(false);
+  const [detailW, setDetailW] = useState(440);
+
+  const built = useMemo(() => buildRange(filter, jump), [filter, jump]);
+  const params = built.ok ? { storeId: store.storeId, limit: PAGE, ...(built.range ? { range: built.range } : {}) } : null;
+  const pages = useInfiniteCall('records.page', params, 'after', (p: PageResult) => p.nextAfter);
+  const rows = useMemo<readonly RecordRow[]>(() => pages.data?.pages.flatMap((p) => p.rows) ?? [], [pages.data]);
+  const hasMore = pages.hasNextPage ?? false;
+
+  const apply = (e?: FormEvent) => {
+    e?.preventDefault();
+    setJump(null);
+    setFilter(draft);
+    setSelected(0);
+  };
+
+  const clearAll = () => {
+    setDraft(EMPTY_FILTER);
+    setFilter(EMPTY_FILTER);
+    setJump(null);
+    setJumpText('');
+    setJumpError(null);
+    setSelected(0);
+  };
+
+  /**
+   * Starts the list at `key`. A reference or another view's request names a record anywhere,
+   * so it clears the filters first (keeping the reverse order would also hide it); a jump typed
+   * here stays within the filters.
+   */
+  const jumpTo = useCallback(
+    async (key: KeyInput, label: string, clearFilters = false) => {
+      setJumpError(null);
+      try {
+        const r = await transport.call('records.value', { storeId: store.storeId, key });
+        if (clearFilters) {
+          setDraft((d) => ({ ...EMPTY_FILTER, mode: d.mode }));
+          setFilter((f) => ({ ...EMPTY_FILTER, mode: f.mode }));
+        }
+        setJump({ hex: r.key.hex, label, found: r.found });
+        setSelected(0);
+      } catch (e) {
+        setJumpError(e instanceof ApiError ? e.message : String(e));
+      }
+    },
+    [transport, store.storeId],
+  );
+
+  const submitJump = (e: FormEvent) => {
+    e.preventDefault();
+    if (!jumpText.trim()) {
+      setJump(null);
+      return;
+    }
+    const parsed = parseKeyText(jumpText, draft.mode);
+    if (!parsed.ok) {
+      setJumpError(parsed.error);
+      return;
+    }
+    void jumpTo(parsed.key, jumpText.trim());
+  };
+
+  const followRef = useCallback((r: RefTarget) => void jumpTo(r.key, r.label, true), [jumpTo]);
+
+  // Requests from other views: "show this key in Records".
+  const intent = session.intent;
+  const handled = useRef<number>(0);
+  useEffect(() => {
+    if (!intent || intent.kind !== 'records.jump' || handled.current === intent.id) return;
+    handled.current = intent.id;
+    setJumpText(intent.label);
+    void jumpTo(intent.key, intent.label, true);
+  }, [intent, jumpTo]);
+
+  const row = rows[selected];
+  const fieldError = built.ok ? null : built;
+
+  return (
+    <div className="records">
+      <form className="toolbar" onSubmit={apply} aria-label="Filter records">
+        <Segmented label="Key notation" size="small" value={draft.mode} options={MODES} onChange={(mode) => setDraft({ ...draft, mode })} />
+        <FilterField label="Prefix" value={draft.prefix} onChange={(prefix) => setDraft({ ...draft, prefix })} placeholder={draft.mode === 'hex' ? '0a1b' : draft.mode === 'text' ? 'user:' : '"users"'} invalid={fieldError?.field === 'prefix'} testId="filter-prefix" />
+        <FilterField label="From" value={draft.from} onChange={(from) => setDraft({ ...draft, from })} placeholder="first key" invalid={fieldError?.field === 'from'} testId="filter-from" />
+        <FilterField label="To" value={draft.to} onChange={(to) => setDraft({ ...draft, to })} placeholder="end (exclusive)" invalid={fieldError?.field === 'to'} testId="filter-to" />
+        <button type="button" className={`btn btn-small${draft.reverse ? ' btn-on' : ''}`} aria-pressed={draft.reverse} title="Scan in reverse key order" onClick={() => setDraft({ ...draft, reverse: !draft.reverse })}>
+          <IconSort size={14} /> Reverse
+        </button>
+        <button type="submit" className="btn btn-small btn-primary" data-testid="filter-apply">
+          Apply
+        </button>
+        {(filter !== EMPTY_FILTER || jump) && (
+          <button type="button" className="btn btn-small btn-ghost" onClick={clearAll} title="Clear filters">
+            <IconX size={14} /> Clear
+          </button>
+        )}
+      </form>
+      <div className="toolbar toolbar-2">
+        <form className="jump" onSubmit={submitJump} aria-label="Jump to key">
+          <IconSearch size={14} />
+          <input className="input input-small mono" placeholder="Jump to key…" value={jumpText} onChange={(e) => setJumpText(e.target.value)} aria-label="Jump to key" spellCheck={false} data-testid="jump-key" />
+          <button type="submit" className="btn btn-small">
+            Go
+          </button>
+        </form>
+        <label className="check small">
+          <input type="checkbox" checked={hexKeys} onChange={(e) => setHexKeys(e.target.checked)} />
+          <span>Raw hex keys</span>
+        </label>
+        <span className="grow" />
+        <span className="status small dim" data-testid="records-status">
+          {pages.isLoading ? 'Loading…' : `${formatCount(rows.length)}${hasMore ? '+' : ''} record${rows.length === 1 && !hasMore ? '' : 's'} · ${describeFilter(filter, jump)}`}
+          {pages.isFetchingNextPage ? ' · loading more…' : ''}
+          {store.generation > 0 ? ` · live (v#${formatCount(store.info.head.id)})` : ''}
+        </span>
+        <button type="button" className="btn btn-small" onClick={() => setExporting(true)} disabled={!built.ok} title="Export the filtered range to a file">
+          <IconDownload size={14} /> Export…
+        </button>
+      </div>
+      {fieldError && <div className="inline-error small">{`${fieldError.field}: ${fieldError.error}`}</div>}
+      {jumpError && <div className="inline-error small">{`Jump: ${jumpError}`}</div>}
+      {jump && !jump.found && <div className="notice small">{`${jump.label} is not in the store; showing the records that follow it.`}</div>}
+
+      <div className="records-body">
+        <div className="records-list-wrap">
+          {pages.error && rows.length === 0 ? (
+            <div className="pad">
+              <ErrorPanel error={pages.error} path={store.path} actions={<button type="button" className="btn btn-small" onClick={() => void pages.refetch()}>Retry</button>} />
+            </div>
+          ) : (
+            <RecordList
+              rows={rows}
+              hasMore={hasMore}
+              loading={pages.isLoading}
+              fetchingMore={pages.isFetchingNextPage}
+              fetchMore={() => void pages.fetchNextPage()}
+              selected={selected}
+              onSelect={setSelected}
+              hexKeys={hexKeys}
+              resetKey={JSON.stringify(params)}
+              moreError={pages.error && rows.length > 0 ? pages.error : null}
+            />
+          )}
+        </div>
+        <Splitter width={detailW} onWidth={setDetailW} />
+        <aside className="records-detail" style={{ width: `${detailW}px` }} aria-label="Record">
+          {row ? (
+            <RecordDetail
+              key={row.key.hex}
+              row={row}
+              storeId={store.storeId}
+              onRef={followRef}
+              onShowInTree={() => session.navigate('tree', { kind: 'tree.find', key: { hex: row.key.hex }, label: keyText(row.key) })}
+            />
+          ) : (
+            <div className="empty small dim">{pages.isLoading ? '' : 'Select a record to see its key and value.'}</div>
+          )}
+        </aside>
+      </div>
+      {exporting && built.ok && <ExportDialog storePath={store.path} storeId={store.storeId} range={built.range} description={describeFilter(filter, jump)} onClose={() => setExporting(false)} />}
+    </div>
+  );
+}
+
+function FilterField({ label, value, onChange, placeholder, invalid, testId }: { label: string; value: string; onChange: (v: string) => void; placeholder: string; invalid: boolean; testId: string }) {
+  return (
+    <label className={`filter-field${invalid ? ' invalid' : ''}`}>
+      <span>{label}</span>
+      <input className="input input-small mono" value={value} onChange={(e) => onChange(e.target.value)} placeholder={placeholder} spellCheck={false} autoComplete="off" data-testid={testId} />
+    </label>
+  );
+}
+
+/** Drag handle between the list and the detail panel. */
+function Splitter({ width, onWidth }: { width: number; onWidth: (w: number) => void }) {
+  const start = (e: ReactPointerEvent<HTMLDivElement>) => {
+    const x0 = e.clientX;
+    const w0 = width;
+    const el = e.currentTarget;
+    el.setPointerCapture(e.pointerId);
+    const move = (ev: PointerEvent) => onWidth(Math.max(300, Math.min(window.innerWidth * 0.6, w0 - (ev.clientX - x0))));
+    const up = () => {
+      el.removeEventListener('pointermove', move);
+      el.removeEventListener('pointerup', up);
+    };
+    el.addEventListener('pointermove', move);
+    el.addEventListener('pointerup', up);
+  };
+  return (
+    <div
+      className="splitter"
+      role="separator"
+      aria-orientation="vertical"
+      aria-valuenow={width}
+      tabIndex={0}
+      onPointerDown={start}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowLeft') onWidth(Math.min(window.innerWidth * 0.6, width + 24));
+        if (e.key === 'ArrowRight') onWidth(Math.max(300, width - 24));
+      }}
+    />
+  );
+}
+
+interface ListProps {
+  rows: readonly RecordRow[];
+  hasMore: boolean;
+  loading: boolean;
+  fetchingMore: boolean;
+  fetchMore: () => void;
+  selected: number;
+  onSelect: (i: number) => void;
+  hexKeys: boolean;
+  /** Changes when the query changes: scroll back to the top. */
+  resetKey: string;
+  moreError: ApiError | null;
+}
+
+function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected, onSelect, hexKeys, resetKey, moreError }: ListProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const count = rows.length + (hasMore || loading ? 1 : 0);
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_H,
+    overscan: 16,
+  });
+  const items = virtualizer.getVirtualItems();
+  const last = items[items.length - 1];
+
+  // Pages on demand: near the end of what is loaded, ask for the next page.
+  useEffect(() => {
+    if (!last || !hasMore || fetchingMore || moreError) return;
+    if (last.index >= rows.length - PREFETCH_ROWS) fetchMore();
+  }, [last, hasMore, fetchingMore, rows.length, fetchMore, moreError]);
+
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [resetKey]);
+
+  const move = (to: number) => {
+    const i = Math.max(0, Math.min(rows.length - 1, to));
+    onSelect(i);
+    virtualizer.scrollToIndex(i, { align: 'auto' });
+  };
+
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_H) - 1);
+    switch (e.key) {
+      case 'ArrowDown':
+      case 'j':
+        move(selected + 1);
+        break;
+      case 'ArrowUp':
+      case 'k':
+        move(selected - 1);
+        break;
+      case 'PageDown':
+        move(selected + page);
+        break;
+      case 'PageUp':
+        move(selected - page);
+        break;
+      case 'Home':
+        move(0);
+        break;
+      case 'End':
+        move(rows.length - 1);
+        break;
+      case 'Enter':
+        // Into the value: the JSON tree takes the arrow keys from here.
+        document.querySelector<HTMLElement>('[data-testid=record-detail] .json-tree')?.focus();
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  if (!loading && rows.length === 0) {
+    return (
+      <div className="empty">
+        <div className="empty-title">No records in this range</div>
+        <div className="empty-body dim small">Change the prefix or the from/to bounds, or clear the filters.</div>
+      </div>
+    );
+  }
+
+  return (
+    <div className="table">
+      <div className="table-head record-grid" role="row">
+        <span role="columnheader" className="num">
+          #
+        </span>
+        <span role="columnheader">Key</span>
+        <span role="columnheader">Value</span>
+        <span role="columnheader" className="num">
+          Size
+        </span>
+      </div>
+      <div
+        className="table-scroll"
+        ref={scrollRef}
+        tabIndex={0}
+        role="grid"
+        aria-label="Records"
+        aria-rowcount={hasMore ? -1 : rows.length}
+        aria-activedescendant={rows[selected] ? `rec-${selected}` : undefined}
+        onKeyDown={onKey}
+        data-testid="records-list"
+      >
+        <div className="table-inner" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+          {items.map((vi) => {
+            const r = rows[vi.index];
+            return (
+              <div key={vi.key} className="table-row-pos" style={{ transform: `translateY(${vi.start}px)` }}>
+                {r ? (
+                  <Row row={r} index={vi.index} selected={vi.index === selected} onSelect={onSelect} hexKeys={hexKeys} />
+                ) : (
+                  <div className="record-grid table-row loading-row">
+                    <span />
+                    <span>{moreError ? <span className="danger">{moreError.message}</span> : <Spinner label={fetchingMore || loading ? 'Loading records…' : 'More records'} />}</span>
+                  </div>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+const Row = memo(function Row({ row, index, selected, onSelect, hexKeys }: { row: RecordRow; index: number; selected: boolean; onSelect: (i: number) => void; hexKeys: boolean }) {
+  const v = row.value;
+  return (
+    <div
+      id={`rec-${index}`}
+      className={`record-grid table-row${selected ? ' selected' : ''}`}
+      role="row"
+      aria-selected={selected}
+      data-testid="record-row"
+      onClick={() => onSelect(index)}
+    >
+      <span className="num dim mono">{index + 1}</span>
+      <span className="cell-key ellipsis">
+        <KeyText k={row.key} showHex={hexKeys} />
+      </span>
+      <span className="cell-value ellipsis mono">
+        {!v.loaded ? (
+          <span className="tag tag-large">large · not loaded</span>
+        ) : v.decoded ? (
+          <span className="value-preview">{previewLine(v.json)}</span>
+        ) : (
+          <span className="dim">0x{v.hex.slice(0, 64)}</span>
+        )}
+      </span>
+      <span className="num mono dim">
+        {v.large && v.loaded && <span className="tag tag-large">large</span>}
+        {formatBytes(v.length)}
+      </span>
+    </div>
+  );
+});

@@ -1,0 +1,195 @@
+/**
+ * Welcome: open a store by path (typed, or the native dialog in Electron), a recent file, or
+ * the demo store. A file that fails to open is explained here: what is wrong and where.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useCall, useTransport } from '../../api/hooks';
+import { CopyButton } from '../../components/CopyButton';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { IconDatabase, IconFile, IconOpen, IconPlay, IconX, LogoMark } from '../../components/Icons';
+import { Spinner } from '../../components/Progress';
+import { baseName, dirName, formatTime } from '../../lib/format';
+import { useSession } from '../../shell/session';
+
+export function WelcomeView() {
+  const session = useSession();
+  const transport = useTransport();
+  const client = useQueryClient();
+  const [path, setPath] = useState('');
+  const [writable, setWritable] = useState(false);
+  const recent = useCall('store.recent', {}, { staleTime: 0 });
+  const demo = useCall('store.demoPath', {}, { staleTime: 60_000 });
+  const dialogs = session.appInfo?.dialogs ?? false;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const p = path.trim();
+    if (p) void session.open(p, !writable);
+  };
+
+  const browse = async () => {
+    const r = await transport.call('host.chooseOpenPath', {}).catch(() => ({ path: null }));
+    if (r.path) {
+      setPath(r.path);
+      void session.open(r.path, !writable);
+    }
+  };
+
+  const forget = async (p?: string) => {
+    const r = await transport.call('store.forgetRecent', p === undefined ? {} : { path: p }).catch(() => null);
+    if (r) client.setQueryData(['store.recent', {}], r);
+  };
+
+  const err = session.openError;
+
+  return (
+    <div className="welcome scroll">
+      <div className="welcome-inner">
+        <div className="welcome-hero">
+          <LogoMark size={40} />
+          <div>
+            <h1>Open a Thunderhead store</h1>
+            <p className="dim">Browse records, see the hitchhiker B+tree and where its buffers hold pending writes. Files open read-only.</p>
+          </div>
+        </div>
+
+        {err && (
+          <ErrorPanel
+            error={err.error}
+            path={err.path}
+            actions={
+              <>
+                <button type="button" className="btn btn-small" onClick={() => void session.open(err.path)}>
+                  Try again
+                </button>
+                <CopyButton text={err.error.message} label="Copy message" />
+                <button type="button" className="btn btn-small btn-ghost" onClick={session.clearOpenError}>
+                  Dismiss
+                </button>
+              </>
+            }
+          />
+        )}
+        {session.closedNotice && !err && <div className="notice">{session.closedNotice}</div>}
+
+        {session.store && (
+          <div className="card current-card">
+            <IconDatabase size={18} />
+            <div className="grow">
+              <div className="strong">{baseName(session.store.path)} is open</div>
+              <div className="dim mono small">{session.store.path}</div>
+            </div>
+            <button type="button" className="btn" onClick={() => session.navigate('records')}>
+              Browse records
+            </button>
+            <button type="button" className="btn btn-ghost" onClick={() => session.navigate('overview')}>
+              Overview
+            </button>
+          </div>
+        )}
+
+        <div className="welcome-grid">
+          <form className="card open-card" onSubmit={submit} aria-label="Open a file">
+            <div className="card-title">
+              <IconOpen /> Open a file
+            </div>
+            <label className="field-label" htmlFor="open-path">
+              Path to a store file {session.appInfo?.host === 'serve' ? 'on the machine running the server' : ''}
+            </label>
+            <div className="input-row">
+              <input
+                id="open-path"
+                className="input mono grow"
+                placeholder="/path/to/store.th"
+                value={path}
+                onChange={(e) => setPath(e.target.value)}
+                spellCheck={false}
+                autoComplete="off"
+                data-testid="open-path"
+              />
+              {dialogs && (
+                <button type="button" className="btn" onClick={() => void browse()}>
+                  Browse…
+                </button>
+              )}
+              <button type="submit" className="btn btn-primary" disabled={!path.trim() || session.opening !== null} data-testid="open-submit">
+                Open
+              </button>
+            </div>
+            <label className="check">
+              <input type="checkbox" checked={writable} onChange={(e) => setWritable(e.target.checked)} />
+              <span>Open for writing (otherwise read-only)</span>
+            </label>
+            {session.opening && (
+              <div className="opening">
+                <Spinner label={`Opening ${baseName(session.opening)}…`} />
+              </div>
+            )}
+          </form>
+
+          <div className="card demo-card">
+            <div className="card-title">
+              <IconPlay /> Demo store
+            </div>
+            <p className="dim small">Users, orders that reference them, events, config and large documents, with a history of versions, snapshots and a branch.</p>
+            {demo.data?.path ? (
+              <>
+                <div className="mono small dim ellipsis" title={demo.data.path}>
+                  {demo.data.path}
+                </div>
+                <button
+                  type="button"
+                  className="btn btn-primary"
+                  disabled={!demo.data.exists || session.opening !== null}
+                  onClick={() => demo.data?.path && void session.open(demo.data.path)}
+                  data-testid="open-demo"
+                >
+                  Open the demo store
+                </button>
+                {!demo.data.exists && <div className="small warn">Not created yet: run <code>thunderhead demo</code> or <code>npm start</code>.</div>}
+              </>
+            ) : (
+              <div className="small dim">{demo.isLoading ? 'Looking for the demo store…' : 'No demo store ships with this host.'}</div>
+            )}
+          </div>
+        </div>
+
+        <div className="card recent-card">
+          <div className="card-title">
+            <IconFile /> Recent files
+            <span className="grow" />
+            {(recent.data?.files.length ?? 0) > 0 && (
+              <button type="button" className="btn btn-small btn-ghost" onClick={() => void forget()}>
+                Clear
+              </button>
+            )}
+          </div>
+          {recent.isLoading && <Spinner label="Loading…" />}
+          {recent.data && recent.data.files.length === 0 && <div className="dim small pad">Files you open appear here.</div>}
+          {recent.data && recent.data.files.length > 0 && (
+            <ul className="recent-list" aria-label="Recent files">
+              {recent.data.files.map((f) => (
+                <li key={f.path} className={f.exists ? '' : 'missing'}>
+                  <button type="button" className="recent-open" disabled={!f.exists || session.opening !== null} onClick={() => void session.open(f.path)} title={f.exists ? `Open ${f.path}` : `${f.path} no longer exists`}>
+                    <IconDatabase size={14} />
+                    <span className="recent-name">{baseName(f.path)}</span>
+                    <span className="recent-dir mono">{dirName(f.path)}</span>
+                    <span className="recent-time">{f.exists ? formatTime(f.openedAt) : 'missing'}</span>
+                  </button>
+                  <button type="button" className="btn btn-ghost btn-icon" title="Forget this file" aria-label={`Forget ${f.path}`} onClick={() => void forget(f.path)}>
+                    <IconX size={12} />
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+        <p className="dim small foot-hint">
+          Shortcuts: <kbd>Alt</kbd>+<kbd>1</kbd>…<kbd>4</kbd> switch views · <kbd>↑</kbd>
+          <kbd>↓</kbd> move in lists · <kbd>Enter</kbd> opens
+        </p>
+      </div>
+    </div>
+  );
+}
