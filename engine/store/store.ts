@@ -576,10 +576,10 @@ export class Store implements TransactionHost {
   // ---------------------------------------------------------------- writes
 
   /** Starts a write transaction on a branch (default branch when omitted). O(1). */
-  begin(opts: { branch?: string } = {}): Transaction {
+  begin(opts: { branch?: string; spillBytes?: number } = {}): Transaction {
     this.checkWritable();
     const b = this.branchEntry(opts.branch ?? this.defaultBranch);
-    const tx = new Transaction(this, this.nodes, b.name, b.root, b.head);
+    const tx = new Transaction(this, this.nodes, b.name, b.root, b.head, opts.spillBytes);
     this.active.add(tx);
     return tx;
   }
@@ -631,18 +631,24 @@ export class Store implements TransactionHost {
     let puts = 0;
     let deletes = 0;
     const rdels: Msg[] = ws.rdels.map((r) => ({ ...r, seq: seq++ }));
-    const points: Msg[] = new Array(ws.points.length);
-    for (let i = 0; i < ws.points.length; i++) {
-      const m = ws.points[i];
+    const blocksBefore = out.blocks;
+    // Range deletes first, then point writes in chunks (a spilled transaction streams them).
+    let newRoot: Child = this.writer.apply(branch.root, { rdels, points: [] });
+    let chunk: Msg[] = [];
+    const applyChunk = (): void => {
+      newRoot = this.writer.apply(newRoot, { rdels: [], points: chunk });
+      chunk = [];
+    };
+    for (const m of ws.points) {
       let value = m.value;
       if (m.op === Op.Put) {
         puts++;
         if (value && !(value instanceof BlobRef) && value.length > this.params.blobThreshold) value = this.nodes.writeBlob(value, out);
       } else deletes++;
-      points[i] = { op: m.op, key: m.key, end: null, value, seq: seq++ };
+      chunk.push({ op: m.op, key: m.key, end: null, value, seq: seq++ });
+      if (chunk.length >= 262_144) applyChunk();
     }
-    const blocksBefore = out.blocks;
-    const newRoot = this.writer.apply(branch.root, { rdels, points });
+    if (chunk.length > 0) applyChunk();
     const root = this.nodes.persist(newRoot, out);
     const nodesWritten = out.blocks - blocksBefore;
     const id = this.record.nextVersionId;

@@ -6,6 +6,7 @@ import { Op, type Child, type Msg } from '../tree/node';
 import { scanTree, type RawEntry } from '../tree/read';
 import { asKey, asValue, rangeBounds, ReadView, SortedMap, toEntries, asyncEntries, type Entry, type RangeOptions } from './view';
 import type { NodeStore } from './nodes';
+import { SpillFile, type SpilledRun } from './spill';
 
 /** Options of a commit. */
 export interface CommitOptions {
@@ -30,8 +31,12 @@ export interface TransactionHost {
 /** The writes of a transaction, ready to merge: sorted disjoint range deletes, then sorted point messages newer than them. */
 export interface WriteSet {
   readonly rdels: readonly Msg[];
-  readonly points: readonly Msg[];
+  /** In key order; streamed from the spill file for a spilled transaction. */
+  readonly points: Iterable<Msg>;
 }
+
+/** Default memory a transaction's writes may take before they spill to a temporary file. */
+export const DEFAULT_SPILL_BYTES = 256 * 1024 * 1024;
 
 /**
  * A write transaction. It reads the version it began on plus its own writes, which it keeps in
@@ -47,6 +52,10 @@ export class Transaction {
    */
   private log: Msg[] = [];
   private rdels: Msg[] = [];
+  /** Spilled runs, oldest first, and every range delete with the number of runs before it. */
+  private runs: SpilledRun[] = [];
+  private rdelLog: { lo: Buffer; hi: Buffer | null; gen: number }[] = [];
+  private spillFile: SpillFile | null = null;
   private open = true;
   /** Bytes of keys and values held (for spill decisions and stats). */
   bytes = 0;
@@ -60,7 +69,68 @@ export class Transaction {
     readonly baseRoot: Child,
     /** The version it began on. */
     readonly baseVersion: number,
+    /** Bytes of staged writes kept in memory before they spill to a temporary file. */
+    private readonly spillBytes: number = DEFAULT_SPILL_BYTES,
   ) {}
+
+  /** Number of runs spilled to the temporary file so far. */
+  get spilledRuns(): number {
+    return this.runs.length;
+  }
+
+  /** Past the memory limit: writes the staged point writes as a sorted run and forgets them. */
+  private maybeSpill(): void {
+    if (this.bytes <= this.spillBytes) return;
+    this.settle();
+    if (this.points.size === 0) return;
+    this.spillFile ??= new SpillFile();
+    this.runs.push(this.spillFile.writeRun(this.points.valuesArray()));
+    this.points.clear();
+    this.bytes = 0;
+  }
+
+  /** True when a range delete issued after run `r` was written covers `key`. */
+  private maskedInRun(key: Uint8Array, r: number): boolean {
+    for (const d of this.rdelLog) {
+      if (d.gen > r && compareKeys(key, d.lo) >= 0 && (d.hi === null || compareKeys(key, d.hi) < 0)) return true;
+    }
+    return false;
+  }
+
+  /** The staged point writes in [lo, hi), newest source winning: memory, then runs newest first. */
+  private *stagedPoints(lo: Buffer | null, hi: Buffer | null): Generator<Msg> {
+    this.settle();
+    const mem: Msg[] = [];
+    if (this.points.size > 0) {
+      for (const [k, m] of this.points.entries(lo ?? undefined)) {
+        if (hi !== null && compareKeys(k, hi) >= 0) break;
+        mem.push(m);
+      }
+    }
+    if (this.runs.length === 0) {
+      yield* mem;
+      return;
+    }
+    // Sources newest first: memory (index 0), then runs from the newest.
+    const sources: Iterator<Msg>[] = [mem[Symbol.iterator](), ...this.runs.map((_, i) => this.runs[this.runs.length - 1 - i].range(lo, hi))];
+    const heads = sources.map((it) => it.next());
+    for (;;) {
+      let best = -1;
+      for (let i = 0; i < heads.length; i++) {
+        const h = heads[i];
+        if (h.done) continue;
+        if (best < 0 || compareKeys(h.value.key, (heads[best].value as Msg).key) < 0) best = i;
+      }
+      if (best < 0) return;
+      const m = heads[best].value as Msg;
+      const runIndex = best === 0 ? Infinity : this.runs.length - best;
+      if (best === 0 || !this.maskedInRun(m.key, runIndex)) yield m;
+      for (let i = 0; i < heads.length; i++) {
+        const h = heads[i];
+        if (!h.done && compareKeys(h.value.key, m.key) === 0) heads[i] = sources[i].next();
+      }
+    }
+  }
 
   private check(): void {
     if (!this.open) throw new ClosedError('transaction');
@@ -105,6 +175,11 @@ export class Transaction {
     this.settle();
     const m = this.points.get(k);
     if (m) return m.op === Op.Put ? Buffer.from(m.value as Buffer) : undefined;
+    for (let r = this.runs.length - 1; r >= 0; r--) {
+      if (this.maskedInRun(k, r)) return undefined;
+      const s = this.runs[r].get(k);
+      if (s) return s.op === Op.Put ? (s.value as Buffer) : undefined;
+    }
     if (rdelCovers(this.rdels, k)) return undefined;
     return new ReadView(this.nodes, this.baseRoot, this.baseVersion).get(k);
   }
@@ -120,7 +195,8 @@ export class Transaction {
     const k = Buffer.from(asKey(key));
     const v = Buffer.from(asValue(value));
     this.log.push({ op: Op.Put, key: k, end: null, value: v, seq: 0 });
-    this.bytes += k.length + v.length;
+    this.bytes += k.length + v.length + 64;
+    this.maybeSpill();
   }
 
   /** Stages a delete. O(log writes). */
@@ -128,7 +204,8 @@ export class Transaction {
     this.check();
     const k = Buffer.from(asKey(key));
     this.log.push({ op: Op.Delete, key: k, end: null, value: null, seq: 0 });
-    this.bytes += k.length;
+    this.bytes += k.length + 64;
+    this.maybeSpill();
   }
 
   /** Stages a delete of every key in [from, to). O(log writes + writes dropped). */
@@ -147,6 +224,7 @@ export class Transaction {
     }
     for (const k of doomed) this.points.delete(k);
     this.rdels = unionRdels(this.rdels, [{ op: Op.DeleteRange, key: lo, end: hi, value: null, seq: 0 }]);
+    if (this.runs.length > 0) this.rdelLog.push({ lo, hi, gen: this.runs.length });
   }
 
   /** Streams this transaction's view of a range: base records under its own writes. */
@@ -165,11 +243,7 @@ export class Transaction {
   private *merged(lo: Buffer | null, hi: Buffer | null, reverse: boolean): Generator<RawEntry> {
     this.settle();
     const base = scanTree(this.nodes, this.baseRoot, lo, hi, reverse);
-    const mine: Msg[] = [];
-    for (const [k, m] of this.points.entries(lo ?? undefined)) {
-      if (hi !== null && compareKeys(k, hi) >= 0) break;
-      mine.push(m);
-    }
+    const mine: Msg[] = [...this.stagedPoints(lo, hi)];
     if (reverse) mine.reverse();
     const sign = reverse ? -1 : 1;
     let cur = base.next();
@@ -190,9 +264,17 @@ export class Transaction {
 
   /** The staged writes as a merge batch (range deletes, then the point writes they did not drop). */
   writeSet(): WriteSet {
-    if (this.points.size === 0) return { rdels: this.rdels, points: Transaction.sortLog(this.log) };
-    this.settle();
-    return { rdels: this.rdels, points: this.points.valuesArray() };
+    if (this.points.size === 0 && this.runs.length === 0) return { rdels: this.rdels, points: Transaction.sortLog(this.log) };
+    if (this.runs.length === 0) {
+      this.settle();
+      return { rdels: this.rdels, points: this.points.valuesArray() };
+    }
+    return { rdels: this.rdels, points: this.stagedPoints(null, null) };
+  }
+
+  private release(): void {
+    this.spillFile?.close();
+    this.spillFile = null;
   }
 
   /** Commits: merges the writes into the branch head as one batch and records a new version. */
@@ -202,6 +284,7 @@ export class Transaction {
       return this.host.commitTransaction(this, opts);
     } finally {
       this.open = false;
+      this.release();
       this.host.transactionEnded(this);
     }
   }
@@ -210,6 +293,7 @@ export class Transaction {
   abort(): void {
     if (!this.open) return;
     this.open = false;
+    this.release();
     this.host.transactionEnded(this);
   }
 }

@@ -40,12 +40,12 @@ function sortedEntries(m: Map<string, Buffer>, lo: string, hi: string): [string,
   return [...m.entries()].filter(([k]) => k >= lo && k < hi).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
-function runModel(ops: Op[], dir: string, params: { nodeSize: number; fanout: number; bufferSize: number }): void {
+function runModel(ops: Op[], dir: string, params: { nodeSize: number; fanout: number; bufferSize: number }, spillBytes?: number): void {
   const file = path.join(dir, `m${Math.random().toString(36).slice(2)}.th`);
   let store = Store.create(file, { ...params, blobThreshold: 64, durable: false });
   let committed = new Map<string, Buffer>();
   let pending = new Map<string, Buffer>(committed);
-  let tx = store.begin();
+  let tx = store.begin({ spillBytes });
   const check = (): void => {
     const report = store.verify({ allVersions: false });
     if (!report.ok) throw new Error(`verify failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
@@ -91,25 +91,25 @@ function runModel(ops: Op[], dir: string, params: { nodeSize: number; fanout: nu
           store.put(key(op.k), val(op.v, false));
           committed.set(key(op.k).toString('latin1'), val(op.v, false));
           pending = new Map(committed);
-          tx = store.begin();
+          tx = store.begin({ spillBytes });
           break;
         case 'commit':
           tx.commit();
           committed = new Map(pending);
-          tx = store.begin();
+          tx = store.begin({ spillBytes });
           check();
           break;
         case 'abort':
           tx.abort();
           pending = new Map(committed);
-          tx = store.begin();
+          tx = store.begin({ spillBytes });
           break;
         case 'reopen':
           tx.abort();
           store.close();
           store = Store.open(file, { durable: false });
           pending = new Map(committed);
-          tx = store.begin();
+          tx = store.begin({ spillBytes });
           check();
           break;
       }
@@ -139,6 +139,13 @@ describe('hitchhiker tree vs a Map model', () => {
     fc.assert(
       fc.property(fc.array(opArb, { minLength: 50, maxLength: 600 }), (ops) => runModel(ops, dir, { nodeSize: 256, fanout: 4, bufferSize: 256 })),
       { numRuns: runs, seed: Number(process.env.MODEL_SEED ?? 20261125) },
+    );
+  });
+
+  it('agrees with the model when transactions spill their writes to a temporary file', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 100, maxLength: 800 }), (ops) => runModel(ops, dir, { nodeSize: 512, fanout: 6, bufferSize: 512 }, 600)),
+      { numRuns: Math.max(5, Math.floor(runs / 2)), seed: 99 },
     );
   });
 
