@@ -32,6 +32,7 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve(root, 'out/renderer'),
+      minify: true,
       emptyOutDir: true,
       rolldownOptions: {
         input: { index: resolve(root, 'renderer/index.html') },
