@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { serveCommand } from '../serve/serve-command';
 import { describeFailure, oneLine } from './errors';
 import { Output, processIo, type CliIo } from './io';
 import type { CommandContext } from './context';
@@ -58,6 +59,9 @@ KEY and VALUE arguments are JSON when they parse as JSON, otherwise plain string
   '["users", 7]' is a tuple key, 42 a number, hello the string "hello".
 VERSION is a version id, a snapshot name or a branch name.
 
+The inspector: thunderhead serve FILE… [--port N] [--open] serves it on 127.0.0.1
+(a per-run token is in the printed URL); see thunderhead serve --help.
+
 Exit codes: 0 ok, 1 user error (one line on stderr), 2 usage error.`,
     );
   // Subcommands copy the settings above when created, so register them last.
@@ -80,6 +84,8 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     exitCode: 0,
   };
   const debug = io.env.THUNDERHEAD_DEBUG === '1';
+  // `serve` is a long-running host with its own argument parser (app/serve/serve-command.ts).
+  if (argv[0] === 'serve') return serveCommand(argv.slice(1));
   const program = buildProgram(ctx, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
