@@ -7,6 +7,7 @@ export {
   type StoreOptions, type OpenOptions, type VersionInfo, type SnapshotInfo, type BranchInfo, type AddressView,
   type MessageView, type NodeView, type DiffChange, type DiffOptions, type DiffSummary, type StoreInfo, type TreeStats, type VerifyReport, type StoreEvents,
 } from './store/store';
+export { SubtreeView } from './store/subtree-view';
 export { Transaction, type CommitOptions, type CommitInfo } from './store/transaction';
 export { ReadView, MAX_KEY_BYTES, type Entry, type RangeOptions } from './store/view';
 export type { IoCounters } from './store/file';

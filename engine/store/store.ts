@@ -23,6 +23,7 @@ import { upperBound } from '../tree/keys';
 import { Appender, StoreFile, type IoCounters } from './file';
 import { diffTrees, structuralDiff, type DiffCounters, type RawChange } from '../diff/diff';
 import { emptyRange } from '../tree/keys';
+import { SubtreeView } from './subtree-view';
 import { MAX_CHAIN, NodeStore } from './nodes';
 import { acquireWriterLock, readLockOwner, processAlive } from './writer-lock';
 import { Transaction, type CommitInfo, type CommitOptions, type TransactionHost } from './transaction';
@@ -777,6 +778,18 @@ export class Store implements TransactionHost {
     if (name === this.defaultBranch) throw new InvalidArgumentError(`cannot delete the default branch ${JSON.stringify(name)}`);
     const out = new Appender(this.file, this.end);
     this.appendRecord(out, { ...this.baseRecord(RecordType.BranchDelete, name), branches: this.record.branches.filter((b) => b.name !== name), version: null });
+  }
+
+  // ---------------------------------------------------------------- views
+
+  /**
+   * A store-like view of the keys under `prefix`, with keys relative to it; pass a version to
+   * read a snapshot of the view. O(1) to create; its operations cost in proportion to the view.
+   */
+  view(prefix: Uint8Array, at?: number | string): SubtreeView {
+    this.checkOpen();
+    if (at !== undefined) this.resolve(at);
+    return new SubtreeView(this, prefix, at);
   }
 
   // ---------------------------------------------------------------- diffs

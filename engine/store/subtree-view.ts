@@ -1,0 +1,126 @@
+import { prefixEnd } from '../tree/keys';
+import type { CommitInfo, CommitOptions } from './transaction';
+import { asKey, type Entry, type RangeOptions } from './view';
+import type { DiffChange, DiffOptions, Store } from './store';
+
+function relative(prefix: Buffer, e: Entry): Entry {
+  return {
+    key: e.key.subarray(prefix.length),
+    get value() {
+      return e.value;
+    },
+    valueLength: e.valueLength,
+    large: e.large,
+  };
+}
+
+/**
+ * A store-like window onto the keys under a prefix, with keys relative to it. Every operation
+ * is the store's own operation on the prefixed range, so reads, writes, cursors and diffs cost
+ * in proportion to the view, not the store. A snapshot of a view is a snapshot of the store
+ * (O(1)) read back through the view.
+ */
+export class SubtreeView {
+  /** The absolute key prefix of this view. */
+  readonly prefix: Buffer;
+
+  constructor(
+    private readonly store: Store,
+    prefix: Uint8Array,
+    /** Version this view reads (a snapshot, branch or id); the branch head when omitted. */
+    readonly at?: number | string,
+  ) {
+    this.prefix = Buffer.from(asKey(prefix, 'view prefix'));
+  }
+
+  private abs(key: Uint8Array): Buffer {
+    return Buffer.concat([this.prefix, asKey(key)]);
+  }
+
+  private range(r: RangeOptions): RangeOptions {
+    const out: { from?: Uint8Array; to?: Uint8Array; prefix: Uint8Array; reverse?: boolean; limit?: number } = { prefix: this.prefix, reverse: r.reverse, limit: r.limit };
+    if (r.prefix !== undefined) out.prefix = this.abs(r.prefix);
+    if (r.from !== undefined) out.from = this.abs(r.from);
+    if (r.to !== undefined) out.to = this.abs(r.to);
+    return out;
+  }
+
+  private reader(): { get(k: Uint8Array): Buffer | undefined; scan(r: RangeOptions): IterableIterator<Entry> } {
+    return this.at === undefined ? this.store : this.store.at(this.at);
+  }
+
+  /** The value under the relative key. O(height). */
+  get(key: Uint8Array): Buffer | undefined {
+    return this.reader().get(this.abs(key));
+  }
+
+  /** True when the relative key has a value. */
+  has(key: Uint8Array): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** Records of the view (relative keys), in order. O(height + k/fanout). */
+  *scan(range: RangeOptions = {}): IterableIterator<Entry> {
+    for (const e of this.reader().scan(this.range(range))) yield relative(this.prefix, e);
+  }
+
+  /** Number of records in the view. O(records in the view). */
+  count(range: RangeOptions = {}): number {
+    let n = 0;
+    for (const _ of this.reader().scan(this.range(range))) n++;
+    return n;
+  }
+
+  private writable(): void {
+    if (this.at !== undefined) throw new TypeError('a view of a past version is read-only');
+  }
+
+  /** Puts one record in its own commit. */
+  put(key: Uint8Array, value: Uint8Array, opts?: CommitOptions): CommitInfo {
+    this.writable();
+    return this.store.put(this.abs(key), value, opts);
+  }
+
+  /** Deletes one record in its own commit. */
+  delete(key: Uint8Array, opts?: CommitOptions): CommitInfo {
+    this.writable();
+    return this.store.delete(this.abs(key), opts);
+  }
+
+  /** Deletes everything in the view: one range-delete message. O(1) to stage. */
+  clear(opts?: CommitOptions): CommitInfo {
+    this.writable();
+    return this.store.deleteRange(this.prefix, prefixEnd(this.prefix), opts);
+  }
+
+  /** Several writes with relative keys in one commit. */
+  write(fn: (w: { put(k: Uint8Array, v: Uint8Array): void; delete(k: Uint8Array): void }) => void, opts?: CommitOptions): void {
+    this.writable();
+    this.store.write((tx) => fn({ put: (k, v) => tx.put(this.abs(k), v), delete: (k) => tx.delete(this.abs(k)) }), opts);
+  }
+
+  /** Snapshot of the store, named; read it back with `store.view(prefix, name)`. O(1). */
+  snapshot(name: string, opts: { message?: string } = {}): void {
+    this.writable();
+    this.store.snapshot(name, opts);
+  }
+
+  /** Changes inside the view between two versions, relative keys. Costs the changes in the view. */
+  *diff(a: number | string, b: number | string, opts: DiffOptions = {}): IterableIterator<DiffChange> {
+    const r = this.range(opts);
+    for (const c of this.store.diff(a, b, { prefix: r.prefix, from: r.from, to: r.to })) {
+      yield {
+        key: c.key.subarray(this.prefix.length),
+        type: c.type,
+        get before() {
+          return c.before;
+        },
+        get after() {
+          return c.after;
+        },
+        beforeLength: c.beforeLength,
+        afterLength: c.afterLength,
+      };
+    }
+  }
+}
