@@ -87,8 +87,18 @@ export function modelAt(cfg: Pick<CrashConfig, 'seed' | 'blobThreshold' | 'large
 }
 
 function say(line: string): void {
-  // fd 1 is a pipe: writeSync returns once the parent can read the line.
-  fs.writeSync(1, `${line}\n`);
+  // fd 1 is a non-blocking pipe: when the parent is slow to read, writeSync fails with EAGAIN
+  // (or writes part of the line); keep going until the whole line is out.
+  const data = Buffer.from(`${line}\n`);
+  let done = 0;
+  while (done < data.length) {
+    try {
+      done += fs.writeSync(1, data, done, data.length - done);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
 }
 
 function main(cfg: CrashConfig): void {
