@@ -1,49 +1,20 @@
 /**
  * Thunderhead through its public API (`engine/index.ts`), as docs/ENGINE-API-PLAN.md describes it:
  * one `write(tx => …)` for the bulk load, `put` per durable commit (fsync on by default), `get`,
- * `scan`, `snapshot(name)` and `diff`. Methods the engine does not have yet (`diff`) are
- * feature-detected, and their workloads print "n/a" until they exist.
+ * `scan`, `snapshot(name)` and `diff(a, b)` of two snapshots.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Store } from '../../engine';
 import { copyPath, pathSize, removePath } from '../fsutil';
 import type { Tally } from '../tally';
-import type { ChangeKind, DiffSink, Peer, PeerFactory, PeerOpenOptions, PeerSupport, SnapshotHandle } from './types';
-
-/**
- * The diff the versions issue adds (`diff(a, b)`: a stream of key-level changes, added / removed /
- * changed). Its exact shape is not fixed yet, so sync or async iterables are accepted and entries
- * are read loosely.
- */
-type DiffMethod = (from: number | string, to: number | string) => Iterable<unknown> | AsyncIterable<unknown>;
+import type { DiffSink, Peer, PeerFactory, PeerOpenOptions, SnapshotHandle } from './types';
 
 const FILE = 'store.th';
 
-function diffOf(store: Store): DiffMethod | undefined {
-  const method = (store as unknown as { diff?: DiffMethod }).diff;
-  return typeof method === 'function' ? method.bind(store) : undefined;
-}
-
-function detectSupport(): PeerSupport {
-  const proto = Store.prototype as unknown as Record<string, unknown>;
-  const has = (name: string): true | string => (typeof proto[name] === 'function' ? true : `Store.${name} is not implemented yet`);
-  const snapshot = has('snapshot');
-  return { durable: true, coldOpen: true, snapshot, diff: snapshot === true ? has('diff') : snapshot, fileSize: true };
-}
-
-/** Maps whatever a diff entry calls its kind onto ours. */
-function changeKind(entry: Record<string, unknown>): ChangeKind {
-  const raw = String(entry.kind ?? entry.type ?? entry.op ?? entry.change ?? '');
-  if (/^(add|added|insert|inserted|create|created)$/i.test(raw)) return 'added';
-  if (/^(remove|removed|delete|deleted)$/i.test(raw)) return 'removed';
-  if (/^(change|changed|update|updated|modify|modified)$/i.test(raw)) return 'changed';
-  throw new Error(`thunderhead: unrecognised diff entry kind ${JSON.stringify(raw)}`);
-}
-
 class ThunderheadPeer implements Peer {
   readonly name = 'thunderhead' as const;
-  readonly support: PeerSupport = detectSupport();
+  readonly support = { durable: true, coldOpen: true, snapshot: true, diff: true, fileSize: true } as const;
   private s: Store | undefined;
   private dir = '';
 
@@ -125,12 +96,7 @@ class ThunderheadPeer implements Peer {
   }
 
   async diff(from: SnapshotHandle, to: SnapshotHandle, sink: DiffSink): Promise<void> {
-    const diff = diffOf(this.store);
-    if (!diff) throw new Error('thunderhead: Store.diff is not implemented yet');
-    for await (const entry of diff(from.name, to.name)) {
-      const e = entry as Record<string, unknown>;
-      sink(e.key as Buffer, changeKind(e));
-    }
+    for (const change of this.store.diff(from.name, to.name)) sink(change.key, change.type);
   }
 
   fileSize(): number {

@@ -52,7 +52,7 @@ export class NodeStore implements NodeLoader {
       if (e instanceof StoreCorruptError) throw e;
       throw new StoreCorruptError(this.file.path, address.offset, `undecodable ${kindName(address.kind)} block (${(e as Error).message})`);
     }
-    this.cache.set(address.offset, node, address.length * 3 + 256);
+    this.cache.set(address.offset, node, address.length * 2 + 256);
     return node;
   }
 
@@ -146,7 +146,7 @@ export class NodeStore implements NodeLoader {
       child.pending = [];
     }
     child.addr = address;
-    this.cache.set(address.offset, child, address.length * 3 + 256);
+    this.cache.set(address.offset, child, address.length * 2 + 256);
     return address;
   }
 

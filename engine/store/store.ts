@@ -47,7 +47,7 @@ export interface OpenOptions {
   readonly readOnly?: boolean;
   /** Create the file when it does not exist. Default false. */
   readonly create?: boolean;
-  /** Node cache budget in bytes. Default 256 MiB. */
+  /** Node cache budget in bytes (decoded nodes, charged ~2× their encoded size). Default 1 GiB. */
   readonly cacheBytes?: number;
   /** fdatasync every commit. Default true. Off only for bulk loads you can redo. */
   readonly durable?: boolean;
@@ -292,7 +292,7 @@ export class Store implements TransactionHost {
     readonly readOnly: boolean,
   ) {
     this.params = { nodeSize: header.nodeSize, fanout: header.fanout, bufferSize: header.bufferSize, blobThreshold: header.blobThreshold };
-    this.nodes = new NodeStore(file, this.params, opts.cacheBytes ?? 256 * 1024 * 1024);
+    this.nodes = new NodeStore(file, this.params, opts.cacheBytes ?? 1024 * 1024 * 1024);
     this.writer = new TreeWriter(this.nodes, this.params, {
       flush: (level, messages) => this.emit('flush', { level, messages }),
       split: (level, pieces) => this.emit('split', { level, pieces }),
