@@ -136,12 +136,44 @@ export class Transaction {
     if (!this.open) throw new ClosedError('transaction');
   }
 
-  /** The log sorted by key, keeping only the last write of each key. O(n log n). */
+  /**
+   * The log sorted by key, keeping only the last write of each key. O(n log n). Keys are first
+   * ordered by a numeric sort of (first 4 bytes, arrival index) packed in a float — native and
+   * comparator-free — and only runs with equal heads are compared byte by byte.
+   */
   private static sortLog(log: Msg[]): Msg[] {
-    const order = log.map((_, i) => i);
-    order.sort((a, b) => compareKeys(log[a].key, log[b].key) || a - b);
+    const n = log.length;
+    let order: ArrayLike<number>;
+    if (n < 2 ** 21) {
+      const packed = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const k = log[i].key;
+        const head = (((k[0] ?? 0) << 24) | ((k[1] ?? 0) << 16) | ((k[2] ?? 0) << 8) | (k[3] ?? 0)) >>> 0;
+        packed[i] = head * 2 ** 21 + i;
+      }
+      packed.sort();
+      const idx = new Uint32Array(n);
+      for (let i = 0; i < n; i++) idx[i] = packed[i] % 2 ** 21;
+      // Resolve runs of equal heads with full comparisons (stable: ties keep arrival order).
+      for (let i = 0; i < n; ) {
+        const h = Math.floor(packed[i] / 2 ** 21);
+        let j = i + 1;
+        while (j < n && Math.floor(packed[j] / 2 ** 21) === h) j++;
+        if (j - i > 1) {
+          const run = Array.from(idx.subarray(i, j));
+          run.sort((a, b) => compareKeys(log[a].key, log[b].key) || a - b);
+          idx.set(run, i);
+        }
+        i = j;
+      }
+      order = idx;
+    } else {
+      const idx = log.map((_, i) => i);
+      idx.sort((a, b) => compareKeys(log[a].key, log[b].key) || a - b);
+      order = idx;
+    }
     const out: Msg[] = [];
-    for (let i = 0; i < order.length; i++) {
+    for (let i = 0; i < n; i++) {
       const m = log[order[i]];
       if (out.length > 0 && compareKeys(out[out.length - 1].key, m.key) === 0) out[out.length - 1] = m;
       else out.push(m);
