@@ -26,6 +26,7 @@ export interface ColdResult {
   readonly peakRss: number;
   readonly readBytes: number | null;
   readonly writeBytes: number | null;
+  readonly dirtiedBytes: number | null;
 }
 
 async function main(): Promise<void> {
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
     peakRss: rss.peak(),
     readBytes: io0 && io1 ? io1.readBytes - io0.readBytes : null,
     writeBytes: io0 && io1 ? io1.writeBytes - io0.writeBytes : null,
+    dirtiedBytes: io0 && io1 ? io1.dirtiedBytes - io0.dirtiedBytes : null,
   };
   process.stdout.write(`@@cold ${JSON.stringify(result)}\n`);
 }

@@ -23,6 +23,7 @@ export interface PeerSummary {
   readonly ms: Spread;
   readonly opsPerSecond: number;
   readonly writeBytes: number;
+  readonly dirtiedBytes: number;
   readonly deviceBytes: number;
   readonly deviceFlushes: number;
   readonly fileGrowth: number;
@@ -88,7 +89,7 @@ export interface BenchReport {
   readonly targets: readonly TargetResult[];
 }
 
-const PER_OP: ReadonlySet<MetricKey> = new Set<MetricKey>(['ms', 'writeBytes', 'deviceBytes', 'deviceFlushes', 'fileGrowth', 'metric:appended']);
+const PER_OP: ReadonlySet<MetricKey> = new Set<MetricKey>(['ms', 'writeBytes', 'dirtiedBytes', 'deviceBytes', 'deviceFlushes', 'fileGrowth', 'metric:appended']);
 
 /** A metric of one sample; divided by the sample's ops when the case is per-op and the metric is a total. */
 export function metricOf(sample: Sample, key: MetricKey, perOp: boolean): number | null {
@@ -113,6 +114,7 @@ export function summarize(samples: readonly Sample[], perOp: boolean): PeerSumma
     ms,
     opsPerSecond: perOp ? 1000 / ms.median : ((samples[0]?.ops ?? 0) * 1000) / ms.median,
     writeBytes: med('writeBytes'),
+    dirtiedBytes: med('dirtiedBytes'),
     deviceBytes: med('deviceBytes'),
     deviceFlushes: med('deviceFlushes'),
     fileGrowth: med('fileGrowth'),

@@ -64,6 +64,7 @@ export const coldReads: Workload = {
           ms: r.openMs + r.readMs,
           ops: reads(ctx),
           writeBytes: r.writeBytes,
+          dirtiedBytes: r.dirtiedBytes,
           deviceBytes: dev0 && dev1 ? (dev1.sectorsWritten - dev0.sectorsWritten) * 512 : null,
           deviceFlushes: dev0 && dev1 ? dev1.flushes - dev0.flushes : null,
           fileGrowth: null,

@@ -22,7 +22,7 @@ export const WORKLOAD_NAMES = [
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 /** A numeric field of a {@link Sample} or a key of its `metrics`. */
-export type MetricKey = 'ms' | 'writeBytes' | 'deviceBytes' | 'deviceFlushes' | 'fileGrowth' | 'peakRss' | `metric:${string}`;
+export type MetricKey = 'ms' | 'writeBytes' | 'dirtiedBytes' | 'deviceBytes' | 'deviceFlushes' | 'fileGrowth' | 'peakRss' | `metric:${string}`;
 
 /** An extra column of a case's table. */
 export interface MetricColumn {

@@ -1,6 +1,6 @@
 import { BlockKind, type Address } from '../format/address';
-import { rdelCovers } from '../tree/buffer';
-import { compareKeys, emptyRange, maxLower, minUpper } from '../tree/keys';
+import { msgSliceBounds, rdelCovers } from '../tree/buffer';
+import { compareKeys, emptyRange, lowerBound, maxLower, minUpper, upperBound } from '../tree/keys';
 import { BlobRef, isNode, Op, type Child, type InternalNode, type Msg, type TreeNode, type Value } from '../tree/node';
 import { scanTree, type RawEntry } from '../tree/read';
 import type { NodeLoader } from '../tree/write';
@@ -22,9 +22,9 @@ type Layers = readonly { readonly msgs: readonly Msg[]; readonly rdels: readonly
 
 function layerSeqs(layers: Layers, lo: Buffer | null, hi: Buffer | null): number[] {
   const out: number[] = [];
-  const inRange = (k: Buffer): boolean => (lo === null || compareKeys(k, lo) >= 0) && (hi === null || compareKeys(k, hi) < 0);
   for (const l of layers) {
-    for (const m of l.msgs) if (inRange(m.key)) out.push(m.seq);
+    const [x, y] = msgSliceBounds(l.msgs, lo, hi);
+    for (let i = x; i < y; i++) out.push(l.msgs[i].seq);
     for (const r of l.rdels) {
       const overlaps = (hi === null || compareKeys(r.key, hi) < 0) && (lo === null || r.end === null || compareKeys(r.end, lo) > 0);
       if (overlaps) out.push(-r.seq - 1);
@@ -172,15 +172,12 @@ function* diffInternal(
   }
 }
 
+/** Children of `n` overlapping [lo, hi). O(log n + result). */
 function childrenIn(n: InternalNode, lo: Buffer | null, hi: Buffer | null): number[] {
+  const first = lo === null ? 0 : upperBound(n.pivots, lo);
+  const last = hi === null ? n.children.length - 1 : Math.min(n.children.length - 1, lowerBound(n.pivots, hi));
   const out: number[] = [];
-  const count = n.children.length;
-  for (let i = 0; i < count; i++) {
-    const clo = i > 0 ? n.pivots[i - 1] : null;
-    const chi = i < count - 1 ? n.pivots[i] : null;
-    const overlaps = (hi === null || clo === null || compareKeys(clo, hi) < 0) && (lo === null || chi === null || compareKeys(chi, lo) > 0);
-    if (overlaps) out.push(i);
-  }
+  for (let i = first; i <= last; i++) out.push(i);
   return out;
 }
 

@@ -406,7 +406,7 @@ export class Store implements TransactionHost {
         throw lastError instanceof StoreCorruptError ? lastError : new StoreCorruptError(path, store.end, `committed data is unreadable (${reason})`);
       }
       store.lock = lock;
-      if (!readOnly) file.truncate(store.end);
+      if (!readOnly) store.trimTail();
       return store;
     } catch (e) {
       lock?.release();
@@ -416,6 +416,24 @@ export class Store implements TransactionHost {
   }
 
   // ---------------------------------------------------------------- catalog and recovery
+
+  /**
+   * After recovery, a writer cuts off what follows the last complete commit (a torn tail) —
+   * unless it is only the zero-filled space a previous writer preallocated, which is kept so
+   * the first commit of this session need not write it again.
+   */
+  private trimTail(): void {
+    const size = this.file.size();
+    if (size <= this.end) return;
+    const span = size - this.end;
+    if (span <= 16 * 1024 * 1024) {
+      const tail = this.file.read(this.end, span);
+      let zero = true;
+      for (let i = 0; i < tail.length && zero; i += 8) zero = tail.length - i >= 8 ? tail.readBigUInt64LE(i) === 0n : tail.subarray(i).every((b) => b === 0);
+      if (zero) return;
+    }
+    this.file.truncate(this.end);
+  }
 
   private readRecord(address: Address): CatalogRecord {
     if (address.kind !== BlockKind.Catalog) throw new StoreCorruptError(this.path, address.offset, 'superblock does not point at a catalog record');
@@ -1082,8 +1100,8 @@ export class Store implements TransactionHost {
     for (const tx of [...this.active]) tx.abort();
     try {
       if (!this.readOnly) {
+        // The zero-filled space past the end is kept for the next writer (see trimTail).
         this.writeCheckpoint();
-        this.file.truncate(this.end);
         if (this.durable) this.file.sync();
       }
     } finally {
