@@ -2,7 +2,7 @@ import { BlockKind, type Address } from '../format/address';
 import { msgSliceBounds, rdelCovers } from '../tree/buffer';
 import { compareKeys, emptyRange, lowerBound, maxLower, minUpper, upperBound } from '../tree/keys';
 import { BlobRef, isNode, Op, type Child, type InternalNode, type Msg, type TreeNode, type Value } from '../tree/node';
-import { scanTree, type RawEntry } from '../tree/read';
+import { getValue, scanTree, type RawEntry } from '../tree/read';
 import type { NodeLoader } from '../tree/write';
 
 /** One key-level difference between two versions. */
@@ -65,6 +65,50 @@ function layeredScan(loader: NodeLoader, child: Child, layers: Layers, lo: Buffe
   return it;
 }
 
+/**
+ * Keys named by point messages present on one side's layers and not the other's (by seq), in
+ * order; null when a range delete differs (then the region is compared record by record).
+ */
+function differingPointKeys(la: Layers, lb: Layers, lo: Buffer | null, hi: Buffer | null): Buffer[] | null {
+  const collect = (layers: Layers): Map<number, Msg> => {
+    const m = new Map<number, Msg>();
+    for (const l of layers) {
+      const [x, y] = msgSliceBounds(l.msgs, lo, hi);
+      for (let i = x; i < y; i++) m.set(l.msgs[i].seq, l.msgs[i]);
+      for (const r of l.rdels) {
+        const overlaps = (hi === null || compareKeys(r.key, hi) < 0) && (lo === null || r.end === null || compareKeys(r.end, lo) > 0);
+        if (overlaps) m.set(r.seq, r);
+      }
+    }
+    return m;
+  };
+  const ma = collect(la);
+  const mb = collect(lb);
+  const out: Buffer[] = [];
+  for (const [from, other] of [[ma, mb], [mb, ma]] as const) {
+    for (const [seq, m] of from) {
+      if (other.has(seq)) continue;
+      if (m.op === Op.DeleteRange) return null;
+      out.push(m.key);
+    }
+  }
+  out.sort(compareKeys);
+  return out.filter((k, i) => i === 0 || compareKeys(out[i - 1], k) !== 0);
+}
+
+/** The value of `key` in a subtree seen through its ancestors' messages (root layer newest). */
+function valueThrough(loader: NodeLoader, child: Child, layers: Layers, key: Buffer): Value | undefined {
+  for (const l of layers) {
+    const [x, y] = msgSliceBounds(l.msgs, key, null);
+    if (x < y && x < l.msgs.length && compareKeys(l.msgs[x].key, key) === 0) {
+      const m = l.msgs[x];
+      return m.op === Op.Put ? (m.value as Value) : undefined;
+    }
+    if (l.rdels.length > 0 && rdelCovers(l.rdels, key)) return undefined;
+  }
+  return getValue(loader, child, key);
+}
+
 function addrOf(c: Child): Address | null {
   return isNode(c) ? c.addr : c;
 }
@@ -120,6 +164,22 @@ function* diffNodes(
   if (aa && ab && aa.offset === ab.offset && sameSeqs(layerSeqs(la, lo, hi), layerSeqs(lb, lo, hi))) {
     counters.subtreesSkipped++;
     return;
+  }
+  if (aa && ab && aa.offset === ab.offset) {
+    // Same subtree, different messages above it: only keys those messages name can differ.
+    const keys = differingPointKeys(la, lb, lo, hi);
+    if (keys) {
+      counters.subtreesSkipped++;
+      for (const k of keys) {
+        const x = valueThrough(loader, a, la, k);
+        const y = valueThrough(loader, b, lb, k);
+        if (x === undefined && y === undefined) continue;
+        if (x === undefined) yield { key: k, type: 'added', before: null, after: y as Value };
+        else if (y === undefined) yield { key: k, type: 'removed', before: x, after: null };
+        else if (!sameValue(x, y, loader)) yield { key: k, type: 'changed', before: x, after: y };
+      }
+      return;
+    }
   }
   const na: TreeNode = isNode(a) ? a : loader.load(a);
   const nb: TreeNode = isNode(b) ? b : loader.load(b);
