@@ -132,6 +132,21 @@ function write(file: string, text: string): void {
   writeFileSync(file, text);
 }
 
+/**
+ * The inspector workload (issue 5): a store of `records` opened in the inspector (serve host +
+ * Debian's Chromium) until its first rows are on screen. Part of a full `npm run bench`.
+ */
+async function inspectorFirstRows(records: number): Promise<void> {
+  process.stdout.write(`\n== inspector-first-rows: open a ${records.toLocaleString('en')}-record store in the inspector to its first rows\n`);
+  try {
+    const { firstRows } = await import('./inspector-first-rows');
+    const r = await firstRows({ records, runs: 3 });
+    process.stdout.write(`thunderhead inspector  median ${r.median.toFixed(0)} ms  (runs: ${r.samples.map((x) => x.toFixed(0)).join(', ')} ms)\n`);
+  } catch (e) {
+    process.stdout.write(`n/a: ${(e as Error).message.split('\n')[0]}\n`);
+  }
+}
+
 async function main(): Promise<number> {
   const cli = parse(process.argv.slice(2));
   if (cli.help) {
@@ -146,6 +161,7 @@ async function main(): Promise<number> {
   } else {
     if (!(globalThis as { gc?: unknown }).gc) process.stderr.write('bench: note: run through `npm run bench` (node --expose-gc) for steadier numbers\n');
     report = await runBench({ ...cli.bench, log: (line) => process.stderr.write(`[bench] ${line}\n`), onCase: printCase });
+    if (!cli.bench.only?.length) await inspectorFirstRows(cli.bench.quick ? 100_000 : 1_000_000);
   }
   process.stdout.write(`\n${summaryText(report)}\n`);
   if (cli.json) write(cli.json, `${JSON.stringify(report, null, 1)}\n`);
