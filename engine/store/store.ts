@@ -12,7 +12,7 @@ import {
 } from '../format/header';
 import { commonPrefixLength, storedKeysOf } from '../format/node-codec';
 import {
-  ClosedError, FileStateError, FormatVersionError, InvalidArgumentError, NotAStoreError, ReadOnlyError,
+  ClosedError, ConflictError, FileStateError, FormatVersionError, InvalidArgumentError, NotAStoreError, ReadOnlyError,
   StoreCorruptError, StoreError, VersionNotFoundError,
 } from '../errors';
 import { BlobRef, Op, type Child, type InternalNode, type Msg, type TreeNode } from '../tree/node';
@@ -26,7 +26,9 @@ import { emptyRange } from '../tree/keys';
 import { SubtreeView } from './subtree-view';
 import { MAX_CHAIN, NodeStore } from './nodes';
 import { acquireWriterLock, readLockOwner, processAlive } from './writer-lock';
-import { Transaction, type CommitInfo, type CommitOptions, type TransactionHost } from './transaction';
+import { Transaction, type CommitInfo, type CommitOptions, type TransactionHost, type TransactionOptions } from './transaction';
+import { LockManager } from '../locks/lock-manager';
+import { getValue } from '../tree/read';
 import { asKey, asValue, rangeBounds, ReadView, type Entry, type RangeOptions } from './view';
 
 /** Tree parameters chosen when a store is created (recorded in its header). */
@@ -277,6 +279,8 @@ export class Store implements TransactionHost {
   private commitsSinceCheckpoint = 0;
   private readonly listeners = new Map<keyof StoreEvents, Set<(e: never) => void>>();
   private readonly active = new Set<Transaction>();
+  /** Range locks of this process's transactions (shared/exclusive, FIFO, timeouts, deadlock detection). */
+  readonly locks = new LockManager();
   private readonly durable: boolean;
   /** Branch used when none is named. */
   readonly defaultBranch: string;
@@ -595,10 +599,10 @@ export class Store implements TransactionHost {
   // ---------------------------------------------------------------- writes
 
   /** Starts a write transaction on a branch (default branch when omitted). O(1). */
-  begin(opts: { branch?: string; spillBytes?: number } = {}): Transaction {
+  begin(opts: { branch?: string; spillBytes?: number } & TransactionOptions = {}): Transaction {
     this.checkWritable();
     const b = this.branchEntry(opts.branch ?? this.defaultBranch);
-    const tx = new Transaction(this, this.nodes, b.name, b.root, b.head, opts.spillBytes);
+    const tx = new Transaction(this, this.nodes, b.name, b.root, b.head, opts.spillBytes, { optimistic: opts.optimistic, pessimistic: opts.pessimistic });
     this.active.add(tx);
     return tx;
   }
@@ -643,6 +647,7 @@ export class Store implements TransactionHost {
     const message = opts.message ?? '';
     if (typeof message !== 'string') throw new InvalidArgumentError('commit message must be a string');
     const branch = this.branchEntry(tx.branch);
+    if (tx.options.optimistic && branch.head !== tx.baseVersion) this.checkConflicts(tx, branch.root);
     const ws = tx.writeSet();
     const start = this.end;
     const out = new Appender(this.file, this.end);
@@ -685,6 +690,32 @@ export class Store implements TransactionHost {
     const info: CommitInfo = { version: id, branch: branch.name, bytesWritten: this.end - start, nodesWritten };
     this.emit('commit', info);
     return info;
+  }
+
+  /**
+   * Optimistic check: what the transaction read or wrote must be unchanged between the version
+   * it began on and the head it merges into (point keys compared directly; read ranges and
+   * range deletes through the diff, which skips what the two versions share).
+   */
+  private checkConflicts(tx: Transaction, head: Address): void {
+    const conflicts: Buffer[] = [];
+    const ws = tx.writeSet();
+    const keys = [...tx.readKeys];
+    for (const m of ws.points) keys.push(m.key);
+    const same = (a: unknown, b: unknown): boolean => {
+      if (a === undefined || b === undefined) return a === b;
+      if (a instanceof BlobRef || b instanceof BlobRef) return a instanceof BlobRef && b instanceof BlobRef && a.index.offset === b.index.offset;
+      return (a as Buffer).equals(b as Buffer);
+    };
+    for (const k of keys) if (!same(getValue(this.nodes, tx.baseRoot, k), getValue(this.nodes, head, k))) conflicts.push(k);
+    const ranges = [...tx.readRanges, ...ws.rdels.map((r) => ({ lo: r.key, hi: r.end }))];
+    for (const r of ranges) {
+      for (const c of diffTrees(this.nodes, tx.baseRoot, head, r.lo, r.hi)) {
+        conflicts.push(c.key);
+        if (conflicts.length > 1000) break;
+      }
+    }
+    if (conflicts.length > 0) throw new ConflictError(conflicts);
   }
 
   /** @internal */

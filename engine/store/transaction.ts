@@ -7,6 +7,10 @@ import { scanTree, type RawEntry } from '../tree/read';
 import { asKey, asValue, rangeBounds, ReadView, SortedMap, toEntries, asyncEntries, type Entry, type RangeOptions } from './view';
 import type { NodeStore } from './nodes';
 import { SpillFile, type SpilledRun } from './spill';
+import type { LockManager } from '../locks/lock-manager';
+import type { AcquireOptions } from '../locks/lock-manager';
+import type { LockTarget } from '../locks/range';
+import type { LockMode } from '../locks/mode';
 
 /** Options of a commit. */
 export interface CommitOptions {
@@ -22,8 +26,17 @@ export interface CommitInfo {
   readonly nodesWritten: number;
 }
 
+/** How a transaction treats concurrent transactions. */
+export interface TransactionOptions {
+  /** Commit fails with ConflictError when keys it read or wrote changed since it began. */
+  readonly optimistic?: boolean;
+  /** Take shared locks on what it reads and exclusive locks on what it writes (the async API). */
+  readonly pessimistic?: boolean;
+}
+
 /** The store side a transaction commits through (implemented by Store). */
 export interface TransactionHost {
+  readonly locks: LockManager;
   commitTransaction(tx: Transaction, opts: CommitOptions): CommitInfo;
   transactionEnded(tx: Transaction): void;
 }
@@ -57,6 +70,12 @@ export class Transaction {
   private rdelLog: { lo: Buffer; hi: Buffer | null; gen: number }[] = [];
   private spillFile: SpillFile | null = null;
   private open = true;
+  /** Keys and ranges read (optimistic mode), for the conflict check at commit. */
+  readonly readKeys: Buffer[] = [];
+  readonly readRanges: { lo: Buffer | null; hi: Buffer | null }[] = [];
+  /** This transaction's id in the lock manager (ids grow with begin order: younger = larger). */
+  readonly id: number;
+  private static nextId = 1;
   /** Bytes of keys and values held (for spill decisions and stats). */
   bytes = 0;
 
@@ -71,7 +90,33 @@ export class Transaction {
     readonly baseVersion: number,
     /** Bytes of staged writes kept in memory before they spill to a temporary file. */
     private readonly spillBytes: number = DEFAULT_SPILL_BYTES,
-  ) {}
+    /** Optimistic / pessimistic behaviour. */
+    readonly options: TransactionOptions = {},
+  ) {
+    this.id = Transaction.nextId++;
+  }
+
+  /**
+   * Locks a key, range `[from, to)` or prefix in shared or exclusive mode; resolves when granted.
+   * Rejects with LockTimeoutError or DeadlockError (this transaction being the youngest in a
+   * cycle). Locks are released at commit or abort.
+   */
+  lock(target: LockTarget, mode: LockMode, opts?: AcquireOptions): Promise<void> {
+    this.check();
+    return this.host.locks.acquire(this.id, target, mode, opts);
+  }
+
+  /** Pessimistic read: a shared lock on the key, then the read. */
+  async getLocked(key: Uint8Array, opts?: AcquireOptions): Promise<Buffer | undefined> {
+    await this.lock({ key }, 'shared', opts);
+    return this.get(key);
+  }
+
+  /** Pessimistic write: an exclusive lock on the key, then the staged put. */
+  async putLocked(key: Uint8Array, value: Uint8Array, opts?: AcquireOptions): Promise<void> {
+    await this.lock({ key }, 'exclusive', opts);
+    this.put(key, value);
+  }
 
   /** Number of runs spilled to the temporary file so far. */
   get spilledRuns(): number {
@@ -204,6 +249,7 @@ export class Transaction {
   get(key: Uint8Array): Buffer | undefined {
     this.check();
     const k = asKey(key);
+    if (this.options.optimistic) this.readKeys.push(Buffer.from(k));
     this.settle();
     const m = this.points.get(k);
     if (m) return m.op === Op.Put ? Buffer.from(m.value as Buffer) : undefined;
@@ -264,6 +310,7 @@ export class Transaction {
     this.check();
     const { lo, hi } = rangeBounds(range);
     if (emptyRange(lo, hi)) return [][Symbol.iterator]();
+    if (this.options.optimistic) this.readRanges.push({ lo, hi });
     return toEntries(this.nodes, this.merged(lo, hi, range.reverse === true), range.limit);
   }
 
@@ -307,6 +354,7 @@ export class Transaction {
   private release(): void {
     this.spillFile?.close();
     this.spillFile = null;
+    this.host.locks.releaseAll(this.id);
   }
 
   /** Commits: merges the writes into the branch head as one batch and records a new version. */
