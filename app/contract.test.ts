@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   IPC_EVENT_CHANNEL,
@@ -77,9 +77,14 @@ describe('contract', () => {
     expect(preload).toContain(`const EVENT_CHANNEL = '${IPC_EVENT_CHANNEL}';`);
   });
 
-  it('has no Node imports, so the renderer can import it', () => {
-    const source = readFileSync(new URL('./contract.ts', import.meta.url), 'utf8');
-    const imports = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
-    expect(imports).toEqual(['zod']);
+  it('has no Node imports, so the renderer can import it (nor do the feature maps it spreads)', () => {
+    const files = ['./contract.ts', ...readdirSync(new URL('./contracts/', import.meta.url)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => `./contracts/${f}`)];
+    for (const file of files) {
+      const source = readFileSync(new URL(file, import.meta.url), 'utf8');
+      const imports = [...source.matchAll(/^(?:import|export) .* from '([^']+)';$/gm)].map((m) => m[1]!);
+      // Only zod and sibling contract files: nothing that would drag Node into the renderer.
+      expect(imports.filter((i) => i !== 'zod' && !/^\.\.?\/(contracts\/)?[a-z-]+$/.test(i)), file).toEqual([]);
+    }
+    expect(files.length).toBeGreaterThan(3);
   });
 });

@@ -10,6 +10,19 @@
  * nothing from Node, so the renderer can import its types (and schemas) safely.
  */
 import { z } from 'zod';
+import { addressInput, empty, hex, jobId, keyInput, rangeInput, returns, storeId, themeSchema } from './contracts/schemas';
+import { editMethods } from './contracts/edits';
+import { lockMethods } from './contracts/locks';
+import { versionMethods } from './contracts/versions';
+import type { EditEvent } from './contracts/edits';
+import type { LockEvent } from './contracts/locks';
+import type { VersionEvent } from './contracts/versions';
+
+export { addressInput, keyInput, rangeInput } from './contracts/schemas';
+export type { KeyInput, RangeInput } from './contracts/schemas';
+export * from './contracts/versions';
+export * from './contracts/locks';
+export * from './contracts/edits';
 
 // ---------------------------------------------------------------------------------------------
 // Plain data shapes
@@ -248,53 +261,6 @@ export interface ExportResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Request building blocks
-// ---------------------------------------------------------------------------------------------
-
-const hex = z.string().regex(/^(?:[0-9a-fA-F]{2})*$/, { error: 'must be hex (an even number of 0-9a-f digits)' });
-const storeId = z.string().min(1, { error: 'must be a store id from store.open' });
-const jobId = z.string().min(1).max(128, { error: 'must be at most 128 characters' });
-
-/**
- * A key given by the UI: raw bytes as hex, a tuple as JSON (encoded with the records layer's
- * tuple codec), or text taken as its UTF-8 bytes.
- */
-export const keyInput = z.union([
-  z.strictObject({ hex }),
-  z.strictObject({ json: z.json() }),
-  z.strictObject({ text: z.string() }),
-], { error: 'must be one of {hex}, {json} or {text}' });
-/** See {@link keyInput}. */
-export type KeyInput = z.infer<typeof keyInput>;
-
-/** A key range: [from, to), optionally restricted to keys with a prefix, optionally reversed. */
-export const rangeInput = z.strictObject({
-  from: keyInput.optional(),
-  to: keyInput.optional(),
-  prefix: keyInput.optional(),
-  reverse: z.boolean({ error: 'must be true or false' }).optional(),
-});
-/** See {@link rangeInput}. */
-export type RangeInput = z.infer<typeof rangeInput>;
-
-/** Address of a node, exactly as a previous `tree.root`/`tree.node` returned it. */
-export const addressInput = z.strictObject({
-  offset: z.int({ error: 'must be an integer' }).nonnegative({ error: 'must not be negative' }),
-  length: z.int({ error: 'must be an integer' }).positive({ error: 'must be a positive integer' }),
-  kind: z.enum(['leaf', 'internal', 'delta'], { error: "must be 'leaf', 'internal' or 'delta'" }),
-  level: z.int({ error: 'must be an integer' }).min(0, { error: 'must not be negative' }).max(255, { error: 'must be at most 255' }),
-  checksum: z.int({ error: 'must be an integer' }).min(0, { error: 'must not be negative' }).max(0xffff_ffff, { error: 'must fit in 32 bits' }),
-});
-
-const themeSchema = z.enum(['dark', 'light', 'system'], { error: "must be 'dark', 'light' or 'system'" });
-const empty = z.strictObject({});
-
-/** Phantom response type marker: the value is never read, only its type. */
-function returns<T>(): T {
-  return undefined as unknown as T;
-}
-
-// ---------------------------------------------------------------------------------------------
 // The contract
 // ---------------------------------------------------------------------------------------------
 
@@ -391,16 +357,10 @@ export const contract = {
   /** The root-to-leaf path of a key and the buffered messages on it that touch the key. */
   'tree.findKey': { request: z.strictObject({ storeId, key: keyInput }), response: returns<KeyPathResult>() },
 
-  // -- issue 6 (versions): reserved -------------------------------------------------------------
-  // 'versions.list', 'versions.graph', 'snapshots.create', 'branches.list', 'diff.records' (job),
-  // 'diff.structure'; `at?: number | string` on records.page / records.value / tree.root.
-
-  // -- issue 7 (locks): reserved ----------------------------------------------------------------
-  // 'locks.discover', 'locks.attach', 'locks.detach', 'locks.snapshot'; events 'lock.event'.
-
-  // -- issue 8 (edits): reserved ----------------------------------------------------------------
-  // 'edit.begin', 'edit.stage', 'edit.unstage', 'edit.review', 'edit.commit', 'edit.discard',
-  // 'versions.revert', 'versions.undo'.
+  // -- versions (issue 6), locks (issue 7), edits (issue 8): one map per feature ---------------
+  ...versionMethods,
+  ...lockMethods,
+  ...editMethods,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -446,8 +406,10 @@ export type ServiceEvent =
   /** The host asks the UI to open a file (menu, drag and drop, second instance, command line). */
   | { readonly type: 'host.open'; readonly path: string; readonly readOnly?: boolean }
   /** The host asks the UI to close the current store (File › Close). */
-  | { readonly type: 'host.closeStore' };
-// issue 7 will add { type: 'lock.event', ... }; issue 6 { type: 'version.created', ... }.
+  | { readonly type: 'host.closeStore' }
+  | VersionEvent
+  | LockEvent
+  | EditEvent;
 
 /** Every event type name. */
 export type ServiceEventType = ServiceEvent['type'];

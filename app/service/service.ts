@@ -17,7 +17,6 @@ import type {
   Method,
   OpenResult,
   Outcome,
-  ParsedRequestOf,
   ReadOnlyReason,
   RecordRow,
   RequestOf,
@@ -33,7 +32,11 @@ import { exportRange } from './export';
 import { Jobs } from './jobs';
 import { findKeyPath } from './keypath';
 import { keyBytes, rangeOptions, successor } from './keys';
+import type { HandlersOf, OpenStore, ServiceContext } from './context';
+import { editHandlers } from './edit-handlers';
+import { lockHandlers } from './lock-handlers';
 import { Settings } from './settings';
+import { versionHandlers } from './version-handlers';
 import { PREVIEW_LIMITS, addressData, fromHex, infoData, keyView, nodeData, oneLine, valueView } from './views';
 
 /** What only a host can do (native dialogs, the file manager, the window theme). */
@@ -77,20 +80,7 @@ export interface Service {
   close(): void;
 }
 
-interface OpenStore {
-  readonly id: string;
-  readonly store: Store;
-  readonly path: string;
-  readonly readOnly: boolean;
-  readonly reason?: ReadOnlyReason;
-  readonly writer?: { pid: number; host: string };
-  version: number;
-  /** Opens not yet closed: windows or tabs opening the same file share one handle. */
-  refs: number;
-  poller?: ReturnType<typeof setInterval>;
-}
-
-type Handlers = { [M in Method]: (request: ParsedRequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M> };
+type Handlers = HandlersOf<Method>;
 
 /** Creates the service. One per process is typical; it can serve many windows or sockets. */
 export function createService(options: ServiceOptions): Service {
@@ -198,7 +188,11 @@ export function createService(options: ServiceOptions): Service {
     };
   };
 
+  const context: ServiceContext = { get, jobs, emit, options, stores, openFile, closeStore };
   const handlers: Handlers = {
+    ...versionHandlers(context),
+    ...lockHandlers(context),
+    ...editHandlers(context),
     'app.info': () => ({
       host: options.host,
       version: options.version ?? '0.0.0',

@@ -1,0 +1,55 @@
+/**
+ * Request building blocks shared by every part of the contract (`app/contract.ts` and the
+ * per-feature method maps in `app/contracts/`). Imports zod only, so the renderer may use it.
+ */
+import { z } from 'zod';
+
+
+/** Hex bytes (an even number of digits). */
+export const hex = z.string().regex(/^(?:[0-9a-fA-F]{2})*$/, { error: 'must be hex (an even number of 0-9a-f digits)' });
+/** An id returned by `store.open`. */
+export const storeId = z.string().min(1, { error: 'must be a store id from store.open' });
+/** A caller-chosen id for a long-running call (for progress and cancel). */
+export const jobId = z.string().min(1).max(128, { error: 'must be at most 128 characters' });
+
+/**
+ * A key given by the UI: raw bytes as hex, a tuple as JSON (encoded with the records layer's
+ * tuple codec), or text taken as its UTF-8 bytes.
+ */
+export const keyInput = z.union([
+  z.strictObject({ hex }),
+  z.strictObject({ json: z.json() }),
+  z.strictObject({ text: z.string() }),
+], { error: 'must be one of {hex}, {json} or {text}' });
+/** See {@link keyInput}. */
+export type KeyInput = z.infer<typeof keyInput>;
+
+/** A key range: [from, to), optionally restricted to keys with a prefix, optionally reversed. */
+export const rangeInput = z.strictObject({
+  from: keyInput.optional(),
+  to: keyInput.optional(),
+  prefix: keyInput.optional(),
+  reverse: z.boolean({ error: 'must be true or false' }).optional(),
+});
+/** See {@link rangeInput}. */
+export type RangeInput = z.infer<typeof rangeInput>;
+
+/** Address of a node, exactly as a previous `tree.root`/`tree.node` returned it. */
+export const addressInput = z.strictObject({
+  offset: z.int({ error: 'must be an integer' }).nonnegative({ error: 'must not be negative' }),
+  length: z.int({ error: 'must be an integer' }).positive({ error: 'must be a positive integer' }),
+  kind: z.enum(['leaf', 'internal', 'delta'], { error: "must be 'leaf', 'internal' or 'delta'" }),
+  level: z.int({ error: 'must be an integer' }).min(0, { error: 'must not be negative' }).max(255, { error: 'must be at most 255' }),
+  checksum: z.int({ error: 'must be an integer' }).min(0, { error: 'must not be negative' }).max(0xffff_ffff, { error: 'must fit in 32 bits' }),
+});
+
+/** A theme choice. */
+export const themeSchema = z.enum(['dark', 'light', 'system'], { error: "must be 'dark', 'light' or 'system'" });
+/** A request with no fields. */
+export const empty = z.strictObject({});
+
+/** Phantom response type marker: the value is never read, only its type. */
+export function returns<T>(): T {
+  return undefined as unknown as T;
+}
+
