@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { addressInput, empty, hex, jobId, keyInput, rangeInput, returns, storeId, themeSchema } from './contracts/schemas';
+import { diffMethods } from './contracts/diff';
 import { editMethods } from './contracts/edits';
 import { lockMethods } from './contracts/locks';
 import { versionMethods } from './contracts/versions';
@@ -21,6 +22,7 @@ import type { VersionEvent } from './contracts/versions';
 export { addressInput, keyInput, rangeInput } from './contracts/schemas';
 export type { KeyInput, RangeInput } from './contracts/schemas';
 export * from './contracts/versions';
+export * from './contracts/diff';
 export * from './contracts/locks';
 export * from './contracts/edits';
 
@@ -359,6 +361,7 @@ export const contract = {
 
   // -- versions (issue 6), locks (issue 7), edits (issue 8): one map per feature ---------------
   ...versionMethods,
+  ...diffMethods,
   ...lockMethods,
   ...editMethods,
 } as const;

@@ -33,6 +33,7 @@ import { Jobs } from './jobs';
 import { findKeyPath } from './keypath';
 import { keyBytes, rangeOptions, successor } from './keys';
 import type { HandlersOf, OpenStore, ServiceContext } from './context';
+import { diffHandlers } from './diff-handlers';
 import { editHandlers } from './edit-handlers';
 import { lockHandlers } from './lock-handlers';
 import { Settings } from './settings';
@@ -191,6 +192,7 @@ export function createService(options: ServiceOptions): Service {
   const context: ServiceContext = { get, jobs, emit, options, stores, openFile, closeStore };
   const handlers: Handlers = {
     ...versionHandlers(context),
+    ...diffHandlers(context),
     ...lockHandlers(context),
     ...editHandlers(context),
     'app.info': () => ({
