@@ -9,6 +9,8 @@ export const enum RecordType {
   SnapshotDelete = 4,
   Branch = 5,
   BranchDelete = 6,
+  /** A branch head moved to another existing version (undo); the versions it left stay in the catalog. */
+  BranchMove = 7,
 }
 
 /** Counts of what a commit did. */

@@ -829,6 +829,23 @@ export class Store implements TransactionHost {
     this.appendRecord(out, { ...this.baseRecord(RecordType.BranchDelete, name), branches: this.record.branches.filter((b) => b.name !== name), version: null });
   }
 
+  /**
+   * Moves a branch head to an existing version, e.g. back to its parent to undo the last commit.
+   * Nothing is deleted: the versions the head leaves stay in the catalog (and the lineage) until
+   * compaction drops them, so a reset can itself be reset forward again. O(1): one catalog record.
+   */
+  resetBranch(name: string, version: number | string): BranchInfo {
+    this.checkWritable();
+    this.branchEntry(name);
+    const v = this.resolve(version);
+    const out = new Appender(this.file, this.end);
+    const branches = this.record.branches.map((b) => (b.name === name ? { name, head: v.id, root: v.root } : b));
+    this.appendRecord(out, { ...this.baseRecord(RecordType.BranchMove, name), branches, version: null });
+    const info = { name, head: v.id };
+    this.emit('branch', info);
+    return info;
+  }
+
   // ---------------------------------------------------------------- views
 
   /**
