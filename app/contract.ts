@@ -14,7 +14,7 @@ import { addressInput, empty, hex, jobId, keyInput, rangeInput, returns, storeId
 import { diffMethods } from './contracts/diff';
 import { editMethods } from './contracts/edits';
 import { lockMethods } from './contracts/locks';
-import { versionMethods } from './contracts/versions';
+import { atVersion, versionMethods } from './contracts/versions';
 import type { EditEvent } from './contracts/edits';
 import type { LockEvent } from './contracts/locks';
 import type { VersionEvent } from './contracts/versions';
@@ -313,8 +313,12 @@ export const contract = {
   'store.demoPath': { request: empty, response: returns<{ readonly path: string | null; readonly exists: boolean }>() },
   /** Cheap facts: file size, format version, height, versions, head, parameters. */
   'store.info': { request: z.strictObject({ storeId }), response: returns<StoreInfoData>() },
-  /** Walks every node for the overview statistics. A job: may take seconds on big stores. */
-  'store.analyze': { request: z.strictObject({ storeId, jobId: jobId.optional() }), response: returns<TreeStatsData>() },
+  /**
+   * Walks every node for the overview statistics. A job: may take seconds on big stores.
+   * `at` (here and in `records.*`, `tree.root`, `tree.findKey`): a version id or a snapshot or
+   * branch name to read instead of the head (time travel); see `atVersion`.
+   */
+  'store.analyze': { request: z.strictObject({ storeId, jobId: jobId.optional(), at: atVersion.optional() }), response: returns<TreeStatsData>() },
 
   // -- records ---------------------------------------------------------------------------------
   /**
@@ -330,11 +334,12 @@ export const contract = {
         .positive({ error: 'must be a positive integer' })
         .max(PAGE_LIMIT_MAX, { error: `must be at most ${PAGE_LIMIT_MAX}` })
         .default(PAGE_LIMIT_DEFAULT),
+      at: atVersion.optional(),
     }),
     response: returns<PageResult>(),
   },
   /** The full value of one key (loaded lazily: large values are only read here). */
-  'records.value': { request: z.strictObject({ storeId, key: keyInput }), response: returns<ValueResult>() },
+  'records.value': { request: z.strictObject({ storeId, key: keyInput, at: atVersion.optional() }), response: returns<ValueResult>() },
   /**
    * Exports a range to a JSONL or CSV file at `path` (refuses to overwrite unless asked).
    * A job: progress counts rows written (`total` is -1 when unknown).
@@ -353,11 +358,11 @@ export const contract = {
 
   // -- tree ------------------------------------------------------------------------------------
   /** The root node's address and the tree height. */
-  'tree.root': { request: z.strictObject({ storeId }), response: returns<{ readonly address: AddressData; readonly height: number; readonly version: number }>() },
+  'tree.root': { request: z.strictObject({ storeId, at: atVersion.optional() }), response: returns<{ readonly address: AddressData; readonly height: number; readonly version: number }>() },
   /** One node by address (children are fetched one node at a time, as the user expands). */
   'tree.node': { request: z.strictObject({ storeId, address: addressInput }), response: returns<NodeData>() },
   /** The root-to-leaf path of a key and the buffered messages on it that touch the key. */
-  'tree.findKey': { request: z.strictObject({ storeId, key: keyInput }), response: returns<KeyPathResult>() },
+  'tree.findKey': { request: z.strictObject({ storeId, key: keyInput, at: atVersion.optional() }), response: returns<KeyPathResult>() },
 
   // -- versions (issue 6), locks (issue 7), edits (issue 8): one map per feature ---------------
   ...versionMethods,

@@ -8,14 +8,20 @@
  * level above the leaves has been read (after the first ~1/fanout of the work); the record
  * count is then a cursor pass (buffered messages applied), also sliced.
  */
-import type { TreeStatsData } from '../contract';
+import type { TreeStatsData, AtVersion } from '../contract';
 import type { AddressView, Store } from './engine';
 import type { JobContext } from './jobs';
+import { readerAt } from './time-travel';
 
-/** Walks the head version's tree of `store` and summarises it. Reads each node once. */
-export async function analyzeTree(store: Store, job: JobContext): Promise<TreeStatsData> {
+/**
+ * Walks the tree of the head version of `store` (or of `at`) and summarises it. Reads each
+ * node once. For an older version, "live" bytes are that version's and "dead" the rest.
+ */
+export async function analyzeTree(store: Store, job: JobContext, at?: AtVersion): Promise<TreeStatsData> {
   const info = store.info();
-  const height = info.height;
+  const reader = readerAt(store, at);
+  const rootAddress = store.rootAddress(reader.version);
+  const height = rootAddress.level + 1;
   const nodesPerLevel = new Array<number>(height).fill(0);
   const leafFill = new Array<number>(10).fill(0);
   const buffers = new Map<number, { nodes: number; messages: number; bytes: number }>();
@@ -25,7 +31,7 @@ export async function analyzeTree(store: Store, job: JobContext): Promise<TreeSt
   let largeBytes = 0;
   let done = 0;
   let total = 1;
-  let frontier: AddressView[] = [store.rootAddress()];
+  let frontier: AddressView[] = [rootAddress];
   while (frontier.length > 0) {
     const next: AddressView[] = [];
     for (const address of frontier) {
@@ -60,7 +66,7 @@ export async function analyzeTree(store: Store, job: JobContext): Promise<TreeSt
   }
   // Leaves alone miss what still waits in buffers; the cursor merges both, as reads do.
   let records = 0;
-  for (const _ of store.scan()) {
+  for (const _ of reader.scan()) {
     records += 1;
     if ((records & 1023) === 0) {
       job.progress(records, Math.max(records, leafKeys), 'records');

@@ -3,9 +3,9 @@
  * mapping. Everything else in the service works on the types re-exported here, so an engine
  * API change shows up (and is fixed) in this file only.
  */
-import { Store, StoreError, StoreLockedError } from '../../engine/index';
+import { InvalidArgumentError, Store, StoreError, StoreLockedError } from '../../engine/index';
 import type { AddressView, Entry, NodeView, RangeOptions, StoreInfo, VersionInfo } from '../../engine/index';
-import { keyFromJson, keyToJson, valueToJson } from '../../engine/records/index';
+import { decodeValue, isRef, keyFromJson, keyToJson, valueFromJson, valueToJson } from '../../engine/records/index';
 import type { Json } from '../../engine/records/index';
 
 export { Store, StoreError, StoreLockedError };
@@ -45,4 +45,11 @@ export function exactJson(key: Uint8Array, value: Uint8Array): { key: Json; valu
 /** Encodes a key given in its JSON form (the inverse of {@link decodeKeyJson}). */
 export function encodeKeyJson(json: unknown): Buffer {
   return keyFromJson(json);
+}
+
+/** A reference's JSON form (`{"$ref": key, "view"?, "version"?}`) → its target's full key and pin. */
+export function refTargetFromJson(json: unknown): { key: Buffer; version?: number | string } {
+  const decoded = decodeValue(valueFromJson(json));
+  if (!isRef(decoded)) throw new InvalidArgumentError('not a reference: expected {"$ref": key, "view"?: [...], "version"?: …}');
+  return decoded.version === undefined ? { key: decoded.absoluteKey() } : { key: decoded.absoluteKey(), version: decoded.version };
 }

@@ -1,7 +1,8 @@
 /** Root-to-leaf path of a key, with the buffered messages on the way that touch it. */
-import type { KeyPathResult, PathStep } from '../contract';
+import type { KeyPathResult, PathStep, AtVersion } from '../contract';
 import type { AddressView, Store } from './engine';
 import { successor } from './keys';
+import { readerAt } from './time-travel';
 import { addressData, keyView, messageView } from './views';
 
 function sameNode(a: AddressView, b: AddressView): boolean {
@@ -11,9 +12,11 @@ function sameNode(a: AddressView, b: AddressView): boolean {
 /**
  * Follows `key` from the root to its leaf. The path and the touching messages are the engine's
  * (`pathOf`), so the drawing highlights exactly what a read visits. O(height) node reads.
+ * `at` reads an older version instead of the head (time travel).
  */
-export function findKeyPath(store: Store, key: Buffer): KeyPathResult {
-  const { path, messages } = store.pathOf(key);
+export function findKeyPath(store: Store, key: Buffer, at?: AtVersion): KeyPathResult {
+  const reader = readerAt(store, at);
+  const { path, messages } = store.pathOf(key, reader.version);
   const steps: PathStep[] = path.map((address, i) => {
     const node = store.readNode(address);
     const below = path[i + 1];
@@ -28,7 +31,7 @@ export function findKeyPath(store: Store, key: Buffer): KeyPathResult {
     };
   });
   // Whether the key is live is the engine's answer (buffers and leaves merged).
-  const [entry] = store.scan({ from: key, to: successor(key), limit: 1 });
+  const [entry] = reader.scan({ from: key, to: successor(key), limit: 1 });
   const base = { key: keyView(key), path: steps };
   return entry ? { ...base, found: true, value: { length: entry.valueLength, large: entry.large } } : { ...base, found: false };
 }

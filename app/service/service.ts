@@ -37,6 +37,7 @@ import { diffHandlers } from './diff-handlers';
 import { editHandlers } from './edit-handlers';
 import { lockHandlers } from './lock-handlers';
 import { Settings } from './settings';
+import { readerAt } from './time-travel';
 import { versionHandlers } from './version-handlers';
 import { PREVIEW_LIMITS, addressData, fromHex, infoData, keyView, nodeData, oneLine, valueView } from './views';
 
@@ -236,16 +237,16 @@ export function createService(options: ServiceOptions): Service {
       return { path, exists: path !== null && existsSync(path) };
     },
     'store.info': ({ storeId }) => infoData(get(storeId).store.info()),
-    'store.analyze': ({ storeId, jobId }) => jobs.run('store.analyze', jobId, (job) => analyzeTree(get(storeId).store, job)),
+    'store.analyze': ({ storeId, jobId, at }) => jobs.run('store.analyze', jobId, (job) => analyzeTree(get(storeId).store, job, at)),
 
-    'records.page': ({ storeId, range, after, limit }) => {
-      const { store } = get(storeId);
-      const version = store.info().head.id;
+    'records.page': ({ storeId, range, after, limit, at }) => {
+      const reader = readerAt(get(storeId).store, at);
+      const version = reader.version;
       const take = Math.min(limit, PAGE_LIMIT_MAX);
       // One row more than asked says whether another page exists without a second scan.
       const rows: RecordRow[] = [];
       let more = false;
-      for (const entry of store.scan(rangeOptions(range, after === undefined ? undefined : fromHex(after), take + 1))) {
+      for (const entry of reader.scan(rangeOptions(range, after === undefined ? undefined : fromHex(after), take + 1))) {
         if (rows.length === take) {
           more = true;
           break;
@@ -256,23 +257,25 @@ export function createService(options: ServiceOptions): Service {
       }
       return { rows, nextAfter: more ? rows[rows.length - 1]!.key.hex : null, version };
     },
-    'records.value': ({ storeId, key }) => {
-      const { store } = get(storeId);
+    'records.value': ({ storeId, key, at }) => {
+      const reader = readerAt(get(storeId).store, at);
       const bytes = keyBytes(key);
-      const [entry] = store.scan({ from: bytes, to: successor(bytes), limit: 1 });
+      const [entry] = reader.scan({ from: bytes, to: successor(bytes), limit: 1 });
       if (!entry) return { found: false, key: keyView(bytes), value: null };
       return { found: true, key: keyView(entry.key), value: valueView(entry.value, entry.valueLength, entry.large, VALUE_HEX_MAX_BYTES) };
     },
     'records.export': ({ storeId, range, format, path, overwrite, jobId }) =>
       jobs.run('records.export', jobId, (job) => exportRange(get(storeId).store, rangeOptions(range), { format, path: resolve(path), overwrite }, job)),
 
-    'tree.root': ({ storeId }) => {
+    'tree.root': ({ storeId, at }) => {
       const { store } = get(storeId);
-      const info = store.info();
-      return { address: addressData(store.rootAddress()), height: info.height, version: info.head.id };
+      const { version } = readerAt(store, at);
+      const root = store.rootAddress(version);
+      // A root at level L heads a tree of L + 1 levels (leaves are level 0).
+      return { address: addressData(root), height: root.level + 1, version };
     },
     'tree.node': ({ storeId, address }) => nodeData(get(storeId).store.readNode(address)),
-    'tree.findKey': ({ storeId, key }) => findKeyPath(get(storeId).store, keyBytes(key)),
+    'tree.findKey': ({ storeId, key, at }) => findKeyPath(get(storeId).store, keyBytes(key), at),
   };
 
   async function call(method: string, raw: unknown): Promise<Outcome<Method>> {

@@ -1,11 +1,94 @@
 /**
- * Handlers of the methods in `app/contracts/` for issue 6, on the engine.
+ * Handlers of the version methods (`app/contracts/versions.ts`, issue 6) on the engine: the
+ * lineage, snapshots, branches and references.
  */
-import type { versionMethods } from '../contract';
+import type { LineageVersion, RefResolution, AtVersion, versionMethods } from '../contract';
 import type { HandlersOf, ServiceContext } from './context';
+import { refTargetFromJson } from './engine';
+import type { Store } from './engine';
+import { ServiceError, toErrorData } from './errors';
+import { readerAt } from './time-travel';
+import { keyView, versionData } from './views';
+
+/** Names pointing at each version id: branch heads and snapshots. */
+function namesByVersion(pairs: readonly { readonly name: string; readonly version: number }[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const { name, version } of pairs) {
+    const list = out.get(version);
+    if (list) list.push(name);
+    else out.set(version, [name]);
+  }
+  return out;
+}
+
+/**
+ * Resolves one reference JSON: its target key and whether that key exists where the reference
+ * points (its pinned version, else `at`, else the head). Never throws: a malformed reference
+ * or an unknown version comes back as a dangling answer with `error`. O(height) node reads.
+ */
+function resolveRef(store: Store, json: unknown, at: AtVersion | undefined): RefResolution {
+  let target: { key: Buffer; version?: number | string };
+  try {
+    target = refTargetFromJson(json);
+  } catch (error) {
+    return { found: false, dangling: true, key: null, storeVersion: null, error: toErrorData(error).message };
+  }
+  const pinned = target.version !== undefined ? { pinned: target.version } : {};
+  try {
+    // A pin names its own version; otherwise the reference follows whoever reads it.
+    const reader = readerAt(store, target.version ?? at);
+    const found = reader.has(target.key);
+    return { found, dangling: !found, key: keyView(target.key), storeVersion: reader.version, ...pinned };
+  } catch (error) {
+    return { found: false, dangling: true, key: keyView(target.key), storeVersion: null, ...pinned, error: toErrorData(error).message };
+  }
+}
 
 /** The handlers, given the service's context. */
 export function versionHandlers(context: ServiceContext): HandlersOf<keyof typeof versionMethods> {
-  void context;
-  return {};
+  return {
+    'versions.list': ({ storeId, before, limit }) => {
+      const { store } = context.get(storeId);
+      const info = store.info();
+      const branches = store.branches();
+      const snapshots = store.snapshots();
+      const heads = namesByVersion(branches.map((b) => ({ name: b.name, version: b.head })));
+      const named = namesByVersion(snapshots.map((s) => ({ name: s.name, version: s.version })));
+      // versions() is newest first; a page is the `limit` newest below `before`.
+      const all = store.versions();
+      const start = before === undefined ? 0 : all.findIndex((v) => v.id < before);
+      const slice = start < 0 ? [] : all.slice(start, start + limit);
+      const versions: LineageVersion[] = slice.map((v) => ({ ...versionData(v), heads: heads.get(v.id) ?? [], snapshots: named.get(v.id) ?? [] }));
+      const last = slice[slice.length - 1];
+      const more = start >= 0 && start + limit < all.length;
+      return {
+        versions,
+        total: all.length,
+        nextBefore: more && last ? last.id : null,
+        defaultBranch: info.branch,
+        head: info.head.id,
+        branches,
+        snapshots,
+      };
+    },
+    'snapshots.create': ({ storeId, name, message, version }) => {
+      const open = context.get(storeId);
+      if (open.readOnly) {
+        throw new ServiceError('READ_ONLY', `${open.path} is open read-only; open it for writing to create snapshots`);
+      }
+      const info = open.store.snapshot(name, { ...(message !== undefined ? { message } : {}), ...(version !== undefined ? { version } : {}) });
+      context.emit({ type: 'versions.changed', storeId, reason: 'snapshot' });
+      return info;
+    },
+    'branches.list': ({ storeId }) => {
+      const { store } = context.get(storeId);
+      return { branches: store.branches(), defaultBranch: store.info().branch };
+    },
+    'refs.resolve': ({ storeId, refs, at }) => {
+      const { store } = context.get(storeId);
+      // An unknown `at` is the caller's mistake, not the references': say so once.
+      if (at !== undefined) readerAt(store, at);
+      return { results: refs.map((json) => resolveRef(store, json, at)) };
+    },
+  };
 }

@@ -1,0 +1,25 @@
+/**
+ * Time travel: the reader behind a request's optional `at` (a version id, or a snapshot or
+ * branch name). Without `at` it is the store itself, reading the default branch head, so
+ * requests that do not travel behave exactly as before.
+ */
+import type { AtVersion } from '../contract';
+import type { Entry, RangeOptions, Store } from './engine';
+
+/** What reads need: a cursor and the version it shows. */
+export interface VersionReader {
+  scan(range?: RangeOptions): IterableIterator<Entry>;
+  has(key: Uint8Array): boolean;
+  /** The version id read. */
+  readonly version: number;
+}
+
+/**
+ * The reader for `at` (the head when absent). O(1) after the catalog's first walk; an unknown
+ * version throws the engine's VersionNotFoundError (code VERSION_NOT_FOUND).
+ */
+export function readerAt(store: Store, at: AtVersion | undefined): VersionReader {
+  if (at !== undefined) return store.at(at);
+  const version = store.info().head.id;
+  return { scan: (range) => store.scan(range), has: (key) => store.has(key), version };
+}
