@@ -10,11 +10,12 @@ import type { ServiceOptions } from './service';
 /** One open file as the service tracks it. */
 export interface OpenStore {
   readonly id: string;
-  readonly store: Store;
+  /** Replaced when edit mode reopens the file writable (`edit.begin`) or read-only again (`edit.end`). */
+  store: Store;
   readonly path: string;
-  readonly readOnly: boolean;
-  readonly reason?: ReadOnlyReason;
-  readonly writer?: { pid: number; host: string };
+  readOnly: boolean;
+  reason?: ReadOnlyReason;
+  writer?: { pid: number; host: string };
   version: number;
   /** Opens not yet closed: windows or tabs opening the same file share one handle. */
   refs: number;
@@ -34,4 +35,6 @@ export interface ServiceContext {
   readonly stores: Map<string, OpenStore>;
   openFile(path: string, readOnly: boolean): OpenResult;
   closeStore(open: OpenStore, reason: string): void;
+  /** Starts polling a read-only store for other processes' commits (`store.changed`). */
+  watch(open: OpenStore): void;
 }

@@ -190,7 +190,7 @@ export function createService(options: ServiceOptions): Service {
     };
   };
 
-  const context: ServiceContext = { get, jobs, emit, options, stores, openFile, closeStore };
+  const context: ServiceContext = { get, jobs, emit, options, stores, openFile, closeStore, watch };
   const handlers: Handlers = {
     ...versionHandlers(context),
     ...diffHandlers(context),

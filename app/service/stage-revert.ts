@@ -1,0 +1,33 @@
+/**
+ * What reverting a version writes: the inverse of its diff from its parent, applied to the
+ * current head. A key the version changed that has changed again since is a conflict — the
+ * revert would silently overwrite that later change — so it is reported, not written.
+ */
+import type { Store } from './engine';
+import { ServiceError } from './errors';
+import type { PointWrite } from './stage';
+
+/** Most keys one revert may touch (they are held in memory to check them all before writing). */
+export const REVERT_MAX_KEYS = 1_000_000;
+
+/**
+ * The writes that undo `version` on the store's default branch head, and the keys that conflict.
+ * O(changes · height) node reads: the diff skips what the version shares with its parent.
+ */
+export function revertWrites(store: Store, version: number): { writes: PointWrite[]; conflicts: Buffer[]; of: { message: string } } {
+  const v = store.versions().find((x) => x.id === version);
+  if (!v) throw new ServiceError('VERSION_NOT_FOUND', `no version #${version} in this store`);
+  const parent = v.parents[0];
+  if (parent === undefined) throw new ServiceError('INVALID_ARGUMENT', `#${version} created the store; there is nothing before it to go back to`);
+  const writes: PointWrite[] = [];
+  const conflicts: Buffer[] = [];
+  for (const change of store.diff(parent, version)) {
+    if (writes.length + conflicts.length >= REVERT_MAX_KEYS) throw new ServiceError('INVALID_ARGUMENT', `#${version} changed more than ${REVERT_MAX_KEYS} keys; too many to revert here`);
+    const now = store.get(change.key) ?? null;
+    const after = change.after;
+    const unchanged = now === null || after === null ? now === after : now.equals(after);
+    if (unchanged) writes.push({ key: change.key, value: change.before });
+    else conflicts.push(change.key);
+  }
+  return { writes, conflicts, of: { message: v.message } };
+}
