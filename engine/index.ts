@@ -8,6 +8,7 @@ export {
   type MessageView, type NodeView, type DiffChange, type DiffOptions, type DiffSummary, type StoreInfo, type TreeStats, type VerifyReport, type StoreEvents,
 } from './store/store';
 export { SubtreeView } from './store/subtree-view';
+export { DEFAULT_KEEP, type CompactOptions, type CompactResult, type CompactionPhase, type CompactionProgress, type SpaceUsage } from './store/compact';
 export { Transaction, type CommitOptions, type CommitInfo } from './store/transaction';
 export { ReadView, MAX_KEY_BYTES, type Entry, type RangeOptions } from './store/view';
 export type { IoCounters } from './store/file';

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { BlockKind, type Address } from '../format/address';
 import { frameBlock } from '../format/block';
 import { ClosedError } from '../errors';
@@ -100,6 +101,44 @@ export class StoreFile {
   close(): void {
     if (this.fd >= 0) fs.closeSync(this.fd);
     this.fd = -1;
+  }
+
+  /**
+   * True when `path` no longer names the file this descriptor has open (another process renamed
+   * a compacted file over it): compares device and inode. False when the path is gone. O(1).
+   */
+  replacedOnDisk(): boolean {
+    if (this.fd < 0) return false;
+    const mine = fs.fstatSync(this.fd);
+    const now = fs.statSync(this.path, { throwIfNoEntry: false });
+    return now !== undefined && (now.ino !== mine.ino || now.dev !== mine.dev);
+  }
+
+  /**
+   * Renames this file to `target` (atomic within one filesystem), then fsyncs the directory so
+   * the rename itself is durable. The descriptor stays open on the same inode and moves to the
+   * returned object; this one is left closed. The caller must have synced the data first.
+   */
+  moveTo(target: string): StoreFile {
+    fs.renameSync(this.path, target);
+    const moved = new StoreFile(target, this.fd, this.readOnly);
+    this.fd = -1;
+    syncDirectory(path.dirname(target));
+    return moved;
+  }
+}
+
+/** fsyncs a directory, making a rename or create inside it durable. Some platforms refuse; that is not an error there. */
+export function syncDirectory(dir: string): void {
+  let fd = -1;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM') throw e;
+  } finally {
+    if (fd >= 0) fs.closeSync(fd);
   }
 }
 

@@ -30,6 +30,7 @@ import { Transaction, type CommitInfo, type CommitOptions, type TransactionHost,
 import { LockManager } from '../locks/lock-manager';
 import { getValue } from '../tree/read';
 import { asKey, asValue, rangeBounds, ReadView, type Entry, type RangeOptions } from './view';
+import { compactStore, measureSpace, type CompactionProgress, type CompactionSource, type CompactOptions, type CompactResult, type SpaceUsage } from './compact';
 
 /** Tree parameters chosen when a store is created (recorded in its header). */
 export interface StoreOptions {
@@ -190,6 +191,8 @@ export interface StoreEvents {
   flush: { level: number; messages: number };
   split: { level: number; pieces: number };
   refresh: { version: number };
+  /** Progress of {@link Store.compact}: phase, blocks done, total (see CompactionProgress). */
+  compaction: CompactionProgress;
 }
 
 /** Defaults measured with `npm run bench` on a 2-core machine (docs/BENCHMARKS.md). */
@@ -265,8 +268,8 @@ function checkParams(o: StoreOptions): Required<StoreOptions> {
  */
 export class Store implements TransactionHost {
   readonly params: Required<StoreOptions>;
-  private readonly nodes: NodeStore;
-  private readonly writer: TreeWriter;
+  private nodes: NodeStore;
+  private writer: TreeWriter;
   private lock: { release(): void } | null = null;
   private closed = false;
   private end: number;
@@ -288,7 +291,7 @@ export class Store implements TransactionHost {
   private constructor(
     /** Path of the store file. */
     readonly path: string,
-    private readonly file: StoreFile,
+    private file: StoreFile,
     header: FileHeader,
     sb: Superblock,
     opts: OpenOptions,
@@ -296,11 +299,9 @@ export class Store implements TransactionHost {
     readonly readOnly: boolean,
   ) {
     this.params = { nodeSize: header.nodeSize, fanout: header.fanout, bufferSize: header.bufferSize, blobThreshold: header.blobThreshold };
-    this.nodes = new NodeStore(file, this.params, opts.cacheBytes ?? 1024 * 1024 * 1024);
-    this.writer = new TreeWriter(this.nodes, this.params, {
-      flush: (level, messages) => this.emit('flush', { level, messages }),
-      split: (level, pieces) => this.emit('split', { level, pieces }),
-    });
+    this.cacheBytes = opts.cacheBytes ?? 1024 * 1024 * 1024;
+    this.nodes = new NodeStore(file, this.params, this.cacheBytes);
+    this.writer = this.makeWriter();
     this.durable = opts.durable ?? true;
     this.defaultBranch = opts.branch ?? 'main';
     this.superSeq = sb.sequence;
@@ -904,17 +905,137 @@ export class Store implements TransactionHost {
     return structuralDiff(this.nodes, va.root, vb.root).map((n) => ({ address: view(n.address), side: n.side }));
   }
 
+  // ---------------------------------------------------------------- compaction
+
+  /** Node cache budget, kept to size the cache of a file adopted after compaction. */
+  private readonly cacheBytes: number;
+  /** Files replaced by compaction: views opened before it still read them; closed with the store. */
+  private readonly retired: StoreFile[] = [];
+
+  private makeWriter(): TreeWriter {
+    return new TreeWriter(this.nodes, this.params, {
+      flush: (level, messages) => this.emit('flush', { level, messages }),
+      split: (level, pieces) => this.emit('split', { level, pieces }),
+    });
+  }
+
+  /**
+   * Copies the blocks of the retained versions — every snapshot's version, every branch head,
+   * and the newest `keep` (default 10) versions of each branch's lineage — into a temp file
+   * beside the store, fsyncs it, renames it over the store and fsyncs the directory, then
+   * continues on the new file. Shared nodes are copied once; other versions leave the catalog
+   * (opening them is VersionNotFoundError) and a kept version whose parent was dropped is
+   * relinked to its nearest kept ancestor. Emits `compaction` events. Needs the writer (holds
+   * the lock throughout) and no open transactions. Views opened before keep reading the old
+   * file until they are garbage or the store is closed; read-only stores in other processes
+   * switch to the new file at their next {@link refresh}. O(blocks of the retained versions).
+   */
+  compact(opts: CompactOptions = {}): CompactResult {
+    this.checkWritable();
+    if (this.active.size > 0) throw new InvalidArgumentError(`cannot compact while ${this.active.size} transaction(s) are open: commit or abort them first`);
+    const report = (p: CompactionProgress): void => {
+      opts.onProgress?.(p.done, p.total, p.phase);
+      this.emit('compaction', p);
+    };
+    return compactStore(this.compactionSource(), opts, report, (file) => {
+      try {
+        this.adoptFile(file);
+      } catch (e) {
+        // The path already names the compacted file: commits through the old descriptor would be lost.
+        this.close();
+        throw new FileStateError(`${this.path} was compacted but could not be reopened (${(e as Error).message}); open it again`);
+      }
+    });
+  }
+
+  /**
+   * Where the file's bytes go: the distinct blocks the catalog reaches (records, snapshot
+   * tables, every version's nodes and journal chains, large values) against the data area.
+   * After {@link compact}, `unreachableBytes` is 0. O(reachable blocks): reads every leaf.
+   */
+  spaceUsage(): SpaceUsage {
+    this.checkOpen();
+    return measureSpace(this.compactionSource(), (a) => this.readRecord(a));
+  }
+
+  private compactionSource(): CompactionSource {
+    return {
+      path: this.path, params: this.params, readBlock: (a) => this.nodes.readBlock(a), versions: this.index(), record: this.record,
+      latest: this.latest, snapshots: this.snapshotList, superSequence: this.superSeq, committedEnd: this.end, fileBytes: this.file.size(),
+    };
+  }
+
+  /**
+   * Switches to `file` (the store's path now names it): a fresh node cache (offsets mean other
+   * blocks there), its newest checkpoint, roll-forward. On failure nothing changes and `file`
+   * is closed. The old file stays open for views that still read it.
+   */
+  private adoptFile(file: StoreFile): void {
+    const saved = {
+      file: this.file, nodes: this.nodes, writer: this.writer, superSeq: this.superSeq, end: this.end, latest: this.latest,
+      lastCheckpointEnd: this.lastCheckpointEnd, commitsSinceCheckpoint: this.commitsSinceCheckpoint, record: this.record,
+      versionIndex: this.versionIndex, snapshotList: this.snapshotList,
+    };
+    try {
+      const head = file.read(0, DATA_START);
+      const h = decodeHeader(head);
+      if (!h.ok) throw new StoreCorruptError(this.path, 0, 'the file now at this path has no valid store header');
+      const p = this.params;
+      if (h.header.nodeSize !== p.nodeSize || h.header.fanout !== p.fanout || h.header.bufferSize !== p.bufferSize || h.header.blobThreshold !== p.blobThreshold) {
+        throw new FileStateError(`${this.path} was replaced by a store with other tree parameters; open it again`);
+      }
+      const sb = SUPERBLOCK_OFFSETS.map((o) => decodeSuperblock(head.subarray(o, o + SUPERBLOCK_BYTES)))
+        .filter((x): x is Superblock => x !== null).sort((a, b) => b.sequence - a.sequence)[0];
+      if (!sb) throw new StoreCorruptError(this.path, SUPERBLOCK_OFFSETS[0], 'both superblocks are damaged');
+      Object.assign(file.io, this.file.io);
+      this.file = file;
+      this.nodes = new NodeStore(file, this.params, this.cacheBytes);
+      this.writer = this.makeWriter();
+      this.superSeq = sb.sequence;
+      this.end = sb.committedLength;
+      this.latest = sb.catalog;
+      this.lastCheckpointEnd = sb.committedLength;
+      this.commitsSinceCheckpoint = 0;
+      this.versionIndex = null;
+      this.record = this.readRecord(sb.catalog);
+      this.rollForward();
+      this.loadSnapshots();
+    } catch (e) {
+      Object.assign(this, saved);
+      file.close();
+      throw e;
+    }
+    this.retired.push(saved.file);
+    retiredFiles.register(saved.nodes, saved.file);
+  }
+
+  /** A reader's switch to the file a compaction in another process renamed over the path; false when it could not open it. */
+  private reopenReplaced(): boolean {
+    let file: StoreFile;
+    try {
+      file = StoreFile.open(this.path, true);
+    } catch {
+      return false; // gone again between stat and open: keep reading the file we have
+    }
+    this.adoptFile(file);
+    return true;
+  }
+
   // ---------------------------------------------------------------- readers
 
   /**
    * Picks up commits that landed since open or the last refresh (read-only openers).
-   * Uses a newer checkpoint when there is one, then rolls forward. Returns true when the
-   * catalog changed. O(bytes since the last checkpoint).
+   * Uses a newer checkpoint when there is one, then rolls forward. When a compaction in another
+   * process has renamed a new file over the path (another inode), switches to that file first;
+   * views opened before keep reading the old one. Returns true when the catalog changed.
+   * O(bytes since the last checkpoint).
    */
   refresh(): boolean {
     this.checkOpen();
     if (!this.readOnly) return false;
     const before = this.latest;
+    // A compaction in another process renamed a new file over the path: switch to it first.
+    const replaced = this.file.replacedOnDisk() && this.reopenReplaced();
     const head = this.file.read(0, DATA_START);
     const sbs = SUPERBLOCK_OFFSETS.map((o) => decodeSuperblock(head.subarray(o, o + SUPERBLOCK_BYTES))).filter((s): s is Superblock => s !== null);
     const newest = sbs.sort((a, b) => b.sequence - a.sequence)[0];
@@ -930,7 +1051,7 @@ export class Store implements TransactionHost {
       }
     }
     this.rollForward();
-    if (sameAddress(before, this.latest)) return false;
+    if (!replaced && sameAddress(before, this.latest)) return false;
     this.loadSnapshots();
     this.emit('refresh', { version: this.record.nextVersionId - 1 });
     return true;
@@ -1154,11 +1275,18 @@ export class Store implements TransactionHost {
       }
     } finally {
       this.file.close();
+      for (const f of this.retired) f.close();
       this.lock?.release();
       this.lock = null;
     }
   }
 }
+
+/**
+ * Closes a file replaced by compaction once nothing can read it any more: the views opened
+ * before the compaction hold its NodeStore, and the store drops its own reference at the switch.
+ */
+const retiredFiles = new FinalizationRegistry<StoreFile>((file) => file.close());
 
 /** @internal for tests: host name recorded in lock files. */
 export const HOST = os.hostname();

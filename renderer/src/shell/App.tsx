@@ -8,6 +8,7 @@ import { useConnectionState, useTransport } from '../api/hooks';
 import { Segmented } from '../components/Empty';
 import { IconLock, IconMonitor, IconMoon, IconOpen, IconOverview, IconRecords, IconSun, IconTree, IconX, LogoMark } from '../components/Icons';
 import { baseName, dirName, formatBytes, formatCount } from '../lib/format';
+import { LocksView } from '../views/locks/LocksView';
 import { OverviewView } from '../views/overview/OverviewView';
 import { RecordsView } from '../views/records/RecordsView';
 import { TreeView } from '../views/tree/TreeView';
@@ -20,6 +21,7 @@ const NAV: readonly { view: ViewName; label: string; icon: ReactNode; needsStore
   { view: 'overview', label: 'Overview', icon: <IconOverview />, needsStore: true, shortcut: '2' },
   { view: 'records', label: 'Records', icon: <IconRecords />, needsStore: true, shortcut: '3' },
   { view: 'tree', label: 'Tree', icon: <IconTree />, needsStore: true, shortcut: '4' },
+  { view: 'locks', label: 'Locks', icon: <IconLock />, needsStore: true, shortcut: '7' },
 ];
 
 const THEMES: readonly { value: Theme; label: ReactNode; title: string }[] = [
@@ -75,6 +77,7 @@ export function App() {
           { name: 'overview' as const, el: <OverviewView key={store.storeId} /> },
           { name: 'records' as const, el: <RecordsView key={store.storeId} /> },
           { name: 'tree' as const, el: <TreeView key={store.storeId} /> },
+          { name: 'locks' as const, el: <LocksView key={store.storeId} /> },
         ]
       : []),
   ];

@@ -9,12 +9,14 @@ import type { AppInfo, KeyInput, OpenResult, StoreInfoData } from '../../../app/
 import { invalidateStore, useCall, useServiceEvent, useTransport } from '../api/hooks';
 import { ApiError } from '../api/transport';
 
-export type ViewName = 'welcome' | 'overview' | 'records' | 'tree';
+export type ViewName = 'welcome' | 'overview' | 'records' | 'tree' | 'locks';
 
 /** A request to a view, with an id so the same request twice still triggers. */
 export type Intent =
   | { readonly id: number; readonly kind: 'records.jump'; readonly key: KeyInput; readonly label: string }
-  | { readonly id: number; readonly kind: 'tree.find'; readonly key: KeyInput; readonly label: string };
+  | { readonly id: number; readonly kind: 'tree.find'; readonly key: KeyInput; readonly label: string }
+  /** The Locks view attaches to the open store's monitor as soon as it shows (contention demo). */
+  | { readonly id: number; readonly kind: 'locks.attach' };
 
 type IntentInput = Intent extends infer I ? (I extends Intent ? Omit<I, 'id'> : never) : never;
 

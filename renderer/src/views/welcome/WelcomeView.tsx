@@ -11,6 +11,7 @@ import { IconDatabase, IconFile, IconOpen, IconPlay, IconX, LogoMark } from '../
 import { Spinner } from '../../components/Progress';
 import { baseName, dirName, formatTime } from '../../lib/format';
 import { useSession } from '../../shell/session';
+import { ContentionDemo } from '../locks/ContentionDemo';
 
 export function WelcomeView() {
   const session = useSession();
@@ -148,6 +149,7 @@ export function WelcomeView() {
                   Open the demo store
                 </button>
                 {!demo.data.exists && <div className="small warn">Not created yet: run <code>thunderhead demo</code> or <code>npm start</code>.</div>}
+                <ContentionDemo disabled={!demo.data.exists || session.opening !== null} />
               </>
             ) : (
               <div className="small dim">{demo.isLoading ? 'Looking for the demo store…' : 'No demo store ships with this host.'}</div>

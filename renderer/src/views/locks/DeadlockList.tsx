@@ -1,0 +1,26 @@
+/** Recent deadlocks, newest first: the cycle and the victim; picking one draws it on the graph. */
+import type { DeadlockData } from '../../../../app/contract';
+import { cycleText, formatAgo } from './labels';
+
+export function DeadlockList({ deadlocks, now, picked, onPick, total }: { deadlocks: readonly DeadlockData[]; now: number; picked: DeadlockData | null; onPick: (d: DeadlockData | null) => void; total: number }) {
+  if (deadlocks.length === 0) return <div className="empty small dim">No deadlocks yet.</div>;
+  return (
+    <ul className="deadlock-list" aria-label="Recent deadlocks" data-testid="deadlock-list">
+      {deadlocks.map((d) => {
+        const on = picked !== null && picked.at === d.at && picked.victim === d.victim;
+        return (
+          <li key={`${d.at}-${d.victim}-${d.cycle.join(',')}`}>
+            <button type="button" className={`deadlock-item${on ? ' selected' : ''}`} aria-pressed={on} onClick={() => onPick(on ? null : d)} title="Draw this cycle on the graph">
+              <span className="deadlock-victim">
+                victim <strong className="mono">tx {d.victim}</strong>
+              </span>
+              <span className="deadlock-when small dim">{formatAgo(d.at, now)}</span>
+              <span className="deadlock-cycle mono small dim ellipsis">{cycleText(d.cycle)}</span>
+            </button>
+          </li>
+        );
+      })}
+      {total > deadlocks.length && <li className="small dim pad">{`${total - deadlocks.length} older not listed`}</li>}
+    </ul>
+  );
+}

@@ -1,0 +1,141 @@
+/**
+ * The client side of the live stream: event batches (about every 100 ms) are folded into
+ * counters, and each lock-table snapshot becomes a small, display-ready frame (capped graph,
+ * timeline lanes, heat cells, counts). Frames go into a bounded ring buffer, which is what the
+ * scrubber moves through; a frame holds no lock rows, so minutes of them stay a few MB.
+ */
+import type { DeadlockData, LockEventBatch, LockEventData, LockEventKind, LockSnapshotData, LockStatsData } from '../../../../app/contract';
+import { capGraph, type CappedGraph } from './graph';
+import { heatCells, hottest, type BucketInput, type HeatCell } from './heat';
+import { waitLanes, type WaitLanes } from './timeline';
+import type { KeyView } from '../../../../app/contract';
+
+/** Most transactions drawn in the waits-for graph. */
+export const GRAPH_LIMIT = 60;
+/** Deadlocks this recent (ms, before the snapshot) are drawn on the graph. */
+export const CYCLE_RECENT_MS = 15_000;
+/** The timeline's window (ms). */
+export const TIMELINE_SPAN_MS = 120_000;
+/** Most transactions (lanes) on the timeline. */
+export const TIMELINE_LANES = 24;
+/** Sampled events a frame keeps for the event list. */
+export const FRAME_EVENTS = 40;
+/** Recent deadlocks a frame lists. */
+export const FRAME_DEADLOCKS = 30;
+
+/** Event counts per kind. */
+export type KindCounts = { readonly [k in LockEventKind]: number };
+
+/** No events. */
+export const ZERO_COUNTS: KindCounts = { request: 0, grant: 0, wait: 0, release: 0, timeout: 0, deadlock: 0, cancel: 0 };
+
+/** One moment of the stream, ready to draw. */
+export interface LockFrame {
+  /** Monitored process's clock when the snapshot was read. */
+  readonly at: number;
+  readonly totals: LockSnapshotData['totals'];
+  readonly stats: LockStatsData;
+  readonly graph: CappedGraph;
+  /** Deadlocks drawn on `graph` (the recent ones). */
+  readonly marked: readonly DeadlockData[];
+  /** The snapshot's graph was cut by the monitor (more edges exist than it sent). */
+  readonly graphTruncated: boolean;
+  /** Most recent first. */
+  readonly deadlocks: readonly DeadlockData[];
+  readonly lanes: WaitLanes;
+  readonly heat: readonly HeatCell<KeyView>[];
+  readonly hottest: readonly BucketInput<KeyView>[];
+  /** Events since the previous frame, by kind (exact, from batch counts). */
+  readonly counts: KindCounts;
+  /** Events per second over the batches since the previous frame (0 with none). */
+  readonly rate: number;
+  /** Sampled events since the previous frame, newest first (deadlocks and timeouts kept first). */
+  readonly events: readonly LockEventData[];
+  /** Batches lost between frames (gaps in `seq`). */
+  readonly dropped: number;
+}
+
+/** Adds batch counts up between two snapshots. */
+export class BatchAccumulator {
+  private counts: Record<LockEventKind, number> = { ...ZERO_COUNTS };
+  private events: LockEventData[] = [];
+  private first = Infinity;
+  private last = -Infinity;
+  private lastSeq: number | null = null;
+  private dropped = 0;
+  /** The counters of the newest batch (fresher than the last snapshot's). */
+  latestStats: LockStatsData | null = null;
+
+  /** Folds one batch in. O(sample). */
+  add(batch: LockEventBatch): void {
+    for (const k of Object.keys(this.counts) as LockEventKind[]) this.counts[k] += batch.counts[k] ?? 0;
+    if (this.lastSeq !== null && batch.seq > this.lastSeq + 1) this.dropped += batch.seq - this.lastSeq - 1;
+    this.lastSeq = batch.seq;
+    this.first = Math.min(this.first, batch.start);
+    this.last = Math.max(this.last, batch.end);
+    this.latestStats = batch.stats;
+    // Keep the rare, important kinds over routine grants and releases.
+    const important = batch.sample.filter((e) => e.kind === 'deadlock' || e.kind === 'timeout');
+    const rest = batch.sample.filter((e) => e.kind !== 'deadlock' && e.kind !== 'timeout');
+    this.events.push(...important, ...rest.slice(-Math.max(0, FRAME_EVENTS - important.length)));
+    if (this.events.length > FRAME_EVENTS * 4) this.events = trimEvents(this.events, FRAME_EVENTS);
+  }
+
+  /** Takes the totals since the last take and starts over. */
+  take(): { counts: KindCounts; rate: number; events: LockEventData[]; dropped: number } {
+    const total = Object.values(this.counts).reduce((a, b) => a + b, 0);
+    const seconds = (this.last - this.first) / 1000;
+    const out = {
+      counts: this.counts,
+      rate: total > 0 && seconds > 0 ? total / seconds : 0,
+      events: trimEvents(this.events, FRAME_EVENTS).reverse(),
+      dropped: this.dropped,
+    };
+    this.counts = { ...ZERO_COUNTS };
+    this.events = [];
+    this.first = Infinity;
+    this.last = -Infinity;
+    this.dropped = 0;
+    return out;
+  }
+}
+
+/** Keeps every deadlock and timeout (up to `n`), then the newest others, in time order. */
+export function trimEvents(events: readonly LockEventData[], n: number): LockEventData[] {
+  const important = events.filter((e) => e.kind === 'deadlock' || e.kind === 'timeout').slice(-n);
+  const room = n - important.length;
+  const keep = new Set<LockEventData>(important);
+  const rest = events.filter((e) => !keep.has(e));
+  for (const e of room > 0 ? rest.slice(-room) : []) keep.add(e);
+  return events.filter((e) => keep.has(e));
+}
+
+/** Turns a snapshot (and the batches since the last one) into a frame. O(E log E + T log T). */
+export function buildFrame(snap: LockSnapshotData, since: ReturnType<BatchAccumulator['take']>): LockFrame {
+  const marked = snap.deadlocks.filter((d) => snap.at - d.at <= CYCLE_RECENT_MS);
+  return {
+    at: snap.at,
+    totals: snap.totals,
+    stats: snap.stats,
+    graph: capGraph(snap.graph.edges, marked, GRAPH_LIMIT),
+    marked,
+    graphTruncated: snap.graph.truncated,
+    deadlocks: snap.deadlocks.slice(-FRAME_DEADLOCKS).reverse(),
+    lanes: waitLanes(snap.timeline, snap.at, TIMELINE_SPAN_MS, TIMELINE_LANES),
+    heat: heatCells(snap.contention),
+    hottest: hottest(snap.contention, 5),
+    counts: since.counts,
+    rate: since.rate,
+    events: since.events,
+    dropped: since.dropped,
+  };
+}
+
+/**
+ * The graph to draw for a frame with one deadlock picked from the list: the frame's graph when
+ * it already shows that cycle, else the frame's graph capped again with the cycle added.
+ */
+export function graphWith(frame: LockFrame, picked: DeadlockData | null): CappedGraph {
+  if (!picked || frame.marked.some((d) => d.at === picked.at && d.victim === picked.victim)) return frame.graph;
+  return capGraph(frame.graph.edges, [...frame.marked, picked], GRAPH_LIMIT + picked.cycle.length);
+}

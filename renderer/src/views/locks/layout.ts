@@ -1,0 +1,68 @@
+/**
+ * Places the waits-for graph with d3-force, run to rest synchronously (no animation loop to
+ * throttle) and seeded with the previous positions so nodes do not jump between updates.
+ */
+import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3';
+
+/** A placed node. */
+export interface Placed {
+  readonly tx: number;
+  readonly x: number;
+  readonly y: number;
+}
+
+interface SimNode extends SimulationNodeDatum {
+  tx: number;
+}
+
+/** Node radius used by the layout and the drawing. */
+export const NODE_R = 13;
+
+/**
+ * Lays out `nodes` joined by `edges` in a `width` × `height` box, starting from `previous`
+ * positions where known. O(ticks · (V log V + E)); V is capped by the caller.
+ */
+export function forceLayout(
+  nodes: readonly number[],
+  edges: readonly { readonly waiter: number; readonly holder: number }[],
+  width: number,
+  height: number,
+  previous: ReadonlyMap<number, Placed> = new Map(),
+  ticks = 160,
+): Map<number, Placed> {
+  const cx = width / 2;
+  const cy = height / 2;
+  const sim: SimNode[] = nodes.map((tx, i) => {
+    const p = previous.get(tx);
+    if (p) return { tx, x: p.x, y: p.y };
+    // New nodes start on a small spiral around the centre (deterministic, unlike Math.random).
+    const a = i * 2.399963;
+    const r = 12 * Math.sqrt(i + 1);
+    return { tx, x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) };
+  });
+  const index = new Map(sim.map((n) => [n.tx, n]));
+  const links: SimulationLinkDatum<SimNode>[] = [];
+  for (const e of edges) {
+    const s = index.get(e.waiter);
+    const t = index.get(e.holder);
+    if (s && t) links.push({ source: s, target: t });
+  }
+  const settled = previous.size > 0 && nodes.every((tx) => previous.has(tx));
+  const simulation = forceSimulation(sim)
+    .force('link', forceLink<SimNode, SimulationLinkDatum<SimNode>>(links).distance(70).strength(0.6))
+    .force('charge', forceManyBody<SimNode>().strength(-220).distanceMax(400))
+    .force('collide', forceCollide<SimNode>(NODE_R * 2.2))
+    .force('x', forceX<SimNode>(cx).strength(0.06))
+    .force('y', forceY<SimNode>(cy).strength(0.09))
+    .alpha(settled ? 0.25 : 1)
+    .stop();
+  simulation.tick(settled ? Math.ceil(ticks / 3) : ticks);
+  const pad = NODE_R + 18;
+  const out = new Map<number, Placed>();
+  for (const n of sim) {
+    const x = Math.max(pad, Math.min(width - pad, n.x ?? cx));
+    const y = Math.max(pad, Math.min(height - pad, n.y ?? cy));
+    out.set(n.tx, { tx: n.tx, x, y });
+  }
+  return out;
+}
