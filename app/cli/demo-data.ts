@@ -104,8 +104,13 @@ export interface DemoRecord {
   readonly value: DemoValue;
 }
 
-/** Configuration records: small, deeply nested, one references a document. */
-export function configRecords(version: 1 | 2): DemoRecord[] {
+/**
+ * Configuration records: small, deeply nested; `homepage` references a document and a user.
+ * Release 1's homepage spotlights user `firstLateUser`, who registers only in the last commit:
+ * that reference dangles in every version before release 2 fixes it (an older version to find
+ * a dangling reference in, while every branch head — what `check` verifies — stays clean).
+ */
+export function configRecords(version: 1 | 2, firstLateUser: number): DemoRecord[] {
   const values: Record<(typeof CONFIG_NAMES)[number], DemoValue> = {
     features: { darkMode: true, diffView: { enabled: true, modes: ['split', 'unified'] }, lockMonitor: version === 2, experimental: version === 2 ? ['range-watch'] : [] },
     limits: { maxKeyBytes: 2048, maxValueBytes: 4 * 1024 * 1024 * 1024 - 1, requestsPerMinute: version === 2 ? 1200 : 600 },
@@ -116,7 +121,7 @@ export function configRecords(version: 1 | 2): DemoRecord[] {
     email: { from: 'noreply@thunderhead.example', templates: ['welcome', 'receipt', 'password-reset'] },
     search: { analyzer: 'standard', boost: { title: 3, body: 1 }, synonyms: [['storm', 'thunderstorm'], ['db', 'database']] },
     maintenance: { window: { day: 'sunday', startUtc: '02:00', minutes: 30 }, active: false },
-    homepage: { title: 'Welcome to Thunderhead', handbook: refTo(['docs', 'handbook']) },
+    homepage: { title: 'Welcome to Thunderhead', handbook: refTo(['docs', 'handbook']), spotlight: refTo(['users', version === 2 ? 1 : firstLateUser]) },
     api: { version: version === 2 ? 'v2' : 'v1', deprecated: version === 2 ? ['v1'] : [], cors: ['https://inspector.example'] },
     billing: { provider: 'ledger', retries: [1, 5, 30], webhooks: { enabled: true, secretRef: 'vault:billing/webhook' } },
   };

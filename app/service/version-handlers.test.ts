@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Ref, Store } from '../../engine/index';
 import { encodeKey, encodeValue, valueToJson } from '../../engine/records/index';
 import type { Json, Method, Outcome, RequestOf, ResponseOf, ServiceEvent } from '../contract';
+import { buildDemo } from '../cli/commands/demo';
 import { createService } from './index';
 import type { Service } from './index';
 
@@ -239,5 +240,24 @@ describe('refs.resolve', () => {
     expect(results[1]).toMatchObject({ found: true });
     expect((await fails('refs.resolve', { storeId, refs: [] })).code).toBe('BAD_REQUEST');
     expect((await fails('refs.resolve', { storeId, refs: [{ $ref: 1 }], at: 'nope' })).code).toBe('VERSION_NOT_FOUND');
+  });
+});
+
+describe('the demo store', () => {
+  it('has a reference that dangles before v2 and resolves at the head', async () => {
+    const path = join(dir, 'demo.th');
+    const store = Store.create(path, { durable: false });
+    buildDemo(store, 300, 1, { update() {}, done() {} });
+    store.close();
+    const { storeId } = await ok('store.open', { path });
+    const homepage = await ok('records.value', { storeId, key: { json: ['config', 'homepage'] }, at: 'imported' });
+    const spotlight = (homepage.value?.json as { [k: string]: Json }).spotlight as Json;
+    const [then] = (await ok('refs.resolve', { storeId, refs: [spotlight] as never, at: 'imported' })).results;
+    const [now] = (await ok('refs.resolve', { storeId, refs: [spotlight] as never })).results;
+    expect(then).toMatchObject({ dangling: true, found: false });
+    expect(now).toMatchObject({ dangling: false, found: true });
+    // Every branch head is clean: at the heads the spotlight names user 1.
+    const head = await ok('records.value', { storeId, key: { json: ['config', 'homepage'] } });
+    expect((head.value?.json as { [k: string]: Json }).spotlight).toEqual({ $ref: ['users', 1] });
   });
 });

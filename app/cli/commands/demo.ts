@@ -81,7 +81,7 @@ export function buildDemo(store: Store, total: number, seed: number, progress: P
   };
 
   commitOn(store, undefined, 'create config and documents', (tx) => {
-    for (const record of [...configRecords(1), ...documentRecords(random)]) {
+    for (const record of [...configRecords(1, plan.users + 1), ...documentRecords(random)]) {
       put(tx, record);
       tick();
     }
@@ -121,7 +121,7 @@ export function buildDemo(store: Store, total: number, seed: number, progress: P
   });
 
   commitOn(store, undefined, 'config: enable lock monitor, API v2', (tx) => {
-    for (const record of configRecords(2)) put(tx, record);
+    for (const record of configRecords(2, plan.users + 1)) put(tx, record);
   });
   store.snapshot('v2', { message: 'release 2 configuration' });
 

@@ -3,12 +3,15 @@
  * and close (or go to parent), Enter follows a reference. References render as links.
  */
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { Json } from '../../../app/contract';
+import type { Json, RefResolution } from '../../../app/contract';
 import { containerPaths, flattenJson, summarize, type JsonLine } from '../lib/jsonTree';
 import { asBytes, asRef, asTagged, type RefTarget } from '../lib/keys';
 import { IconChevronDown, IconChevronRight, IconLink } from './Icons';
 
-export function JsonTree({ value, onRef, defaultDepth = 3 }: { value: Json; onRef?: (ref: RefTarget) => void; defaultDepth?: number }) {
+/** Whether a reference resolves (`useRefStatus`); undefined while unknown. */
+type RefStatusOf = (ref: Json) => RefResolution | undefined;
+
+export function JsonTree({ value, onRef, refStatus, defaultDepth = 3 }: { value: Json; onRef?: (ref: RefTarget) => void; refStatus?: RefStatusOf; defaultDepth?: number }) {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [cursor, setCursor] = useState(0);
@@ -101,14 +104,14 @@ export function JsonTree({ value, onRef, defaultDepth = 3 }: { value: Json; onRe
       </div>
       <div className="json-tree mono" role="tree" tabIndex={0} ref={ref} onKeyDown={onKey} aria-label="Value">
         {lines.map((line, i) => (
-          <JsonRow key={line.path} line={line} active={i === cursor} index={i} onToggle={() => toggle(line)} onFocus={() => setCursor(i)} onRef={onRef} />
+          <JsonRow key={line.path} line={line} active={i === cursor} index={i} onToggle={() => toggle(line)} onFocus={() => setCursor(i)} onRef={onRef} refStatus={refStatus} />
         ))}
       </div>
     </div>
   );
 }
 
-function JsonRow({ line, active, index, onToggle, onFocus, onRef }: { line: JsonLine; active: boolean; index: number; onToggle: () => void; onFocus: () => void; onRef?: (ref: RefTarget) => void }) {
+function JsonRow({ line, active, index, onToggle, onFocus, onRef, refStatus }: { line: JsonLine; active: boolean; index: number; onToggle: () => void; onFocus: () => void; onRef?: (ref: RefTarget) => void; refStatus?: RefStatusOf }) {
   const indent = { paddingLeft: `${line.depth * 14 + 4}px` };
   if (line.closing) {
     return (
@@ -149,21 +152,30 @@ function JsonRow({ line, active, index, onToggle, onFocus, onRef }: { line: Json
           <span className="tok-summary">{summarize(line.value)}</span>
         )
       ) : (
-        <Scalar line={line} onRef={onRef} />
+        <Scalar line={line} onRef={onRef} refStatus={refStatus} />
       )}
     </div>
   );
 }
 
-function Scalar({ line, onRef }: { line: JsonLine; onRef?: (ref: RefTarget) => void }) {
+function Scalar({ line, onRef, refStatus }: { line: JsonLine; onRef?: (ref: RefTarget) => void; refStatus?: RefStatusOf }) {
   if (line.kind === 'ref') {
     const r = asRef(line.value);
     if (!r) return null;
+    // Dangling targets stay clickable: Records then shows where the key would be.
+    const status = refStatus?.(line.value);
+    const state = status === undefined ? 'unknown' : status.dangling ? 'dangling' : 'ok';
+    const where = status?.storeVersion !== null && status?.storeVersion !== undefined ? ` in version #${status.storeVersion}` : r.at ? ` in ${r.at}` : '';
     return (
       <button
         type="button"
-        className="ref-link mono"
-        title={`Go to ${r.label}${r.at ? ` in ${r.at}` : ''}`}
+        className={`ref-link mono${state === 'dangling' ? ' ref-dangling' : ''}`}
+        data-ref-state={state}
+        title={
+          state === 'dangling'
+            ? `Dangling reference: ${status?.error ?? `no record ${r.label}${where}`}`
+            : `Go to ${r.label}${r.at ? ` in ${r.at}` : ''}`
+        }
         onClick={(e) => {
           e.stopPropagation();
           onRef?.(r);
@@ -171,6 +183,7 @@ function Scalar({ line, onRef }: { line: JsonLine; onRef?: (ref: RefTarget) => v
       >
         <IconLink size={12} /> {r.label}
         {r.at ? <span className="tok-null"> @ {r.at}</span> : null}
+        {state === 'dangling' ? <span className="ref-dangling-tag">dangling</span> : null}
       </button>
     );
   }

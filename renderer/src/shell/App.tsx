@@ -9,6 +9,9 @@ import { Segmented } from '../components/Empty';
 import { IconLock, IconMonitor, IconMoon, IconOpen, IconOverview, IconRecords, IconSun, IconTree, IconX, LogoMark } from '../components/Icons';
 import { baseName, dirName, formatBytes, formatCount } from '../lib/format';
 import { LocksView } from '../views/locks/LocksView';
+import { LineageIcon } from '../views/lineage/LineageIcon';
+import { LineageView } from '../views/lineage/LineageView';
+import { TimeTravelBanner } from '../views/lineage/TimeTravelBanner';
 import { OverviewView } from '../views/overview/OverviewView';
 import { RecordsView } from '../views/records/RecordsView';
 import { TreeView } from '../views/tree/TreeView';
@@ -21,6 +24,7 @@ const NAV: readonly { view: ViewName; label: string; icon: ReactNode; needsStore
   { view: 'overview', label: 'Overview', icon: <IconOverview />, needsStore: true, shortcut: '2' },
   { view: 'records', label: 'Records', icon: <IconRecords />, needsStore: true, shortcut: '3' },
   { view: 'tree', label: 'Tree', icon: <IconTree />, needsStore: true, shortcut: '4' },
+  { view: 'lineage', label: 'Lineage', icon: <LineageIcon />, needsStore: true, shortcut: '5' },
   { view: 'locks', label: 'Locks', icon: <IconLock />, needsStore: true, shortcut: '7' },
 ];
 
@@ -74,9 +78,11 @@ export function App() {
     { name: 'welcome', el: <WelcomeView /> },
     ...(store
       ? [
-          { name: 'overview' as const, el: <OverviewView key={store.storeId} /> },
+          // Time travel remounts the Overview so its walk reads the chosen version.
+          { name: 'overview' as const, el: <OverviewView key={`${store.storeId}@${session.at?.version ?? 'head'}`} /> },
           { name: 'records' as const, el: <RecordsView key={store.storeId} /> },
           { name: 'tree' as const, el: <TreeView key={store.storeId} /> },
+          { name: 'lineage' as const, el: <LineageView key={store.storeId} /> },
           { name: 'locks' as const, el: <LocksView key={store.storeId} /> },
         ]
       : []),
@@ -131,6 +137,7 @@ export function App() {
       </header>
       <main className="main">
         <ConnectionBanner />
+        {store && view !== 'welcome' && <TimeTravelBanner />}
         {views.map(({ name, el }) =>
           mounted.has(name) || view === name ? (
             <section key={name} className="view" hidden={view !== name} aria-label={name} data-view={name}>

@@ -9,14 +9,23 @@ import type { AppInfo, KeyInput, OpenResult, StoreInfoData } from '../../../app/
 import { invalidateStore, useCall, useServiceEvent, useTransport } from '../api/hooks';
 import { ApiError } from '../api/transport';
 
-export type ViewName = 'welcome' | 'overview' | 'records' | 'tree' | 'locks';
+export type ViewName = 'welcome' | 'overview' | 'records' | 'tree' | 'lineage' | 'diff' | 'locks';
 
 /** A request to a view, with an id so the same request twice still triggers. */
 export type Intent =
   | { readonly id: number; readonly kind: 'records.jump'; readonly key: KeyInput; readonly label: string }
   | { readonly id: number; readonly kind: 'tree.find'; readonly key: KeyInput; readonly label: string }
+  /** "Diff these two versions" (from the lineage): ids or snapshot/branch names. */
+  | { readonly id: number; readonly kind: 'diff.versions'; readonly a: number | string; readonly b: number | string }
   /** The Locks view attaches to the open store's monitor as soon as it shows (contention demo). */
   | { readonly id: number; readonly kind: 'locks.attach' };
+
+/** Time travel: the version the Records, Tree and Overview views show instead of the head. */
+export interface TimeTravel {
+  readonly version: number;
+  /** How people know it: snapshot and branch names pointing at it (may be empty). */
+  readonly names: readonly string[];
+}
 
 type IntentInput = Intent extends infer I ? (I extends Intent ? Omit<I, 'id'> : never) : never;
 
@@ -35,6 +44,10 @@ export interface Session {
   readonly closedNotice: string | null;
   readonly view: ViewName;
   readonly intent: Intent | null;
+  /** Null: the views show the head (and follow new commits). */
+  readonly at: TimeTravel | null;
+  /** Browses as of a version (null: back to head). */
+  travel(at: TimeTravel | null): void;
   open(path: string, readOnly?: boolean): Promise<boolean>;
   close(): void;
   navigate(view: ViewName, intent?: IntentInput): void;
@@ -68,6 +81,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [closedNotice, setClosedNotice] = useState<string | null>(null);
   const [view, setView] = useState<ViewName>('welcome');
   const [intent, setIntent] = useState<Intent | null>(null);
+  const [at, setAt] = useState<TimeTravel | null>(null);
   const intentId = useRef(0);
   const storeRef = useRef<OpenStore | null>(null);
   storeRef.current = store;
@@ -85,6 +99,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         const previous = storeRef.current;
         if (previous && previous.storeId !== r.storeId) void transport.call('store.close', { storeId: previous.storeId }).catch(() => undefined);
         setStore({ ...r, generation: 0 });
+        if (previous?.storeId !== r.storeId) setAt(null);
         setView((v) => (v === 'welcome' ? 'records' : v));
         try {
           window.sessionStorage.setItem(LAST_PATH, r.path);
@@ -112,6 +127,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setStore(null);
     setView('welcome');
     setIntent(null);
+    setAt(null);
     try {
       window.sessionStorage.removeItem(LAST_PATH);
     } catch {
@@ -153,14 +169,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (!s || s.storeId !== e.storeId) return;
     setStore(null);
     setView('welcome');
+    setAt(null);
     setClosedNotice(`${s.path} was closed: ${e.reason}`);
   });
   useServiceEvent('host.open', (e) => void open(e.path, e.readOnly ?? true));
   useServiceEvent('host.closeStore', () => close());
 
   const value = useMemo<Session>(
-    () => ({ appInfo, store, opening, openError, closedNotice, view, intent, open, close, navigate, clearOpenError: () => setOpenError(null) }),
-    [appInfo, store, opening, openError, closedNotice, view, intent, open, close, navigate],
+    () => ({ appInfo, store, opening, openError, closedNotice, view, intent, at, travel: setAt, open, close, navigate, clearOpenError: () => setOpenError(null) }),
+    [appInfo, store, opening, openError, closedNotice, view, intent, at, open, close, navigate],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

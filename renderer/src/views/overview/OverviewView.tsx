@@ -11,7 +11,7 @@ import { IconRefresh } from '../../components/Icons';
 import { ProgressBar } from '../../components/Progress';
 import { formatBytes, formatCount, formatPercent, formatTime } from '../../lib/format';
 import { histogramMean, levelsLeafFirst, liveShare, totalNodes } from '../../lib/fill';
-import { useOpenStore } from '../../shell/session';
+import { useOpenStore, useSession } from '../../shell/session';
 import { BarList, FillHistogram, LiveDeadBar } from './charts';
 
 export function OverviewView() {
@@ -20,19 +20,21 @@ export function OverviewView() {
   const job = useJob('store.analyze');
   const [walked, setWalked] = useState<number | null>(null);
   const stats = job.result;
+  // Time travel: the walk reads that version (the shell remounts this view when it changes).
+  const at = useSession().at?.version;
   // A walk of an older version (commits landed since) stays shown, marked, and is re-run on
   // request only, so a busy writer does not keep the host walking the whole tree.
-  const stale = stats !== undefined && walked !== info.head.id;
+  const stale = stats !== undefined && at === undefined && walked !== info.head.id;
   // Placeholder for figures the walk gives: pending while it runs, a dash if it failed.
   const pending = job.error || job.cancelled ? '—' : '…';
 
   const { run } = job;
   const analyze = useCallback(() => {
     const version = info.head.id;
-    void run({ storeId: store.storeId }).then((r) => {
+    void run({ storeId: store.storeId, ...(at !== undefined ? { at } : {}) }).then((r) => {
       if (r) setWalked(version);
     });
-  }, [run, info.head.id, store.storeId]);
+  }, [run, info.head.id, store.storeId, at]);
 
   // Walk once, on first show; the user can cancel and re-run.
   const started = useRef(false);
@@ -47,7 +49,7 @@ export function OverviewView() {
       <div className="view-head">
         <h2>Overview</h2>
         <span className="dim small">
-          head #{formatCount(info.head.id)} · {formatTime(info.head.time)}
+          {at !== undefined ? `walked version #${formatCount(at)} · ` : ''}head #{formatCount(info.head.id)} · {formatTime(info.head.time)}
           {info.head.message ? ` · “${info.head.message}”` : ''}
         </span>
         <span className="grow" />

@@ -7,6 +7,7 @@
 import { useState } from 'react';
 import type { RecordRow, ValueView } from '../../../../app/contract';
 import { useCall } from '../../api/hooks';
+import { useRefStatus } from '../../api/useRefStatus';
 import { CopyButton } from '../../components/CopyButton';
 import { Segmented } from '../../components/Empty';
 import { ErrorPanel } from '../../components/ErrorPanel';
@@ -17,6 +18,7 @@ import { KeyText } from '../../components/KeyText';
 import { Spinner } from '../../components/Progress';
 import { formatBytes, formatCount } from '../../lib/format';
 import { keyText, type RefTarget } from '../../lib/keys';
+import { useSession } from '../../shell/session';
 
 /** Values up to this size load by themselves when selected; bigger ones wait for a click. */
 const AUTO_LOAD_BYTES = 256 * 1024;
@@ -32,8 +34,11 @@ export function RecordDetail({ row, storeId, onRef, onShowInTree }: { row: Recor
   const [loadRequested, setLoadRequested] = useState(false);
   const needFull = needsFullValue(row.value);
   const autoLoad = row.value.length <= AUTO_LOAD_BYTES;
-  const full = useCall('records.value', needFull && (autoLoad || loadRequested) ? { storeId, key: { hex: row.key.hex } } : null, { staleTime: 60_000 });
+  // Time travel: the value as of the version the list shows.
+  const at = useSession().at?.version;
+  const full = useCall('records.value', needFull && (autoLoad || loadRequested) ? { storeId, key: { hex: row.key.hex }, ...(at !== undefined ? { at } : {}) } : null, { staleTime: 60_000 });
   const value: ValueView | null = needFull ? (full.data?.value ?? null) : row.value;
+  const refStatus = useRefStatus(storeId, value?.decoded ? value.json : null, at);
 
   return (
     <div className="detail scroll" data-testid="record-detail">
@@ -106,7 +111,7 @@ export function RecordDetail({ row, storeId, onRef, onShowInTree }: { row: Recor
             {valueMode === 'json' && value.decoded ? (
               <>
                 {value.jsonTruncated && <div className="small warn">Preview: long strings and lists are cut.</div>}
-                <JsonTree value={value.json} onRef={onRef} />
+                <JsonTree value={value.json} onRef={onRef} refStatus={refStatus} />
               </>
             ) : valueMode === 'json' && !value.decoded ? (
               <>

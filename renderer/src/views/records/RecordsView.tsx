@@ -47,7 +47,9 @@ export function RecordsView() {
   const [detailW, setDetailW] = useState(440);
 
   const built = useMemo(() => buildRange(filter, jump), [filter, jump]);
-  const params = built.ok ? { storeId: store.storeId, limit: PAGE, ...(built.range ? { range: built.range } : {}) } : null;
+  // Time travel: the list reads the version the session browses (the head when none).
+  const at = session.at?.version;
+  const params = built.ok ? { storeId: store.storeId, limit: PAGE, ...(built.range ? { range: built.range } : {}), ...(at !== undefined ? { at } : {}) } : null;
   const pages = useInfiniteCall('records.page', params, 'after', (p: PageResult) => p.nextAfter);
   const rows = useMemo<readonly RecordRow[]>(() => pages.data?.pages.flatMap((p) => p.rows) ?? [], [pages.data]);
   const hasMore = pages.hasNextPage ?? false;
@@ -77,7 +79,7 @@ export function RecordsView() {
     async (key: KeyInput, label: string, clearFilters = false) => {
       setJumpError(null);
       try {
-        const r = await transport.call('records.value', { storeId: store.storeId, key });
+        const r = await transport.call('records.value', { storeId: store.storeId, key, ...(at !== undefined ? { at } : {}) });
         if (clearFilters) {
           setDraft((d) => ({ ...EMPTY_FILTER, mode: d.mode }));
           setFilter((f) => ({ ...EMPTY_FILTER, mode: f.mode }));
@@ -88,7 +90,7 @@ export function RecordsView() {
         setJumpError(e instanceof ApiError ? e.message : String(e));
       }
     },
-    [transport, store.storeId],
+    [transport, store.storeId, at],
   );
 
   const submitJump = (e: FormEvent) => {

@@ -26,7 +26,9 @@ export function TreeView() {
   const session = useSession();
   const transport = useTransport();
   const client = useQueryClient();
-  const rootQ = useCall('tree.root', { storeId: store.storeId });
+  // Time travel: the tree of the version the session browses (nodes are fetched by address).
+  const at = session.at?.version;
+  const rootQ = useCall('tree.root', { storeId: store.storeId, ...(at !== undefined ? { at } : {}) });
   const root = rootQ.data?.address;
   const height = rootQ.data?.height ?? store.info.height;
 
@@ -85,7 +87,7 @@ export function TreeView() {
       setSearching(true);
       setSearchError(null);
       try {
-        const r = await transport.call('tree.findKey', { storeId: store.storeId, key });
+        const r = await transport.call('tree.findKey', { storeId: store.storeId, key, ...(at !== undefined ? { at } : {}) });
         setSearch(r);
         // Open every internal node on the path, select where the key lives.
         setExpanded((e) => {
@@ -106,7 +108,7 @@ export function TreeView() {
         setSearching(false);
       }
     },
-    [transport, store.storeId],
+    [transport, store.storeId, at],
   );
 
   const submitSearch = (e: FormEvent) => {

@@ -1,0 +1,227 @@
+/**
+ * Lineage: the store's versions as a graph (d3 paths over one row per version, a lane per
+ * branch), branch heads and snapshots labelled. Click a version for its details; "Browse as of"
+ * (or Enter, or a double click) makes Records, Tree and Overview show that version. Shift- or
+ * Ctrl-click a second version to diff the two. Keyboard: ↑/↓ move, Enter browses, Esc clears.
+ * New commits appear at the top as they land (`store.changed` refetches the lineage).
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import type { LineageVersion } from '../../../../app/contract';
+import { invalidateStore, useServiceEvent } from '../../api/hooks';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { Spinner } from '../../components/Progress';
+import { formatBytes, formatCount, formatTime } from '../../lib/format';
+import { useOpenStore, useSession, type TimeTravel } from '../../shell/session';
+import { LineageGraph, GEOMETRY } from './LineageGraph';
+import { layoutLineage, stepSelection } from './layout';
+import { useLineage } from './useLineage';
+import { VersionPanel } from './VersionPanel';
+import './lineage.css';
+
+/** The names a version goes by: its snapshots, then the branches whose head it is. */
+export function versionNames(v: LineageVersion): string[] {
+  return [...v.snapshots.map((s) => `snapshot ${s}`), ...v.heads.map((b) => `branch ${b}`)];
+}
+
+/** Time travel to `v`. */
+export function travelTo(v: LineageVersion): TimeTravel {
+  return { version: v.id, names: versionNames(v) };
+}
+
+export function LineageView() {
+  const store = useOpenStore();
+  const session = useSession();
+  const client = useQueryClient();
+  const lineage = useLineage(store.storeId);
+  const { versions, latest } = lineage;
+  const defaultBranch = latest?.defaultBranch ?? store.info.branch;
+  const layout = useMemo(() => layoutLineage(versions, defaultBranch), [versions, defaultBranch]);
+  const byId = useMemo(() => new Map(versions.map((v) => [v.id, v])), [versions]);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [compare, setCompare] = useState<number | null>(null);
+  const [hovered, setHovered] = useState<number | null>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+
+  // Snapshots made here (or in another window of this service) redraw the labels.
+  useServiceEvent('versions.changed', (e) => {
+    if (e.storeId === store.storeId) void invalidateStore(client, e.storeId);
+  });
+
+  // Start on the version being browsed, else the head.
+  const travelling = session.at?.version ?? null;
+  useEffect(() => {
+    if (selected === null && versions.length > 0) setSelected(travelling ?? latest?.head ?? versions[0]!.id);
+  }, [selected, versions, travelling, latest]);
+
+  const browse = (v: LineageVersion) => {
+    session.travel(travelTo(v));
+    session.navigate('records');
+  };
+
+  const select = (id: number, e?: MouseEvent) => {
+    if (e && (e.shiftKey || e.ctrlKey || e.metaKey) && selected !== null && selected !== id) {
+      setCompare(id);
+      return;
+    }
+    setSelected(id);
+    setCompare(null);
+  };
+
+  const scrollToRow = (id: number) => {
+    listRef.current?.querySelector<HTMLElement>(`[data-version="${id}"]`)?.scrollIntoView({ block: 'nearest' });
+  };
+
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const next = stepSelection(layout.placed, selected, e.key === 'ArrowDown' ? 1 : -1);
+      if (next !== null) {
+        setSelected(next);
+        setCompare(null);
+        scrollToRow(next);
+      }
+    } else if (e.key === 'Enter') {
+      const v = selected === null ? undefined : byId.get(selected);
+      if (v) {
+        e.preventDefault();
+        browse(v);
+      }
+    } else if (e.key === 'Escape') {
+      setCompare(null);
+    }
+  };
+
+  const shown = selected === null ? undefined : byId.get(selected);
+  const other = compare === null ? undefined : byId.get(compare);
+  const hover = hovered === null ? undefined : byId.get(hovered);
+
+  return (
+    <div className="lineage">
+      <div className="view-head lineage-head">
+        <h2>Lineage</h2>
+        <span className="dim small" data-testid="lineage-summary">
+          {latest
+            ? `${formatCount(latest.total)} version${latest.total === 1 ? '' : 's'} · ${latest.branches.length} branch${latest.branches.length === 1 ? '' : 'es'} · ${latest.snapshots.length} snapshot${latest.snapshots.length === 1 ? '' : 's'} · head #${formatCount(latest.head)} on ${latest.defaultBranch}`
+            : ''}
+        </span>
+        <span className="grow" />
+        <span className="dim small">Shift-click a second version to compare · ↑/↓ move · Enter browses</span>
+      </div>
+      {lineage.error && versions.length === 0 ? (
+        <div className="pad">
+          <ErrorPanel error={lineage.error} path={store.path} actions={<button type="button" className="btn btn-small" onClick={lineage.refetch}>Retry</button>} />
+        </div>
+      ) : lineage.loading ? (
+        <Spinner label="Reading the catalog…" />
+      ) : (
+        <div className="lineage-body">
+          <div className="lineage-list scroll" ref={listRef} tabIndex={0} role="listbox" aria-label="Versions" aria-activedescendant={selected === null ? undefined : `version-${selected}`} onKeyDown={onKey} onMouseLeave={() => setHovered(null)} data-testid="lineage-list">
+            <div className="lineage-rows" style={{ height: `${layout.placed.length * GEOMETRY.rowHeight}px`, ['--graph-w' as string]: `${GEOMETRY.left * 2 + Math.max(0, layout.lanes.length - 1) * GEOMETRY.laneWidth}px` }}>
+              <LineageGraph layout={layout} selected={selected} compare={compare} travelling={travelling} hovered={hovered} />
+              {layout.placed.map(({ version: v, lane }) => (
+                <VersionRow
+                  key={v.id}
+                  v={v}
+                  lane={lane}
+                  selected={v.id === selected}
+                  compare={v.id === compare}
+                  travelling={v.id === travelling}
+                  onClick={(e) => select(v.id, e)}
+                  onDoubleClick={() => browse(v)}
+                  onHover={() => setHovered(v.id)}
+                />
+              ))}
+            </div>
+            {lineage.hasOlder && (
+              <div className="lineage-more">
+                <button type="button" className="btn btn-small" onClick={lineage.loadOlder} disabled={lineage.loadingOlder} data-testid="lineage-older">
+                  {lineage.loadingOlder ? 'Loading…' : `Load older versions (${formatCount((latest?.total ?? 0) - versions.length)} more)`}
+                </button>
+              </div>
+            )}
+            {hover && <HoverCard v={hover} row={layout.rowOf.get(hover.id) ?? 0} />}
+          </div>
+          <aside className="lineage-detail scroll" aria-label="Version">
+            {shown ? (
+              <VersionPanel
+                v={shown}
+                other={other}
+                travelling={travelling}
+                isHead={shown.id === latest?.head}
+                onBrowse={browse}
+                onBack={() => session.travel(null)}
+                onDiff={(a, b) => session.navigate('diff', { kind: 'diff.versions', a, b })}
+                onSelect={(id) => {
+                  setSelected(id);
+                  setCompare(null);
+                  scrollToRow(id);
+                }}
+              />
+            ) : (
+              <div className="empty small dim">Select a version to see its details.</div>
+            )}
+          </aside>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function VersionRow({ v, lane, selected, compare, travelling, onClick, onDoubleClick, onHover }: { v: LineageVersion; lane: number; selected: boolean; compare: boolean; travelling: boolean; onClick: (e: MouseEvent) => void; onDoubleClick: () => void; onHover: () => void }) {
+  return (
+    <div
+      id={`version-${v.id}`}
+      className={`lineage-row${selected ? ' selected' : ''}${compare ? ' compare' : ''}${travelling ? ' travelling' : ''}`}
+      role="option"
+      aria-selected={selected}
+      data-version={v.id}
+      data-testid="lineage-version"
+      style={{ height: `${GEOMETRY.rowHeight}px` }}
+      onClick={onClick}
+      onDoubleClick={onDoubleClick}
+      onMouseEnter={onHover}
+    >
+      <span className="lineage-gutter" />
+      <span className="lineage-id mono">#{v.id}</span>
+      <span className="lineage-labels">
+        {v.heads.map((b) => (
+          <span key={`b-${b}`} className={`lineage-chip chip-branch lane-${lane % 8}`} title={`Head of branch ${b}`}>
+            {b}
+          </span>
+        ))}
+        {v.snapshots.map((s) => (
+          <span key={`s-${s}`} className="lineage-chip chip-snapshot" title={`Snapshot ${s}`} data-testid="lineage-snapshot">
+            ◆ {s}
+          </span>
+        ))}
+        {travelling && <span className="lineage-chip chip-travel">browsing</span>}
+      </span>
+      <span className="lineage-message ellipsis" title={v.message}>
+        {v.message || <span className="dim">(no message)</span>}
+      </span>
+      <span className="lineage-stats mono small">
+        {v.stats.puts ? <span className="stat-put">+{formatCount(v.stats.puts)}</span> : null}
+        {v.stats.deletes ? <span className="stat-del">−{formatCount(v.stats.deletes)}</span> : null}
+        {v.stats.rangeDeletes ? <span className="stat-del">⌫{formatCount(v.stats.rangeDeletes)}</span> : null}
+      </span>
+      <span className="lineage-time mono small dim">{formatTime(v.time)}</span>
+    </div>
+  );
+}
+
+/** Message, time and stats of the version under the mouse, beside its row. */
+function HoverCard({ v, row }: { v: LineageVersion; row: number }) {
+  return (
+    <div className="lineage-hover" style={{ top: `${(row + 1) * GEOMETRY.rowHeight + 4}px` }} role="tooltip" data-testid="lineage-hover">
+      <div className="strong">
+        #{v.id} · {v.branch}
+      </div>
+      <div>{v.message || <span className="dim">(no message)</span>}</div>
+      <div className="dim small">{formatTime(v.time)}</div>
+      <div className="small mono">
+        {formatCount(v.stats.puts)} puts · {formatCount(v.stats.deletes)} deletes · {formatCount(v.stats.rangeDeletes)} range deletes · {formatBytes(v.stats.bytesWritten)} written
+      </div>
+    </div>
+  );
+}

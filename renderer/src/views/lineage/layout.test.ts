@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { LineageVersion } from '../../../../app/contract';
+import { cellCentre, edgePath, layoutLineage, stepSelection } from './layout';
+
+function v(id: number, parents: number[], branch = 'main'): LineageVersion {
+  return {
+    id,
+    parents,
+    branch,
+    time: 1_700_000_000_000 + id,
+    message: `v${id}`,
+    root: { offset: 100 * id, length: 10, kind: 'leaf', level: 0, checksum: 0 },
+    stats: { puts: 1, deletes: 0, rangeDeletes: 0, bytesWritten: 10 },
+    heads: [],
+    snapshots: [],
+  };
+}
+
+// main: 1 ← 2 ← 3 ← 6;  exp: forks at 3 → 4 ← 5;  side: forks at 2 → 7
+const versions = [v(7, [2], 'side'), v(6, [3]), v(5, [4], 'exp'), v(4, [3], 'exp'), v(3, [2]), v(2, [1]), v(1, [])];
+const g = { rowHeight: 30, laneWidth: 16, left: 10 };
+
+describe('layoutLineage', () => {
+  it('puts the default branch in lane 0 and side branches by fork order, one row per version', () => {
+    const layout = layoutLineage(versions, 'main');
+    expect(layout.lanes).toEqual(['main', 'exp', 'side']);
+    expect(layout.placed.map((p) => [p.version.id, p.row, p.lane])).toEqual([[7, 0, 2], [6, 1, 0], [5, 2, 1], [4, 3, 1], [3, 4, 0], [2, 5, 0], [1, 6, 0]]);
+    expect(layout.rowOf.get(3)).toBe(4);
+  });
+
+  it('draws an edge to every parent, and a stub when the parent is on an older page', () => {
+    const page = versions.slice(0, 4); // 7, 6, 5, 4: parents 2 and 3 are not loaded
+    const layout = layoutLineage(page, 'main');
+    const stub = layout.edges.find((e) => e.child === 4);
+    expect(stub).toMatchObject({ parent: 3, offPage: true, toRow: 4, toLane: stub?.fromLane });
+    const inPage = layout.edges.find((e) => e.child === 5);
+    expect(inPage).toMatchObject({ parent: 4, offPage: false, fromRow: 2, toRow: 3 });
+    expect(layout.edges).toHaveLength(4);
+  });
+
+  it('marks second parents as merges', () => {
+    const merged = [v(4, [3, 2]), v(3, [1], 'exp'), v(2, [1]), v(1, [])];
+    const layout = layoutLineage(merged, 'main');
+    expect(layout.edges.filter((e) => e.merge).map((e) => [e.child, e.parent])).toEqual([[4, 2]]);
+  });
+});
+
+describe('edgePath', () => {
+  const layout = layoutLineage(versions, 'main');
+  const edge = (child: number) => layout.edges.find((e) => e.child === child)!;
+
+  it('starts at the child and ends at the parent', () => {
+    for (const e of layout.edges) {
+      const path = edgePath(g, e);
+      const [x1, y1] = cellCentre(g, e.fromLane, e.fromRow);
+      const [x2, y2] = cellCentre(g, e.toLane, e.toRow);
+      expect(path.startsWith(`M${x1},${y1}`), path).toBe(true);
+      const end = path.match(/(-?[\d.]+),(-?[\d.]+)$/);
+      if (end) expect([Number(end[1]), Number(end[2])]).toEqual([x2, y2]);
+      else expect(path.endsWith(`V${y2}`)).toBe(true);
+    }
+  });
+
+  it('is a straight line within a lane and a curve across lanes', () => {
+    expect(edgePath(g, edge(6))).toBe(`M10,${1 * 30 + 15}V${4 * 30 + 15}`);
+    expect(edgePath(g, edge(4))).toContain('C');
+  });
+});
+
+describe('stepSelection', () => {
+  const { placed } = layoutLineage(versions, 'main');
+  it('moves by rows and stays inside the list', () => {
+    expect(stepSelection(placed, null, 1)).toBe(7);
+    expect(stepSelection(placed, 7, 1)).toBe(6);
+    expect(stepSelection(placed, 7, -1)).toBe(7);
+    expect(stepSelection(placed, 1, 1)).toBe(1);
+    expect(stepSelection([], 1, 1)).toBeNull();
+  });
+});
