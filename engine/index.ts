@@ -9,6 +9,7 @@ export {
 } from './store/store';
 export { SubtreeView } from './store/subtree-view';
 export { DEFAULT_KEEP, type CompactOptions, type CompactResult, type CompactionPhase, type CompactionProgress, type SpaceUsage } from './store/compact';
+export type { WatchEvent, WatchListener, WatchRange } from './store/watch';
 export { Transaction, type CommitOptions, type CommitInfo } from './store/transaction';
 export { ReadView, MAX_KEY_BYTES, type Entry, type RangeOptions } from './store/view';
 export type { IoCounters } from './store/file';

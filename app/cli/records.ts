@@ -6,7 +6,7 @@
  * `{"$ref": ["users", 7]}`), so `dump | load` round-trips every key and value exactly.
  */
 import {
-  encodeKey, encodeValue, isRef, keyFromJson, keyToJson, parseCliArgument, Ref, tryDecodeValue,
+  encodeKey, encodeValue, keyFromJson, keyToJson, parseCliArgument, tryDecodeValue,
   valueFromJson, valueToJson, InvalidArgumentError, StoreError, type Json, type Store, type Tuple,
 } from '../../engine/index';
 import type { DemoValue } from './demo-data';
@@ -103,60 +103,17 @@ export interface DanglingRef {
   readonly at: string;
 }
 
-function collectRefs(value: unknown, out: Ref[], depth = 0): void {
-  if (depth > 256 || value === null || typeof value !== 'object') return;
-  if (isRef(value)) {
-    out.push(value);
-    return;
-  }
-  if (value instanceof Uint8Array || value instanceof Date) return;
-  for (const item of Array.isArray(value) ? value : Object.values(value)) collectRefs(item, out, depth + 1);
-}
-
-/** msgpack marks an extension with one of these bytes; a value without any cannot hold a Ref. */
-const EXT_MARKERS = [0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xc7, 0xc8, 0xc9];
-
-function mayHoldRef(bytes: Uint8Array): boolean {
-  return EXT_MARKERS.some((marker) => bytes.includes(marker));
-}
-
 /**
- * Every reference, in the head of every branch, whose target key is missing (in the version
- * the reference pins, when it pins one). O(records) reads plus one point read per reference.
+ * Every reference, in the head of every branch, whose target key (or pinned version) is
+ * missing, in the CLI's JSON and text forms. The scan is the engine's `store.findDanglingRefs`.
  */
-export function findDanglingRefs(store: Store): DanglingRef[] {
-  const dangling: DanglingRef[] = [];
-  const checkedVersions = new Set<number>();
-  for (const branch of store.branches()) {
-    if (checkedVersions.has(branch.head)) continue;
-    checkedVersions.add(branch.head);
-    const view = store.at(branch.name);
-    for (const entry of view.scan()) {
-      const bytes = entry.value;
-      if (!mayHoldRef(bytes)) continue;
-      const decoded = tryDecodeValue(bytes);
-      if (!decoded.ok) continue;
-      const refs: Ref[] = [];
-      collectRefs(decoded.value, refs);
-      for (const ref of refs) {
-        let present: boolean;
-        try {
-          present = (ref.version === undefined ? view : store.at(ref.version)).has(ref.absoluteKey());
-        } catch (error) {
-          if (!(error instanceof StoreError)) throw error;
-          present = false;
-        }
-        if (!present) {
-          dangling.push({
-            key: entry.key,
-            keyJson: keyToJson(entry.key),
-            targetJson: valueToJson(encodeValue(ref)),
-            targetText: describeRef(ref),
-            at: ref.version === undefined ? `branch ${branch.name}` : `version ${ref.version}`,
-          });
-        }
-      }
-    }
-  }
-  return dangling;
+export function findDanglingRefs(store: Store, onProgress?: (records: number) => void): DanglingRef[] {
+  const found = store.findDanglingRefs(onProgress ? { onProgress: (p) => onProgress(p.records) } : {});
+  return found.map((d) => ({
+    key: d.key,
+    keyJson: keyToJson(d.key),
+    targetJson: valueToJson(encodeValue(d.ref)),
+    targetText: describeRef(d.ref),
+    at: d.at,
+  }));
 }

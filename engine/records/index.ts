@@ -17,6 +17,8 @@ export {
   type TupleElement,
 } from './tuple';
 export { isRef, Ref, type RefOptions } from './ref';
+export { lookupRef, resolveRef, type RefLookup, type RefReader, type RefTarget } from './resolve';
+export { findDanglingRefs, refsIn, type DanglingRef, type DanglingRefHost, type DanglingRefOptions, type VersionReader } from './dangling';
 export {
   decodeValue,
   encodeValue,

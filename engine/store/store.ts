@@ -30,6 +30,11 @@ import { Transaction, type CommitInfo, type CommitOptions, type TransactionHost,
 import { LockManager } from '../locks/lock-manager';
 import { getValue } from '../tree/read';
 import { asKey, asValue, rangeBounds, ReadView, type Entry, type RangeOptions } from './view';
+import { WatchHub, type WatchListener, type WatchRange } from './watch';
+import { verifyCatalog, type CatalogFacts } from './verify-catalog';
+import { resolveRef, type RefTarget } from '../records/resolve';
+import { findDanglingRefs, type DanglingRef, type DanglingRefOptions } from '../records/dangling';
+import type { Ref } from '../records/ref';
 import { compactStore, measureSpace, type CompactionProgress, type CompactionSource, type CompactOptions, type CompactResult, type SpaceUsage } from './compact';
 
 /** Tree parameters chosen when a store is created (recorded in its header). */
@@ -188,6 +193,12 @@ export interface StoreEvents {
   commit: CommitInfo;
   snapshot: SnapshotInfo;
   branch: BranchInfo;
+  /** A snapshot name was removed (its version stays until compaction drops it). */
+  snapshotDeleted: { name: string; version: number };
+  /** A branch name was removed. */
+  branchDeleted: BranchInfo;
+  /** A listener (or watcher) threw; the others still ran. Without a subscriber it becomes a process warning. */
+  listenerError: { event: string; error: unknown };
   flush: { level: number; messages: number };
   split: { level: number; pieces: number };
   refresh: { version: number };
@@ -690,6 +701,7 @@ export class Store implements TransactionHost {
     this.appendRecord(out, rec);
     const info: CommitInfo = { version: id, branch: branch.name, bytesWritten: this.end - start, nodesWritten };
     this.emit('commit', info);
+    this.watchHub?.catchUp();
     return info;
   }
 
@@ -798,8 +810,10 @@ export class Store implements TransactionHost {
     const list = this.snapshotList.filter((s) => s.name !== name);
     const out = new Appender(this.file, this.end);
     const table = list.length ? out.append(BlockKind.Snapshots, 0, 0, encodeSnapshots(list)) : NO_ADDRESS;
+    const gone = this.snapshotList.find((s) => s.name === name);
     this.appendRecord(out, { ...this.baseRecord(RecordType.SnapshotDelete, name), snapshots: table, version: null });
     this.snapshotList = list;
+    if (gone) this.emit('snapshotDeleted', { name, version: gone.version });
   }
 
   /** Creates a branch at a version (default: the default branch head). O(1). */
@@ -824,10 +838,11 @@ export class Store implements TransactionHost {
   /** Deletes a branch name (not the default branch). */
   deleteBranch(name: string): void {
     this.checkWritable();
-    this.branchEntry(name);
+    const gone = this.branchEntry(name);
     if (name === this.defaultBranch) throw new InvalidArgumentError(`cannot delete the default branch ${JSON.stringify(name)}`);
     const out = new Appender(this.file, this.end);
     this.appendRecord(out, { ...this.baseRecord(RecordType.BranchDelete, name), branches: this.record.branches.filter((b) => b.name !== name), version: null });
+    this.emit('branchDeleted', { name, head: gone.head });
   }
 
   /**
@@ -1054,6 +1069,7 @@ export class Store implements TransactionHost {
     if (!replaced && sameAddress(before, this.latest)) return false;
     this.loadSnapshots();
     this.emit('refresh', { version: this.record.nextVersionId - 1 });
+    this.watchHub?.catchUp();
     return true;
   }
 
@@ -1187,28 +1203,21 @@ export class Store implements TransactionHost {
   }
 
   /**
-   * Checks every invariant of every retained version (branch heads, snapshots, and all
-   * versions in the catalog), visiting shared nodes once, plus the catalog itself: parents
-   * exist, roots are valid node addresses. Reports each problem with where it is. O(distinct nodes + versions).
+   * Checks every invariant of every retained version (branch heads, snapshots, and — unless
+   * `allVersions: false` — every version in the catalog), visiting shared nodes once, plus the
+   * catalog itself, read afresh from the file (`verifyCatalog`): the chain reaches the create
+   * record, no id is claimed twice, parents exist and are older, roots are node addresses within
+   * the file, branch heads and snapshots name existing versions with their roots. Reports each
+   * problem with where it is, one line each. O(distinct nodes + catalog records).
    */
   verify(opts: { allVersions?: boolean } = {}): VerifyReport {
     this.checkOpen();
-    const problems: Problem[] = [];
     const seen = new Set<number>();
-    let versions: VersionEntry[] = [];
-    try {
-      versions = [...this.index().values()];
-    } catch (e) {
-      problems.push({ invariant: 'catalog', where: 'catalog', message: e instanceof StoreError ? e.message : String(e) });
-    }
-    const ids = new Set(versions.map((v) => v.id));
-    for (const v of versions) {
-      for (const p of v.parents) if (!ids.has(p) || p >= v.id) problems.push({ invariant: 'catalog', where: `version ${v.id}`, message: `parent ${p} is missing or not older` });
-      if (v.root.kind !== BlockKind.Leaf && v.root.kind !== BlockKind.Internal && v.root.kind !== BlockKind.Delta) {
-        problems.push({ invariant: 'catalog', where: `version ${v.id}`, offset: v.root.offset, message: 'root is not a node address' });
-      }
-      if (v.root.offset + v.root.length > this.end) problems.push({ invariant: 'catalog', where: `version ${v.id}`, offset: v.root.offset, message: 'root lies beyond the committed end' });
-    }
+    const catalog = verifyCatalog(this.catalogFacts());
+    const problems: Problem[] = catalog.problems;
+    // Only node addresses within the file are walked: a bad root is already a catalog problem.
+    const walkable = (a: Address): boolean => (a.kind === BlockKind.Leaf || a.kind === BlockKind.Internal || a.kind === BlockKind.Delta) && a.offset + a.length <= this.end;
+    const versions = [...catalog.versions.values()].filter((v) => walkable(v.root));
     const roots: { label: string; root: Address }[] = [
       ...this.record.branches.map((b) => ({ label: `branch ${b.name}`, root: b.root })),
       ...this.snapshotList.map((s) => ({ label: `snapshot ${s.name}`, root: s.root })),
@@ -1226,8 +1235,37 @@ export class Store implements TransactionHost {
         }
       },
     };
-    for (const r of roots) problems.push(...verifyTree(this.nodes, this.params, r.root, hooks, seen, r.label));
-    return { ok: problems.length === 0, problems, nodesChecked: seen.size, versionsChecked: versions.length };
+    for (const r of roots) {
+      if (!walkable(r.root)) continue;
+      // Name the version in every problem (verifyTree leaves it out when a node cannot be loaded).
+      for (const p of verifyTree(this.nodes, this.params, r.root, hooks, seen, r.label)) problems.push(p.where.startsWith(`${r.label} `) ? p : { ...p, where: `${r.label} ${p.where}` });
+    }
+    return { ok: problems.length === 0, problems, nodesChecked: seen.size, versionsChecked: catalog.versions.size };
+  }
+
+  /** The catalog chain read afresh from the file, newest first (verify must not trust what is cached). O(records). */
+  private catalogFacts(): CatalogFacts {
+    const records: { offset: number; record: CatalogRecord }[] = [];
+    let chainError: string | undefined;
+    let a = this.latest;
+    for (;;) {
+      let rec: CatalogRecord;
+      try {
+        rec = this.readRecord(a);
+      } catch (e) {
+        chainError = e instanceof StoreError ? e.message : String(e);
+        break;
+      }
+      records.push({ offset: a.offset, record: rec });
+      if (isNoAddress(rec.prev)) break;
+      // Records are appended: a predecessor at a later offset would make the chain a loop.
+      if (rec.prev.offset >= a.offset) {
+        chainError = `record @${a.offset} names record @${rec.prev.offset}, not an earlier one, as its predecessor`;
+        break;
+      }
+      a = rec.prev;
+    }
+    return { records, chainError, snapshots: this.snapshotList, committedEnd: this.end };
   }
 
   private checkEncoding(a: Address, node: TreeNode): Problem[] {
@@ -1259,7 +1297,68 @@ export class Store implements TransactionHost {
   private emit<K extends keyof StoreEvents>(event: K, e: StoreEvents[K]): void {
     const set = this.listeners.get(event);
     if (!set) return;
-    for (const fn of set) (fn as (x: StoreEvents[K]) => void)(e);
+    // A listener runs after the work is durable: its exception must not look like a failed
+    // commit to the caller, nor keep the other listeners from running.
+    for (const fn of [...set]) {
+      try {
+        (fn as (x: StoreEvents[K]) => void)(e);
+      } catch (error) {
+        this.listenerFailed(event, error);
+      }
+    }
+  }
+
+  private listenerFailed(event: string, error: unknown): void {
+    const set = this.listeners.get('listenerError');
+    if (event !== 'listenerError' && set && set.size > 0) this.emit('listenerError', { event, error });
+    else process.emitWarning(`a Thunderhead ${event} listener threw: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  // ---------------------------------------------------------------- watches and references
+
+  private watchHub: WatchHub | null = null;
+
+  /**
+   * Calls `listener` once per commit that changes keys inside `range` (prefix ∩ [from, to),
+   * optionally one branch) with those changes — for commits through this store and, on a
+   * read-only store, for each commit of another process that {@link refresh} finds. Each commit
+   * costs its watchers one diff between the version's parent and the version:
+   * O(changes · height) node reads, not O(store). A watcher that throws is reported as a
+   * `listenerError` event and the others still run. Returns the unsubscribe function.
+   */
+  watch(range: WatchRange, listener: WatchListener): () => void {
+    this.checkOpen();
+    this.watchHub ??= new WatchHub({
+      latestVersion: () => this.record.nextVersionId - 1,
+      versionOf: (id) => {
+        const v = this.index().get(id);
+        return v && { parent: v.parents[0] ?? 0, branch: v.branch };
+      },
+      diff: (a, b, opts) => this.diff(a, b, opts),
+      reportListenerError: (error) => this.listenerFailed('watch', error),
+    });
+    return this.watchHub.add(range, listener);
+  }
+
+  /**
+   * The record a reference points at, read as of version `at` (default branch head) — or at
+   * the version the reference pins — or undefined when the key (or the pinned version) is
+   * missing. A view prefix is part of the target's key. O(height).
+   */
+  resolveRef(ref: Ref, opts: { at?: number | string } = {}): RefTarget | undefined {
+    this.checkOpen();
+    const here = opts.at === undefined ? this.headView() : this.at(opts.at);
+    return resolveRef({ get: (k) => here.get(k), at: (v) => this.at(v) }, ref);
+  }
+
+  /**
+   * Every reference, in the head of every branch (each distinct head once), whose target is
+   * missing: no record at its key, or no such pinned version. O(records) reads plus one
+   * O(height) point read per reference; `onProgress` is called every 4096 records.
+   */
+  findDanglingRefs(opts: DanglingRefOptions = {}): DanglingRef[] {
+    this.checkOpen();
+    return findDanglingRefs({ branches: () => this.branches(), at: (v) => this.at(v) }, opts);
   }
 
   /** Writes a final checkpoint, trims preallocated space, releases the writer lock. */

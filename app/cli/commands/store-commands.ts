@@ -91,7 +91,13 @@ export function registerStoreCommands(program: Command, ctx: CommandContext): vo
           const report = verifyOrReport(store);
           // References are only worth checking in a sound tree; a damaged one would just fail again.
           const refsChecked = opts.refs && report.ok;
-          return { report, dangling: refsChecked ? findDanglingRefs(store) : [], refsChecked };
+          if (!refsChecked) return { report, dangling: [], refsChecked };
+          const progress = progressBar(ctx.io.stderr, 'checking references');
+          try {
+            return { report, dangling: findDanglingRefs(store, (records) => progress.update(records, undefined, 'records')), refsChecked };
+          } finally {
+            progress.done();
+          }
         });
       } catch (error) {
         // Damage that stops the store from opening is still a finding of `check`, not a crash.
