@@ -249,7 +249,7 @@ export interface LockEventBatch<K = KeyView> {
   readonly total: number;
   /** At most {@link LOCK_BATCH_SAMPLE_MAX} events spread evenly over the interval; every deadlock and timeout is kept first. */
   readonly sample: readonly LockEventData<K>[];
-  /** Every deadlock of the interval. */
+  /** Every deadlock of the interval (at most {@link LOCK_BATCH_SAMPLE_MAX}; `counts.deadlock` is exact). */
   readonly deadlocks: readonly DeadlockData[];
   /** Counters at the end of the interval. */
   readonly stats: LockStatsData;

@@ -1,0 +1,164 @@
+/**
+ * The locks.* contract on the service: bad requests answered with one line, and discover /
+ * attach / snapshot / stream / detach against a real `thunderhead workload` child process,
+ * including the process exiting under an attachment, service close, and the contention demo.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Store } from '../../engine/index';
+import type { EventOf, Method, Outcome, RequestOf, ResponseOf, ServiceEvent } from '../contract';
+import { advertPath } from '../monitor/advert';
+import { startWorkload, waitFor, type WorkloadChild } from '../monitor/testing';
+import { createService, type Service } from './index';
+
+let dir: string;
+let service: Service;
+let events: ServiceEvent[];
+const children: WorkloadChild[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'th-locks-'));
+  service = createService({ host: 'test', pollIntervalMs: 50, demoPath: join(dir, 'demo.th') });
+  events = [];
+  service.events.on((e) => events.push(e));
+});
+
+afterEach(() => {
+  service.close();
+  for (const w of children.splice(0)) w.child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function ok<M extends Method>(method: M, params: RequestOf<M>): Promise<ResponseOf<M>> {
+  const outcome: Outcome<M> = await service.call(method, params);
+  if ('error' in outcome) throw new Error(`${method} failed: ${outcome.error.code} ${outcome.error.message}`);
+  return outcome.result;
+}
+
+async function fails(method: string, params: unknown): Promise<{ code: string; message: string }> {
+  const outcome = await service.call(method, params);
+  if (!('error' in outcome)) throw new Error(`${method} unexpectedly succeeded`);
+  expect(outcome.error.message).not.toContain('\n');
+  return outcome.error;
+}
+
+function store(name: string): string {
+  const path = join(dir, name);
+  Store.create(path).close();
+  return path;
+}
+
+async function workload(path: string, args: string[] = ['--clients', '4', '--seconds', '0', '--deadlocks', '--hot-keys', '16']): Promise<WorkloadChild> {
+  const w = await startWorkload(path, args);
+  children.push(w);
+  return w;
+}
+
+const of = <T extends ServiceEvent['type']>(type: T): EventOf<T>[] => events.filter((e): e is EventOf<T> => e.type === type);
+
+describe('locks.* bad requests', () => {
+  it('answers BAD_REQUEST with one line naming the field', async () => {
+    expect(await fails('locks.discover', {})).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/locks\.discover/) });
+    expect((await fails('locks.discover', { path: '' })).code).toBe('BAD_REQUEST');
+    expect((await fails('locks.discover', { path: 7 })).code).toBe('BAD_REQUEST');
+    expect((await fails('locks.discover', { path: 'a', storeId: 's1' })).code).toBe('BAD_REQUEST');
+    expect((await fails('locks.attach', { path: 'x', extra: 1 })).code).toBe('BAD_REQUEST');
+    expect((await fails('locks.detach', {})).message).toMatch(/attachmentId is required/);
+    expect((await fails('locks.snapshot', { attachmentId: 'a1', limit: 0 })).message).toMatch(/limit must be a positive integer/);
+    expect((await fails('locks.snapshot', { attachmentId: 'a1', limit: 5000 })).message).toMatch(/limit must be at most 1000/);
+    expect((await fails('locks.snapshot', { attachmentId: 'a1', offset: -1 })).message).toMatch(/offset must be a non-negative integer/);
+    expect((await fails('locks.snapshot', { attachmentId: 'a1', buckets: 10_000 })).message).toMatch(/buckets must be at most 512/);
+    expect((await fails('locks.startDemo', { clients: 0 })).code).toBe('BAD_REQUEST');
+    expect((await fails('locks.startDemo', { seconds: 1.5 })).code).toBe('BAD_REQUEST');
+  });
+
+  it('answers NOT_FOUND for unknown attachments and absent monitors, UNKNOWN_STORE for unknown stores', async () => {
+    expect((await fails('locks.snapshot', { attachmentId: 'a99' })).code).toBe('NOT_FOUND');
+    expect(await ok('locks.detach', { attachmentId: 'a99' })).toEqual({ detached: false });
+    const path = store('quiet.th');
+    expect(await ok('locks.discover', { path })).toEqual({ path, advertPath: advertPath(path), status: 'absent' });
+    const absent = await fails('locks.attach', { path });
+    expect(absent.code).toBe('NOT_FOUND');
+    expect(absent.message).toMatch(/thunderhead workload/);
+    expect((await fails('locks.discover', { storeId: 's404' })).code).toBe('UNKNOWN_STORE');
+    expect((await fails('locks.startDemo', {})).message).toMatch(/does not exist: create it with `thunderhead demo/);
+  });
+});
+
+describe('attached to a workload process', () => {
+  it('discovers by store id, attaches, streams decoded batches, snapshots pages, detaches', async () => {
+    const path = store('live.th');
+    const w = await workload(path);
+    const opened = await ok('store.open', { path });
+    expect(await ok('locks.discover', { storeId: opened.storeId })).toMatchObject({ status: 'live', pid: w.child.pid, path });
+
+    const attached = await ok('locks.attach', { storeId: opened.storeId });
+    expect(attached).toMatchObject({ attachmentId: expect.any(String), pid: w.child.pid, path });
+    await waitFor(() => of('lock.events').some((e) => e.batch.deadlocks.length > 0 && e.batch.sample.length > 0), 30_000, 'a batch with a deadlock');
+    const batch = of('lock.events').find((e) => e.batch.sample.length > 0)!;
+    expect(batch.attachmentId).toBe(attached.attachmentId);
+    const sampled = batch.batch.sample[0];
+    // Keys arrive as hex plus their tuple decoding.
+    expect(sampled.from).toMatchObject({ decoded: true, json: ['workload', expect.any(Number)] });
+    expect(JSON.parse(JSON.stringify(batch))).toEqual(batch);
+
+    const snap = await ok('locks.snapshot', { attachmentId: attached.attachmentId, limit: 3, buckets: 8 });
+    expect(snap.groups.limit).toBe(3);
+    expect(snap.groups.rows.length).toBeLessThanOrEqual(3);
+    expect(snap.stats.deadlocks).toBeGreaterThan(0);
+    for (const row of snap.groups.rows) expect(row.from.decoded).toBe(true);
+    for (const w2 of snap.timeline) expect(w2.from.json).toEqual(['workload', expect.any(Number)]);
+    expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
+
+    expect(await ok('locks.detach', { attachmentId: attached.attachmentId })).toEqual({ detached: true });
+    expect(of('lock.detached')).toEqual([{ type: 'lock.detached', attachmentId: attached.attachmentId, reason: 'detached' }]);
+    expect((await fails('locks.snapshot', { attachmentId: attached.attachmentId })).code).toBe('NOT_FOUND');
+    const quiet = of('lock.events').length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(of('lock.events').length).toBe(quiet);
+  }, 90_000);
+
+  it('emits lock.detached when the process exits, and on service close', async () => {
+    const path = store('exit.th');
+    const w = await workload(path, ['--clients', '2', '--seconds', '0']);
+    const first = await ok('locks.attach', { path });
+    w.child.kill('SIGTERM');
+    await waitFor(() => of('lock.detached').length > 0, 20_000, 'lock.detached');
+    expect(of('lock.detached')[0]).toMatchObject({ attachmentId: first.attachmentId, reason: expect.stringMatching(/closed|refuses|gone/) });
+    expect(await w.exited).toBe(0);
+    expect((await ok('locks.discover', { path })).status).toBe('absent');
+
+    const again = await workload(path, ['--clients', '2', '--seconds', '0']);
+    const second = await ok('locks.attach', { path });
+    service.close();
+    expect(of('lock.detached').at(-1)).toEqual({ type: 'lock.detached', attachmentId: second.attachmentId, reason: 'the inspector service closed' });
+    again.child.kill('SIGINT');
+    expect(await again.exited).toBe(0);
+  }, 90_000);
+
+  it('names a stale advert when attaching', async () => {
+    const path = store('stale.th');
+    const w = await workload(path, ['--clients', '1', '--seconds', '0']);
+    w.child.kill('SIGKILL');
+    await w.exited;
+    expect(await ok('locks.discover', { path })).toMatchObject({ status: 'stale', staleReason: expect.stringMatching(/not running/) });
+    expect((await fails('locks.attach', { path })).message).toMatch(/stale: process \d+ is not running/);
+  }, 60_000);
+});
+
+describe('locks.startDemo', () => {
+  it('starts a workload with deadlocks on the demo store, which can be attached and stops with the service', async () => {
+    const demo = store('demo.th');
+    const started = await ok('locks.startDemo', { clients: 3, seconds: 60 });
+    expect(started).toMatchObject({ path: demo, discovery: { status: 'live', pid: started.pid } });
+    // A second call finds the running one instead of starting another.
+    expect((await ok('locks.startDemo', {})).pid).toBe(started.pid);
+    const attached = await ok('locks.attach', { path: demo });
+    await waitFor(() => of('lock.events').some((e) => e.attachmentId === attached.attachmentId && e.batch.counts.deadlock > 0), 30_000, 'a demo deadlock');
+    service.close();
+    // SIGTERM lets the workload remove its advert.
+    await waitFor(() => !existsSync(advertPath(demo)), 20_000, 'the demo advert to go');
+  }, 90_000);
+});
