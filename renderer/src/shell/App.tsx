@@ -8,6 +8,8 @@ import { useConnectionState, useTransport } from '../api/hooks';
 import { Segmented } from '../components/Empty';
 import { IconLock, IconMonitor, IconMoon, IconOpen, IconOverview, IconRecords, IconSun, IconTree, IconX, LogoMark } from '../components/Icons';
 import { baseName, dirName, formatBytes, formatCount } from '../lib/format';
+import { DiffIcon } from '../views/diff/DiffIcon';
+import { DiffView } from '../views/diff/DiffView';
 import { LocksView } from '../views/locks/LocksView';
 import { LineageIcon } from '../views/lineage/LineageIcon';
 import { LineageView } from '../views/lineage/LineageView';
@@ -25,6 +27,7 @@ const NAV: readonly { view: ViewName; label: string; icon: ReactNode; needsStore
   { view: 'records', label: 'Records', icon: <IconRecords />, needsStore: true, shortcut: '3' },
   { view: 'tree', label: 'Tree', icon: <IconTree />, needsStore: true, shortcut: '4' },
   { view: 'lineage', label: 'Lineage', icon: <LineageIcon />, needsStore: true, shortcut: '5' },
+  { view: 'diff', label: 'Diff', icon: <DiffIcon />, needsStore: true, shortcut: '6' },
   { view: 'locks', label: 'Locks', icon: <IconLock />, needsStore: true, shortcut: '7' },
 ];
 
@@ -83,6 +86,7 @@ export function App() {
           { name: 'records' as const, el: <RecordsView key={store.storeId} /> },
           { name: 'tree' as const, el: <TreeView key={store.storeId} /> },
           { name: 'lineage' as const, el: <LineageView key={store.storeId} /> },
+          { name: 'diff' as const, el: <DiffView key={store.storeId} /> },
           { name: 'locks' as const, el: <LocksView key={store.storeId} /> },
         ]
       : []),

@@ -31,6 +31,8 @@ interface Props {
   pathIds: ReadonlySet<string>;
   messageCounts: ReadonlyMap<string, number>;
   focusRequest: { id: string; n: number } | null;
+  /** Structural-diff colours by node id ("Compare with version …"); empty when off. */
+  overlay?: ReadonlyMap<string, 'shared' | 'right'>;
 }
 
 type Placed = PlacedNode;
@@ -39,7 +41,7 @@ const curve = linkVertical<{ s: [number, number]; t: [number, number] }, [number
   .source((d) => d.s)
   .target((d) => d.t);
 
-export function TreeCanvas({ ref, tree, items, height, selected, onSelect, onToggle, errors, pathIds, messageCounts, focusRequest }: Props) {
+export function TreeCanvas({ ref, tree, items, height, selected, onSelect, onToggle, errors, pathIds, messageCounts, focusRequest, overlay }: Props) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const gRef = useRef<SVGGElement>(null);
@@ -241,6 +243,7 @@ export function TreeCanvas({ ref, tree, items, height, selected, onSelect, onTog
                 selected={selected === p.item.id}
                 onPath={pathIds.has(p.item.id)}
                 messages={messageCounts.get(p.item.id) ?? 0}
+                compare={overlay?.get(p.item.id)}
                 error={errors.get(p.item.id)}
                 onSelect={onSelect}
                 onToggle={toggle}
@@ -289,11 +292,11 @@ function short(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function NodeBox({ p, height, selected, onPath, messages, error, onSelect, onToggle }: { p: Placed; height: number; selected: boolean; onPath: boolean; messages: number; error: ApiError | undefined; onSelect: (id: string) => void; onToggle: (id: string) => void }) {
+function NodeBox({ p, height, selected, onPath, messages, compare, error, onSelect, onToggle }: { p: Placed; height: number; selected: boolean; onPath: boolean; messages: number; compare: 'shared' | 'right' | undefined; error: ApiError | undefined; onSelect: (id: string) => void; onToggle: (id: string) => void }) {
   const { item } = p;
   const n = item.node;
   const kind = n?.kind ?? (item.address.kind === 'leaf' ? 'leaf' : 'internal');
-  const cls = ['tree-node', `tree-node-${kind}`, selected ? 'selected' : '', onPath ? 'on-path' : '', error ? 'error' : '', n ? '' : 'loading'].filter(Boolean).join(' ');
+  const cls = ['tree-node', `tree-node-${kind}`, selected ? 'selected' : '', onPath ? 'on-path' : '', compare ? `cmp-${compare}` : '', error ? 'error' : '', n ? '' : 'loading'].filter(Boolean).join(' ');
   const barX = 52;
   const barW = NODE_W - barX - 44;
   const first = n && n.keys[0] ? (n.keys[0].decoded ? formatTuple(n.keys[0].json) : `0x${n.keys[0].hex}`) : '';
@@ -314,6 +317,7 @@ function NodeBox({ p, height, selected, onPath, messages, error, onSelect, onTog
       data-testid="tree-node"
       data-level={item.address.level}
       data-kind={kind}
+      data-compare={compare}
     >
       <rect className="node-bg" width={NODE_W} height={NODE_H} rx={6} />
       <rect className="node-stripe" width={4} height={NODE_H} rx={2} />

@@ -17,6 +17,7 @@ import { Spinner } from '../../components/Progress';
 import { formatCount } from '../../lib/format';
 import { keyText, parseKeyText, type KeyMode } from '../../lib/keys';
 import { useOpenStore, useSession } from '../../shell/session';
+import { CompareControl, OverlayLegend, useStructureOverlay } from './CompareControl';
 import { addrId, indexTree, visibleAddresses, visibleTree } from './model';
 import { NodePanel } from './NodePanel';
 import { TreeCanvas, type TreeCanvasHandle } from './TreeCanvas';
@@ -69,6 +70,8 @@ export function TreeView() {
 
   const tree = useMemo(() => (root ? visibleTree(root, nodes, expanded) : null), [root, nodes, expanded]);
   const items = useMemo(() => (tree ? indexTree(tree) : new Map()), [tree]);
+  // "Compare with version …": the structural diff against the shown version, as node colours.
+  const overlay = useStructureOverlay(store.storeId, rootQ.data?.version, items);
 
   const toggle = useCallback((id: string, open?: boolean) => {
     setExpanded((e) => {
@@ -189,11 +192,13 @@ export function TreeView() {
             </button>
           )}
         </form>
+        <CompareControl storeId={store.storeId} overlay={overlay} />
         <span className="grow" />
         <span className="small dim">
           height {height} · fanout ≤ {store.info.params.fanout} · {formatCount(nodes.size)} node{nodes.size === 1 ? '' : 's'} loaded
         </span>
       </div>
+      <OverlayLegend overlay={overlay} version={rootQ.data?.version} />
       {searching && (
         <div className="search-strip">
           <Spinner label="Finding the path…" />
@@ -256,6 +261,7 @@ export function TreeView() {
               pathIds={pathIds}
               messageCounts={messagesOnPath}
               focusRequest={focusReq}
+              overlay={overlay.sides}
             />
           )}
           {tree && (
