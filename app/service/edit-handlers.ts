@@ -235,7 +235,8 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
       } catch {
         // A read-only handle has nothing to flush.
       }
-      const info = headMoved(open);
+      const info = infoData(store.info());
+      open.version = info.head.id;
       return { ...announce(open), info };
     },
 

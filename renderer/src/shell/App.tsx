@@ -188,7 +188,9 @@ function Header() {
             <IconLock size={12} /> {store.readOnlyReason === 'locked' ? 'Read-only · live' : 'Read-only'}
           </span>
         ) : (
-          <span className="badge badge-danger">Writable</span>
+          <span className="badge badge-danger" title="Edit mode: staged changes are written when you commit them" data-testid="editing-badge">
+            Editing
+          </span>
         )}
       </div>
       <div className="header-facts">

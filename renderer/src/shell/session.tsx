@@ -172,6 +172,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setAt(null);
     setClosedNotice(`${s.path} was closed: ${e.reason}`);
   });
+  // Edit mode switched (this window or another): the header's read-only badge follows it.
+  useServiceEvent('edit.state', (e) => {
+    const s = storeRef.current;
+    const { readOnly, readOnlyReason, writer } = e.state;
+    if (!s || s.storeId !== e.storeId || (s.readOnly === readOnly && s.readOnlyReason === readOnlyReason)) return;
+    const { readOnlyReason: _reason, writer: _writer, ...rest } = s;
+    setStore({ ...rest, readOnly, ...(readOnlyReason ? { readOnlyReason } : {}), ...(writer ? { writer } : {}) });
+  });
   useServiceEvent('host.open', (e) => void open(e.path, e.readOnly ?? true));
   useServiceEvent('host.closeStore', () => close());
 

@@ -17,6 +17,8 @@ import { formatBytes, formatCount } from '../../lib/format';
 import { previewLine } from '../../lib/jsonTree';
 import { keyText, parseKeyText, type KeyMode, type RefTarget } from '../../lib/keys';
 import { useOpenStore, useSession } from '../../shell/session';
+import { EditBar, EditSwitch, useEditController } from '../edit/EditBar';
+import type { StagedMark } from '../edit/useEdit';
 import { ExportDialog } from './ExportDialog';
 import { buildRange, describeFilter, EMPTY_FILTER, type FilterText, type Jump } from './filters';
 import { RecordDetail } from './RecordDetail';
@@ -45,6 +47,9 @@ export function RecordsView() {
   const [selected, setSelected] = useState<number>(0);
   const [exporting, setExporting] = useState(false);
   const [detailW, setDetailW] = useState(440);
+  const edit = useEditController(store.storeId);
+  // Rows marked with Ctrl/Cmd+click or Shift+click, for deleting a selection (by key hex).
+  const [marked, setMarked] = useState<ReadonlySet<string>>(new Set());
 
   const built = useMemo(() => buildRange(filter, jump), [filter, jump]);
   // Time travel: the list reads the version the session browses (the head when none).
@@ -121,6 +126,20 @@ export function RecordsView() {
 
   const row = rows[selected];
   const fieldError = built.ok ? null : built;
+  const markedRows = useMemo(() => rows.filter((r) => marked.has(r.key.hex)), [rows, marked]);
+  const onMark = useCallback(
+    (index: number, range: boolean) => {
+      const keys = (range ? rows.slice(Math.min(selected, index), Math.max(selected, index) + 1) : [rows[index]]).flatMap((r) => (r ? [r.key.hex] : []));
+      setMarked((m) => {
+        const next = new Set(m);
+        const add = range || !m.has(keys[0] ?? '');
+        for (const k of keys) if (add) next.add(k);
+        else next.delete(k);
+        return next;
+      });
+    },
+    [rows, selected],
+  );
 
   return (
     <div className="records">
@@ -142,6 +161,7 @@ export function RecordsView() {
         )}
       </form>
       <div className="toolbar toolbar-2">
+        <EditSwitch edit={edit} />
         <form className="jump" onSubmit={submitJump} aria-label="Jump to key">
           <IconSearch size={14} />
           <input className="input input-small mono" placeholder="Jump to key…" value={jumpText} onChange={(e) => setJumpText(e.target.value)} aria-label="Jump to key" spellCheck={false} data-testid="jump-key" />
@@ -163,6 +183,7 @@ export function RecordsView() {
           <IconDownload size={14} /> Export…
         </button>
       </div>
+      <EditBar edit={edit} row={row} marked={markedRows} rangeText={filter} onCommitted={() => setMarked(new Set())} />
       {fieldError && <div className="inline-error small">{`${fieldError.field}: ${fieldError.error}`}</div>}
       {jumpError && <div className="inline-error small">{`Jump: ${jumpError}`}</div>}
       {jump && !jump.found && <div className="notice small">{`${jump.label} is not in the store; showing the records that follow it.`}</div>}
@@ -185,6 +206,10 @@ export function RecordsView() {
               hexKeys={hexKeys}
               resetKey={JSON.stringify(params)}
               moreError={pages.error && rows.length > 0 ? pages.error : null}
+              staged={edit.marks}
+              marked={marked}
+              onMark={onMark}
+              onEditKey={(key) => edit.onListKey(key, row, markedRows)}
             />
           )}
         </div>
@@ -260,9 +285,17 @@ interface ListProps {
   /** Changes when the query changes: scroll back to the top. */
   resetKey: string;
   moreError: ApiError | null;
+  /** Staged changes by key hex (edit mode): the row is marked changed / removed. */
+  staged: ReadonlyMap<string, StagedMark>;
+  /** Rows marked for a selection delete (key hex). */
+  marked: ReadonlySet<string>;
+  /** Ctrl/Cmd+click toggles a row's mark; Shift+click marks the rows from the selection. */
+  onMark: (index: number, range: boolean) => void;
+  /** Enter / Delete in edit mode: true when edit mode handled the key. */
+  onEditKey: (key: string) => boolean;
 }
 
-function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected, onSelect, hexKeys, resetKey, moreError }: ListProps) {
+function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected, onSelect, hexKeys, resetKey, moreError, staged, marked, onMark, onEditKey }: ListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = rows.length + (hasMore || loading ? 1 : 0);
   const virtualizer = useVirtualizer({
@@ -292,6 +325,10 @@ function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected,
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_H) - 1);
+    if (onEditKey(e.key)) {
+      e.preventDefault();
+      return;
+    }
     switch (e.key) {
       case 'ArrowDown':
       case 'j':
@@ -361,7 +398,7 @@ function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected,
             return (
               <div key={vi.key} className="table-row-pos" style={{ transform: `translateY(${vi.start}px)` }}>
                 {r ? (
-                  <Row row={r} index={vi.index} selected={vi.index === selected} onSelect={onSelect} hexKeys={hexKeys} />
+                  <Row row={r} index={vi.index} selected={vi.index === selected} onSelect={onSelect} hexKeys={hexKeys} staged={staged.get(r.key.hex)} marked={marked.has(r.key.hex)} onMark={onMark} />
                 ) : (
                   <div className="record-grid table-row loading-row">
                     <span />
@@ -377,19 +414,24 @@ function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected,
   );
 }
 
-const Row = memo(function Row({ row, index, selected, onSelect, hexKeys }: { row: RecordRow; index: number; selected: boolean; onSelect: (i: number) => void; hexKeys: boolean }) {
+const Row = memo(function Row({ row, index, selected, onSelect, hexKeys, staged, marked, onMark }: { row: RecordRow; index: number; selected: boolean; onSelect: (i: number) => void; hexKeys: boolean; staged: StagedMark | undefined; marked: boolean; onMark: (index: number, range: boolean) => void }) {
   const v = row.value;
   return (
     <div
       id={`rec-${index}`}
-      className={`record-grid table-row${selected ? ' selected' : ''}`}
+      className={`record-grid table-row${selected ? ' selected' : ''}${staged ? ` staged-${staged}` : ''}${marked ? ' marked' : ''}`}
       role="row"
       aria-selected={selected}
       data-testid="record-row"
-      onClick={() => onSelect(index)}
+      data-staged={staged}
+      onClick={(e) => {
+        if (e.ctrlKey || e.metaKey || e.shiftKey) onMark(index, e.shiftKey);
+        else onSelect(index);
+      }}
     >
       <span className="num dim mono">{index + 1}</span>
       <span className="cell-key ellipsis">
+        {staged && <span className={`tag staged-tag tag-${staged}`} data-testid="staged-tag">{staged === 'removed' ? 'deleted' : staged}</span>}
         <KeyText k={row.key} showHex={hexKeys} />
       </span>
       <span className="cell-value ellipsis mono">

@@ -1,0 +1,78 @@
+/**
+ * Import a JSONL or CSV file (as `records.export` writes them) into the stage, as a job with
+ * progress and cancel. The host reads the file: Electron picks it with a dialog, serve takes
+ * a path on the server as text.
+ */
+import { useState, type FormEvent } from 'react';
+import { useJob, useTransport } from '../../api/hooks';
+import { Segmented } from '../../components/Empty';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { ProgressBar } from '../../components/Progress';
+import { useSession } from '../../shell/session';
+import { EditModal } from './RecordDialog';
+import type { EditApi } from './useEdit';
+
+export function ImportDialog({ edit, onClose }: { edit: EditApi; onClose: () => void }) {
+  const transport = useTransport();
+  const { appInfo } = useSession();
+  const [path, setPath] = useState('');
+  const [format, setFormat] = useState<'auto' | 'jsonl' | 'csv'>('auto');
+  const job = useJob('edit.import', (r) => {
+    edit.report(`Staged ${r.change.summary}.`);
+    onClose();
+  });
+
+  const choose = async () => {
+    const r = await transport.call('host.chooseOpenPath', {}).catch(() => ({ path: null }));
+    if (r.path) setPath(r.path);
+  };
+
+  const start = (e: FormEvent) => {
+    e.preventDefault();
+    job.reset();
+    void job.run({ storeId: edit.storeId, path: path.trim(), ...(format === 'auto' ? {} : { format }) });
+  };
+
+  return (
+    <EditModal title="Import records into the stage" testId="import-dialog" onClose={() => (job.running ? job.cancel() : onClose())} busy={job.running}>
+      <form className="modal-body" onSubmit={start}>
+        <p className="small dim">
+          JSON Lines (<span className="mono">{'{"key": …, "value": …}'}</span> per line) or CSV with a <span className="mono">key,value</span> header, as Export writes them. Every record is staged as a put; nothing is written until you commit.
+        </p>
+        <label className="field">
+          <span className="field-label">File {appInfo?.host === 'serve' ? '(a path on the machine running the server)' : ''}</span>
+          <div className="input-row">
+            <input className="input mono grow" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} disabled={job.running} data-testid="import-path" autoFocus />
+            {appInfo?.dialogs && (
+              <button type="button" className="btn" onClick={() => void choose()} disabled={job.running}>
+                Choose…
+              </button>
+            )}
+          </div>
+        </label>
+        <Segmented
+          label="Format"
+          size="small"
+          value={format}
+          onChange={setFormat}
+          options={[
+            { value: 'auto', label: 'By extension', title: '.csv is CSV, anything else JSON Lines' },
+            { value: 'jsonl', label: 'JSON Lines' },
+            { value: 'csv', label: 'CSV' },
+          ]}
+        />
+        {job.running && <ProgressBar progress={job.progress} label="Reading" unit="bytes" onCancel={job.cancel} />}
+        {job.cancelled && <div className="notice small">Import cancelled; nothing was staged.</div>}
+        {job.error && <ErrorPanel error={job.error} compact />}
+        <div className="modal-foot">
+          <button type="button" className="btn" onClick={onClose} disabled={job.running}>
+            Close
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={job.running || !path.trim()} data-testid="import-submit">
+            Import
+          </button>
+        </div>
+      </form>
+    </EditModal>
+  );
+}

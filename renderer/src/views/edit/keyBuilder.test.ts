@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { KeyView } from '../../../../app/contract';
+import { buildHexKey, buildKey, bytesToHex, elementsOf, parseValueHex, parseValueText } from './keyBuilder';
+
+describe('key builder', () => {
+  it('builds tuples from typed elements, with tags for bytes and big integers', () => {
+    expect(buildKey([{ type: 'string', text: 'users' }, { type: 'int', text: '42' }])).toEqual({ ok: true, value: { json: ['users', 42] } });
+    expect(buildKey([{ type: 'string', text: 'a' }])).toEqual({ ok: true, value: { json: 'a' } });
+    expect(buildKey([{ type: 'int', text: '123456789012345678901' }, { type: 'bytes', text: '0x0A ff' }, { type: 'bool', text: 'true' }, { type: 'float', text: '1.5' }, { type: 'null', text: '' }])).toEqual({
+      ok: true,
+      value: { json: [{ $bigint: '123456789012345678901' }, { $bytes: '0aff' }, true, 1.5, null] },
+    });
+  });
+
+  it('names the element that is wrong', () => {
+    expect(buildKey([])).toEqual({ ok: false, error: 'add at least one element' });
+    expect(buildKey([{ type: 'string', text: 'x' }, { type: 'int', text: '4.2' }])).toEqual({ ok: false, error: 'element 2: "4.2" is not an integer' });
+    expect(buildKey([{ type: 'bytes', text: 'abc' }])).toMatchObject({ ok: false, error: /element 1: bytes need an even number/ });
+    expect(buildKey([{ type: 'float', text: 'NaN' }])).toMatchObject({ ok: false });
+    expect(buildHexKey('zz')).toMatchObject({ ok: false });
+    expect(buildHexKey('0x00 ff')).toEqual({ ok: true, value: { hex: '00ff' } });
+  });
+
+  it('reads an existing key back into elements', () => {
+    const key = (json: KeyView['json'], decoded = true): KeyView => ({ hex: '00', json, decoded, length: 1 });
+    expect(elementsOf(key(['users', 7, { $bytes: '0a' }, false, 2.5]))).toEqual([
+      { type: 'string', text: 'users' },
+      { type: 'int', text: '7' },
+      { type: 'bytes', text: '0a' },
+      { type: 'bool', text: 'false' },
+      { type: 'float', text: '2.5' },
+    ]);
+    expect(elementsOf(key('solo'))).toEqual([{ type: 'string', text: 'solo' }]);
+    expect(elementsOf(key(null, false))).toBeNull();
+  });
+
+  it('validates values typed as JSON or hex', () => {
+    expect(parseValueText('{"a": 1}')).toEqual({ ok: true, value: { a: 1 } });
+    expect(parseValueText('{"a": }')).toMatchObject({ ok: false, error: /^not JSON: / });
+    expect(parseValueText('  ')).toMatchObject({ ok: false });
+    expect(parseValueHex('0xC0')).toEqual({ ok: true, value: 'c0' });
+    expect(parseValueHex('c')).toMatchObject({ ok: false });
+    expect(bytesToHex(new Uint8Array([0, 15, 255]))).toBe('000fff');
+  });
+});
