@@ -1,30 +1,17 @@
 /**
- * Version commands: `snapshot`, `snapshots`, `branch`, `log`, `diff`, `compact`.
- *
- * `compact` uses an engine method that arrives after the rest of the API, so it is
- * feature-detected: on a build without it the command says so (exit 1) instead of crashing.
+ * Version commands: `snapshot`, `snapshots`, `branch`, `log`, `diff` (`compact` is in compact.ts).
  */
-import { statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { DiffChange, SnapshotInfo, Store, VersionInfo } from '../../../engine/index';
 import type { CommandContext } from '../context';
-import { CliError, UsageError } from '../errors';
+import { UsageError } from '../errors';
 import { layoutGraph } from '../graph';
-import { parseNonNegativeInt, parsePositiveInt } from '../options';
-import { progressBar } from '../progress';
+import { parsePositiveInt } from '../options';
 import { keyArgument, keyToJsonValue, valueToJsonValue } from '../records';
 import { describeKey, formatBytes, formatTime, jsonLine, renderChange, renderValue, truncate } from '../render';
 import { withStore } from '../store-access';
 
 type ChangeKind = DiffChange['type'];
-
-interface CompactCapable {
-  compact(opts?: { keep?: number; onProgress?: (done: number, total: number) => void }): unknown;
-}
-
-function hasCompact(store: Store): store is Store & CompactCapable {
-  return typeof (store as unknown as Partial<CompactCapable>).compact === 'function';
-}
 
 /** Names attached to each version: branch heads and snapshots, as `log` prints them. */
 function labelsByVersion(store: Store): Map<number, string[]> {
@@ -220,31 +207,5 @@ export function registerVersionCommands(program: Command, ctx: CommandContext): 
           await ctx.out.line(truncate(`${marks[change.type]} ${key}  ${text}`, ctx.out.width));
         }
       });
-    });
-
-  program
-    .command('compact')
-    .description('copy the live data of retained versions into a fresh file and replace FILE with it')
-    .argument('<file>', 'store file')
-    .addOption(new Option('--keep <n>', 'keep the last N versions besides snapshots and branch heads').argParser(parseNonNegativeInt))
-    .action(async (file: string, opts: { keep?: number }) => {
-      const before = statSync(file, { throwIfNoEntry: false })?.size;
-      await withStore(file, { readOnly: false }, async (store) => {
-        if (!hasCompact(store)) throw new CliError('compact is not available in this build yet');
-        const progress = progressBar(ctx.io.stderr, 'compacting');
-        try {
-          await store.compact({
-            ...(opts.keep !== undefined ? { keep: opts.keep } : {}),
-            onProgress: (done, total) => progress.update(done, total || undefined),
-          });
-        } finally {
-          progress.done();
-        }
-      });
-      const after = statSync(file).size;
-      await ctx.out.line(
-        `compacted ${file}: ${before !== undefined ? `${formatBytes(before)} → ` : ''}${formatBytes(after)}` +
-          (before !== undefined && before > 0 ? ` (${Math.round((1 - after / before) * 100)}% smaller)` : ''),
-      );
     });
 }
