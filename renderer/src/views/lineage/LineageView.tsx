@@ -203,7 +203,7 @@ function VersionRow({ v, lane, selected, compare, travelling, onClick, onDoubleC
       <span className="lineage-stats mono small">
         {v.stats.puts ? <span className="stat-put">+{formatCount(v.stats.puts)}</span> : null}
         {v.stats.deletes ? <span className="stat-del">−{formatCount(v.stats.deletes)}</span> : null}
-        {v.stats.rangeDeletes ? <span className="stat-del">⌫{formatCount(v.stats.rangeDeletes)}</span> : null}
+        {v.stats.rangeDeletes ? <span className="stat-del" title="range deletes">−{formatCount(v.stats.rangeDeletes)} range</span> : null}
       </span>
       <span className="lineage-time mono small dim">{formatTime(v.time)}</span>
     </div>
