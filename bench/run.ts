@@ -16,7 +16,7 @@ const HELP = `usage: npm run bench -- [flags]
   --records N        main size N (overrides --quick); the small size is N/100
   --runs N           measured runs per peer and workload (default 3; median, min, max)
   --only NAME        workloads to run; repeat or comma-separate
-                     (${WORKLOAD_NAMES.join(', ')})
+                     (${WORKLOAD_NAMES.join(', ')}, locks)
   --peers NAME       peers to run; repeat or comma-separate (${PEER_NAMES.join(', ')})
   --dir DIR          where the stores go (a temporary directory inside DIR, removed afterwards;
                      default: the OS temp directory)
@@ -35,6 +35,10 @@ interface Cli {
   readonly markdown?: string;
   readonly fromJson?: string;
   readonly help: boolean;
+  /** Run the lock workloads (bench/locks.ts): in a full run, or when --only names \`locks\`. */
+  readonly locks: boolean;
+  /** --only named nothing but \`locks\`: skip the peer harness. */
+  readonly locksOnly: boolean;
 }
 
 function positiveInt(flag: string, raw: string | undefined): number {
@@ -63,6 +67,7 @@ function parse(argv: readonly string[]): Cli {
   let markdown: string | undefined;
   let fromJson: string | undefined;
   const only: WorkloadName[] = [];
+  let onlyLocks = false;
   const peers: PeerName[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -91,9 +96,14 @@ function parse(argv: readonly string[]): Cli {
       case '--runs':
         runs = positiveInt(flag, value());
         break;
-      case '--only':
-        only.push(...names(flag, value(), WORKLOAD_NAMES));
+      case '--only': {
+        // `locks` is not a peer workload (no peer has a lock manager); it runs beside the harness.
+        const parts = (value() ?? '').split(',').map((n) => n.trim());
+        if (parts.includes('locks')) onlyLocks = true;
+        const rest = parts.filter((n) => n !== 'locks');
+        if (rest.length > 0 || !onlyLocks) only.push(...names(flag, rest.join(','), WORKLOAD_NAMES));
         break;
+      }
       case '--peers':
         peers.push(...names(flag, value(), PEER_NAMES));
         break;
@@ -119,6 +129,8 @@ function parse(argv: readonly string[]): Cli {
     ...(markdown ? { markdown } : {}),
     ...(fromJson ? { fromJson } : {}),
     help,
+    locks: onlyLocks || only.length === 0,
+    locksOnly: onlyLocks && only.length === 0,
   };
 }
 
@@ -147,10 +159,21 @@ async function inspectorFirstRows(records: number): Promise<void> {
   }
 }
 
+/** The lock workloads (issue 7): lock requests per second, uncontended and at 8 clients. */
+async function lockWorkloads(quick: boolean): Promise<void> {
+  process.stdout.write('\n== locks: lock manager requests per second (bench/locks.ts)\n');
+  const { lockBench, lockReport } = await import('./locks');
+  process.stdout.write(`${lockReport(await lockBench({ quick }))}\n`);
+}
+
 async function main(): Promise<number> {
   const cli = parse(process.argv.slice(2));
   if (cli.help) {
     process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (cli.locksOnly && !cli.fromJson) {
+    await lockWorkloads(cli.bench.quick === true);
     return 0;
   }
   let report: BenchReport;
@@ -162,6 +185,7 @@ async function main(): Promise<number> {
     if (!(globalThis as { gc?: unknown }).gc) process.stderr.write('bench: note: run through `npm run bench` (node --expose-gc) for steadier numbers\n');
     report = await runBench({ ...cli.bench, log: (line) => process.stderr.write(`[bench] ${line}\n`), onCase: printCase });
     if (!cli.bench.only?.length) await inspectorFirstRows(cli.bench.quick ? 100_000 : 1_000_000);
+    if (cli.locks) await lockWorkloads(cli.bench.quick === true);
   }
   process.stdout.write(`\n${summaryText(report)}\n`);
   if (cli.json) write(cli.json, `${JSON.stringify(report, null, 1)}\n`);
