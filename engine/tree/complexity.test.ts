@@ -238,3 +238,104 @@ describe('leaf fill after a split', () => {
     }
   });
 });
+
+/**
+ * Versions by counting: a snapshot's reads and writes do not depend on the store's size, and a
+ * diff of k changes reads O(k · height) nodes whether the store holds 10k or 1M records.
+ */
+describe('versions by counting (10k vs 1M records, default parameters)', () => {
+  const SIZES = [10_000, 1_000_000];
+  const vkey = (i: number): Buffer => Buffer.from(`rec/${String(i).padStart(7, '0')}`);
+  const stores = new Map<number, Store>();
+
+  beforeAll(() => {
+    for (const n of SIZES) {
+      const store = Store.create(path.join(dir, `versions-${n}.th`), { durable: false });
+      for (let start = 0; start < n; start += 50_000) {
+        store.write((tx) => {
+          for (let i = start; i < Math.min(n, start + 50_000); i++) tx.put(vkey(i), Buffer.from(`value-${i}`));
+        });
+      }
+      stores.set(n, store);
+    }
+  }, 240_000);
+  afterAll(() => {
+    for (const s of stores.values()) s.close();
+  });
+
+  it('a snapshot reads no nodes and writes the same two blocks (table + record) at 10k and at 1M records', () => {
+    const cost = (store: Store, name: string): { visits: number; reads: number; blocks: number; bytes: number } => {
+      const io = { ...store.io };
+      store.snapshot(name);
+      return { visits: store.io.nodeVisits - io.nodeVisits, reads: store.io.blockReads - io.blockReads, blocks: store.io.blocksWritten - io.blocksWritten, bytes: store.io.bytesWritten - io.bytesWritten };
+    };
+    const small = stores.get(SIZES[0]) as Store;
+    const large = stores.get(SIZES[1]) as Store;
+    expect(large.count({ limit: 2_000_000 })).toBe(SIZES[1]);
+    expect(large.info().height).toBeGreaterThan(small.info().height);
+    for (const name of ['first', 'second', 'third']) {
+      const a = cost(small, name);
+      const b = cost(large, name);
+      expect(a.visits).toBe(0);
+      expect(b.visits).toBe(0);
+      expect(a.reads).toBe(0);
+      expect(b.reads).toBe(0);
+      expect(a.blocks).toBe(2);
+      expect(b.blocks).toBe(2);
+      // Only varints in the record differ (the next message sequence number grows with the store).
+      expect(Math.abs(a.bytes - b.bytes)).toBeLessThanOrEqual(8);
+      expect(b.bytes).toBeLessThan(512);
+    }
+    // No slower than a plain commit of one record, in blocks written.
+    const before = large.io.blocksWritten;
+    large.put(vkey(5), Buffer.from('one put'));
+    expect(large.io.blocksWritten - before).toBeGreaterThanOrEqual(2);
+    expect(large.verify({ allVersions: false }).ok).toBe(true);
+  });
+
+  for (const { k, valueBytes, what, shift } of [
+    { k: 20, valueBytes: 8, what: 'buffered in the root', shift: 1 },
+    { k: 200, valueBytes: 8, what: 'buffered in the root', shift: 2 },
+    { k: 200, valueBytes: 400, what: 'flushed down to the leaves', shift: 3 },
+  ]) {
+    it(`a diff of ${k} changes (${what}) reads O(k · height) nodes, within a small factor at 10k and at 1M records`, () => {
+      const counts = SIZES.map((n) => {
+        const store = stores.get(n) as Store;
+        const a = store.head().id;
+        const changed = new Set<number>();
+        store.write((tx) => {
+          for (let c = 0; c < k; c++) {
+            const i = Math.floor((c * n) / k) + shift;
+            changed.add(i);
+            if (c % 10 === 9) tx.delete(vkey(i));
+            else tx.put(vkey(i), Buffer.alloc(valueBytes, 65 + (c % 26)));
+          }
+        });
+        const b = store.head().id;
+        const height = store.info().height;
+        // Cold, on a fresh reader: the counts include every block the diff needs.
+        const reader = Store.open(store.path, { readOnly: true });
+        try {
+          const v0 = reader.io.nodeVisits;
+          const r0 = reader.io.blockReads;
+          const changes = [...reader.diff(a, b)];
+          expect(changes.length).toBe(k);
+          expect(changes.filter((c) => c.type === 'removed').length).toBe(k / 10);
+          return { n, height, visits: reader.io.nodeVisits - v0, reads: reader.io.blockReads - r0 };
+        } finally {
+          reader.close();
+        }
+      });
+      const [small, large] = counts;
+      for (const c of counts) {
+        // Every change costs at most a root-to-leaf path on each side (plus the two roots).
+        expect(c.visits, `${c.n} records: ${c.visits} node visits for ${k} changes, height ${c.height}`).toBeLessThanOrEqual(2 * k * c.height + 2);
+        expect(c.reads, `${c.n} records: ${c.reads} block reads`).toBeLessThanOrEqual(2 * k * c.height * 4 + 8);
+      }
+      // 100× the records; the same changes visit about as many nodes (the height grows by one).
+      // (Block reads are not compared: the 10k tree has fewer nodes than 200 changes touch.)
+      expect(large.visits, JSON.stringify(counts)).toBeLessThanOrEqual(3 * small.visits);
+      console.log(`diff of ${k} changes (${what}): ${counts.map((c) => `${c.n} records h${c.height}: ${c.visits} visits, ${c.reads} block reads`).join('; ')}`);
+    });
+  }
+});
