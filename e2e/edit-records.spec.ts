@@ -97,6 +97,11 @@ test('edit, review, commit, revert', async ({ page }) => {
   await expect(page.getByTestId('staged-tag')).toHaveCount(0);
   await screenshot(page, 'edit-committed');
 
+  // The new version is in the lineage, with its message.
+  await page.getByTestId('nav-lineage').click();
+  await expect(page.getByTestId('lineage-version').filter({ hasText: 'e2e: edit three records' })).toBeVisible();
+  await page.getByTestId('nav-records').click();
+
   // Revert that version: a new version, and the original data is back.
   await page.getByTestId('edit-revert').click();
   const revert = page.getByTestId('version-dialog');

@@ -85,8 +85,10 @@ export function useEditController(storeId: string): EditController {
 }
 
 /** The switch: Read-only · Edit (disabled with the reason when another process writes). */
-export function EditSwitch({ edit }: { edit: EditController }) {
-  const { editing, blocked, busy } = edit;
+export function EditSwitch({ edit, travelling = false }: { edit: EditController; travelling?: boolean }) {
+  const { editing, busy } = edit;
+  // Edits apply to the head: while the views show an older version, they would mislead.
+  const blocked = edit.blocked ?? (travelling && !editing ? 'Browsing an older version: go back to the head to edit' : null);
   const staged = edit.state?.changes.length ?? 0;
   return (
     <div className="segmented segmented-small edit-switch" role="radiogroup" aria-label="Mode">

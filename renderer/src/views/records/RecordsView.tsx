@@ -161,7 +161,7 @@ export function RecordsView() {
         )}
       </form>
       <div className="toolbar toolbar-2">
-        <EditSwitch edit={edit} />
+        <EditSwitch edit={edit} travelling={at !== undefined} />
         <form className="jump" onSubmit={submitJump} aria-label="Jump to key">
           <IconSearch size={14} />
           <input className="input input-small mono" placeholder="Jump to key…" value={jumpText} onChange={(e) => setJumpText(e.target.value)} aria-label="Jump to key" spellCheck={false} data-testid="jump-key" />
@@ -183,7 +183,7 @@ export function RecordsView() {
           <IconDownload size={14} /> Export…
         </button>
       </div>
-      <EditBar edit={edit} row={row} marked={markedRows} rangeText={filter} onCommitted={() => setMarked(new Set())} />
+      {at === undefined && <EditBar edit={edit} row={row} marked={markedRows} rangeText={filter} onCommitted={() => setMarked(new Set())} />}
       {fieldError && <div className="inline-error small">{`${fieldError.field}: ${fieldError.error}`}</div>}
       {jumpError && <div className="inline-error small">{`Jump: ${jumpError}`}</div>}
       {jump && !jump.found && <div className="notice small">{`${jump.label} is not in the store; showing the records that follow it.`}</div>}
@@ -209,7 +209,7 @@ export function RecordsView() {
               staged={edit.marks}
               marked={marked}
               onMark={onMark}
-              onEditKey={(key) => edit.onListKey(key, row, markedRows)}
+              onEditKey={(key) => at === undefined && edit.onListKey(key, row, markedRows)}
             />
           )}
         </div>
