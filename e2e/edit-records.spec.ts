@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openInspector, screenshot } from './support';
+import { openInspector, screenshot, setTheme } from './support';
 
 test('edit, review, commit, revert', async ({ page }) => {
   const demo = process.env.E2E_DEMO_PATH;
@@ -68,6 +68,9 @@ test('edit, review, commit, revert', async ({ page }) => {
   await expect(page.getByTestId('stage-count')).toHaveText('3');
   await expect(page.getByTestId('stage-item')).toHaveCount(3);
   await screenshot(page, 'edit-mode');
+  await setTheme(page, 'Light');
+  await screenshot(page, 'edit-mode-light');
+  await setTheme(page, 'Dark');
 
   // Nothing is written yet: the version is unchanged.
   await expect(version).toHaveText(`#${startVersion}`);
