@@ -4,12 +4,12 @@
  * API change shows up (and is fixed) in this file only.
  */
 import { InvalidArgumentError, Store, StoreError, StoreLockedError } from '../../engine/index';
-import type { AddressView, Entry, NodeView, RangeOptions, StoreInfo, VersionInfo } from '../../engine/index';
-import { decodeValue, isRef, keyFromJson, keyToJson, valueFromJson, valueToJson } from '../../engine/records/index';
+import type { AddressView, Entry, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo } from '../../engine/index';
+import { decodeValue, isRef, keyFromJson, keyToJson, lookupRef, valueFromJson, valueToJson } from '../../engine/records/index';
 import type { Json } from '../../engine/records/index';
 
 export { Store, StoreError, StoreLockedError };
-export type { AddressView, Entry, NodeView, RangeOptions, StoreInfo, VersionInfo };
+export type { AddressView, Entry, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo };
 
 /** Opens a store file (never creates one: the inspector only opens existing files). */
 export function openStore(path: string, readOnly: boolean): Store {
@@ -47,9 +47,18 @@ export function encodeKeyJson(json: unknown): Buffer {
   return keyFromJson(json);
 }
 
-/** A reference's JSON form (`{"$ref": key, "view"?, "version"?}`) → its target's full key and pin. */
-export function refTargetFromJson(json: unknown): { key: Buffer; version?: number | string } {
+/** A reference's JSON form (`{"$ref": key, "view"?, "version"?}`) → the engine's Ref. Throws InvalidArgumentError. */
+export function refFromJson(json: unknown): Ref {
   const decoded = decodeValue(valueFromJson(json));
   if (!isRef(decoded)) throw new InvalidArgumentError('not a reference: expected {"$ref": key, "view"?: [...], "version"?: …}');
-  return decoded.version === undefined ? { key: decoded.absoluteKey() } : { key: decoded.absoluteKey(), version: decoded.version };
+  return decoded;
+}
+
+/**
+ * Looks a reference up with the engine's `lookupRef`: in its pinned version when it pins one,
+ * else in the version `at` (the default branch head when absent). O(height).
+ */
+export function lookupRefAt(store: Store, ref: Ref, at: number | string | undefined): RefLookup {
+  const reader = at === undefined ? store : store.at(at);
+  return lookupRef({ get: (key) => reader.get(key), at: (version) => store.at(version) }, ref);
 }

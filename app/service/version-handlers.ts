@@ -4,7 +4,8 @@
  */
 import type { LineageVersion, RefResolution, AtVersion, versionMethods } from '../contract';
 import type { HandlersOf, ServiceContext } from './context';
-import { refTargetFromJson } from './engine';
+import { lookupRefAt, refFromJson } from './engine';
+import type { Ref } from './engine';
 import type { Store } from './engine';
 import { ServiceError, toErrorData } from './errors';
 import { readerAt } from './time-travel';
@@ -22,26 +23,27 @@ function namesByVersion(pairs: readonly { readonly name: string; readonly versio
 }
 
 /**
- * Resolves one reference JSON: its target key and whether that key exists where the reference
- * points (its pinned version, else `at`, else the head). Never throws: a malformed reference
- * or an unknown version comes back as a dangling answer with `error`. O(height) node reads.
+ * Resolves one reference JSON with the engine's `lookupRef`: its target key and whether that
+ * key exists where the reference points (its pinned version, else `at`, else the head). Never
+ * throws: a malformed reference or a missing pinned version comes back as a dangling answer
+ * with `error`. O(height) node reads.
  */
 function resolveRef(store: Store, json: unknown, at: AtVersion | undefined): RefResolution {
-  let target: { key: Buffer; version?: number | string };
+  let ref: Ref;
   try {
-    target = refTargetFromJson(json);
+    ref = refFromJson(json);
   } catch (error) {
     return { found: false, dangling: true, key: null, storeVersion: null, error: toErrorData(error).message };
   }
-  const pinned = target.version !== undefined ? { pinned: target.version } : {};
-  try {
-    // A pin names its own version; otherwise the reference follows whoever reads it.
-    const reader = readerAt(store, target.version ?? at);
-    const found = reader.has(target.key);
-    return { found, dangling: !found, key: keyView(target.key), storeVersion: reader.version, ...pinned };
-  } catch (error) {
-    return { found: false, dangling: true, key: keyView(target.key), storeVersion: null, ...pinned, error: toErrorData(error).message };
+  const key = keyView(ref.absoluteKey());
+  const pinned = ref.version !== undefined ? { pinned: ref.version } : {};
+  const lookup = lookupRefAt(store, ref, at);
+  if (!lookup.found && lookup.reason === 'missing-version') {
+    return { found: false, dangling: true, key, storeVersion: null, ...pinned, error: `no version, snapshot or branch named ${JSON.stringify(String(ref.version))}` };
   }
+  // A pin names its own version; otherwise the reference follows whoever reads it.
+  const storeVersion = readerAt(store, ref.version ?? at).version;
+  return { found: lookup.found, dangling: !lookup.found, key, storeVersion, ...pinned };
 }
 
 /** The handlers, given the service's context. */
