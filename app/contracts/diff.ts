@@ -151,8 +151,8 @@ export const diffMethods = {
     response: returns<DiffSummaryResult>(),
   },
   /**
-   * Change counts in `buckets` consecutive slices of the key space (cut at the two trees'
-   * pivots, so slices hold similar numbers of keys), each with its first changed key. A job,
+   * Change counts in `buckets` consecutive slices of the key space (cut at a version's tree
+   * pivots, so slices hold similar amounts of data), each with its first changed key. A job,
    * with progress as for `diff.summary`.
    */
   'diff.density': {

@@ -4,8 +4,9 @@
  * summary's progress counts them (a diff streams in key order, so "slices passed" is a true
  * fraction of the work's key range, where a change count alone has no total).
  *
- * Why the trees' pivots: they split the key space into runs of roughly equal numbers of keys
- * (every node holds between half and all of its capacity), and the upper levels hold few of
+ * Why the trees' pivots: they split the key space into runs holding roughly equal amounts of
+ * data (a leaf splits at nodeSize bytes, and every node stays between half and all of its
+ * capacity), so a slice is "as much data as its neighbours", and the upper levels hold few of
  * them, so finding N cut points reads about N / fanout + height nodes per version instead of
  * sampling keys through a scan.
  */
@@ -84,14 +85,19 @@ export function cutPoints(store: Store, ref: number | string, bounds: KeyBounds,
 }
 
 /**
- * Starts of `buckets` slices of `bounds` (the first is `bounds.lo`), cut at pivots of both
- * versions so that a key range only one side has is sliced too. Fewer slices when the trees
- * are too small to cut that finely.
+ * Starts of `buckets` slices of `bounds` (the first is `bounds.lo`), cut at the pivots of the
+ * version that can cut more finely (usually the bigger one). Mixing both versions' cuts would
+ * let a small version's leaf keys crowd a corner of the strip (an import diffed against the
+ * empty-ish version before it); both are used only when neither alone has enough. Fewer slices
+ * when the trees are too small to cut that finely.
  */
 export function sliceStarts(store: Store, a: number | string, b: number | string, bounds: KeyBounds, buckets: number): Buffer[] {
   const want = Math.max(0, buckets - 1);
   if (want === 0) return [bounds.lo];
-  const all = [...cutPoints(store, a, bounds, want), ...cutPoints(store, b, bounds, want)].sort(Buffer.compare);
+  const ca = cutPoints(store, a, bounds, want);
+  const cb = cutPoints(store, b, bounds, want);
+  const enough = ca.length >= want || cb.length >= want;
+  const all = (enough ? (ca.length >= cb.length ? ca : cb) : [...ca, ...cb]).sort(Buffer.compare);
   const unique: Buffer[] = [];
   for (const k of all) if (unique.length === 0 || !unique[unique.length - 1]!.equals(k)) unique.push(k);
   const picked: Buffer[] = [];

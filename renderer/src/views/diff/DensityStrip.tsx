@@ -1,6 +1,6 @@
 /**
  * The change-density strip: the key space cut into slices (`diff.density` buckets, cut at the
- * trees' pivots so each holds a similar number of keys), each bar as tall as its share of the
+ * tree's pivots so each holds a similar amount of data), each bar as tall as its share of the
  * changes, coloured by kind. Clicking a slice jumps the list to its first change.
  */
 import type { DiffDensityBucket } from '../../../../app/contract';

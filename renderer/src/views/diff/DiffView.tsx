@@ -82,15 +82,20 @@ export function DiffView() {
     () => ({ storeId: store.storeId, a: compare.a, b: compare.b, ...(compare.prefix ? { prefix: compare.prefix } : {}) }),
     [store.storeId, compare],
   );
-  const { cancel: cancelSummary } = summary;
-  const { cancel: cancelDensity } = density;
+  const { cancel: cancelSummary, reset: resetSummary } = summary;
+  const { cancel: cancelDensity, reset: resetDensity } = density;
   const count = useCallback(() => {
     // A new comparison supersedes the jobs of the previous one: stop them on the host too.
     cancelSummary();
     cancelDensity();
-    void runSummary(scope);
-    void runDensity({ ...scope, buckets: DENSITY_BUCKETS });
-  }, [runSummary, runDensity, cancelSummary, cancelDensity, scope]);
+    resetSummary();
+    resetDensity();
+    // One after the other: each is a full diff pass, and the counts matter first. A superseded
+    // summary resolves undefined, so a stale one never starts a density pass.
+    void runSummary(scope).then((r) => {
+      if (r && r.added + r.removed + r.changed > 0) void runDensity({ ...scope, buckets: DENSITY_BUCKETS });
+    });
+  }, [runSummary, runDensity, cancelSummary, cancelDensity, resetSummary, resetDensity, scope]);
   // New versions or prefix: count again (the jobs of the previous comparison are superseded).
   useEffect(() => {
     count();
@@ -274,7 +279,12 @@ export function DiffView() {
           {rows.length > 0 ? ` · change ${selected + 1} selected · n / p` : ''}
         </span>
       </div>
-      {density.result && !noChanges && <DensityStrip buckets={density.result.buckets} active={jump?.bucket ?? -1} onJump={onJump} />}
+      {density.running && (
+        <div className="density small dim" data-testid="density-running">
+          Mapping where in the key space the changes are…
+        </div>
+      )}
+      {density.result && !density.running && !noChanges && <DensityStrip buckets={density.result.buckets} active={jump?.bucket ?? -1} onJump={onJump} />}
       {jump && (
         <div className="notice small">
           Showing changes from {keyText(jump.key)} on.{' '}
