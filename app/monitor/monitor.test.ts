@@ -11,7 +11,7 @@ import { LockManager, Store } from '../../engine/index';
 import { tempDir } from '../cli/testing';
 import { advertPath, readAdvert, socketPath, writeAdvert } from './advert';
 import { connectMonitor, discoverMonitor } from './client';
-import { MONITOR_FORMAT, type MonitorAdvert, type WireBatch } from './protocol';
+import { MONITOR_FORMAT, type MonitorAdvert, type WireBatch, type WireSnapshot } from './protocol';
 import { startMonitor } from './server';
 import { startWorkload, waitFor } from './testing';
 
@@ -137,6 +137,42 @@ describe('monitor of a live workload process', () => {
     writeFileSync(advertPath(file), JSON.stringify({ format: 'other/9' }));
     expect((await discoverMonitor(file)).staleReason).toMatch(/format/);
   });
+});
+
+describe('monitor at 50k locks', () => {
+  it('sends one page of groups, not the table, and the totals stay exact', async () => {
+    const file = tmp.path('big.th');
+    const locks = new LockManager();
+    const key = (i: number): Buffer => Buffer.from(`k${String(i).padStart(6, '0')}`);
+    for (let i = 0; i < 50_000; i++) await locks.acquire(i + 1, { key: key(i) }, i % 3 ? 'shared' : 'exclusive');
+    const waiters = Array.from({ length: 10 }, (_, i) => locks.acquire(100_000 + i, { key: key(i * 3) }, 'shared', { timeoutMs: 60_000 }));
+    const server = await startMonitor({ path: file, locks });
+    let replyBytes = 0;
+    const raw = connect(server.advert.socket as string);
+    raw.setEncoding('utf8');
+    let buffered = '';
+    raw.on('data', (c: string) => (buffered += c));
+    try {
+      raw.write(`${JSON.stringify({ id: 1, token: server.advert.token, cmd: 'snapshot', params: { offset: 49_990, limit: 200, buckets: 64 } })}\n`);
+      await waitFor(() => buffered.includes('\n'), 30_000, 'the snapshot reply');
+      replyBytes = Buffer.byteLength(buffered);
+      const snap = (JSON.parse(buffered) as { result: WireSnapshot }).result;
+      expect(snap.totals).toMatchObject({ locks: 50_010, held: 50_000, waiting: 10, groups: 50_000, transactions: 50_010, waitingTransactions: 10 });
+      expect(snap.groups).toMatchObject({ offset: 49_990, limit: 200, total: 50_000 });
+      expect(snap.groups.rows).toHaveLength(10);
+      expect(snap.contention).toHaveLength(64);
+      expect(snap.contention.reduce((s, b) => s + b.held + b.waiting, 0)).toBe(50_010);
+      expect(snap.graph.edges).toHaveLength(10);
+      // A page, not the table: far below the ~5 MB the full table would take as JSON.
+      expect(replyBytes).toBeLessThan(100_000);
+    } finally {
+      raw.destroy();
+      await server.close();
+      for (let i = 0; i < 50_000; i++) locks.releaseAll(i + 1);
+      await Promise.all(waiters);
+      for (let i = 0; i < 10; i++) locks.releaseAll(100_000 + i);
+    }
+  }, 60_000);
 });
 
 describe('monitor protocol (in-process, TCP fallback)', () => {
