@@ -206,6 +206,27 @@ describe('diff.summary and diff.density', () => {
     });
   });
 
+  it('cuts the strip at the bigger version, so a small version does not crowd one corner', async () => {
+    const path = join(dir, 'grow.th');
+    const store = Store.create(path, SMALL);
+    store.write((tx) => {
+      for (let i = 0; i < 40; i++) tx.put(encodeKey(['a', i]), encodeValue(i));
+    }, { message: 'small' });
+    store.snapshot('small');
+    store.write((tx) => {
+      for (let i = 0; i < 4000; i++) tx.put(encodeKey(['users', i]), encodeValue({ n: i }));
+    }, { message: 'big' });
+    store.snapshot('big');
+    store.close();
+    const { storeId } = await ok('store.open', { path });
+    const density = await ok('diff.density', { storeId, a: 'small', b: 'big', buckets: 32 });
+    // Every change is under "users": nearly every slice should hold some of them.
+    const busy = density.buckets.filter((b) => b.added > 0).length;
+    expect(density.counts.added).toBe(4000);
+    expect(busy).toBeGreaterThanOrEqual(density.buckets.length - 2);
+    expect(density.buckets.length).toBeGreaterThan(16);
+  });
+
   it('can be cancelled', async () => {
     const path = twoSnapshots(3000);
     const { storeId } = await ok('store.open', { path });
