@@ -110,6 +110,10 @@ describe('edit mode', () => {
       writer.put(encodeKey(['k', 9]), encodeValue({ v: 9 }), { message: 'landed' });
       await changed;
       expect((await records(storeId)).get(9)).toBe(9);
+      // Once the writer has gone, edit mode is possible again.
+      writer.close();
+      expect((await ok('edit.state', { storeId })).readOnlyReason).toBe('requested');
+      expect((await ok('edit.begin', { storeId })).readOnly).toBe(false);
     } finally {
       writer.close();
     }

@@ -92,6 +92,11 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
 
   const state = (open: OpenStore): EditStateData => {
     const stage = stageOf(open);
+    // The writer that blocked edit mode may have gone since: then editing is possible again.
+    if (open.readOnly && open.reason === 'locked' && open.store.info().writerPid === null) {
+      open.reason = 'requested';
+      delete open.writer;
+    }
     return {
       storeId: open.id,
       readOnly: open.readOnly,

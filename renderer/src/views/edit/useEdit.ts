@@ -5,7 +5,7 @@
  * failures land in `error` as the service's one line.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { EditRow, EditStateData, RequestOf, StageChangeInput } from '../../../../app/contract';
 import { callKey, useCall, useServiceEvent, useTransport } from '../../api/hooks';
 import { ApiError } from '../../api/transport';
@@ -68,6 +68,14 @@ export function useEdit(storeId: string): EditApi {
       : state?.readOnlyReason === 'file-permissions'
         ? 'The file is not writable.'
         : null;
+
+  // While another process holds the lock, look again now and then: when it exits, Edit comes back.
+  const locked = state?.readOnlyReason === 'locked';
+  useEffect(() => {
+    if (!locked) return;
+    const timer = setInterval(() => void client.invalidateQueries({ queryKey: callKey('edit.state', { storeId }) }), 2000);
+    return () => clearInterval(timer);
+  }, [locked, client, storeId]);
 
   const marks = useMemo(() => new Map((list.data?.rows ?? []).map((r) => [r.key.hex, r.type] as const)), [list.data]);
   const added = useMemo(() => (list.data?.rows ?? []).filter((r) => r.type === 'added'), [list.data]);
