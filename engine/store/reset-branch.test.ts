@@ -97,6 +97,22 @@ describe('resetBranch', () => {
     s.close();
   });
 
+  it('is O(1) in the size of the tree: one catalog block written, no node visited', () => {
+    for (const n of [100, 20_000]) {
+      const s = Store.create(fresh(), { durable: false });
+      s.write((tx) => {
+        for (let i = 0; i < n; i++) tx.put(Buffer.from(`key${String(i).padStart(6, '0')}`), Buffer.from(`v${i}`));
+      });
+      s.put(k(1), Buffer.from('last'));
+      const parent = s.head().parents[0]!;
+      const before = { ...s.io };
+      s.resetBranch('main', parent);
+      expect(s.io.blocksWritten - before.blocksWritten).toBe(1);
+      expect(s.io.nodeVisits - before.nodeVisits).toBe(0);
+      s.close();
+    }
+  });
+
   it('refuses unknown branches and versions, and read-only stores', () => {
     const file = fresh();
     const s = Store.create(file, { durable: false });
