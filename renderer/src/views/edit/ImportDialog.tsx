@@ -12,6 +12,7 @@ import { useSession } from '../../shell/session';
 import { EditModal } from './RecordDialog';
 import type { EditApi } from './useEdit';
 
+/** The import dialog: a path, a format, progress and cancel (`edit.import`). */
 export function ImportDialog({ edit, onClose }: { edit: EditApi; onClose: () => void }) {
   const transport = useTransport();
   const { appInfo } = useSession();

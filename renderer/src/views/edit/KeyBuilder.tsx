@@ -29,6 +29,7 @@ export interface KeyDraft {
 /** An empty draft: one string element. */
 export const EMPTY_KEY: KeyDraft = { mode: 'tuple', elements: [{ type: 'string', text: '' }], hex: '' };
 
+/** The key builder: typed tuple elements, or raw hex. */
 export function KeyBuilder({ initial, onChange, autoFocus = false }: { initial: KeyDraft; onChange: (built: Built<KeyInput>) => void; autoFocus?: boolean }) {
   const [mode, setMode] = useState(initial.mode);
   const [elements, setElements] = useState<readonly KeyElement[]>(initial.elements);

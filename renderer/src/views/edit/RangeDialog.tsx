@@ -29,6 +29,7 @@ export function buildDeleteRange(t: RangeText): { ok: true; range: RangeInput } 
   return { ok: true, range };
 }
 
+/** The delete-range dialog (stages `deleteRange`). */
 export function RangeDialog({ edit, initial, onClose }: { edit: EditApi; initial: RangeText; onClose: () => void }) {
   const [text, setText] = useState(initial);
   const built = buildDeleteRange(text);

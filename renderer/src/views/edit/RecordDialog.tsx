@@ -53,6 +53,7 @@ export function EditModal({ title, testId, onClose, busy = false, wide = false, 
   );
 }
 
+/** Insert a record, edit a value in place, or rename a key (stages put / rename). */
 export function RecordDialog({ edit, dialog, onClose }: { edit: EditApi; dialog: RecordDialogKind; onClose: () => void }) {
   const transport = useTransport();
   const row = dialog.kind === 'insert' ? null : dialog.row;

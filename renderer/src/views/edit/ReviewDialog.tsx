@@ -14,6 +14,7 @@ import { DiffRows } from '../diff/DiffRows';
 import { EditModal } from './RecordDialog';
 import type { EditApi } from './useEdit';
 
+/** The review & commit dialog: staged diff side by side, message, branch. */
 export function ReviewDialog({ edit, onClose }: { edit: EditApi; onClose: () => void }) {
   const store = useOpenStore();
   const pages = useInfiniteCall('edit.list', { storeId: edit.storeId, limit: 200 }, 'after', (p: ResponseOf<'edit.list'>) => p.nextAfter);

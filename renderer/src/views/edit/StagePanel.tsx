@@ -7,6 +7,7 @@ import { KeyText } from '../../components/KeyText';
 import { formatCount, formatTime } from '../../lib/format';
 import type { EditApi } from './useEdit';
 
+/** The list of staged changes with their drop buttons. */
 export function StagePanel({ edit }: { edit: EditApi }) {
   const state = edit.state;
   if (!state || state.changes.length === 0) {

@@ -29,6 +29,7 @@ export interface ValueDraft {
   readonly text: string;
 }
 
+/** The value editor: JSON (validated as typed), raw hex, or a file. */
 export function ValueEditor({ initial, onChange }: { initial: ValueDraft; onChange: (built: Built<ValueChoice>) => void }) {
   const transport = useTransport();
   const { appInfo } = useSession();

@@ -9,6 +9,7 @@ import { useOpenStore } from '../../shell/session';
 import { EditModal } from './RecordDialog';
 import type { EditApi } from './useEdit';
 
+/** Confirms an undo of the last commit, or asks which version to revert. */
 export function VersionDialog({ edit, kind, onClose }: { edit: EditApi; kind: 'revert' | 'undo'; onClose: () => void }) {
   const { info } = useOpenStore();
   const head = info.head;
