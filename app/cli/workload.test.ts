@@ -35,6 +35,7 @@ describe('thunderhead workload', () => {
     const summary = out.at(-1) as Record<string, number | string | boolean>;
     expect(summary.type).toBe('summary');
     expect(summary.committed as number).toBeGreaterThan(0);
+    expect(summary.transactions).toBe((summary.committed as number) + (summary.readOnly as number));
     expect(summary.txPerS as number).toBeGreaterThan(0);
     expect(summary.lockRequests as number).toBeGreaterThan(summary.committed as number);
     expect(summary.deadlocks as number).toBeGreaterThan(0);
@@ -60,7 +61,7 @@ describe('thunderhead workload', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^workload on .*: 4 clients, 8 hot keys; 1 s$/m);
     expect(result.stdout).toMatch(/^monitor: unix socket .*calm\.th\.monitor\.sock/m);
-    expect(result.stdout).toMatch(/^done: [1-9]\d* transactions committed in .* 0 deadlocks/m);
+    expect(result.stdout).toMatch(/^done: [1-9]\d* transactions in .*; [1-9]\d* committed writes, \d+ read-only\), .* 0 deadlocks/m);
   }, 60_000);
 
   it('rejects bad arguments with one line', async () => {

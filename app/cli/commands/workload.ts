@@ -34,7 +34,10 @@ const DEADLOCK_ZONE = 4;
 
 /** Counters of one run. */
 export interface WorkloadTotals {
+  /** Transactions that committed writes. */
   committed: number;
+  /** Readers: finished without anything to commit. */
+  readOnly: number;
   aborted: number;
   deadlockVictims: number;
   timeouts: number;
@@ -65,8 +68,11 @@ function random(seed: number): () => number {
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const yieldTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-/** One transaction of a client; resolves when committed, rejects with the lock error that aborted it. */
-async function runTransaction(store: Store, opts: WorkloadOptions, rnd: () => number, client: number, seq: number, track: Set<Transaction>): Promise<void> {
+/**
+ * One transaction of a client; resolves `true` when it committed writes, `false` for a reader
+ * (ended without a commit), and rejects with the lock error that aborted it.
+ */
+async function runTransaction(store: Store, opts: WorkloadOptions, rnd: () => number, client: number, seq: number, track: Set<Transaction>): Promise<boolean> {
   const tx = store.begin();
   track.add(tx);
   const lockOpts = { timeoutMs: LOCK_TIMEOUT_MS };
@@ -115,7 +121,13 @@ async function runTransaction(store: Store, opts: WorkloadOptions, rnd: () => nu
       tx.put(hotKey(lo), encodeValue({ client, seq, previousBytes: before?.length ?? 0 }));
       if (hi !== lo) tx.put(hotKey(hi), encodeValue({ client, seq }));
     }
-    tx.commit();
+    // A reader has nothing to commit, and an empty commit would still add a version: end it.
+    if (tx.size === 0) {
+      tx.abort();
+      return false;
+    }
+    tx.commit({ message: `workload client ${client}` });
+    return true;
   } catch (error) {
     tx.abort();
     throw error;
@@ -166,7 +178,7 @@ export function registerWorkloadCommand(program: Command, ctx: CommandContext): 
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
-      const totals: WorkloadTotals = { committed: 0, aborted: 0, deadlockVictims: 0, timeouts: 0 };
+      const totals: WorkloadTotals = { committed: 0, readOnly: 0, aborted: 0, deadlockVictims: 0, timeouts: 0 };
       let failure: unknown = null;
       const started = Date.now();
       const initial = store.locks.stats();
@@ -186,8 +198,8 @@ export function registerWorkloadCommand(program: Command, ctx: CommandContext): 
           let seq = 0;
           while (!stopping) {
             try {
-              await runTransaction(store, opts, rnd, c, seq++, active);
-              totals.committed++;
+              if (await runTransaction(store, opts, rnd, c, seq++, active)) totals.committed++;
+              else totals.readOnly++;
             } catch (error) {
               totals.aborted++;
               if (error instanceof DeadlockError) totals.deadlockVictims++;
@@ -203,7 +215,8 @@ export function registerWorkloadCommand(program: Command, ctx: CommandContext): 
           }
         };
 
-        let last = { at: started, stats: initial, committed: 0 };
+        const finished = (): number => totals.committed + totals.readOnly;
+        let last = { at: started, stats: initial, finished: 0 };
         const tick = async (): Promise<void> => {
           const now = Date.now();
           const stats: LockStats = store.locks.stats();
@@ -211,7 +224,7 @@ export function registerWorkloadCommand(program: Command, ctx: CommandContext): 
           const line = {
             type: 'tick',
             elapsedS: Math.round((now - started) / 100) / 10,
-            txPerS: rate(totals.committed - last.committed, ms),
+            txPerS: rate(finished() - last.finished, ms),
             locksPerS: rate(stats.requests - last.stats.requests, ms),
             waits: stats.waits - last.stats.waits,
             timeouts: stats.timeouts - last.stats.timeouts,
@@ -219,7 +232,7 @@ export function registerWorkloadCommand(program: Command, ctx: CommandContext): 
             held: stats.held,
             waiting: stats.waiting,
           };
-          last = { at: now, stats, committed: totals.committed };
+          last = { at: now, stats, finished: finished() };
           await ctx.out.line(opts.json ? JSON.stringify(line)
             : `${line.elapsedS.toFixed(1).padStart(6)}s  ${String(line.txPerS).padStart(6)} tx/s  ${String(line.locksPerS).padStart(7)} locks/s  waits ${line.waits}  timeouts ${line.timeouts}  deadlocks ${line.deadlocks}  held ${line.held}  waiting ${line.waiting}`);
           await ctx.out.flush();
@@ -255,8 +268,10 @@ export function registerWorkloadCommand(program: Command, ctx: CommandContext): 
         type: 'summary',
         seconds: Math.round(elapsed / 100) / 10,
         clients: opts.clients,
+        transactions: totals.committed + totals.readOnly,
         committed: totals.committed,
-        txPerS: rate(totals.committed, elapsed),
+        readOnly: totals.readOnly,
+        txPerS: rate(totals.committed + totals.readOnly, elapsed),
         aborted: totals.aborted,
         lockRequests: stats.requests - initial.requests,
         locksPerS: rate(stats.requests - initial.requests, elapsed),
@@ -266,7 +281,7 @@ export function registerWorkloadCommand(program: Command, ctx: CommandContext): 
         interrupted,
       };
       await ctx.out.line(opts.json ? JSON.stringify(summary)
-        : `${interrupted ? 'interrupted' : 'done'}: ${summary.committed} transactions committed in ${summary.seconds} s (${summary.txPerS}/s), ` +
+        : `${interrupted ? 'interrupted' : 'done'}: ${summary.transactions} transactions in ${summary.seconds} s (${summary.txPerS}/s; ${summary.committed} committed writes, ${summary.readOnly} read-only), ` +
           `${summary.lockRequests} lock requests (${summary.locksPerS}/s), ${summary.waits} waits, ${summary.timeouts} timeouts, ` +
           `${summary.deadlocks} deadlocks (victims aborted and retried), ${summary.aborted} aborted`);
     });
