@@ -2,7 +2,8 @@
  * Lineage: the store's versions as a graph (d3 paths over one row per version, a lane per
  * branch), branch heads and snapshots labelled. Click a version for its details; "Browse as of"
  * (or Enter, or a double click) makes Records, Tree and Overview show that version. Shift- or
- * Ctrl-click a second version to diff the two. Keyboard: ↑/↓ move, Enter browses, Esc clears.
+ * Ctrl-click a second version to diff the two. Keyboard: ↑/↓ (PgUp/PgDn, Home/End) move,
+ * Enter browses, Esc clears the second selection.
  * New commits appear at the top as they land (`store.changed` refetches the lineage).
  */
 import { useQueryClient } from '@tanstack/react-query';
@@ -73,9 +74,10 @@ export function LineageView() {
   };
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    const steps: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10, End: layout.placed.length, Home: -layout.placed.length };
+    if (Object.hasOwn(steps, e.key)) {
       e.preventDefault();
-      const next = stepSelection(layout.placed, selected, e.key === 'ArrowDown' ? 1 : -1);
+      const next = stepSelection(layout.placed, selected, steps[e.key]!);
       if (next !== null) {
         setSelected(next);
         setCompare(null);
