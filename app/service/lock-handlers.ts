@@ -123,6 +123,8 @@ export function lockHandlers(context: ServiceContext): HandlersOf<keyof typeof l
         connected.close();
         throw new ServiceError('NOT_FOUND', error instanceof Error ? error.message : String(error));
       }
+      // The process may have exited between hello and subscribe: then there is nothing to attach.
+      if (ended || connected.closed) throw new ServiceError('NOT_FOUND', `the lock monitor of ${path} went away while attaching`);
       attachments.set(id, { id, client: connected, end: (reason) => finish(reason) });
       // Held as a job: service close cancels every job, which detaches.
       void context.jobs.run('locks.attach', `lock-attachment:${id}`, (job) => new Promise<void>((done) => {
