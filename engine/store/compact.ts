@@ -319,9 +319,12 @@ export function compactStore(
   const started = Date.now();
   const keep = checkKeep(opts.keep);
   const say = (phase: CompactionPhase, done: number, total: number): void => report({ phase, done, total });
+  // Replace the file itself, not a symlink that names it (renaming over the link would leave
+  // the data where it was and turn the link into a copy).
+  const target = fs.realpathSync(src.path);
   // We hold the writer lock, so no other compaction of this store is running: any temp file
   // is left over from a crash and is garbage.
-  for (const stale of tempFilesOf(src.path)) fs.rmSync(stale, { force: true });
+  for (const stale of tempFilesOf(target)) fs.rmSync(stale, { force: true });
 
   const kept = retainedVersions(src.versions, src.record.branches.map((b) => b.head), src.snapshots.map((s) => s.version), keep);
   const keptVersions = [...kept].sort((a, b) => a - b).map((id) => src.versions.get(id) as VersionEntry);
@@ -334,9 +337,11 @@ export function compactStore(
   const { total, seen } = plan(src, roots, (n) => say('plan', n, 0));
   say('plan', total, total);
 
-  const tmp = compactionTempPath(src.path);
+  const tmp = compactionTempPath(target);
   let file: StoreFile | null = StoreFile.create(tmp);
   try {
+    // The copy gets the original's permission bits (a private store stays private).
+    fs.chmodSync(tmp, fs.statSync(target).mode & 0o7777);
     const start = Buffer.alloc(DATA_START);
     encodeHeader({ formatVersion: FORMAT_VERSION, ...src.params }).copy(start, 0);
     file.write(0, start);
@@ -380,7 +385,7 @@ export function compactStore(
     // The commit point. Before the rename the original is untouched; after it the path names
     // the complete, durable copy (moveTo also fsyncs the directory).
     say('replace', 0, 1);
-    const moved = file.moveTo(src.path);
+    const moved = file.moveTo(target);
     file = null;
     adopt(moved);
     say('replace', 1, 1);
