@@ -106,7 +106,7 @@ export async function* asyncEntries(it: Iterable<Entry>, batch = 1024): AsyncGen
 
 /**
  * A read-only view of one version of the tree (a root). Everything reads immutable persisted
- * nodes, so a view stays valid while the writer commits (until compaction).
+ * nodes, so a view stays valid while the writer commits; a compaction renames a new file over the path, but a view keeps reading the old one through its open descriptor (closed when the view is collected or the store closes).
  */
 export class ReadView {
   constructor(
