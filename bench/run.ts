@@ -166,6 +166,20 @@ async function lockWorkloads(quick: boolean): Promise<void> {
   process.stdout.write(`${lockReport(await lockBench({ quick }))}\n`);
 }
 
+/**
+ * The Locks view workload (issue 7): 50k held locks and ~10k lock events/s streamed into the
+ * inspector's Locks view while its table scrolls; frame-time percentiles. Part of a full run.
+ */
+async function inspectorLockFrames(seconds: number): Promise<void> {
+  process.stdout.write('\n== inspector-lock-frames: the Locks view at 50,000 locks and 10,000 lock events/s\n');
+  try {
+    const { describeLockFrames, lockFrames } = await import('./inspector-lock-frames');
+    process.stdout.write(`${describeLockFrames(await lockFrames({ locks: 50_000, eventsPerSecond: 10_000, seconds }))}\n`);
+  } catch (e) {
+    process.stdout.write(`n/a: ${(e as Error).message.split('\n')[0]}\n`);
+  }
+}
+
 async function main(): Promise<number> {
   const cli = parse(process.argv.slice(2));
   if (cli.help) {
@@ -185,6 +199,7 @@ async function main(): Promise<number> {
     if (!(globalThis as { gc?: unknown }).gc) process.stderr.write('bench: note: run through `npm run bench` (node --expose-gc) for steadier numbers\n');
     report = await runBench({ ...cli.bench, log: (line) => process.stderr.write(`[bench] ${line}\n`), onCase: printCase });
     if (!cli.bench.only?.length) await inspectorFirstRows(cli.bench.quick ? 100_000 : 1_000_000);
+    if (!cli.bench.only?.length) await inspectorLockFrames(cli.bench.quick ? 5 : 15);
     if (cli.locks) await lockWorkloads(cli.bench.quick === true);
   }
   process.stdout.write(`\n${summaryText(report)}\n`);

@@ -2,6 +2,7 @@
  * The most contended ranges: a heat strip over the key space (one cell per bucket, from the
  * lowest to the highest locked key; hotter = more waiting there) and the hottest buckets named.
  */
+import { memo } from 'react';
 import type { KeyView } from '../../../../app/contract';
 import { formatCount } from '../../lib/format';
 import { keyText } from '../../lib/keys';
@@ -15,7 +16,8 @@ function span(b: BucketInput<KeyView>): string {
   return a === z ? a : `${a} … ${z}`;
 }
 
-export function HeatStrip({ cells, hottest }: { cells: readonly HeatCell<KeyView>[]; hottest: readonly BucketInput<KeyView>[] }) {
+/** Re-rendered only when a new frame brings new buckets. */
+export const HeatStrip = memo(function HeatStrip({ cells, hottest }: { cells: readonly HeatCell<KeyView>[]; hottest: readonly BucketInput<KeyView>[] }) {
   if (cells.length === 0) return <div className="empty small dim">No locks to place on the key space.</div>;
   const lo = cells.find((c) => c.bucket.first)?.bucket.first ?? null;
   const hi = [...cells].reverse().find((c) => c.bucket.last)?.bucket.last ?? null;
@@ -50,4 +52,4 @@ export function HeatStrip({ cells, hottest }: { cells: readonly HeatCell<KeyView
       </ol>
     </div>
   );
-}
+});

@@ -16,7 +16,8 @@ const ROW_H = 30;
 /** Chips shown per cell before "+N". */
 const CHIPS = 4;
 
-export function LockTable({ page, onWindow, pageIsLive }: { page: GroupPage | null; onWindow: (w: TableWindow) => void; pageIsLive: boolean }) {
+/** Re-rendered when a new page arrives or the user scrolls, not on every event batch. */
+export const LockTable = memo(function LockTable({ page, onWindow, pageIsLive }: { page: GroupPage | null; onWindow: (w: TableWindow) => void; pageIsLive: boolean }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const total = page?.total ?? 0;
   const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_H, overscan: 8 });
@@ -35,7 +36,7 @@ export function LockTable({ page, onWindow, pageIsLive }: { page: GroupPage | nu
         <span role="columnheader">Held by</span>
         <span role="columnheader">Waiting</span>
         <span role="columnheader" className="num">
-          Longest wait
+          Max wait
         </span>
       </div>
       {page && total === 0 ? (
@@ -56,7 +57,7 @@ export function LockTable({ page, onWindow, pageIsLive }: { page: GroupPage | nu
       )}
     </div>
   );
-}
+});
 
 const GroupRow = memo(function GroupRow({ g }: { g: LockGroupData }) {
   const label = rangeLabel(g.from, g.to, g.shape);

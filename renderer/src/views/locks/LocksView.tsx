@@ -217,7 +217,7 @@ function Attached({ attachment, stream, detached, onDetach, onReattach }: { atta
               <WaitsForGraph graph={graphWith(frame, picked)} truncated={frame.graphTruncated} />
               <aside className="locks-deadlocks" aria-label="Recent deadlocks">
                 <div className="pane-subtitle">Recent deadlocks</div>
-                <DeadlockList deadlocks={frame.deadlocks} now={frame.at} picked={picked} onPick={setPicked} total={frame.deadlocks.length} />
+                <DeadlockList deadlocks={frame.deadlocks} now={frame.at} picked={picked} onPick={setPicked} total={frame.stats.deadlocks} />
               </aside>
             </div>
           </section>

@@ -2,13 +2,15 @@
  * The wait timeline: one lane per transaction (the ones that waited longest in the window),
  * a bar per wait, coloured by how it ended. HTML bars positioned in percent: cheap to redraw.
  */
+import { memo } from 'react';
 import { formatCount } from '../../lib/format';
 import { formatDuration } from './labels';
 import type { WaitLanes } from './timeline';
 
 const OUTCOME: Record<string, string> = { waiting: 'still waiting', granted: 'granted', timeout: 'timed out', deadlock: 'deadlock victim', cancelled: 'cancelled' };
 
-export function WaitTimeline({ lanes }: { lanes: WaitLanes }) {
+/** Re-rendered only when a new frame brings new lanes. */
+export const WaitTimeline = memo(function WaitTimeline({ lanes }: { lanes: WaitLanes }) {
   const span = lanes.windowEnd - lanes.windowStart;
   const ticks = [1, 0.75, 0.5, 0.25, 0];
   return (
@@ -58,4 +60,4 @@ export function WaitTimeline({ lanes }: { lanes: WaitLanes }) {
       )}
     </div>
   );
-}
+});

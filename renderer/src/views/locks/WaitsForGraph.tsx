@@ -3,27 +3,31 @@
  * drawn by React (colours from CSS, so both themes work). Deadlock cycles are drawn in the
  * danger colour, broken ones dashed, and each victim is ringed and named.
  */
-import { useMemo, useRef } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import { useElementSize } from '../../components/useSize';
 import { formatCount } from '../../lib/format';
 import type { CappedGraph } from './graph';
 import { forceLayout, NODE_R, type Placed } from './layout';
 
-export function WaitsForGraph({ graph, truncated }: { graph: CappedGraph; truncated: boolean }) {
+/** The drawing; re-rendered only when a new frame brings a new graph. */
+export const WaitsForGraph = memo(function WaitsForGraph({ graph, truncated }: { graph: CappedGraph; truncated: boolean }) {
   const wrap = useRef<HTMLDivElement>(null);
   const size = useElementSize(wrap);
   const width = Math.max(240, size.width);
   const height = Math.max(180, size.height);
-  const previous = useRef<ReadonlyMap<number, Placed>>(new Map());
+  const previous = useRef<{ key: string; placed: ReadonlyMap<number, Placed> }>({ key: '', placed: new Map() });
   const placed = useMemo(() => {
+    // Same nodes, edges and box as last time: keep the positions, run no simulation at all.
+    const key = `${width}x${height}|${graph.nodes.map((n) => n.tx).join(',')}|${graph.edges.map((e) => e.id).join(',')}`;
+    if (key === previous.current.key) return previous.current.placed;
     const p = forceLayout(
       graph.nodes.map((n) => n.tx),
       graph.edges,
       width,
       height,
-      previous.current,
+      previous.current.placed,
     );
-    previous.current = p;
+    previous.current = { key, placed: p };
     return p;
   }, [graph, width, height]);
 
@@ -93,7 +97,7 @@ export function WaitsForGraph({ graph, truncated }: { graph: CappedGraph; trunca
       )}
     </div>
   );
-}
+});
 
 /** A line from the edge of one circle to the edge of the other; bent when the reverse edge exists too. */
 function edgePath(a: Placed, b: Placed, bend: boolean): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyView, LockEventBatch, LockEventData, LockSnapshotData, LockStatsData } from '../../../../app/contract';
-import { BatchAccumulator, buildFrame, CYCLE_RECENT_MS, FRAME_EVENTS, graphWith, trimEvents, ZERO_COUNTS } from './frames';
+import { BatchAccumulator, buildFrame, CYCLE_RECENT_MS, CYCLES_DRAWN, FRAME_EVENTS, graphWith, trimEvents, ZERO_COUNTS } from './frames';
 
 const key = (s: string): KeyView => ({ hex: Buffer.from(s).toString('hex'), json: s, decoded: true, length: s.length });
 const stats: LockStatsData = { requests: 0, grants: 0, waits: 0, timeouts: 0, deadlocks: 0, cancels: 0, held: 0, waiting: 0 };
@@ -73,6 +73,13 @@ describe('buildFrame', () => {
     expect(f.lanes.lanes.map((l) => l.tx)).toEqual([3]);
     expect(f.heat[0]?.heat).toBe(1);
     expect(f.hottest.length).toBe(1);
+  });
+  it('draws at most the newest few recent deadlocks', () => {
+    const s = snap(100_000);
+    const many = Array.from({ length: 50 }, (_, i) => ({ cycle: [1000 + 2 * i, 1001 + 2 * i], victim: 1001 + 2 * i, at: 99_000 + i }));
+    const f = buildFrame({ ...s, deadlocks: many }, new BatchAccumulator().take());
+    expect(f.marked.map((d) => d.victim)).toEqual(many.slice(-CYCLES_DRAWN).map((d) => d.victim));
+    expect(f.graph.nodes.filter((n) => n.role === 'victim').length).toBe(CYCLES_DRAWN);
   });
   it('draws an older deadlock picked from the list', () => {
     const f = buildFrame(snap(100_000), new BatchAccumulator().take());

@@ -12,8 +12,10 @@ import type { KeyView } from '../../../../app/contract';
 
 /** Most transactions drawn in the waits-for graph. */
 export const GRAPH_LIMIT = 60;
-/** Deadlocks this recent (ms, before the snapshot) are drawn on the graph. */
+/** Deadlocks this recent (ms, before the snapshot) are drawn on the graph… */
 export const CYCLE_RECENT_MS = 15_000;
+/** …but at most this many (the newest): a workload can break hundreds a second. */
+export const CYCLES_DRAWN = 3;
 /** The timeline's window (ms). */
 export const TIMELINE_SPAN_MS = 120_000;
 /** Most transactions (lanes) on the timeline. */
@@ -112,7 +114,7 @@ export function trimEvents(events: readonly LockEventData[], n: number): LockEve
 
 /** Turns a snapshot (and the batches since the last one) into a frame. O(E log E + T log T). */
 export function buildFrame(snap: LockSnapshotData, since: ReturnType<BatchAccumulator['take']>): LockFrame {
-  const marked = snap.deadlocks.filter((d) => snap.at - d.at <= CYCLE_RECENT_MS);
+  const marked = snap.deadlocks.filter((d) => snap.at - d.at <= CYCLE_RECENT_MS).slice(-CYCLES_DRAWN);
   return {
     at: snap.at,
     totals: snap.totals,

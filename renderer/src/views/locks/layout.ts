@@ -16,7 +16,7 @@ interface SimNode extends SimulationNodeDatum {
 }
 
 /** Node radius used by the layout and the drawing. */
-export const NODE_R = 13;
+export const NODE_R = 16;
 
 /**
  * Lays out `nodes` joined by `edges` in a `width` × `height` box, starting from `previous`
