@@ -16,6 +16,8 @@ describe('versions contract', () => {
     expect(parseRequest('versions.list', { storeId: 's1', before: 10, limit: 5 })).toMatchObject({ ok: true });
     expect(parseRequest('snapshots.create', { storeId: 's1', name: 'v1', message: 'm', version: 'main' })).toMatchObject({ ok: true });
     expect(parseRequest('branches.list', { storeId: 's1' })).toMatchObject({ ok: true });
+    expect(parseRequest('branches.create', { storeId: 's1', name: 'fix/1.x' })).toMatchObject({ ok: true });
+    expect(parseRequest('branches.create', { storeId: 's1', name: 'b', from: 'v1' })).toMatchObject({ ok: true, value: { from: 'v1' } });
     expect(parseRequest('refs.resolve', { storeId: 's1', refs: [{ $ref: ['users', 1] }, { $ref: 3, view: ['a'], version: 'v1' }], at: 4 })).toMatchObject({ ok: true });
     for (const method of ['records.page', 'tree.root', 'store.analyze'] as const) {
       expect(parseRequest(method, { storeId: 's1', at: 3 }), method).toMatchObject({ ok: true, value: { at: 3 } });
@@ -37,6 +39,9 @@ describe('versions contract', () => {
     expect(message('snapshots.create', { storeId: 's1', name: 'a', message: 5 })).toContain('message must be a string');
     expect(message('snapshots.create', { storeId: 's1', name: 'a', version: 1.5 })).toContain('version must be a version id');
     expect(message('branches.list', { storeId: 's1', extra: 1 })).toBe('bad request to branches.list: request has unknown field(s) extra');
+    expect(message('branches.create', { storeId: 's1' })).toBe('bad request to branches.create: name is required');
+    expect(message('branches.create', { storeId: 's1', name: 'a b' })).toBe('bad request to branches.create: name must be 1 to 100 characters of letters, digits, _ . - /');
+    expect(message('branches.create', { storeId: 's1', name: 'b', from: -1 })).toContain('from must');
     expect(message('refs.resolve', { storeId: 's1' })).toBe('bad request to refs.resolve: refs is required');
     expect(message('refs.resolve', { storeId: 's1', refs: [] })).toBe('bad request to refs.resolve: refs must hold at least one reference');
     expect(message('refs.resolve', { storeId: 's1', refs: new Array(REFS_PER_CALL_MAX + 1).fill({ $ref: 1 }) }))

@@ -137,6 +137,21 @@ export const versionMethods = {
     }),
     response: returns<SnapshotData>(),
   },
+  /**
+   * Creates a branch whose head is `from` (a version id, snapshot or branch name; default: the
+   * default branch head). O(1): one catalog record. Writable stores only: a read-only store
+   * answers READ_ONLY. An existing name or a bad one answers INVALID_ARGUMENT. Emits
+   * `versions.changed`.
+   */
+  'branches.create': {
+    request: z.strictObject({
+      storeId,
+      name: z.string({ error: 'must be a string' })
+        .regex(/^[\w.\-/]{1,100}$/, { error: 'must be 1 to 100 characters of letters, digits, _ . - /' }),
+      from: atVersion.optional(),
+    }),
+    response: returns<BranchData>(),
+  },
   /** Every branch with its head, and the default branch. */
   'branches.list': {
     request: z.strictObject({ storeId }),

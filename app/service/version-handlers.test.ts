@@ -205,6 +205,53 @@ describe('snapshots.create and branches.list', () => {
   });
 });
 
+describe('branches.create', () => {
+  it('creates a branch at a version, lists it, emits versions.changed, and commits land on it', async () => {
+    const { path, ids } = makeStore('bc.th');
+    const events: ServiceEvent[] = [];
+    service.events.on((e) => events.push(e));
+    const { storeId } = await ok('store.open', { path, readOnly: false });
+    const fix = await ok('branches.create', { storeId, name: 'fix/old', from: ids.v1 });
+    expect(fix).toEqual({ name: 'fix/old', head: ids.v1 });
+    // A name (snapshot or branch) works as `from`; no `from` is the default branch head.
+    expect(await ok('branches.create', { storeId, name: 'from-snap', from: 'v2' })).toEqual({ name: 'from-snap', head: ids.v2 });
+    expect(await ok('branches.create', { storeId, name: 'here' })).toEqual({ name: 'here', head: ids.head });
+    expect(events.filter((e) => e.type === 'versions.changed' && e.reason === 'branch')).toHaveLength(3);
+    const lineage = await ok('versions.list', { storeId });
+    expect(lineage.branches.map((b) => b.name).sort()).toEqual(['exp', 'fix/old', 'from-snap', 'here', 'main']);
+    expect(lineage.versions.find((v) => v.id === ids.v1)?.heads).toEqual(['fix/old']);
+    // The default branch did not move; the new branch takes commits of its own.
+    expect(lineage.head).toBe(ids.head);
+    await ok('edit.stage', { storeId, change: { op: 'put', key: { json: ['users', 500] }, value: { json: { name: 'on fix' } } } });
+    const commit = await ok('edit.commit', { storeId, message: 'on fix', branch: 'fix/old' });
+    expect(commit.branch).toBe('fix/old');
+    const after = await ok('versions.list', { storeId });
+    expect(after.versions.find((v) => v.id === commit.version)?.parents).toEqual([ids.v1]);
+    expect(after.head).toBe(ids.head);
+  });
+
+  it('refuses duplicates, unknown versions, bad names and read-only stores with one line', async () => {
+    const { path } = makeStore('bx.th');
+    const ro = await ok('store.open', { path });
+    const readOnly = await fails('branches.create', { storeId: ro.storeId, name: 'nope' });
+    expect(readOnly.code).toBe('READ_ONLY');
+    expect(readOnly.message).toContain('Edit');
+    await ok('edit.begin', { storeId: ro.storeId });
+    const { storeId } = ro;
+    const dup = await fails('branches.create', { storeId, name: 'exp' });
+    expect(dup.code).toBe('INVALID_ARGUMENT');
+    expect(dup.message).toContain('already exists');
+    expect((await fails('branches.create', { storeId, name: 'x', from: 'nope' })).code).toBe('VERSION_NOT_FOUND');
+    expect((await fails('branches.create', { storeId, name: 'x', from: 9999 })).code).toBe('VERSION_NOT_FOUND');
+    const bad = await fails('branches.create', { storeId, name: 'has space' });
+    expect(bad.code).toBe('BAD_REQUEST');
+    expect(bad.message).toBe('bad request to branches.create: name must be 1 to 100 characters of letters, digits, _ . - /');
+    for (const e of [dup, bad]) expect(e.message).not.toContain('\n');
+    // Nothing was created by the failures.
+    expect((await ok('branches.list', { storeId })).branches.map((b) => b.name).sort()).toEqual(['exp', 'main']);
+  });
+});
+
 describe('refs.resolve', () => {
   it('resolves refs as values carry them, marking dangling ones', async () => {
     const { path, ids } = makeStore('refs.th');

@@ -82,6 +82,15 @@ export function versionHandlers(context: ServiceContext): HandlersOf<keyof typeo
       context.emit({ type: 'versions.changed', storeId, reason: 'snapshot' });
       return info;
     },
+    'branches.create': ({ storeId, name, from }) => {
+      const open = context.get(storeId);
+      if (open.readOnly) {
+        throw new ServiceError('READ_ONLY', `${open.path} is open read-only; switch to Edit to create branches`);
+      }
+      const info = open.store.branch(name, from !== undefined ? { from } : {});
+      context.emit({ type: 'versions.changed', storeId, reason: 'branch' });
+      return info;
+    },
     'branches.list': ({ storeId }) => {
       const { store } = context.get(storeId);
       return { branches: store.branches(), defaultBranch: store.info().branch };
