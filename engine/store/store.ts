@@ -30,12 +30,12 @@ import { Transaction, type CommitInfo, type CommitOptions, type TransactionHost,
 import { LockManager } from '../locks/lock-manager';
 import { getValue } from '../tree/read';
 import { asKey, asValue, rangeBounds, ReadView, type Entry, type RangeOptions } from './view';
+import { compactStore, measureSpace, type CompactionProgress, type CompactionSource, type CompactOptions, type CompactResult, type SpaceUsage } from './compact';
 import { WatchHub, type WatchListener, type WatchRange } from './watch';
 import { verifyCatalog, type CatalogFacts } from './verify-catalog';
 import { resolveRef, type RefTarget } from '../records/resolve';
 import { findDanglingRefs, type DanglingRef, type DanglingRefOptions } from '../records/dangling';
 import type { Ref } from '../records/ref';
-import { compactStore, measureSpace, type CompactionProgress, type CompactionSource, type CompactOptions, type CompactResult, type SpaceUsage } from './compact';
 
 /** Tree parameters chosen when a store is created (recorded in its header). */
 export interface StoreOptions {
