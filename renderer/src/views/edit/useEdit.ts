@@ -9,6 +9,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { EditRow, EditStateData, RequestOf, StageChangeInput } from '../../../../app/contract';
 import { callKey, useCall, useServiceEvent, useTransport } from '../../api/hooks';
 import { ApiError } from '../../api/transport';
+import { recordOwnWrite } from './ownWrites';
 
 /** How many staged rows the Records view marks (the stage panel and Review list them all). */
 export const BADGE_ROWS = 1000;
@@ -37,7 +38,8 @@ export interface EditApi {
   unstage(id: number): Promise<boolean>;
   discard(): Promise<boolean>;
   commit(params: Omit<RequestOf<'edit.commit'>, 'storeId'>): Promise<boolean>;
-  undo(): Promise<boolean>;
+  /** Moves `branch`'s head (default: the store's branch) back to its parent. */
+  undo(branch?: string): Promise<boolean>;
   revert(version: number): Promise<boolean>;
   /** Reports a result from a dialog that called the service itself (imports, file values). */
   report(notice: string | null, error?: ApiError | null): void;
@@ -120,16 +122,20 @@ export function useEdit(storeId: string): EditApi {
     commit: (params) =>
       act(async () => {
         const r = await transport.call('edit.commit', { storeId, ...params });
+        // Only the store's branch is "the head" the views show; a commit elsewhere leaves it.
+        if (r.branch === r.info.branch) recordOwnWrite(storeId, { version: r.version, kind: 'commit' });
         return `Committed ${r.keys} key${r.keys === 1 ? '' : 's'} as version #${r.version} on ${r.branch}.`;
       }),
-    undo: () =>
+    undo: (branch) =>
       act(async () => {
-        const r = await transport.call('versions.undo', { storeId });
+        const r = await transport.call('versions.undo', { storeId, ...(branch !== undefined ? { branch } : {}) });
+        if (r.branch === r.info.branch) recordOwnWrite(storeId, { version: r.version, kind: 'undo' });
         return `Moved ${r.branch} back to #${r.version}; #${r.previous ?? '?'} stays in the lineage.`;
       }),
     revert: (version) =>
       act(async () => {
         const r = await transport.call('versions.revert', { storeId, version });
+        if (r.branch === r.info.branch) recordOwnWrite(storeId, { version: r.version, kind: 'revert' });
         return `Reverted #${version} as version #${r.version} (${r.keys} key${r.keys === 1 ? '' : 's'}).`;
       }),
     report: (n, e = null) => {

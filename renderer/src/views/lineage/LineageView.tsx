@@ -3,10 +3,14 @@
  * branch), branch heads and snapshots labelled. Click a version for its details; "Browse as of"
  * (or Enter, or a double click) makes Records, Tree and Overview show that version. Shift- or
  * Ctrl-click a second version to diff the two. Keyboard: ↑/↓ (PgUp/PgDn, Home/End) move,
- * Enter browses, Esc clears the second selection.
- * New commits appear at the top as they land (`store.changed` refetches the lineage).
+ * Enter browses, Esc clears the second selection. The rows are virtualized (only those on screen
+ * are in the DOM, the graph beside them drawn for just those rows), so thousands of loaded
+ * versions scroll smoothly. In edit mode the detail panel also snapshots, branches, reverts and
+ * undoes (VersionActions). New commits appear at the top as they land (`store.changed`
+ * refetches the lineage).
  */
 import { useQueryClient } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { LineageVersion } from '../../../../app/contract';
 import { invalidateStore, useServiceEvent } from '../../api/hooks';
@@ -69,8 +73,20 @@ export function LineageView() {
     setCompare(null);
   };
 
+  const virtualizer = useVirtualizer({
+    count: layout.placed.length,
+    getScrollElement: () => listRef.current,
+    estimateSize: () => GEOMETRY.rowHeight,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? -1;
+
+  // The row may not be rendered (virtualized): scroll by index, not by element.
   const scrollToRow = (id: number) => {
-    listRef.current?.querySelector<HTMLElement>(`[data-version="${id}"]`)?.scrollIntoView({ block: 'nearest' });
+    const row = layout.rowOf.get(id);
+    if (row !== undefined) virtualizer.scrollToIndex(row, { align: 'auto' });
   };
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -119,21 +135,25 @@ export function LineageView() {
       ) : (
         <div className="lineage-body">
           <div className="lineage-list scroll" ref={listRef} tabIndex={0} role="listbox" aria-label="Versions" aria-activedescendant={selected === null ? undefined : `version-${selected}`} onKeyDown={onKey} onMouseLeave={() => setHovered(null)} data-testid="lineage-list">
-            <div className="lineage-rows" style={{ height: `${layout.placed.length * GEOMETRY.rowHeight}px`, ['--graph-w' as string]: `${GEOMETRY.left * 2 + Math.max(0, layout.lanes.length - 1) * GEOMETRY.laneWidth}px` }}>
-              <LineageGraph layout={layout} selected={selected} compare={compare} travelling={travelling} hovered={hovered} />
-              {layout.placed.map(({ version: v, lane }) => (
-                <VersionRow
-                  key={v.id}
-                  v={v}
-                  lane={lane}
-                  selected={v.id === selected}
-                  compare={v.id === compare}
-                  travelling={v.id === travelling}
-                  onClick={(e) => select(v.id, e)}
-                  onDoubleClick={() => browse(v)}
-                  onHover={() => setHovered(v.id)}
-                />
-              ))}
+            <div className="lineage-rows" style={{ height: `${virtualizer.getTotalSize()}px`, ['--graph-w' as string]: `${GEOMETRY.left * 2 + Math.max(0, layout.lanes.length - 1) * GEOMETRY.laneWidth}px` }}>
+              <LineageGraph layout={layout} first={first} last={last} selected={selected} compare={compare} travelling={travelling} hovered={hovered} />
+              {items.map((item) => {
+                const { version: v, lane } = layout.placed[item.index]!;
+                return (
+                  <VersionRow
+                    key={v.id}
+                    v={v}
+                    lane={lane}
+                    top={item.start}
+                    selected={v.id === selected}
+                    compare={v.id === compare}
+                    travelling={v.id === travelling}
+                    onClick={(e) => select(v.id, e)}
+                    onDoubleClick={() => browse(v)}
+                    onHover={() => setHovered(v.id)}
+                  />
+                );
+              })}
             </div>
             {lineage.hasOlder && (
               <div className="lineage-more">
@@ -151,6 +171,7 @@ export function LineageView() {
                 other={other}
                 travelling={travelling}
                 isHead={shown.id === latest?.head}
+                defaultBranch={defaultBranch}
                 onBrowse={browse}
                 onBack={() => session.travel(null)}
                 onDiff={(a, b) => session.navigate('diff', { kind: 'diff.versions', a, b })}
@@ -170,7 +191,7 @@ export function LineageView() {
   );
 }
 
-function VersionRow({ v, lane, selected, compare, travelling, onClick, onDoubleClick, onHover }: { v: LineageVersion; lane: number; selected: boolean; compare: boolean; travelling: boolean; onClick: (e: MouseEvent) => void; onDoubleClick: () => void; onHover: () => void }) {
+function VersionRow({ v, lane, top, selected, compare, travelling, onClick, onDoubleClick, onHover }: { v: LineageVersion; lane: number; top: number; selected: boolean; compare: boolean; travelling: boolean; onClick: (e: MouseEvent) => void; onDoubleClick: () => void; onHover: () => void }) {
   return (
     <div
       id={`version-${v.id}`}
@@ -179,7 +200,7 @@ function VersionRow({ v, lane, selected, compare, travelling, onClick, onDoubleC
       aria-selected={selected}
       data-version={v.id}
       data-testid="lineage-version"
-      style={{ height: `${GEOMETRY.rowHeight}px` }}
+      style={{ height: `${GEOMETRY.rowHeight}px`, transform: `translateY(${top}px)` }}
       onClick={onClick}
       onDoubleClick={onDoubleClick}
       onMouseEnter={onHover}

@@ -1,16 +1,19 @@
 /**
  * Details of the selected version: message, time, branch, parents, what the commit did, the
  * names pointing at it, and the actions — browse as of it, back to head, diff with a second
- * selected version.
+ * selected version — and, in edit mode, the writes (VersionActions).
  */
 import type { LineageVersion } from '../../../../app/contract';
 import { formatBytes, formatCount, formatOffset, formatTime } from '../../lib/format';
+import { VersionActions } from './VersionActions';
 
-export function VersionPanel({ v, other, travelling, isHead, onBrowse, onBack, onDiff, onSelect }: {
+/** The detail panel of the selected version (and the compared one, when there is one). */
+export function VersionPanel({ v, other, travelling, isHead, defaultBranch, onBrowse, onBack, onDiff, onSelect }: {
   v: LineageVersion;
   other: LineageVersion | undefined;
   travelling: number | null;
   isHead: boolean;
+  defaultBranch: string;
   onBrowse: (v: LineageVersion) => void;
   onBack: () => void;
   onDiff: (a: number, b: number) => void;
@@ -45,6 +48,7 @@ export function VersionPanel({ v, other, travelling, isHead, onBrowse, onBack, o
         </div>
         {!pair && <div className="small dim">Shift-click another version to compare it with this one.</div>}
       </section>
+      <VersionActions v={v} defaultBranch={defaultBranch} onDone={onSelect} />
       <section className="detail-section">
         <dl className="kv lineage-kv">
           <dt>Time</dt>

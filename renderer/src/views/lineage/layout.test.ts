@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LineageVersion } from '../../../../app/contract';
-import { cellCentre, edgePath, layoutLineage, stepSelection } from './layout';
+import { cellCentre, edgePath, layoutLineage, layoutWindow, stepSelection } from './layout';
 
 function v(id: number, parents: number[], branch = 'main'): LineageVersion {
   return {
@@ -75,5 +75,48 @@ describe('stepSelection', () => {
     expect(stepSelection(placed, 7, -1)).toBe(7);
     expect(stepSelection(placed, 1, 1)).toBe(1);
     expect(stepSelection([], 1, 1)).toBeNull();
+  });
+});
+
+describe('layoutWindow', () => {
+  it('keeps the rows of the window and every edge that passes through it', () => {
+    const layout = layoutLineage(versions, 'main');
+    // Rows 2..3 are exp's 5 and 4. Edges through them: 5→4, 4→3 (leaves row 3), and the long
+    // ones running past: 7→2 (side, rows 0..5) and 6→3 (main, rows 1..4).
+    const w = layoutWindow(layout, 2, 3);
+    expect(w.placed.map((p) => p.version.id)).toEqual([5, 4]);
+    expect(w.edges.map((e) => `${e.child}-${e.parent}`).sort()).toEqual(['4-3', '5-4', '6-3', '7-2']);
+    // The bottom row: only edges reaching it (2→1, and 7→2 ends at row 5, above it).
+    expect(layoutWindow(layout, 6, 6).edges.map((e) => `${e.child}-${e.parent}`)).toEqual(['2-1']);
+    expect(layoutWindow(layout, 5, 4)).toEqual({ placed: [], edges: [] });
+  });
+
+  it('matches a brute-force scan over many windows of a long, branchy lineage', () => {
+    // 3000 versions: main every third id, two side branches forking off main now and then.
+    const many: LineageVersion[] = [];
+    let lastMain = 0;
+    let lastA = 0;
+    for (let id = 1; id <= 3000; id++) {
+      if (id % 3 === 0 || id === 1) {
+        many.push(v(id, lastMain ? [lastMain] : []));
+        lastMain = id;
+      } else {
+        many.push(v(id, [lastA && id % 50 !== 2 ? lastA : lastMain], 'a'));
+        lastA = id;
+      }
+    }
+    many.reverse();
+    const layout = layoutLineage(many, 'main');
+    for (const [first, last] of [[0, 30], [100, 140], [1500, 1530], [2970, 2999], [2999, 2999]] as const) {
+      const w = layoutWindow(layout, first, last);
+      expect(w.placed.map((p) => p.row)).toEqual(Array.from({ length: last - first + 1 }, (_, i) => first + i));
+      const crossing = layout.edges.filter((e) => {
+        for (let row = e.fromRow; row <= e.toRow; row++) if (row >= first && row <= last) return true;
+        return false;
+      });
+      expect(w.edges).toEqual(crossing);
+      // A window of ~30 rows draws a handful of edges, not thousands.
+      expect(w.edges.length).toBeLessThan(3 * (last - first + 1) + 10);
+    }
   });
 });

@@ -116,3 +116,23 @@ export function stepSelection(placed: readonly PlacedVersion[], current: number 
   const next = row < 0 ? 0 : Math.max(0, Math.min(placed.length - 1, row + delta));
   return placed[next]!.version.id;
 }
+
+/** The part of a layout that rows `first..last` show: their dots, and every edge crossing them. */
+export interface LayoutWindow {
+  readonly placed: readonly PlacedVersion[];
+  readonly edges: readonly LineageEdge[];
+}
+
+/**
+ * The dots of rows `first..last` (inclusive) and the edges that pass through those rows, so
+ * the graph draws only what the virtualized list shows. A long edge (a lane running past many
+ * rows of another branch) counts when any part of it lies in the window. O(k + edges) for k
+ * rows: the edge test is two comparisons, cheap beside drawing even at tens of thousands.
+ */
+export function layoutWindow(layout: LineageLayout, first: number, last: number): LayoutWindow {
+  if (last < first) return { placed: [], edges: [] };
+  return {
+    placed: layout.placed.slice(Math.max(0, first), last + 1),
+    edges: layout.edges.filter((e) => Math.min(e.fromRow, e.toRow) <= last && Math.max(e.fromRow, e.toRow) >= first),
+  };
+}

@@ -18,6 +18,7 @@ import { previewLine } from '../../lib/jsonTree';
 import { keyText, parseKeyText, type KeyMode, type RefTarget } from '../../lib/keys';
 import { useOpenStore, useSession } from '../../shell/session';
 import { EditBar, EditSwitch, useEditController } from '../edit/EditBar';
+import { headNote, useOwnWrite } from '../edit/ownWrites';
 import type { StagedMark } from '../edit/useEdit';
 import { ExportDialog } from './ExportDialog';
 import { buildRange, describeFilter, EMPTY_FILTER, type FilterText, type Jump } from './filters';
@@ -48,6 +49,8 @@ export function RecordsView() {
   const [exporting, setExporting] = useState(false);
   const [detailW, setDetailW] = useState(440);
   const edit = useEditController(store.storeId);
+  // "committed v#N" when this window made the head, "live (v#N)" when another process did.
+  const note = headNote(store.info.head.id, store.generation, useOwnWrite(store.storeId));
   // Rows marked with Ctrl/Cmd+click or Shift+click, for deleting a selection (by key hex).
   const [marked, setMarked] = useState<ReadonlySet<string>>(new Set());
 
@@ -177,7 +180,7 @@ export function RecordsView() {
         <span className="status small dim" data-testid="records-status">
           {pages.isLoading ? 'Loading…' : `${formatCount(rows.length)}${hasMore ? '+' : ''} record${rows.length === 1 && !hasMore ? '' : 's'} · ${describeFilter(filter, jump)}`}
           {pages.isFetchingNextPage ? ' · loading more…' : ''}
-          {store.generation > 0 ? ` · live (v#${formatCount(store.info.head.id)})` : ''}
+          {note ? ` · ${note}` : ''}
         </span>
         <button type="button" className="btn btn-small" onClick={() => setExporting(true)} disabled={!built.ok} title="Export the filtered range to a file">
           <IconDownload size={14} /> Export…
