@@ -105,6 +105,7 @@ test('attach to a workload, see a deadlock cycle and its victim, pause and resum
 
     await page.getByTestId('locks-detach').click();
     await expect(page.getByTestId('locks-attach')).toBeVisible();
+    await screenshot(page, 'locks-attach');
   } finally {
     if (workload && workload.exitCode === null) {
       // Ctrl-C: the workload removes its advert and exits cleanly.

@@ -29,7 +29,7 @@ export const HeatStrip = memo(function HeatStrip({ cells, hottest }: { cells: re
             key={c.index}
             className="heat-cell"
             style={{ ['--heat' as string]: `${Math.round(c.heat * 100)}%`, ['--load' as string]: `${Math.round(c.load * 100)}%` }}
-            title={`${span(c.bucket)}\n${formatCount(c.bucket.held)} held · ${formatCount(c.bucket.waiting)} waiting · ${formatDuration(c.bucket.waitMs)} waited`}
+            title={`${span(c.bucket)}\n${c.bucket.held} held · ${c.bucket.waiting} waiting · ${formatDuration(c.bucket.waitMs)} waited`}
           />
         ))}
       </div>
