@@ -103,6 +103,14 @@ test('attach to a workload, see a deadlock cycle and its victim, pause and resum
     await expect(page.getByTestId('locks-state')).toHaveText(/Live/);
     await expect.poll(async () => count(await deadlocks.textContent()), { timeout: 30_000 }).toBeGreaterThan(count(frozen));
 
+    // Away on another view the stream keeps recording; back here it shows the newest frame.
+    const recorded = await page.getByTestId('locks-scrub-label').textContent();
+    await page.getByTestId('nav-records').click();
+    await expect(page.getByTestId('record-row').first()).toBeVisible();
+    await page.getByTestId('nav-locks').click();
+    await expect(page.getByTestId('locks-state')).toHaveText(/Live/);
+    await expect(page.getByTestId('locks-scrub-label')).not.toHaveText(recorded ?? '');
+
     await page.getByTestId('locks-detach').click();
     await expect(page.getByTestId('locks-attach')).toBeVisible();
     await screenshot(page, 'locks-attach');

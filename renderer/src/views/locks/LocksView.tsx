@@ -99,7 +99,7 @@ export function LocksView() {
     void attach();
   }, [intent, attach, attachment]);
 
-  const stream = useLockStream(attachment?.attachmentId ?? null, detached === null);
+  const stream = useLockStream(attachment?.attachmentId ?? null, detached === null, session.view === 'locks');
 
   if (!attachment) {
     return (

@@ -5,11 +5,14 @@
  * event rate. Pausing freezes what is shown; the stream keeps filling the ring behind it.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { LockGroupData, LockSnapshotData, LockStatsData } from '../../../../app/contract';
+import type { LockGroupData, LockStatsData } from '../../../../app/contract';
 import { useServiceEvent, useTransport } from '../../api/hooks';
 import { ApiError } from '../../api/transport';
 import { BatchAccumulator, buildFrame, type LockFrame } from './frames';
 import { RingBuffer } from './ring';
+import { covers, pickPage, pickShown, type GroupPage, type TableWindow } from './selection';
+
+export type { GroupPage, TableWindow } from './selection';
 
 /** Frames kept for the scrubber: about five minutes at two snapshots a second. */
 export const FRAME_CAPACITY = 600;
@@ -24,15 +27,6 @@ export const BUCKETS = 64;
 export interface NumberedFrame {
   readonly n: number;
   readonly frame: LockFrame;
-}
-
-/** One page of the grouped table. */
-export type GroupPage = LockSnapshotData['groups'];
-
-/** The table window the view needs (group indices). */
-export interface TableWindow {
-  readonly offset: number;
-  readonly limit: number;
 }
 
 /** What {@link useLockStream} gives the view. */
@@ -56,14 +50,11 @@ export interface LockStream {
   setWindow(w: TableWindow): void;
 }
 
-function covers(page: GroupPage | null, w: TableWindow): boolean {
-  if (!page) return false;
-  const end = Math.min(w.offset + w.limit, page.total);
-  return page.offset <= w.offset && page.offset + page.rows.length >= end;
-}
-
-/** Streams one attachment while `attachmentId` is set and `live` is true. */
-export function useLockStream(attachmentId: string | null, live: boolean): LockStream {
+/**
+ * Streams one attachment while `attachmentId` is set and `live` is true. While not `visible`
+ * (another view shows) it keeps recording frames but renders nothing.
+ */
+export function useLockStream(attachmentId: string | null, live: boolean, visible = true): LockStream {
   const transport = useTransport();
   const ring = useRef(new RingBuffer<NumberedFrame>(FRAME_CAPACITY));
   const acc = useRef(new BatchAccumulator());
@@ -78,12 +69,14 @@ export function useLockStream(attachmentId: string | null, live: boolean): LockS
   const [error, setError] = useState<ApiError | null>(null);
   const pausedRef = useRef(paused);
   pausedRef.current = paused;
+  const visibleRef = useRef(visible);
+  visibleRef.current = visible;
 
   // ≤ 10 Hz renders, on an animation frame so they land with the browser's paint.
   const pending = useRef(false);
   const lastRender = useRef(0);
   const request = useCallback(() => {
-    if (pending.current) return;
+    if (pending.current || !visibleRef.current) return;
     pending.current = true;
     const wait = Math.max(0, RENDER_MS - (performance.now() - lastRender.current));
     setTimeout(() => {
@@ -94,6 +87,11 @@ export function useLockStream(attachmentId: string | null, live: boolean): LockS
       });
     }, wait);
   }, []);
+
+  // Back on screen: catch up with what was recorded meanwhile.
+  useEffect(() => {
+    if (visible) request();
+  }, [visible, request]);
 
   // A new attachment starts a new history.
   useEffect(() => {
@@ -175,15 +173,13 @@ export function useLockStream(attachmentId: string | null, live: boolean): LockS
   const r = ring.current;
   const first = r.at(0)?.n ?? 0;
   const last = r.last()?.n ?? 0;
-  let shown: NumberedFrame | null = r.last() ?? null;
-  if (paused && cursor !== null && r.size > 0) shown = r.at(Math.max(0, Math.min(r.size - 1, cursor - first))) ?? null;
-  const frozen = paused ? frozenPage.current : null;
-  const useFrozen = frozen !== null && covers(frozen, windowRef.current);
+  const shown = pickShown(r, paused, cursor);
+  const table = pickPage(paused, frozenPage.current, latestPage.current, windowRef.current);
   return {
     shown,
     range: { first, last, size: r.size, firstAt: r.at(0)?.frame.at ?? 0, lastAt: r.last()?.frame.at ?? 0 },
-    page: useFrozen ? frozen : latestPage.current,
-    pageIsLive: paused && !useFrozen,
+    page: table.page,
+    pageIsLive: table.live,
     stats: paused ? (shown?.frame.stats ?? null) : (acc.current.latestStats ?? shown?.frame.stats ?? null),
     paused,
     error,
