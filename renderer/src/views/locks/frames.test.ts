@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyView, LockEventBatch, LockEventData, LockSnapshotData, LockStatsData } from '../../../../app/contract';
-import { BatchAccumulator, buildFrame, CYCLE_RECENT_MS, CYCLES_DRAWN, FRAME_EVENTS, graphWith, trimEvents, ZERO_COUNTS } from './frames';
+import { BatchAccumulator, buildFrame, currentWaits, timelineSpan, TIMELINE_MIN_SPAN_MS, TIMELINE_SPAN_MS, CYCLE_RECENT_MS, CYCLES_DRAWN, FRAME_EVENTS, graphWith, trimEvents, ZERO_COUNTS } from './frames';
 
 const key = (s: string): KeyView => ({ hex: Buffer.from(s).toString('hex'), json: s, decoded: true, length: s.length });
 const stats: LockStatsData = { requests: 0, grants: 0, waits: 0, timeouts: 0, deadlocks: 0, cancels: 0, held: 0, waiting: 0 };
@@ -89,5 +89,21 @@ describe('buildFrame', () => {
     expect(g.nodes.find((n) => n.tx === 9)?.role).toBe('victim');
     expect(g.nodes.find((n) => n.tx === 7)?.role).toBe('victim');
     expect(g.edges.filter((e) => e.cycle).length).toBe(4);
+  });
+  it('drops open waits that the graph of the same snapshot contradicts, unless the graph was cut', () => {
+    const s = snap(100_000);
+    const phantom = { tx: 42, lockId: 9, from: key('b'), to: null, mode: 'shared' as const, start: 1000, end: null, outcome: 'waiting' as const };
+    const ended = { ...phantom, tx: 43, end: 2000, outcome: 'granted' as const };
+    const withPhantom = { ...s, timeline: [...s.timeline, phantom, ended] };
+    expect(currentWaits(withPhantom).map((w) => w.tx)).toEqual([3, 43]);
+    expect(buildFrame(withPhantom, new BatchAccumulator().take()).lanes.lanes.map((l) => l.tx).sort()).toEqual([3, 43]);
+    const cut = { ...withPhantom, graph: { ...withPhantom.graph, truncated: true } };
+    expect(currentWaits(cut).map((w) => w.tx)).toEqual([3, 42, 43]);
+  });
+  it('widens the timeline in steps as far back as waits were recorded, up to the widest', () => {
+    expect(timelineSpan([], 50_000)).toBe(TIMELINE_MIN_SPAN_MS);
+    expect(timelineSpan([{ start: 49_000 }], 50_000)).toBe(TIMELINE_MIN_SPAN_MS);
+    expect(timelineSpan([{ start: 35_000 }, { start: 45_000 }], 50_000)).toBe(2 * TIMELINE_MIN_SPAN_MS);
+    expect(timelineSpan([{ start: 0 }], 1_000_000)).toBe(TIMELINE_SPAN_MS);
   });
 });

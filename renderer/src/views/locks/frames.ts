@@ -16,8 +16,10 @@ export const GRAPH_LIMIT = 60;
 export const CYCLE_RECENT_MS = 15_000;
 /** …but at most this many (the newest): a workload can break hundreds a second. */
 export const CYCLES_DRAWN = 3;
-/** The timeline's window (ms). */
+/** The timeline's widest window (ms). */
 export const TIMELINE_SPAN_MS = 120_000;
+/** The timeline's narrowest window (ms); it grows in these steps to the widest. */
+export const TIMELINE_MIN_SPAN_MS = 10_000;
 /** Most transactions (lanes) on the timeline. */
 export const TIMELINE_LANES = 24;
 /** Sampled events a frame keeps for the event list. */
@@ -114,6 +116,7 @@ export function trimEvents(events: readonly LockEventData[], n: number): LockEve
 
 /** Turns a snapshot (and the batches since the last one) into a frame. O(E log E + T log T). */
 export function buildFrame(snap: LockSnapshotData, since: ReturnType<BatchAccumulator['take']>): LockFrame {
+  const waits = currentWaits(snap);
   const marked = snap.deadlocks.filter((d) => snap.at - d.at <= CYCLE_RECENT_MS).slice(-CYCLES_DRAWN);
   return {
     at: snap.at,
@@ -123,7 +126,7 @@ export function buildFrame(snap: LockSnapshotData, since: ReturnType<BatchAccumu
     marked,
     graphTruncated: snap.graph.truncated,
     deadlocks: snap.deadlocks.slice(-FRAME_DEADLOCKS).reverse(),
-    lanes: waitLanes(snap.timeline, snap.at, TIMELINE_SPAN_MS, TIMELINE_LANES),
+    lanes: waitLanes(waits, snap.at, timelineSpan(waits, snap.at), TIMELINE_LANES),
     heat: heatCells(snap.contention),
     hottest: hottest(snap.contention, 5),
     counts: since.counts,
@@ -131,6 +134,30 @@ export function buildFrame(snap: LockSnapshotData, since: ReturnType<BatchAccumu
     events: since.events,
     dropped: since.dropped,
   };
+}
+
+/**
+ * The timeline's window: as far back as the recorded waits go, in whole steps of
+ * {@link TIMELINE_MIN_SPAN_MS} (so it does not jitter), at most {@link TIMELINE_SPAN_MS}. Waits are
+ * recorded from the first attach, so a fresh attachment gets a short window its bars fill.
+ */
+export function timelineSpan(waits: readonly { readonly start: number }[], now: number): number {
+  let earliest = now;
+  for (const w of waits) earliest = Math.min(earliest, w.start);
+  const steps = Math.max(1, Math.ceil((now - earliest) / TIMELINE_MIN_SPAN_MS));
+  return Math.min(TIMELINE_SPAN_MS, steps * TIMELINE_MIN_SPAN_MS);
+}
+
+/**
+ * The snapshot's wait intervals without "still waiting" ones that the same snapshot's graph
+ * contradicts: a waiting request always waits for someone, so its transaction is a waiter in
+ * the (untruncated) graph. Guards the timeline against intervals whose end the monitor missed
+ * (it stops listening when its last client leaves). O(E + T).
+ */
+export function currentWaits(snap: LockSnapshotData): LockSnapshotData['timeline'] {
+  if (snap.graph.truncated) return snap.timeline;
+  const waiting = new Set(snap.graph.edges.map((e) => e.waiter));
+  return snap.timeline.filter((w) => w.end !== null || waiting.has(w.tx));
 }
 
 /**
