@@ -14,7 +14,7 @@ import { covers, pickPage, pickShown, type GroupPage, type TableWindow } from '.
 
 export type { GroupPage, TableWindow } from './selection';
 
-/** Frames kept for the scrubber: about five minutes at two snapshots a second. */
+/** Frames kept for the scrubber: four minutes at the fastest poll (2.5 snapshots a second), more when slower. */
 export const FRAME_CAPACITY = 600;
 /** Least time between two snapshot requests (ms); slower when the round trip is slower. */
 export const MIN_POLL_MS = 400;
