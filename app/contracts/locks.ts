@@ -161,7 +161,7 @@ export interface DeadlockData {
 
 /**
  * One wait of one transaction, for the timeline: from the wait to its outcome. `end` is null and
- * `outcome` is `'waiting'` while it still waits. Only waits seen since the first client attached.
+ * `outcome` is `'waiting'` while it still waits. Only waits seen since the first client attached; `'ended'`: it ended while no client listened (outcome unknown).
  */
 export interface WaitIntervalData<K = KeyView> {
   readonly tx: number;
@@ -171,7 +171,7 @@ export interface WaitIntervalData<K = KeyView> {
   readonly mode: LockModeName;
   readonly start: number;
   readonly end: number | null;
-  readonly outcome: 'waiting' | 'granted' | 'timeout' | 'deadlock' | 'cancelled';
+  readonly outcome: 'waiting' | 'granted' | 'timeout' | 'deadlock' | 'cancelled' | 'ended';
 }
 
 /**

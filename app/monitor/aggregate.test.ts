@@ -217,4 +217,17 @@ describe('WaitHistory', () => {
     // The open wait stays; the most recent ended ones fill the rest.
     expect(h.intervals().map((w) => w.lockId)).toEqual([3, 18, 19]);
   });
+
+  it('closes waits the lock table no longer shows waiting (ends heard by nobody), keeps real ones', () => {
+    const h = new WaitHistory(10);
+    h.add(ev({ type: 'wait', id: 1, tx: 5, at: 10 }));
+    h.add(ev({ type: 'wait', id: 2, tx: 6, at: 11 }));
+    // Request 1 was granted while no client listened; request 2 still waits.
+    const row = (id: number, tx: number, state: 'held' | 'waiting') => ({ id, tx, from: '61', to: null, mode: 'exclusive' as const, state, since: 0 });
+    h.reconcile({ at: 50, locks: [row(1, 5, 'held'), row(2, 6, 'waiting')], edges: [], cycles: [] });
+    expect(h.intervals().map((w) => [w.lockId, w.end, w.outcome])).toEqual([[1, 50, 'ended'], [2, null, 'waiting']]);
+    // An end heard later for a closed wait changes nothing.
+    h.add(ev({ type: 'grant', id: 1, tx: 5, at: 60 }));
+    expect(h.intervals().filter((w) => w.lockId === 1)).toHaveLength(1);
+  });
 });

@@ -188,6 +188,24 @@ export class WaitHistory {
   }
 
   /**
+   * Closes open waits the lock table no longer shows waiting. Events are only heard while a
+   * client is connected, so a wait that began during one connection (a `discover` hello) may end
+   * unheard; without this it would read "still waiting" forever. Its end is the snapshot time,
+   * its outcome unknown (`'ended'`). O(locks + open).
+   */
+  reconcile(snapshot: LockTableSnapshot): void {
+    if (this.open.size === 0) return;
+    const waiting = new Set<number>();
+    for (const row of snapshot.locks) if (row.state === 'waiting') waiting.add(row.id);
+    for (const [id, w] of this.open) {
+      if (waiting.has(id)) continue;
+      this.open.delete(id);
+      this.ended.push({ ...w, end: snapshot.at, outcome: 'ended' });
+    }
+    if (this.ended.length >= this.capacity * 2) this.ended = this.ended.slice(-this.capacity);
+  }
+
+  /**
    * Every wait still open (up to the capacity) and the most recent ended ones in the room left,
    * ordered by start: a long wait stays visible however much traffic ends around it.
    * O(open + capacity log capacity).

@@ -84,6 +84,11 @@ export async function startMonitor(options: MonitorOptions): Promise<MonitorServ
     batcher.add(e);
   };
 
+  const snapshotNow = (params: ReturnType<typeof snapshotParams>) => {
+    const table = locks.snapshot();
+    history.reconcile(table);
+    return aggregateSnapshot(table, locks.stats(), history.intervals(), params);
+  };
   const hello = (): MonitorHello => ({ format: MONITOR_FORMAT, pid: process.pid, hostname: hostname(), store, startedAt, stats: locks.stats() });
 
   const handle = (client: Client, line: string): void => {
@@ -115,7 +120,7 @@ export async function startMonitor(options: MonitorOptions): Promise<MonitorServ
           send(client, { id, result: hello() });
           return;
         case 'snapshot':
-          send(client, { id, result: aggregateSnapshot(locks.snapshot(), locks.stats(), history.intervals(), snapshotParams(request.params)) });
+          send(client, { id, result: snapshotNow(snapshotParams(request.params)) });
           return;
         case 'subscribe':
           client.subscribed = true;

@@ -7,7 +7,7 @@ import { formatCount } from '../../lib/format';
 import { formatDuration } from './labels';
 import type { WaitLanes } from './timeline';
 
-const OUTCOME: Record<string, string> = { waiting: 'still waiting', granted: 'granted', timeout: 'timed out', deadlock: 'deadlock victim', cancelled: 'cancelled' };
+const OUTCOME: Record<string, string> = { waiting: 'still waiting', granted: 'granted', timeout: 'timed out', deadlock: 'deadlock victim', cancelled: 'cancelled', ended: 'ended (outcome not seen)' };
 
 /** Re-rendered only when a new frame brings new lanes. */
 export const WaitTimeline = memo(function WaitTimeline({ lanes }: { lanes: WaitLanes }) {

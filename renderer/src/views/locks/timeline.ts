@@ -10,7 +10,7 @@ export interface WaitInput {
   readonly start: number;
   /** Null while still waiting. */
   readonly end: number | null;
-  readonly outcome: 'waiting' | 'granted' | 'timeout' | 'deadlock' | 'cancelled';
+  readonly outcome: 'waiting' | 'granted' | 'timeout' | 'deadlock' | 'cancelled' | 'ended';
 }
 
 /** A bar, as fractions of the window (0 = window start, 1 = now). */
