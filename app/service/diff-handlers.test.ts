@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../engine/index';
 import { encodeKey, encodeValue, keyToJson, valueToJson } from '../../engine/records/index';
-import type { DiffRow, Method, Outcome, RequestOf, ResponseOf, ServiceEvent } from '../contract';
+import type { DiffRow, RequestOf, ResponseOf, ServiceEvent } from '../contract';
 import { cutPoints, keyBounds, prefixUpperBound } from './diff-slices';
 import { createService } from './index';
 import type { Service } from './index';
+import { callers } from './testing';
 
 let dir: string;
 let service: Service;
@@ -52,17 +53,7 @@ function twoSnapshots(count: number): string {
   return path;
 }
 
-async function ok<M extends Method>(method: M, params: RequestOf<M>): Promise<ResponseOf<M>> {
-  const outcome: Outcome<M> = await service.call(method, params);
-  if ('error' in outcome) throw new Error(`${method} failed: ${outcome.error.code} ${outcome.error.message}`);
-  return outcome.result;
-}
-
-async function fails(method: string, params: unknown): Promise<{ code: string; message: string }> {
-  const outcome = await service.call(method, params);
-  if (!('error' in outcome)) throw new Error(`${method} unexpectedly succeeded`);
-  return outcome.error;
-}
+const { ok, fails } = callers(() => service);
 
 /** The engine's own diff as plain data, for comparison. */
 function engineDiff(path: string, a: string, b: string, opts: { prefix?: Buffer } = {}) {

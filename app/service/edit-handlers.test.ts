@@ -5,9 +5,10 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../engine/index';
 import { encodeKey, encodeValue } from '../../engine/records/index';
-import type { EditRow, KeyInput, Method, Outcome, RequestOf, ResponseOf, ServiceEvent, ValueInput } from '../contract';
+import type { EditRow, RequestOf, KeyInput, ServiceEvent, ValueInput } from '../contract';
 import { createService } from './index';
 import type { Service } from './index';
+import { callers } from './testing';
 
 let dir: string;
 let service: Service;
@@ -34,17 +35,7 @@ function makeStore(name: string, records: Record<number, number> = {}): string {
   return path;
 }
 
-async function ok<M extends Method>(method: M, params: RequestOf<M>): Promise<ResponseOf<M>> {
-  const outcome: Outcome<M> = await service.call(method, params);
-  if ('error' in outcome) throw new Error(`${method} failed: ${outcome.error.code} ${outcome.error.message}`);
-  return outcome.result;
-}
-
-async function fails(method: string, params: unknown): Promise<{ code: string; message: string }> {
-  const outcome = await service.call(method, params);
-  if (!('error' in outcome)) throw new Error(`${method} unexpectedly succeeded`);
-  return outcome.error;
-}
+const { ok, fails } = callers(() => service);
 
 /** Every record of the store's head as `k → v` (keys ['k', n], values {v}). */
 async function records(storeId: string): Promise<Map<number, number>> {

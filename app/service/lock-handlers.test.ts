@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../engine/index';
-import type { EventOf, Method, Outcome, RequestOf, ResponseOf, ServiceEvent } from '../contract';
+import type { EventOf, ServiceEvent } from '../contract';
 import { advertPath } from '../monitor/advert';
 import { startWorkload, waitFor, type WorkloadChild } from '../monitor/testing';
 import { createService, type Service } from './index';
+import { callers } from './testing';
 
 let dir: string;
 let service: Service;
@@ -31,18 +32,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function ok<M extends Method>(method: M, params: RequestOf<M>): Promise<ResponseOf<M>> {
-  const outcome: Outcome<M> = await service.call(method, params);
-  if ('error' in outcome) throw new Error(`${method} failed: ${outcome.error.code} ${outcome.error.message}`);
-  return outcome.result;
-}
-
-async function fails(method: string, params: unknown): Promise<{ code: string; message: string }> {
-  const outcome = await service.call(method, params);
-  if (!('error' in outcome)) throw new Error(`${method} unexpectedly succeeded`);
-  expect(outcome.error.message).not.toContain('\n');
-  return outcome.error;
-}
+const { ok, fails } = callers(() => service);
 
 function store(name: string): string {
   const path = join(dir, name);

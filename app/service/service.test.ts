@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../engine/index';
 import { encodeKey, encodeValue, keyFromJson, valueFromJson } from '../../engine/records/index';
-import type { Method, Outcome, PageResult, RequestOf, ResponseOf, ServiceEvent } from '../contract';
+import type { PageResult, ServiceEvent } from '../contract';
 import { createService } from './index';
 import type { Service } from './index';
+import { callers } from './testing';
 
 let dir: string;
 let service: Service;
@@ -38,17 +39,7 @@ function makeStore(name: string, count: number): string {
   return path;
 }
 
-async function ok<M extends Method>(method: M, params: RequestOf<M>): Promise<ResponseOf<M>> {
-  const outcome: Outcome<M> = await service.call(method, params);
-  if ('error' in outcome) throw new Error(`${method} failed: ${outcome.error.code} ${outcome.error.message}`);
-  return outcome.result;
-}
-
-async function fails(method: string, params: unknown): Promise<{ code: string; message: string }> {
-  const outcome = await service.call(method, params);
-  if (!('error' in outcome)) throw new Error(`${method} unexpectedly succeeded`);
-  return outcome.error;
-}
+const { ok, fails } = callers(() => service);
 
 describe('store.open', () => {
   it('opens read-only by default and reports cheap info', async () => {

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Ref, Store } from '../../engine/index';
 import { encodeKey, encodeValue, valueToJson } from '../../engine/records/index';
-import type { Json, Method, Outcome, RequestOf, ResponseOf, ServiceEvent } from '../contract';
+import type { Json, ServiceEvent } from '../contract';
 import { buildDemo } from '../cli/commands/demo';
 import { createService } from './index';
 import type { Service } from './index';
+import { callers } from './testing';
 
 let dir: string;
 let service: Service;
@@ -52,17 +53,7 @@ function makeStore(name: string): { path: string; ids: { v1: number; v2: number;
   return { path, ids: { v1: v1.version, v2: v2.version, exp: expInfo.version, head: head.version } };
 }
 
-async function ok<M extends Method>(method: M, params: RequestOf<M>): Promise<ResponseOf<M>> {
-  const outcome: Outcome<M> = await service.call(method, params);
-  if ('error' in outcome) throw new Error(`${method} failed: ${outcome.error.code} ${outcome.error.message}`);
-  return outcome.result;
-}
-
-async function fails(method: string, params: unknown): Promise<{ code: string; message: string }> {
-  const outcome = await service.call(method, params);
-  if (!('error' in outcome)) throw new Error(`${method} unexpectedly succeeded`);
-  return outcome.error;
-}
+const { ok, fails } = callers(() => service);
 
 describe('versions.list', () => {
   it('lists the lineage newest first with heads, snapshots and stats', async () => {
