@@ -14,6 +14,7 @@ import * as readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { Store } from '../index';
+import { say } from './test-support';
 
 /** Versions as the model knows them: the records of each, its first parent, and the names. */
 export interface VersionModel {
@@ -129,18 +130,6 @@ export function buildStore(file: string): VersionModel {
     store.close();
   }
   return m;
-}
-
-function say(line: string): void {
-  const data = Buffer.from(`${line}\n`);
-  let done = 0;
-  while (done < data.length) {
-    try {
-      done += fs.writeSync(1, data, done, data.length - done);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-    }
-  }
 }
 
 function compact(file: string, keep: number, killAt: number): void {

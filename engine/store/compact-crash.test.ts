@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store, VersionNotFoundError } from '../index';
 import { buildStore, digestOf, digestOfModel, modelRetained, type VersionModel } from './compact-child';
+import { prng } from './test-support';
 
 /**
  * Crash safety of compaction: a child process compacts a copy of one deterministic store and is
@@ -31,17 +32,6 @@ let base: string;
 let model: VersionModel;
 /** Progress callbacks of a full compaction per keep (the kill step is drawn below it, plus a few past the end). */
 const stepsFor = new Map<number, number>();
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'th-compact-crash-'));

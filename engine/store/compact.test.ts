@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { InvalidArgumentError, Store, VersionNotFoundError, type CompactionProgress } from '../index';
 import { buildStore, digestOf, digestOfModel, modelCompact, modelRetained, SMALL_TREE, type VersionModel } from './compact-child';
+import { thrown } from './test-support';
 
 /**
  * Compaction against a model of versioned Maps: random writes on branches interleaved with
@@ -26,15 +27,6 @@ beforeAll(() => {
 afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error');
-}
 
 /** Every version in the model scans as the model says; the store has exactly the model's versions. */
 function checkAgainstModel(store: Store, m: VersionModel): void {

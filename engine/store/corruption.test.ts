@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NotAStoreError, Store, StoreCorruptError, StoreError } from '../index';
+import { prng } from './test-support';
 
 /**
  * Corruption: real bytes of a real store are flipped, block kind by block kind and at random,
@@ -30,17 +31,6 @@ type Model = Map<string, Buffer>;
 const key = (i: number): Buffer => Buffer.from(`user/${String(i).padStart(4, '0')}`);
 const small = (i: number, gen: number): Buffer => Buffer.from(`v${gen}-${i}-${'x'.repeat(i % 17)}`);
 const large = (i: number, gen: number): Buffer => Buffer.alloc(100 + ((i * 37) % 1900), `L${gen}/${i};`);
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
 
 /** Every block of the file, by walking the block headers from DATA_START to the end. */
 function walkBlocks(bytes: Buffer): Block[] {

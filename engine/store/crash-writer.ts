@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../index';
+import { say } from './test-support';
 
 /** What the parent asks the child to do. */
 export interface CrashConfig {
@@ -84,21 +85,6 @@ export function modelAt(cfg: Pick<CrashConfig, 'seed' | 'blobThreshold' | 'large
     }
   }
   return map;
-}
-
-function say(line: string): void {
-  // fd 1 is a non-blocking pipe: when the parent is slow to read, writeSync fails with EAGAIN
-  // (or writes part of the line); keep going until the whole line is out.
-  const data = Buffer.from(`${line}\n`);
-  let done = 0;
-  while (done < data.length) {
-    try {
-      done += fs.writeSync(1, data, done, data.length - done);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-    }
-  }
 }
 
 function main(cfg: CrashConfig): void {

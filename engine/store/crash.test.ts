@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../index';
 import { modelAt, type CrashConfig } from './crash-writer';
+import { prng } from './test-support';
 
 /**
  * Crash safety: a child process loads deterministic operations with a durable commit every N
@@ -30,17 +31,6 @@ const CONCURRENCY = Math.max(2, Math.min(4, os.cpus().length + 1));
 const LIMIT_MS = (trials: number): number => Math.max(120_000, trials * 6_000);
 const WRITER = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
 
 function pick<T>(r: () => number, xs: readonly T[]): T {
   return xs[Math.floor(r() * xs.length)];

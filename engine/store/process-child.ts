@@ -6,13 +6,9 @@
  * - `try-open`: tries to open FILE for writing and prints one JSON line: `{"ok":true}` or the
  *   error's name, code, pid and message.
  */
-import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import { Store, StoreError, StoreLockedError } from '../index';
-
-function say(line: string): void {
-  fs.writeSync(1, `${line}\n`);
-}
+import { say } from './test-support';
 
 function tryOpen(file: string): void {
   try {

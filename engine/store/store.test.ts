@@ -7,6 +7,7 @@ import {
   ClosedError, FileStateError, FormatVersionError, InvalidArgumentError, KeyTooLargeError, MAX_KEY_BYTES,
   NotAStoreError, ReadOnlyError, Store, StoreError, StoreLockedError, VersionNotFoundError, prefixEnd, type CommitInfo,
 } from '../index';
+import { thrown } from './test-support';
 
 /** API-level unit tests of Store, Transaction and ReadView: errors, large values, versions, transactions, scans. */
 
@@ -23,15 +24,6 @@ beforeAll(() => {
 afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error');
-}
 
 function keys(it: Iterable<{ key: Buffer }>): string[] {
   return [...it].map((e) => e.key.toString());

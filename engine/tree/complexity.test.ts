@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Store, type AddressView, type StoreOptions } from '../index';
+import { prng } from '../store/test-support';
 
 /**
  * Complexity by counting, never by timing, with the store's I/O counters:
@@ -17,17 +18,6 @@ const key = (i: number): Buffer => Buffer.from(`item/${String(i).padStart(6, '0'
 const value = (i: number): Buffer => Buffer.from(`value-${i % 10_000}`);
 /** Largest leaf entry here: key 11 + value ≤ 10 + 4 bytes of overhead (the tree's entryBytes estimate). */
 const MAX_ENTRY_BYTES = 11 + 10 + 4;
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
 
 let dir: string;
 beforeAll(() => {
