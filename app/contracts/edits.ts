@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { KeyView, StoreInfoData, ValueView } from '../contract';
-import { hex, jobId, keyInput, rangeInput, returns, storeId } from './schemas';
+import { filePath, hex, jobId, keyInput, rangeInput, returns, storeId } from './schemas';
 
 /** Most bytes of a value sent inline (as hex or JSON) in one `edit.stage` call; bigger values go through `edit.stageValueFromFile`. */
 export const STAGE_VALUE_MAX_BYTES = 400 * 1024;
@@ -158,7 +158,7 @@ export const editMethods = {
   'edit.import': {
     request: z.strictObject({
       storeId,
-      path: z.string().min(1, { error: 'must not be empty' }),
+      path: filePath,
       format: z.enum(['jsonl', 'csv'], { error: "must be 'jsonl' or 'csv'" }).optional(),
       jobId: jobId.optional(),
     }),
@@ -169,7 +169,7 @@ export const editMethods = {
     request: z.strictObject({
       storeId,
       key: keyInput,
-      path: z.string().min(1, { error: 'must not be empty' }),
+      path: filePath,
       encoding: z.enum(['raw', 'json'], { error: "must be 'raw' or 'json'" }).default('raw'),
     }),
     response: returns<StageResult>(),

@@ -12,7 +12,7 @@
  * {@link KeyView} (hex + tuple decoding), which is the default every UI type uses.
  */
 import { z } from 'zod';
-import { returns, storeId } from './schemas';
+import { filePath, returns, storeId } from './schemas';
 import type { KeyView } from '../contract';
 
 // ---------------------------------------------------------------------------------------------
@@ -274,7 +274,7 @@ export type LockEvent =
 // Requests
 // ---------------------------------------------------------------------------------------------
 
-const path = z.string().min(1, { error: 'must not be empty' });
+const path = filePath;
 /** A store named by its file or by an id from `store.open`. */
 const storeRef = z.union([z.strictObject({ path }), z.strictObject({ storeId })], { error: 'must be {path} or {storeId}' });
 const attachmentId = z.string().min(1, { error: 'must be an attachment id from locks.attach' });

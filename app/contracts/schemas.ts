@@ -7,10 +7,18 @@ import { z } from 'zod';
 
 /** Hex bytes (an even number of digits). */
 export const hex = z.string().regex(/^(?:[0-9a-fA-F]{2})*$/, { error: 'must be hex (an even number of 0-9a-f digits)' });
+/**
+ * A file path from the UI: not empty, no NUL byte (no file can have one; Node would throw a
+ * stack-like message), at most 4096 characters (PATH_MAX on Linux).
+ */
+export const filePath = z.string({ error: 'must be a string' })
+  .min(1, { error: 'must not be empty' })
+  .max(4096, { error: 'must be at most 4096 characters' })
+  .refine((p) => !p.includes('\0'), { error: 'must not contain NUL bytes' });
 /** An id returned by `store.open`. */
 export const storeId = z.string().min(1, { error: 'must be a store id from store.open' });
 /** A caller-chosen id for a long-running call (for progress and cancel). */
-export const jobId = z.string().min(1).max(128, { error: 'must be at most 128 characters' });
+export const jobId = z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(128, { error: 'must be at most 128 characters' });
 
 /**
  * A key given by the UI: raw bytes as hex, a tuple as JSON (encoded with the records layer's

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -405,6 +405,29 @@ describe('import and values from files', () => {
     const json = join(dir, 'v.json');
     writeFileSync(json, 'not json');
     expect((await fails('edit.stageValueFromFile', { storeId, key: key(2), path: json, encoding: 'json' })).message).toMatch(/not JSON/);
+  });
+
+  it('refuses input files that are not regular files, and absurd paths, with one line each', async () => {
+    const storeId = await openForEdit(makeStore('p.th'));
+    const sub = join(dir, 'sub');
+    mkdirSync(sub);
+    // A directory is neither a value nor an import; devices and FIFOs never end or block the service.
+    const notFiles = [sub, ...['/dev/zero', '/dev/null'].filter((p) => existsSync(p))];
+    for (const path of notFiles) {
+      for (const [method, extra] of [['edit.stageValueFromFile', { key: key(1) }], ['edit.import', {}]] as const) {
+        const error = await fails(method, { storeId, path, ...extra });
+        expect(error, `${method} ${path}`).toEqual({ code: 'INVALID_ARGUMENT', message: `${path} is not a regular file` });
+      }
+    }
+    for (const [method, extra] of [['edit.stageValueFromFile', { key: key(1) }], ['edit.import', {}]] as const) {
+      const nul = await fails(method, { storeId, path: 'a\0b', ...extra });
+      expect(nul.code, method).toBe('BAD_REQUEST');
+      expect(nul.message).toMatch(/path must not contain NUL/);
+      const long = await fails(method, { storeId, path: join(dir, 'x'.repeat(300)), ...extra });
+      expect(long.code, method).toBe('INVALID_ARGUMENT');
+      expect(long.message).toMatch(/name is too long$/);
+    }
+    expect((await ok('edit.state', { storeId })).changes).toEqual([]);
   });
 
   it('rejects bad requests with one line', async () => {

@@ -7,7 +7,6 @@
  * commit changed one since. Reverts and undos add catalog records and never remove any, so
  * every earlier version stays readable until compaction.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { STAGE_CHANGE_MAX_KEYS, STAGE_FILE_MAX_BYTES, STAGE_MAX_KEYS, VALUE_PREVIEW_BYTES } from '../contract';
 import type { EditRow, EditStateData, KeyInput, StageChangeInput, StoreInfoData, ValueInput, editMethods } from '../contract';
@@ -19,6 +18,7 @@ import { keyBytes, rangeOptions } from './keys';
 import { Stage, firstAfter } from './stage';
 import type { PointWrite, StagedChange } from './stage';
 import { importFormat, keyOfJson, parseImport, readImportFile } from './stage-import';
+import { readPrefix, regularFileSize } from './input-file';
 import { revertWrites } from './stage-revert';
 import { PREVIEW_LIMITS, fromHex, infoData, keyView, valueView } from './views';
 import { valueFromJson } from '../../engine/index';
@@ -301,9 +301,8 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
     'edit.stageValueFromFile': ({ storeId, key, path, encoding }) => {
       const open = context.get(storeId);
       const full = resolve(path);
-      const size = statSync(full).size;
-      if (size > STAGE_FILE_MAX_BYTES) throw new ServiceError('INVALID_ARGUMENT', `${basename(full)} is ${size} bytes; values are limited to ${STAGE_FILE_MAX_BYTES} bytes`);
-      const bytes = readFileSync(full);
+      const size = regularFileSize(full, STAGE_FILE_MAX_BYTES, `values are limited to ${STAGE_FILE_MAX_BYTES} bytes`);
+      const bytes = readPrefix(full, size);
       let value: Buffer;
       if (encoding === 'raw') value = bytes;
       else {

@@ -53,6 +53,9 @@ describe('locks.* bad requests', () => {
     expect(await fails('locks.discover', {})).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/locks\.discover/) });
     expect((await fails('locks.discover', { path: '' })).code).toBe('BAD_REQUEST');
     expect((await fails('locks.discover', { path: 7 })).code).toBe('BAD_REQUEST');
+    // A NUL byte cannot be in a file name: refused up front, not reported as a 'stale' advert.
+    expect(await fails('locks.discover', { path: 'a\0b' })).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/NUL/) });
+    expect((await fails('locks.startDemo', { path: 'a\0b' })).code).toBe('BAD_REQUEST');
     expect((await fails('locks.discover', { path: 'a', storeId: 's1' })).code).toBe('BAD_REQUEST');
     expect((await fails('locks.attach', { path: 'x', extra: 1 })).code).toBe('BAD_REQUEST');
     expect((await fails('locks.detach', {})).message).toMatch(/attachmentId is required/);

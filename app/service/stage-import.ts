@@ -4,10 +4,10 @@
  * the first bad one stops the import with its line number, and nothing is staged.
  */
 import { open } from 'node:fs/promises';
-import { statSync } from 'node:fs';
 import { IMPORT_FILE_MAX_BYTES, STAGE_CHANGE_MAX_KEYS } from '../contract';
 import { MAX_KEY_BYTES, keyFromJson, valueFromJson } from '../../engine/index';
 import { ServiceError } from './errors';
+import { regularFileSize } from './input-file';
 import type { JobContext } from './jobs';
 import type { PointWrite } from './stage';
 import { oneLine } from './views';
@@ -150,14 +150,14 @@ export async function parseImport(text: string, format: 'jsonl' | 'csv', job: Jo
 
 /** Reads an import file (size-checked) as UTF-8 text. */
 export async function readImportFile(path: string, job: JobContext): Promise<string> {
-  const size = statSync(path).size;
-  if (size > IMPORT_FILE_MAX_BYTES) throw new ServiceError('INVALID_ARGUMENT', `${path} is ${size} bytes; imports are limited to ${IMPORT_FILE_MAX_BYTES} bytes (use \`thunderhead load\`)`);
+  const size = regularFileSize(path, IMPORT_FILE_MAX_BYTES, `imports are limited to ${IMPORT_FILE_MAX_BYTES} bytes (use \`thunderhead load\`)`);
   const handle = await open(path, 'r');
   try {
     const chunks: Buffer[] = [];
     let done = 0;
-    for (;;) {
-      const chunk = Buffer.alloc(Math.min(4 << 20, Math.max(1, size - done)));
+    // Up to the size checked: a file growing meanwhile cannot take the read past the limit.
+    while (done < size) {
+      const chunk = Buffer.alloc(Math.min(4 << 20, size - done));
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, done);
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
