@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../engine/index';
+import { describeCompaction } from './commands/compact';
 import { lines, run, tempDir } from './testing';
 
 /** `thunderhead compact`: results, --keep, --json, progress on stderr, and one-line errors. */
@@ -95,5 +96,11 @@ describe('compact', () => {
     const missing = await run(['compact', tmp.path('nope.th')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^thunderhead: .*no such store/);
+  });
+
+  it('never claims "100% smaller" for a file that is not empty (the percentage rounds down)', () => {
+    const r = { bytesBefore: 8 * 1024 * 1024, bytesAfter: 41_134, nodesCopied: 73, blobsCopied: 0, versionsKept: 2, versionsDropped: 29, ms: 70 };
+    expect(describeCompaction('a.th', r)[0]).toBe('compacted a.th: 8.00 MiB → 40.2 KiB (99% smaller)');
+    expect(describeCompaction('a.th', { ...r, bytesAfter: 8 * 1024 * 1024 - 1 })[0]).toMatch(/\(0% smaller\)$/);
   });
 });

@@ -24,7 +24,8 @@ const PHASE_LABELS: Record<CompactionPhase, string> = {
 
 /** The one-paragraph summary `compact` prints. */
 export function describeCompaction(file: string, r: CompactResult): string[] {
-  const saved = r.bytesBefore > 0 ? ` (${Math.max(0, Math.round((1 - r.bytesAfter / r.bytesBefore) * 100))}% smaller)` : '';
+  // Rounded down: 8 MiB → 40 KiB is 99.5% smaller, and "100% smaller" would say nothing is left.
+  const saved = r.bytesBefore > 0 ? ` (${Math.max(0, Math.floor((1 - r.bytesAfter / r.bytesBefore) * 100))}% smaller)` : '';
   return [
     `compacted ${file}: ${formatBytes(r.bytesBefore)} → ${formatBytes(r.bytesAfter)}${saved}`,
     `kept ${r.versionsKept.toLocaleString('en-US')} version${r.versionsKept === 1 ? '' : 's'}, dropped ${r.versionsDropped.toLocaleString('en-US')}; ` +
