@@ -85,5 +85,10 @@ describe('a compaction by another process while the service reads the store', ()
     expect(commit.version).toBe(32);
     expect((await ok('versions.undo', { storeId })).version).toBe(31);
     expect((await ok('records.value', { storeId, key: { json: ['users', 7] } })).value?.json).toEqual({ name: 'user 7', v: 0 });
+    // #30 lost its parent to the compaction: it did not create the store, and the error says so.
+    expect(await fails('versions.revert', { storeId, version: 30 })).toEqual({
+      code: 'INVALID_ARGUMENT', message: '#30 has no parent: compaction dropped the versions before it; there is nothing before it to go back to',
+    });
+    expect((await fails('versions.revert', { storeId, version: 99 })).code).toBe('VERSION_NOT_FOUND');
   }, 60_000);
 });

@@ -19,7 +19,7 @@ import { Stage, firstAfter } from './stage';
 import type { PointWrite, StagedChange } from './stage';
 import { importFormat, keyOfJson, parseImport, readImportFile } from './stage-import';
 import { readPrefix, regularFileSize } from './input-file';
-import { revertWrites } from './stage-revert';
+import { revertWrites, rootReason } from './stage-revert';
 import { PREVIEW_LIMITS, fromHex, infoData, keyView, valueView } from './views';
 import { valueFromJson } from '../../engine/index';
 
@@ -377,7 +377,7 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
       if (!store.branches().some((b) => b.name === name)) throw new ServiceError('VERSION_NOT_FOUND', `no branch named ${JSON.stringify(name)}`);
       const head = store.head(name);
       const parent = head.parents[0];
-      if (parent === undefined) throw new ServiceError('INVALID_ARGUMENT', `#${head.id} created the store; there is no earlier version to go back to`);
+      if (parent === undefined) throw new ServiceError('INVALID_ARGUMENT', `#${head.id} has no parent: ${rootReason(head.id)}; there is no earlier version to go back to`);
       store.resetBranch(name, parent);
       return commitResult(open, parent, name, 0, head.id);
     },

@@ -18,7 +18,7 @@ export function revertWrites(store: Store, version: number): { writes: PointWrit
   const v = store.versions().find((x) => x.id === version);
   if (!v) throw new ServiceError('VERSION_NOT_FOUND', `no version #${version} in this store`);
   const parent = v.parents[0];
-  if (parent === undefined) throw new ServiceError('INVALID_ARGUMENT', `#${version} created the store; there is nothing before it to go back to`);
+  if (parent === undefined) throw new ServiceError('INVALID_ARGUMENT', `#${version} has no parent: ${rootReason(version)}; there is nothing before it to go back to`);
   const writes: PointWrite[] = [];
   const conflicts: Buffer[] = [];
   for (const change of store.diff(parent, version)) {
@@ -30,4 +30,12 @@ export function revertWrites(store: Store, version: number): { writes: PointWrit
     else conflicts.push(change.key);
   }
   return { writes, conflicts, of: { message: v.message } };
+}
+
+/**
+ * Why a version has no parent: #1 created the store; any later root is what a compaction left
+ * when it dropped every version before it (FORMAT.md §17.1). O(1).
+ */
+export function rootReason(version: number): string {
+  return version <= 1 ? 'it created the store' : 'compaction dropped the versions before it';
 }

@@ -27,7 +27,7 @@ export function VersionDialog({ edit, kind, onClose }: { edit: EditApi; kind: 'r
       <form className="modal-body" onSubmit={(e) => void submit(e)}>
         {kind === 'undo' ? (
           parent === undefined ? (
-            <p>#{head.id} created the store; there is no earlier version to go back to.</p>
+            <p>#{head.id} {head.id <= 1 ? 'created the store' : 'has no parent: compaction dropped the versions before it'}; there is no earlier version to go back to.</p>
           ) : (
             <p>
               Moves <strong>{info.branch}</strong> back from #{formatCount(head.id)} <span className="dim">“{head.message || 'no message'}”</span> to its parent #{formatCount(parent)}. Version #{head.id} is not deleted: it stays in the lineage and can be browsed or restored until compaction.

@@ -60,7 +60,7 @@ export function VersionActions({ v, defaultBranch, onDone }: { v: LineageVersion
             type="button"
             className="btn btn-small"
             disabled={!writable || actions.busy || parent === undefined}
-            title={parent === undefined ? `#${v.id} created the store; there is no earlier version` : title(`Move ${b}'s head back to #${parent}`)}
+            title={parent === undefined ? `#${v.id} ${v.id <= 1 ? 'created the store' : 'has no parent: compaction dropped the versions before it'}; there is no earlier version` : title(`Move ${b}'s head back to #${parent}`)}
             onClick={() => open({ kind: 'undo', branch: b })}
             data-testid="action-undo"
           >
