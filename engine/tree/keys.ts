@@ -146,3 +146,31 @@ export function indexedSearch(keys: readonly Buffer[], idx: KeyIndex, key: Uint8
   }
   return lo;
 }
+
+/**
+ * Index of `key` in the indexed sorted keys, or -1 when absent: the point-read form of
+ * {@link indexedSearch}, which decides equality in the same tie loop instead of comparing the
+ * found key a second time. O(log n) integer compares plus O(ties) key compares.
+ */
+export function indexedFind(keys: readonly Buffer[], idx: KeyIndex, key: Uint8Array): number {
+  const n = keys.length;
+  const prefix = idx.prefix;
+  const p = prefix.length;
+  if (n === 0 || key.length < p) return -1;
+  for (let i = 0; i < p; i++) if (key[i] !== prefix[i]) return -1;
+  const h = key.length >= p + 4 ? ((key[p] << 24) | (key[p + 1] << 16) | (key[p + 2] << 8) | key[p + 3]) >>> 0 : headAt(key, p);
+  const heads = idx.heads;
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (heads[mid] < h) lo = mid + 1;
+    else hi = mid;
+  }
+  for (; lo < n && heads[lo] === h; lo++) {
+    const c = compareKeys(keys[lo], key);
+    if (c === 0) return lo;
+    if (c > 0) return -1;
+  }
+  return -1;
+}

@@ -1,4 +1,5 @@
 import type { Address } from '../format/address';
+import type { KeyIndex } from './keys';
 
 /**
  * A value stored off-tree (TOAST): the leaf keeps this pointer and the length; the bytes live
@@ -43,6 +44,12 @@ export interface LeafNode {
   bytes: number;
   /** Set once persisted; a node with an address is immutable and may be shared. */
   addr: Address | null;
+  /**
+   * Search index of `keys`, built on the first point read of a persisted node (read.ts). Kept
+   * on the node rather than in a side table: a WeakMap lookup per level was a measurable share
+   * of a warm read. Nodes created with the field (null) keep one hidden class when it is set.
+   */
+  search?: KeyIndex | null;
 }
 
 /** What a transient internal node remembers of the persisted node it was copied from. */
@@ -75,6 +82,8 @@ export interface InternalNode {
   journal: Journal | null;
   /** Messages added since `journal.prev`, in arrival order: the next delta segment. */
   pending: Msg[];
+  /** Search index of `pivots` of a persisted node, built on first use (see LeafNode.search). */
+  search?: KeyIndex | null;
 }
 
 /** Any tree node. */

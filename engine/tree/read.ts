@@ -1,5 +1,5 @@
 import { findMsg, msgSliceBounds, rdelCovers } from './buffer';
-import { buildKeyIndex, compareKeys, indexedSearch, lowerBound, maxLower, minUpper, upperBound, type KeyIndex } from './keys';
+import { buildKeyIndex, compareKeys, indexedFind, indexedSearch, lowerBound, maxLower, minUpper, upperBound, type KeyIndex } from './keys';
 import { isNode, Op, type Child, type InternalNode, type LeafNode, type TreeNode, type Value } from './node';
 import type { NodeLoader } from './write';
 
@@ -8,15 +8,13 @@ export function resolveChild(loader: NodeLoader, c: Child): TreeNode {
   return isNode(c) ? c : loader.load(c);
 }
 
-const indexes = new WeakMap<object, KeyIndex>();
-
 /** Search index of a persisted node's keys or pivots, built on first use (transient nodes change, so they have none). */
 function indexOf(node: LeafNode | InternalNode): KeyIndex | null {
   if (node.addr === null) return null;
-  let idx = indexes.get(node);
+  let idx = node.search;
   if (!idx) {
     idx = buildKeyIndex(node.kind === 'leaf' ? node.keys : node.pivots);
-    indexes.set(node, idx);
+    node.search = idx;
   }
   return idx;
 }
@@ -31,7 +29,11 @@ export function getValue(loader: NodeLoader, root: Child, key: Uint8Array): Valu
   for (;;) {
     if (node.kind === 'leaf') {
       const idx = indexOf(node);
-      const i = idx ? indexedSearch(node.keys, idx, key, false) : lowerBound(node.keys, key);
+      if (idx) {
+        const i = indexedFind(node.keys, idx, key);
+        return i >= 0 ? node.vals[i] : undefined;
+      }
+      const i = lowerBound(node.keys, key);
       return i < node.keys.length && compareKeys(node.keys[i], key) === 0 ? node.vals[i] : undefined;
     }
     if (node.msgs.length > 0) {
