@@ -427,6 +427,11 @@ describe('import and values from files', () => {
       expect(long.code, method).toBe('INVALID_ARGUMENT');
       expect(long.message).toMatch(/name is too long$/);
     }
+    // A binary file (here the store itself) is named by its line, its bytes escaped.
+    const binary = await fails('edit.import', { storeId, path: join(dir, 'p.th') });
+    expect(binary.code).toBe('INVALID_ARGUMENT');
+    expect(binary.message).toMatch(/^line 1: the line is not JSON: "THUNDERH/);
+    expect(binary.message).not.toMatch(/[\u0000-\u001f\u007f]/);
     expect((await ok('edit.state', { storeId })).changes).toEqual([]);
   });
 

@@ -3,7 +3,7 @@
  * attach / snapshot / stream / detach against a real `thunderhead workload` child process,
  * including the process exiting under an attachment, service close, and the contention demo.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -78,6 +78,17 @@ describe('locks.* bad requests', () => {
     expect((await fails('locks.discover', { storeId: 's404' })).code).toBe('UNKNOWN_STORE');
     expect((await fails('locks.startDemo', {})).message).toMatch(/does not exist: create it with `thunderhead demo/);
   });
+
+  it('refuses a demo on a directory or a file that is not a store: the caller\'s mistake, one line', async () => {
+    const sub = join(dir, 'sub');
+    mkdirSync(sub);
+    expect(await fails('locks.startDemo', { path: sub, seconds: 1 })).toEqual({ code: 'INVALID_ARGUMENT', message: `${sub} is not a file, so not a Thunderhead store` });
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'not a store\n');
+    const error = await fails('locks.startDemo', { path: text, seconds: 1 });
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(/notes\.txt is not a Thunderhead store/);
+  }, 30_000);
 });
 
 describe('attached to a workload process', () => {

@@ -6,7 +6,7 @@
  * is a child process, also held by a job, so it never outlives the service that started it.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KeyView, LockEventBatch, LockSnapshotData, lockMethods } from '../contract';
@@ -157,6 +157,7 @@ export function lockHandlers(context: ServiceContext): HandlersOf<keyof typeof l
       if (raw === null) throw new ServiceError('UNSUPPORTED', 'this host has no demo store; pass a path');
       const path = resolve(raw);
       if (!existsSync(path)) throw new ServiceError('NOT_FOUND', `${path} does not exist: create it with \`thunderhead demo ${path}\``);
+      if (!statSync(path).isFile()) throw new ServiceError('INVALID_ARGUMENT', `${path} is not a file, so not a Thunderhead store`);
       const already = await discoverMonitor(path);
       if (already.status === 'live') return { path, pid: already.pid ?? 0, discovery: already };
       const root = findRepoRoot();
@@ -187,7 +188,10 @@ export function lockHandlers(context: ServiceContext): HandlersOf<keyof typeof l
       for (;;) {
         if (exited !== null) {
           const why = stderr.trim().split('\n').pop()?.replace(/^thunderhead: /, '') ?? '';
-          throw new ServiceError('INTERNAL', `the demo workload stopped (${exited})${why ? `: ${why}` : ''}`);
+          // Exit code 1 is the CLI's one-line refusal (not a store, another writer holds it): the
+          // caller's file is the problem, not the service. Anything else is unexpected.
+          const code = /is open for writing by process/.test(why) ? 'LOCKED' : exited === 'exit code 1' ? 'INVALID_ARGUMENT' : 'INTERNAL';
+          throw new ServiceError(code, `the demo workload stopped (${exited})${why ? `: ${why}` : ''}`);
         }
         const found = await discoverMonitor(path);
         if (found.status === 'live' && found.pid !== undefined && found.pid === child.pid) return { path, pid: found.pid, discovery: found };

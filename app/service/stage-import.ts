@@ -80,7 +80,8 @@ function parseJsonCell(text: string, what: string, line: number): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new ServiceError('INVALID_ARGUMENT', `line ${line}: the ${what} is not JSON (${text.slice(0, 40)})`);
+    // Quoted, so control bytes of a binary file (a store picked by mistake) show as escapes.
+    throw new ServiceError('INVALID_ARGUMENT', `line ${line}: the ${what} is not JSON: ${JSON.stringify(text.slice(0, 40))}`);
   }
 }
 
