@@ -192,6 +192,11 @@ export const editMethods = {
    * diff from its parent). Keys changed again since then are reported as `CONFLICT`, not overwritten.
    */
   'versions.revert': { request: z.strictObject({ storeId, version: versionId, message: message.optional() }), response: returns<VersionWriteResult>() },
-  /** Moves the branch head back to its parent (the undone version stays in the lineage). */
-  'versions.undo': { request: z.strictObject({ storeId, branch: branchName.optional() }), response: returns<VersionWriteResult>() },
+  /**
+   * Moves the branch head back to its parent (the undone version stays in the lineage). With
+   * `head` (the version the person confirmed undoing), moves only while the branch head is still
+   * that version, else fails `CONFLICT` and moves nothing: a commit that landed meanwhile (another
+   * window, another tab of the serve host) is never undone unseen.
+   */
+  'versions.undo': { request: z.strictObject({ storeId, branch: branchName.optional(), head: versionId.optional() }), response: returns<VersionWriteResult>() },
 } as const;

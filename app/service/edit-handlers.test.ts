@@ -159,6 +159,26 @@ describe('edit mode', () => {
   });
 });
 
+describe('undo of the head the user saw', () => {
+  it('with head, undoes only that version: a commit that landed since is not moved away unseen', async () => {
+    const storeId = await openForEdit(makeStore('u.th', { 1: 1 }));
+    await ok('edit.stage', { storeId, change: { op: 'put', key: key(1), value: val(2) } });
+    const seen = await ok('edit.commit', { storeId, message: 'mine' });
+    // Another window (same service) commits after this one's undo dialog showed #seen.
+    await ok('edit.stage', { storeId, change: { op: 'put', key: key(1), value: val(3) } });
+    const theirs = await ok('edit.commit', { storeId, message: 'theirs' });
+    expect(await fails('versions.undo', { storeId, head: seen.version })).toEqual({
+      code: 'CONFLICT',
+      message: `main's head is now #${theirs.version}, not #${seen.version}: a commit landed since; nothing was moved`,
+    });
+    expect(await records(storeId)).toEqual(new Map([[1, 3]]));
+    const r = await ok('versions.undo', { storeId, head: theirs.version });
+    expect(r).toMatchObject({ version: seen.version, previous: theirs.version });
+    expect(await records(storeId)).toEqual(new Map([[1, 2]]));
+    expect((await fails('versions.undo', { storeId, head: 0 })).code).toBe('BAD_REQUEST');
+  });
+});
+
 type Op =
   | { t: 'put'; k: number; v: number }
   | { t: 'delete'; k: number }

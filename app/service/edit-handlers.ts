@@ -370,12 +370,15 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
       return commitResult(open, info.version, info.branch, writes.length);
     },
 
-    'versions.undo': ({ storeId, branch }) => {
+    'versions.undo': ({ storeId, branch, head: expected }) => {
       const open = context.get(storeId);
       const store = writable(open, 'Undo');
       const name = branch ?? store.defaultBranch;
       if (!store.branches().some((b) => b.name === name)) throw new ServiceError('VERSION_NOT_FOUND', `no branch named ${JSON.stringify(name)}`);
       const head = store.head(name);
+      if (expected !== undefined && head.id !== expected) {
+        throw new ServiceError('CONFLICT', `${name}'s head is now #${head.id}, not #${expected}: a commit landed since; nothing was moved`);
+      }
       const parent = head.parents[0];
       if (parent === undefined) throw new ServiceError('INVALID_ARGUMENT', `#${head.id} has no parent: ${rootReason(head.id)}; there is no earlier version to go back to`);
       store.resetBranch(name, parent);

@@ -18,7 +18,7 @@ export function VersionDialog({ edit, kind, onClose }: { edit: EditApi; kind: 'r
   const valid = Number.isInteger(id) && id > 0;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const ok = kind === 'undo' ? await edit.undo() : valid && (await edit.revert(id));
+    const ok = kind === 'undo' ? await edit.undo(head.id) : valid && (await edit.revert(id));
     if (ok) onClose();
   };
   const parent = head.parents[0];

@@ -38,8 +38,11 @@ export interface EditApi {
   unstage(id: number): Promise<boolean>;
   discard(): Promise<boolean>;
   commit(params: Omit<RequestOf<'edit.commit'>, 'storeId'>): Promise<boolean>;
-  /** Moves `branch`'s head (default: the store's branch) back to its parent. */
-  undo(branch?: string): Promise<boolean>;
+  /**
+   * Moves `branch`'s head (default: the store's branch) back to its parent, if it is still `head`
+   * (the version the person confirmed); refused if another commit landed since.
+   */
+  undo(head: number, branch?: string): Promise<boolean>;
   revert(version: number): Promise<boolean>;
   /** Reports a result from a dialog that called the service itself (imports, file values). */
   report(notice: string | null, error?: ApiError | null): void;
@@ -126,9 +129,9 @@ export function useEdit(storeId: string): EditApi {
         if (r.branch === r.info.branch) recordOwnWrite(storeId, { version: r.version, kind: 'commit' });
         return `Committed ${r.keys} key${r.keys === 1 ? '' : 's'} as version #${r.version} on ${r.branch}.`;
       }),
-    undo: (branch) =>
+    undo: (head, branch) =>
       act(async () => {
-        const r = await transport.call('versions.undo', { storeId, ...(branch !== undefined ? { branch } : {}) });
+        const r = await transport.call('versions.undo', { storeId, head, ...(branch !== undefined ? { branch } : {}) });
         if (r.branch === r.info.branch) recordOwnWrite(storeId, { version: r.version, kind: 'undo' });
         return `Moved ${r.branch} back to #${r.version}; #${r.previous ?? '?'} stays in the lineage.`;
       }),

@@ -114,7 +114,7 @@ function ActionDialog({ dialog, v, defaultBranch, actions, onClose, onDone }: { 
     if (dialog.kind === 'snapshot') onDone(nameOk ? await actions.snapshot(v.id, name.trim(), message.trim()) : null);
     else if (dialog.kind === 'branch') onDone(nameOk ? await actions.branch(v.id, name.trim()) : null);
     else if (dialog.kind === 'revert') onDone(await actions.revert(v.id));
-    else onDone(await actions.undo(dialog.branch));
+    else onDone(await actions.undo(dialog.branch, v.id));
   };
 
   const titles = { snapshot: `Create a snapshot of ${id}`, branch: `Create a branch from ${id}`, revert: `Revert ${id}`, undo: `Undo ${id} on ${dialog.kind === 'undo' ? dialog.branch : ''}` } as const;

@@ -27,7 +27,8 @@ export interface LineageActions {
   snapshot(version: number, name: string, message: string): Promise<ActionResult | null>;
   branch(from: number, name: string): Promise<ActionResult | null>;
   revert(version: number): Promise<ActionResult | null>;
-  undo(branch: string): Promise<ActionResult | null>;
+  /** Moves `branch` back from `head` (the version shown); refused if another commit landed since. */
+  undo(branch: string, head: number): Promise<ActionResult | null>;
 }
 
 /** The lineage actions of one open store. */
@@ -82,9 +83,9 @@ export function useLineageActions(storeId: string): LineageActions {
         if (r.branch === r.info.branch) recordOwnWrite(storeId, { version: r.version, kind: 'revert' });
         return { select: r.version, notice: `Reverted #${version} as version #${r.version} on ${r.branch} (${r.keys} key${r.keys === 1 ? '' : 's'}); #${version} stays in the lineage.` };
       }),
-    undo: (branch) =>
+    undo: (branch, head) =>
       act(async () => {
-        const r = await transport.call('versions.undo', { storeId, branch });
+        const r = await transport.call('versions.undo', { storeId, branch, head });
         if (r.branch === r.info.branch) recordOwnWrite(storeId, { version: r.version, kind: 'undo' });
         return { select: r.version, notice: `Moved ${r.branch} back to #${r.version}; #${r.previous ?? '?'} stays in the lineage.` };
       }),
