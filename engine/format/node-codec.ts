@@ -117,7 +117,7 @@ export function decodeLeaf(payload: Buffer): { node: LeafNode; prefix: Buffer } 
     bytes += keys[i].length + (v instanceof BlobRef ? 24 : v.length) + 4;
   }
   if (!r.done) throw new RangeError('trailing bytes after leaf');
-  return { node: { kind: 'leaf', keys, vals, bytes, addr: null }, prefix };
+  return { node: { kind: 'leaf', keys, vals, bytes, addr: null, search: null }, prefix };
 }
 
 /** How each key of a payload is stored (for the inspector's node panel). O(bytes). */

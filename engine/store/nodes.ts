@@ -68,7 +68,7 @@ export class NodeStore implements NodeLoader {
         const d = decodeInternal(payload);
         const node: InternalNode = {
           kind: 'internal', level: address.level, pivots: d.pivots, children: d.children, msgs: [], rdels: [], bufBytes: 0,
-          addr: address, chainLength: 0, chainBytes: 0, journal: null, pending: [],
+          addr: address, chainLength: 0, chainBytes: 0, journal: null, pending: [], search: null,
         };
         let bytes = 0;
         for (const m of d.messages) {

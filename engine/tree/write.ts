@@ -39,7 +39,7 @@ export class TreeWriter {
     if (isNode(child) && child.addr === null) return child;
     const node = isNode(child) ? child : this.loader.load(child);
     if (node.kind === 'leaf') {
-      return { kind: 'leaf', keys: node.keys.slice(), vals: node.vals.slice(), bytes: node.bytes, addr: null };
+      return { kind: 'leaf', keys: node.keys.slice(), vals: node.vals.slice(), bytes: node.bytes, addr: null, search: null };
     }
     const addr = node.addr as Address;
     return {
@@ -55,6 +55,7 @@ export class TreeWriter {
       chainBytes: 0,
       journal: { prev: addr, chainLength: node.chainLength, chainBytes: node.chainBytes },
       pending: [],
+      search: null,
     };
   }
 
@@ -170,7 +171,7 @@ export class TreeWriter {
   private replaceChild(node: InternalNode, i: number, pieces: TreeNode[], seps: Buffer[]): void {
     if (pieces.length === 0) {
       if (node.children.length === 1) {
-        node.children[0] = { kind: 'leaf', keys: [], vals: [], bytes: 0, addr: null };
+        node.children[0] = { kind: 'leaf', keys: [], vals: [], bytes: 0, addr: null, search: null };
         return;
       }
       node.children.splice(i, 1);
@@ -193,6 +194,7 @@ export class TreeWriter {
       vals: left.vals.concat(right.vals),
       bytes: left.bytes + right.bytes,
       addr: null,
+      search: null,
     };
     const first = Math.min(i, j);
     const { pieces, seps } = this.splitLeaf(merged);
@@ -220,7 +222,7 @@ export class TreeWriter {
       const keys = leaf.keys.slice(start, end);
       const vals = leaf.vals.slice(start, end);
       if (pieces.length > 0) seps.push(separator(leaf.keys[start - 1], leaf.keys[start]));
-      pieces.push({ kind: 'leaf', keys, vals, bytes: acc, addr: null });
+      pieces.push({ kind: 'leaf', keys, vals, bytes: acc, addr: null, search: null });
       start = end;
       acc = 0;
     };
@@ -267,5 +269,5 @@ export class TreeWriter {
 
 /** A fresh transient internal node with an empty buffer. */
 export function newInternal(level: number, children: Child[], pivots: Buffer[]): InternalNode {
-  return { kind: 'internal', level, pivots, children, msgs: [], rdels: [], bufBytes: 0, addr: null, chainLength: 0, chainBytes: 0, journal: null, pending: [] };
+  return { kind: 'internal', level, pivots, children, msgs: [], rdels: [], bufBytes: 0, addr: null, chainLength: 0, chainBytes: 0, journal: null, pending: [], search: null };
 }
