@@ -74,7 +74,7 @@ export function VersionActions({ v, defaultBranch, onDone }: { v: LineageVersion
           {store.readOnlyReason !== 'locked' && store.readOnlyReason !== 'file-permissions' && (
             <>
               {' '}
-              <button type="button" className="btn btn-tiny btn-ghost" onClick={() => session.navigate('records')}>
+              <button type="button" className="btn btn-small" onClick={() => session.navigate('records')} data-testid="actions-goto-records">
                 Go to Records
               </button>
             </>

@@ -61,7 +61,7 @@ export function VersionPanel({ v, other, travelling, isHead, defaultBranch, onBr
               <span className="dim">none (the first version)</span>
             ) : (
               v.parents.map((p) => (
-                <button key={p} type="button" className="btn btn-tiny btn-ghost mono" onClick={() => onSelect(p)} title={`Select version #${p}`}>
+                <button key={p} type="button" className="btn btn-inline btn-ghost mono" onClick={() => onSelect(p)} title={`Select version #${p}`}>
                   #{p}
                 </button>
               ))
