@@ -668,7 +668,9 @@ export class Store implements TransactionHost {
     let deletes = 0;
     const rdels: Msg[] = ws.rdels.map((r) => ({ ...r, seq: seq++ }));
     const blocksBefore = out.blocks;
-    // Range deletes first, then point writes in chunks (a spilled transaction streams them).
+    // Range deletes first, then point writes: an in-memory write set in one batch (every leaf it
+    // touches is rewritten once), a spilled one in chunks as it streams back from its runs.
+    const chunkLimit = Array.isArray(ws.points) ? Infinity : 262_144;
     let newRoot: Child = this.writer.apply(branch.root, { rdels, points: [] });
     let chunk: Msg[] = [];
     const applyChunk = (): void => {
@@ -682,7 +684,7 @@ export class Store implements TransactionHost {
         if (value && !(value instanceof BlobRef) && value.length > this.params.blobThreshold) value = this.nodes.writeBlob(value, out);
       } else deletes++;
       chunk.push({ op: m.op, key: m.key, end: null, value, seq: seq++ });
-      if (chunk.length >= 262_144) applyChunk();
+      if (chunk.length >= chunkLimit) applyChunk();
     }
     if (chunk.length > 0) applyChunk();
     const root = this.nodes.persist(newRoot, out);
