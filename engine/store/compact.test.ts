@@ -265,6 +265,27 @@ describe('compact', () => {
     }
   });
 
+  it('leaves a hard link on the old inode with the old content (FORMAT.md §17.5)', () => {
+    const file = fresh();
+    const m = buildStore(file);
+    const before = fs.statSync(file);
+    const other = path.join(dir, `hard-${n++}.th`);
+    fs.linkSync(file, other);
+    const store = Store.open(file);
+    const versionsBefore = store.versions().length;
+    store.compact({ keep: 1 });
+    store.close();
+    expect(fs.statSync(file).ino).not.toBe(before.ino);
+    expect(fs.statSync(other).ino).toBe(before.ino);
+    const old = Store.open(other, { readOnly: true });
+    try {
+      expect(old.versions().length).toBe(versionsBefore);
+      checkAgainstModel(old, m);
+    } finally {
+      old.close();
+    }
+  });
+
   it('removes a temp file a crashed compaction left behind', () => {
     const file = fresh();
     buildStore(file);
