@@ -64,13 +64,15 @@ const key = (i: number): Buffer => {
 async function uncontended(ops: number, background: number): Promise<RunResult> {
   const m = new LockManager();
   // Other transactions' locks on keys the measured ones never touch (odd vs even numbers).
-  for (let i = 0; i < background; i++) await m.acquire(1_000_000 + i, { key: key(2 * i + 1) }, 'exclusive');
+  // Their transaction ids (1…background) never meet the measured ones (after them), whatever ops is.
+  for (let i = 0; i < background; i++) await m.acquire(i + 1, { key: key(2 * i + 1) }, 'exclusive');
   const keys = Array.from({ length: 4096 }, (_, i) => key(2 * ((i * 2654435761) % (background + 4096))));
   const start = performance.now();
   const cpu = cpuNow();
   for (let i = 0; i < ops; i++) {
-    await m.acquire(i + 1, { key: keys[i & 4095]! }, 'exclusive');
-    m.releaseAll(i + 1);
+    const tx = background + 1 + i;
+    await m.acquire(tx, { key: keys[i & 4095]! }, 'exclusive');
+    m.releaseAll(tx);
   }
   const ms = performance.now() - start;
   const cpuMs = cpuNow() - cpu;
