@@ -5,7 +5,9 @@
  * the two versions share — the reason the diff is fast.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { openDemoStore, openInspector, screenshot, setTheme } from './support';
+import { Store } from '../engine/index';
+import { encodeKey, encodeValue } from '../engine/records/index';
+import { openDemoStore, openFile, openInspector, screenshot, setTheme, tmpPath } from './support';
 
 async function compare(page: Page, a: string, b: string, prefix = ''): Promise<void> {
   await page.getByTestId('diff-a').fill(a);
@@ -117,4 +119,32 @@ test('diff two snapshots, step through the changes, and see the shared tree', as
   await expect(canvas.locator('[data-testid=tree-node][data-compare=shared]').first()).toBeVisible();
   await canvas.getByRole('button', { name: 'Fit' }).click();
   await screenshot(page, 'tree-overlay');
+});
+
+test('a changed large value loads on request and is compared field by field', async ({ page }) => {
+  // A settings document well over the 2 KiB off-tree threshold; one field changes between #2 and #3.
+  const path = tmpPath('large-diff.th');
+  const notes = 'x'.repeat(6000);
+  const store = Store.create(path, { durable: false });
+  store.put(encodeKey(['settings', 1]), encodeValue({ theme: 'dark', notes, limits: { rows: 100 } }), { message: 'settings' });
+  store.put(encodeKey(['settings', 1]), encodeValue({ theme: 'light', notes, limits: { rows: 100 } }), { message: 'light theme' });
+  store.close();
+
+  await openFile(page, path, 'large-diff.th');
+  await page.getByTestId('nav-diff').click();
+  await compare(page, '#2', '#3');
+  const row = page.getByTestId('diff-row').first();
+  await expect(row).toHaveAttribute('data-type', 'changed');
+  await expect(row).toContainText('large value, not loaded here');
+  await row.getByTestId('diff-load-values').click();
+  // Both sides read in full: the one changed field shows, the note and the button are gone.
+  await expect(row.locator('.diff-line[data-kind=changed]')).toContainText('theme');
+  await expect(row.locator('.diff-line[data-kind=changed] .diff-before')).toHaveText('"dark"');
+  await expect(row.locator('.diff-line[data-kind=changed] .diff-after')).toHaveText('"light"');
+  await expect(row).not.toContainText('not loaded');
+  await expect(row.getByTestId('diff-load-values')).toHaveCount(0);
+  await expect(row.getByRole('button', { name: /unchanged/ })).toBeVisible();
+  await row.getByRole('button', { name: /unchanged/ }).click();
+  await expect(row.locator('.diff-line[data-kind=same]').first()).toBeVisible();
+  await screenshot(page, 'diff-large-value');
 });

@@ -7,24 +7,10 @@
  * Both work on copies in E2E_TMP_DIR so other specs are unaffected.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { copyFileSync } from 'node:fs';
 import { Store } from '../engine/index';
 import { encodeKey, encodeValue } from '../engine/records/index';
-import { openInspector, screenshot, setTheme } from './support';
-
-function tmpPath(name: string): string {
-  return join(process.env.E2E_TMP_DIR ?? mkdtempSync(join(tmpdir(), 'thunderhead-e2e-')), name);
-}
-
-async function openFile(page: Page, path: string, name: string): Promise<void> {
-  await openInspector(page);
-  await page.getByTestId('nav-welcome').click();
-  await page.getByTestId('open-path').fill(path);
-  await page.getByTestId('open-submit').click();
-  await expect(page.getByTestId('file-name')).toHaveText(name);
-}
+import { openFile, screenshot, setTheme, tmpPath } from './support';
 
 /** The head id as the lineage summary states it ("… · head #12 on main"). */
 async function summaryHead(page: Page): Promise<number> {

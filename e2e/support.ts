@@ -3,7 +3,8 @@
  * serve host (SERVE_URL, token included) or the Electron window.
  */
 import { expect, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
@@ -23,6 +24,20 @@ export async function openDemoStore(page: Page): Promise<void> {
   await demo.click();
   await expect(page.getByTestId('file-name')).toHaveText(/\.th$/);
   await expect(page.getByTestId('readonly-badge')).toBeVisible();
+}
+
+/** A path for a store a spec makes itself (in the run's temp directory when the runner set one). */
+export function tmpPath(name: string): string {
+  return join(process.env.E2E_TMP_DIR ?? mkdtempSync(join(tmpdir(), 'thunderhead-e2e-')), name);
+}
+
+/** Loads the inspector and opens the store at `path` by typing it into the Open view. */
+export async function openFile(page: Page, path: string, name: string): Promise<void> {
+  await openInspector(page);
+  await page.getByTestId('nav-welcome').click();
+  await page.getByTestId('open-path').fill(path);
+  await page.getByTestId('open-submit').click();
+  await expect(page.getByTestId('file-name')).toHaveText(name);
 }
 
 /** Saves a screenshot of the window to docs/screenshots/NAME.png. */

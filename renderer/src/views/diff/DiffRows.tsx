@@ -14,7 +14,7 @@ import type { DiffRow } from '../../../../app/contract';
 import { KeyText } from '../../components/KeyText';
 import { Spinner } from '../../components/Progress';
 import { formatBytes } from '../../lib/format';
-import { layoutRow, ROW_SIZES, type DiffMode, type DisplayLine, type RowLayout } from './rowLayout';
+import { layoutRow, ROW_SIZES, rowFieldDiff, type DiffMode, type DisplayLine, type RowLayout } from './rowLayout';
 import './diff.css';
 
 /** Imperative handle of {@link DiffRows}: scroll a row into view. */
@@ -50,6 +50,14 @@ export interface DiffRowsProps {
   readonly empty?: ReactNode;
   /** Changes when the rows are replaced by another query: scroll back to the top. */
   readonly resetKey?: string;
+  /**
+   * Called when a row's "load values" button is clicked (rows whose large values the page did
+   * not read); without it the button is not shown.
+   */
+  readonly onLoadValues?: (row: DiffRow) => void;
+  /** Key hexes of rows whose values are being loaded, and why loading failed (by key hex). */
+  readonly loadingValues?: ReadonlySet<string>;
+  readonly loadErrors?: ReadonlyMap<string, string>;
   readonly ref?: Ref<DiffRowsHandle>;
   /** Test id of the scroll container (default `diff-rows`). */
   readonly testId?: string;
@@ -60,7 +68,7 @@ const PREFETCH_ROWS = 40;
 const LOADER_H = 36;
 
 /** The before/after list. See {@link DiffRowsProps}. */
-export function DiffRows({ rows, mode, showUnchanged, expanded, onToggleExpanded, selected = -1, onSelect, labels, hasMore = false, fetchMore, fetchingMore = false, moreError = null, empty, resetKey, ref, testId = 'diff-rows' }: DiffRowsProps) {
+export function DiffRows({ rows, mode, showUnchanged, expanded, onToggleExpanded, selected = -1, onSelect, labels, hasMore = false, fetchMore, fetchingMore = false, moreError = null, empty, resetKey, onLoadValues, loadingValues, loadErrors, ref, testId = 'diff-rows' }: DiffRowsProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const layouts = useMemo(
     () => rows.map((r) => layoutRow(r, mode, showUnchanged || (expanded?.has(r.key.hex) ?? false))),
@@ -108,7 +116,19 @@ export function DiffRows({ rows, mode, showUnchanged, expanded, onToggleExpanded
             return (
               <div key={vi.key} className="diff-row-pos" style={{ transform: `translateY(${vi.start}px)`, height: `${vi.size}px` }}>
                 {row && layout ? (
-                  <Row row={row} layout={layout} mode={mode} index={vi.index} selected={vi.index === selected} onSelect={onSelect} onToggle={onToggleExpanded} open={expanded?.has(row.key.hex) ?? false} />
+                  <Row
+                    row={row}
+                    layout={layout}
+                    mode={mode}
+                    index={vi.index}
+                    selected={vi.index === selected}
+                    onSelect={onSelect}
+                    onToggle={onToggleExpanded}
+                    open={expanded?.has(row.key.hex) ?? false}
+                    onLoad={onLoadValues}
+                    loading={loadingValues?.has(row.key.hex) ?? false}
+                    loadError={loadErrors?.get(row.key.hex)}
+                  />
                 ) : (
                   <div className="diff-loader">{moreError ? <span className="danger">{moreError}</span> : <Spinner label="Loading more changes…" />}</div>
                 )}
@@ -123,7 +143,21 @@ export function DiffRows({ rows, mode, showUnchanged, expanded, onToggleExpanded
 
 const TYPE_LABEL = { added: 'added', removed: 'removed', changed: 'changed' } as const;
 
-const Row = memo(function Row({ row, layout, mode, index, selected, onSelect, onToggle, open }: { row: DiffRow; layout: RowLayout; mode: DiffMode; index: number; selected: boolean; onSelect: ((i: number) => void) | undefined; onToggle: ((hex: string) => void) | undefined; open: boolean }) {
+interface RowProps {
+  readonly row: DiffRow;
+  readonly layout: RowLayout;
+  readonly mode: DiffMode;
+  readonly index: number;
+  readonly selected: boolean;
+  readonly onSelect: ((i: number) => void) | undefined;
+  readonly onToggle: ((hex: string) => void) | undefined;
+  readonly open: boolean;
+  readonly onLoad: ((row: DiffRow) => void) | undefined;
+  readonly loading: boolean;
+  readonly loadError: string | undefined;
+}
+
+const Row = memo(function Row({ row, layout, mode, index, selected, onSelect, onToggle, open, onLoad, loading, loadError }: RowProps) {
   const sizes = `${row.before ? formatBytes(row.before.length) : '—'} → ${row.after ? formatBytes(row.after.length) : '—'}`;
   const same = layout.hidden > 0 || open;
   return (
@@ -153,6 +187,21 @@ const Row = memo(function Row({ row, layout, mode, index, selected, onSelect, on
             title={open ? 'Hide the fields that did not change' : 'Show the fields that did not change'}
           >
             {open ? 'hide unchanged' : `${layout.hidden} unchanged`}
+          </button>
+        )}
+        {onLoad && rowFieldDiff(row) === null && (
+          <button
+            type="button"
+            className="btn btn-ghost diff-mini"
+            disabled={loading}
+            onClick={(e) => {
+              e.stopPropagation();
+              onLoad(row);
+            }}
+            title={loadError ?? 'Read both values in full and compare them field by field'}
+            data-testid="diff-load-values"
+          >
+            {loading ? 'loading…' : loadError ? 'retry loading' : 'load values'}
           </button>
         )}
         <span className="diff-sizes mono dim">{sizes}</span>

@@ -18,6 +18,7 @@ import { useOpenStore, useSession } from '../../shell/session';
 import { DensityStrip } from './DensityStrip';
 import { DiffRows, type DiffRowsHandle } from './DiffRows';
 import type { DiffMode } from './rowLayout';
+import { useLoadedValues } from './useLoadedValues';
 import { parseVersionRef, useVersionOptions, VersionPicker } from './VersionPicker';
 import './diff.css';
 
@@ -73,6 +74,8 @@ export function DiffView() {
   const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.rows) ?? [], [pages.data]);
   const firstPage = pages.data?.pages[0];
   const hasMore = pages.hasNextPage ?? false;
+  const sides = useMemo(() => (firstPage ? { a: firstPage.a, b: firstPage.b } : undefined), [firstPage]);
+  const values = useLoadedValues(store.storeId, rows, sides, `${compare.a} ${compare.b} #${sides?.a}-#${sides?.b}`);
 
   const summary = useJob('diff.summary');
   const density = useJob('diff.density');
@@ -302,7 +305,10 @@ export function DiffView() {
         ) : (
           <DiffRows
             ref={list}
-            rows={rows}
+            rows={values.rows}
+            onLoadValues={values.load}
+            loadingValues={values.loading}
+            loadErrors={values.errors}
             mode={mode}
             showUnchanged={showUnchanged}
             expanded={expanded}
