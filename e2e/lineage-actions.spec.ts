@@ -89,6 +89,23 @@ test('snapshot, branch, revert and undo from the lineage', async ({ page }) => {
   // main did not move.
   expect(await summaryHead(page)).toBe(head);
 
+  // A version committed on another branch reverts onto that branch by default; main stays put.
+  const experiment = versions.filter({ has: page.locator('.chip-branch', { hasText: 'experiment' }) });
+  const experimentHead = Number(await experiment.getAttribute('data-version'));
+  await experiment.click();
+  await page.getByTestId('action-revert').click();
+  await expect(dialog.getByTestId('revert-branch')).toHaveValue('experiment');
+  await expect(dialog.getByTestId('action-confirm')).toContainText(`a new version on experiment that undoes #${experimentHead}`);
+  await dialog.getByTestId('revert-branch').selectOption('main');
+  await expect(dialog.getByTestId('action-confirm')).toContainText(`a new version on main that undoes #${experimentHead}`);
+  await dialog.getByTestId('revert-branch').selectOption('experiment');
+  await dialog.getByTestId('action-submit').click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('action-notice')).toContainText(`on experiment`);
+  const experimentRevert = Number(/as version #(\d+)/.exec((await page.getByTestId('action-notice').textContent()) ?? '')![1]);
+  await expect(row(experimentRevert).locator('.chip-branch', { hasText: 'experiment' })).toBeVisible();
+  expect(await summaryHead(page)).toBe(head);
+
   // Revert the head: the confirmation says what happens; a new version appears and is selected.
   await row(head).click();
   await page.getByTestId('action-revert').click();

@@ -188,10 +188,12 @@ export const editMethods = {
   /** Drops every staged change. */
   'edit.discard': { request: z.strictObject({ storeId }), response: returns<EditStateData>() },
   /**
-   * A new version on the store's branch that undoes what `version` changed (the inverse of its
-   * diff from its parent). Keys changed again since then are reported as `CONFLICT`, not overwritten.
+   * A new version on `branch` (default: the store's branch) that undoes what `version` changed
+   * (the inverse of its diff from its parent), applied to that branch's head. Keys changed again
+   * there since are reported as `CONFLICT`, not overwritten; an unknown branch is
+   * `VERSION_NOT_FOUND`.
    */
-  'versions.revert': { request: z.strictObject({ storeId, version: versionId, message: message.optional() }), response: returns<VersionWriteResult>() },
+  'versions.revert': { request: z.strictObject({ storeId, version: versionId, branch: branchName.optional(), message: message.optional() }), response: returns<VersionWriteResult>() },
   /**
    * Moves the branch head back to its parent (the undone version stays in the lineage). With
    * `head` (the version the person confirmed undoing), moves only while the branch head is still

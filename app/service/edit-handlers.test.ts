@@ -455,6 +455,38 @@ describe('import and values from files', () => {
     expect((await ok('edit.state', { storeId })).changes).toEqual([]);
   });
 
+  it('reverts onto a named branch, checked against that branch head, leaving the default branch alone', async () => {
+    const path = makeStore('rb.th', { 1: 1, 2: 2 });
+    const store = Store.open(path);
+    store.branch('side');
+    const tx = store.begin({ branch: 'side' });
+    tx.put(encodeKey(['k', 1]), encodeValue({ v: 10 }));
+    tx.put(encodeKey(['k', 3]), encodeValue({ v: 30 }));
+    const sideCommit = tx.commit({ message: 'side edit' }).version;
+    const mainHead = store.head('main').id;
+    store.close();
+    const storeId = await openForEdit(path);
+    // On main the side commit's keys hold other values: reverting it there is a conflict.
+    const onMain = await fails('versions.revert', { storeId, version: sideCommit });
+    expect(onMain.code).toBe('CONFLICT');
+    expect(onMain.message).toMatch(/on main: 2 key\(s\)/);
+    const r = await ok('versions.revert', { storeId, version: sideCommit, branch: 'side' });
+    expect(r).toMatchObject({ branch: 'side', keys: 2 });
+    const check = Store.open(path, { readOnly: true });
+    try {
+      expect(check.head('main').id).toBe(mainHead);
+      expect(check.head('side').id).toBe(r.version);
+      const side = check.at(r.version);
+      expect([...side.scan()].map((e) => [e.key.toString('hex'), e.value.toString('hex')])).toEqual(
+        [...check.at(mainHead).scan()].map((e) => [e.key.toString('hex'), e.value.toString('hex')]),
+      );
+    } finally {
+      check.close();
+    }
+    expect((await fails('versions.revert', { storeId, version: sideCommit, branch: 'nope' })).message).toBe('no branch named "nope"');
+    expect((await fails('versions.revert', { storeId, version: sideCommit, branch: 'bad name!' })).code).toBe('BAD_REQUEST');
+  });
+
   it('rejects bad requests with one line', async () => {
     const storeId = await openForEdit(makeStore('r.th'));
     expect((await fails('edit.stage', { storeId, change: { op: 'nope' } })).code).toBe('BAD_REQUEST');

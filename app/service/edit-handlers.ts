@@ -357,16 +357,18 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
       return announce(open);
     },
 
-    'versions.revert': ({ storeId, version, message }) => {
+    'versions.revert': ({ storeId, version, branch, message }) => {
       const open = context.get(storeId);
       const store = writable(open, 'Reverting');
-      const { writes, conflicts, of } = revertWrites(store, version);
+      const onto = branch ?? store.defaultBranch;
+      if (!store.branches().some((b) => b.name === onto)) throw new ServiceError('VERSION_NOT_FOUND', `no branch named ${JSON.stringify(onto)}`);
+      const { writes, conflicts, of } = revertWrites(store, version, onto);
       if (conflicts.length > 0) {
         const named = conflicts.slice(0, 5).map(describeKey).join(', ');
-        throw new ServiceError('CONFLICT', `cannot revert #${version}: ${conflicts.length} key(s) it changed were changed again since (${named}${conflicts.length > 5 ? ', …' : ''}); nothing was written`);
+        throw new ServiceError('CONFLICT', `cannot revert #${version} on ${onto}: ${conflicts.length} key(s) it changed were changed again since (${named}${conflicts.length > 5 ? ', …' : ''}); nothing was written`);
       }
       if (writes.length === 0) throw new ServiceError('INVALID_ARGUMENT', `version #${version} changed no records; there is nothing to revert`);
-      const info = applyWrites(store, store.defaultBranch, writes, message ?? `Revert #${version}${of.message ? `: ${of.message}` : ''}`);
+      const info = applyWrites(store, onto, writes, message ?? `Revert #${version}${of.message ? `: ${of.message}` : ''}`);
       return commitResult(open, info.version, info.branch, writes.length);
     },
 

@@ -11,19 +11,20 @@ import type { PointWrite } from './stage';
 export const REVERT_MAX_KEYS = 1_000_000;
 
 /**
- * The writes that undo `version` on the store's default branch head, and the keys that conflict.
+ * The writes that undo `version` on the head of `branch`, and the keys that conflict there.
  * O(changes · height) node reads: the diff skips what the version shares with its parent.
  */
-export function revertWrites(store: Store, version: number): { writes: PointWrite[]; conflicts: Buffer[]; of: { message: string } } {
+export function revertWrites(store: Store, version: number, branch: string): { writes: PointWrite[]; conflicts: Buffer[]; of: { message: string } } {
   const v = store.versions().find((x) => x.id === version);
   if (!v) throw new ServiceError('VERSION_NOT_FOUND', `no version #${version} in this store`);
   const parent = v.parents[0];
   if (parent === undefined) throw new ServiceError('INVALID_ARGUMENT', `#${version} has no parent: ${rootReason(version)}; there is nothing before it to go back to`);
+  const head = store.at(store.head(branch).id);
   const writes: PointWrite[] = [];
   const conflicts: Buffer[] = [];
   for (const change of store.diff(parent, version)) {
     if (writes.length + conflicts.length >= REVERT_MAX_KEYS) throw new ServiceError('INVALID_ARGUMENT', `#${version} changed more than ${REVERT_MAX_KEYS} keys; too many to revert here`);
-    const now = store.get(change.key) ?? null;
+    const now = head.get(change.key) ?? null;
     const after = change.after;
     const unchanged = now === null || after === null ? now === after : now.equals(after);
     if (unchanged) writes.push({ key: change.key, value: change.before });

@@ -41,6 +41,7 @@ export function LineageView() {
   const lineage = useLineage(store.storeId);
   const { versions, latest } = lineage;
   const defaultBranch = latest?.defaultBranch ?? store.info.branch;
+  const branchNames = useMemo(() => latest?.branches.map((b) => b.name) ?? [defaultBranch], [latest, defaultBranch]);
   const layout = useMemo(() => layoutLineage(versions, defaultBranch), [versions, defaultBranch]);
   const byId = useMemo(() => new Map(versions.map((v) => [v.id, v])), [versions]);
   const [selected, setSelected] = useState<number | null>(null);
@@ -172,6 +173,7 @@ export function LineageView() {
                 travelling={travelling}
                 isHead={shown.id === latest?.head}
                 defaultBranch={defaultBranch}
+                branches={branchNames}
                 onBrowse={browse}
                 onBack={() => session.travel(null)}
                 onDiff={(a, b) => session.navigate('diff', { kind: 'diff.versions', a, b })}

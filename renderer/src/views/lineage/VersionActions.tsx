@@ -17,7 +17,7 @@ type Dialog = { readonly kind: 'snapshot' } | { readonly kind: 'branch' } | { re
 const BRANCH_NAME = /^[\w.\-/]{1,100}$/;
 
 /** The actions section for version `v`; `onDone` selects the version a write leaves in view. */
-export function VersionActions({ v, defaultBranch, onDone }: { v: LineageVersion; defaultBranch: string; onDone: (select: number) => void }) {
+export function VersionActions({ v, defaultBranch, branches, onDone }: { v: LineageVersion; defaultBranch: string; branches: readonly string[]; onDone: (select: number) => void }) {
   const store = useOpenStore();
   const session = useSession();
   const actions = useLineageActions(store.storeId);
@@ -41,6 +41,7 @@ export function VersionActions({ v, defaultBranch, onDone }: { v: LineageVersion
     onDone(r.select);
   };
   const title = (what: string) => reason ?? what;
+  const revertOnto = revertBranch(v, branches, defaultBranch);
 
   return (
     <section className="detail-section lineage-write" data-testid="version-actions">
@@ -51,7 +52,7 @@ export function VersionActions({ v, defaultBranch, onDone }: { v: LineageVersion
         <button type="button" className="btn btn-small" disabled={!writable || actions.busy} title={title(`Start a branch whose head is #${v.id}`)} onClick={() => open({ kind: 'branch' })} data-testid="action-branch">
           Create branch from here…
         </button>
-        <button type="button" className="btn btn-small" disabled={!writable || actions.busy} title={title(`A new version on ${defaultBranch} that undoes what #${v.id} changed`)} onClick={() => open({ kind: 'revert' })} data-testid="action-revert">
+        <button type="button" className="btn btn-small" disabled={!writable || actions.busy} title={title(`A new version on ${revertOnto} that undoes what #${v.id} changed`)} onClick={() => open({ kind: 'revert' })} data-testid="action-revert">
           Revert this version
         </button>
         {v.heads.map((b) => (
@@ -87,7 +88,7 @@ export function VersionActions({ v, defaultBranch, onDone }: { v: LineageVersion
         </div>
       )}
       {actions.error && !dialog && <ErrorLine actions={actions} />}
-      {dialog && <ActionDialog dialog={dialog} v={v} defaultBranch={defaultBranch} actions={actions} onClose={() => setDialog(null)} onDone={done} />}
+      {dialog && <ActionDialog dialog={dialog} v={v} defaultBranch={defaultBranch} branches={branches} actions={actions} onClose={() => setDialog(null)} onDone={done} />}
     </section>
   );
 }
@@ -101,8 +102,14 @@ function ErrorLine({ actions }: { actions: LineageActions }) {
   );
 }
 
-function ActionDialog({ dialog, v, defaultBranch, actions, onClose, onDone }: { dialog: Dialog; v: LineageVersion; defaultBranch: string; actions: LineageActions; onClose: () => void; onDone: (r: ActionResult | null) => void }) {
+/** Where a revert of `v` lands unless the person picks another branch: its own branch while that exists. */
+export function revertBranch(v: LineageVersion, branches: readonly string[], defaultBranch: string): string {
+  return branches.includes(v.branch) ? v.branch : defaultBranch;
+}
+
+function ActionDialog({ dialog, v, defaultBranch, branches, actions, onClose, onDone }: { dialog: Dialog; v: LineageVersion; defaultBranch: string; branches: readonly string[]; actions: LineageActions; onClose: () => void; onDone: (r: ActionResult | null) => void }) {
   const [name, setName] = useState('');
+  const [onto, setOnto] = useState(() => revertBranch(v, branches, defaultBranch));
   const [message, setMessage] = useState('');
   const quoted = <span className="dim">“{v.message || 'no message'}”</span>;
   const id = `#${formatCount(v.id)}`;
@@ -113,7 +120,7 @@ function ActionDialog({ dialog, v, defaultBranch, actions, onClose, onDone }: { 
     e.preventDefault();
     if (dialog.kind === 'snapshot') onDone(nameOk ? await actions.snapshot(v.id, name.trim(), message.trim()) : null);
     else if (dialog.kind === 'branch') onDone(nameOk ? await actions.branch(v.id, name.trim()) : null);
-    else if (dialog.kind === 'revert') onDone(await actions.revert(v.id));
+    else if (dialog.kind === 'revert') onDone(await actions.revert(v.id, onto));
     else onDone(await actions.undo(dialog.branch, v.id));
   };
 
@@ -150,9 +157,24 @@ function ActionDialog({ dialog, v, defaultBranch, actions, onClose, onDone }: { 
           </>
         )}
         {dialog.kind === 'revert' && (
-          <p data-testid="action-confirm">
-            Makes <strong>a new version on {defaultBranch} that undoes {id}</strong> {quoted}: every key it changed goes back to what it held before. Nothing is deleted: {id} and every other version stay in the lineage. If a key it changed was changed again since, nothing is written and the keys are named.
-          </p>
+          <>
+            <p data-testid="action-confirm">
+              Makes <strong>a new version on {onto} that undoes {id}</strong> {quoted}: every key it changed goes back to what it held before. Nothing is deleted: {id} and every other version stay in the lineage. If a key it changed was changed again on {onto} since, nothing is written and the keys are named.
+            </p>
+            {branches.length > 1 && (
+              <label className="field">
+                <span className="field-label">On branch</span>
+                <select className="input mono" value={onto} onChange={(e) => setOnto(e.target.value)} data-testid="revert-branch">
+                  {branches.map((b) => (
+                    <option key={b} value={b}>
+                      {b}
+                      {b === v.branch ? ' (where this version was committed)' : b === defaultBranch ? ' (default)' : ''}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+          </>
         )}
         {dialog.kind === 'undo' && (
           <p data-testid="action-confirm">

@@ -8,12 +8,14 @@ import { formatBytes, formatCount, formatOffset, formatTime } from '../../lib/fo
 import { VersionActions } from './VersionActions';
 
 /** The detail panel of the selected version (and the compared one, when there is one). */
-export function VersionPanel({ v, other, travelling, isHead, defaultBranch, onBrowse, onBack, onDiff, onSelect }: {
+export function VersionPanel({ v, other, travelling, isHead, defaultBranch, branches, onBrowse, onBack, onDiff, onSelect }: {
   v: LineageVersion;
   other: LineageVersion | undefined;
   travelling: number | null;
   isHead: boolean;
   defaultBranch: string;
+  /** Every branch (a revert can land on any of them). */
+  branches: readonly string[];
   onBrowse: (v: LineageVersion) => void;
   onBack: () => void;
   onDiff: (a: number, b: number) => void;
@@ -48,7 +50,7 @@ export function VersionPanel({ v, other, travelling, isHead, defaultBranch, onBr
         </div>
         {!pair && <div className="small dim">Shift-click another version to compare it with this one.</div>}
       </section>
-      <VersionActions v={v} defaultBranch={defaultBranch} onDone={onSelect} />
+      <VersionActions v={v} defaultBranch={defaultBranch} branches={branches} onDone={onSelect} />
       <section className="detail-section">
         <dl className="kv lineage-kv">
           <dt>Time</dt>

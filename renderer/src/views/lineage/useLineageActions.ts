@@ -26,7 +26,8 @@ export interface LineageActions {
   clear(): void;
   snapshot(version: number, name: string, message: string): Promise<ActionResult | null>;
   branch(from: number, name: string): Promise<ActionResult | null>;
-  revert(version: number): Promise<ActionResult | null>;
+  /** Reverts `version` with a new version on `branch` (default: the store's branch). */
+  revert(version: number, branch?: string): Promise<ActionResult | null>;
   /** Moves `branch` back from `head` (the version shown); refused if another commit landed since. */
   undo(branch: string, head: number): Promise<ActionResult | null>;
 }
@@ -77,9 +78,9 @@ export function useLineageActions(storeId: string): LineageActions {
         const b = await transport.call('branches.create', { storeId, name, from });
         return { select: b.head, notice: `Branch ${b.name} starts at #${b.head}.` };
       }),
-    revert: (version) =>
+    revert: (version, branch) =>
       act(async () => {
-        const r = await transport.call('versions.revert', { storeId, version });
+        const r = await transport.call('versions.revert', { storeId, version, ...(branch !== undefined ? { branch } : {}) });
         if (r.branch === r.info.branch) recordOwnWrite(storeId, { version: r.version, kind: 'revert' });
         return { select: r.version, notice: `Reverted #${version} as version #${r.version} on ${r.branch} (${r.keys} key${r.keys === 1 ? '' : 's'}); #${version} stays in the lineage.` };
       }),
