@@ -8,15 +8,13 @@
  *
  * Target (issue 5): under 1 second at 1M records.
  */
-import { chromium } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startServe } from '../app/serve/serve';
+import { ensureBuilt, intArg, launchChromium, ROOT } from './browser';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TARGET_MS = 1000;
 
 /** Options of {@link firstRows}. */
@@ -34,20 +32,6 @@ export interface FirstRowsResult {
   readonly median: number;
 }
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} needs a positive integer`);
-  return v;
-}
-
-function ensureBuilt(): void {
-  if (existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) return;
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('electron-vite build failed');
-}
-
 function ensureStore(path: string, records: number): void {
   if (existsSync(path)) return;
   console.log(`creating a ${records.toLocaleString('en-US')}-record demo store…`);
@@ -57,14 +41,10 @@ function ensureStore(path: string, records: number): void {
 
 /** Runs the workload; see the file comment. */
 export async function firstRows(options: FirstRowsOptions): Promise<FirstRowsResult> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium or set CHROMIUM_PATH`);
   ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'thunderhead-inspector-bench-'));
   const store = options.store ?? join(dir, 'store.th');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     ensureStore(store, options.records);
     const samples: number[] = [];
@@ -96,8 +76,8 @@ export async function firstRows(options: FirstRowsOptions): Promise<FirstRowsRes
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  const records = arg('--records', 1_000_000);
-  const runs = arg('--runs', 3);
+  const records = intArg('--records', 1_000_000);
+  const runs = intArg('--runs', 3);
   const keep = process.argv.indexOf('--keep');
   const store = keep >= 0 ? process.argv[keep + 1] : undefined;
   firstRows(store ? { records, runs, store } : { records, runs })

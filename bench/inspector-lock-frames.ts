@@ -11,17 +11,16 @@
  *
  * Target (issue 7): responsive at 50k locks and 10k events/s (p95 frame time under 50 ms).
  */
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startMonitor } from '../app/monitor/server';
 import { startServe } from '../app/serve/serve';
 import { LockManager } from '../engine/index';
+import { ensureBuilt, intArg, launchChromium, ROOT } from './browser';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** p95 frame time under this counts as responsive (20 fps worst-case-ish; 60 Hz is 16.7 ms). */
 const TARGET_P95_MS = 50;
 
@@ -56,20 +55,6 @@ export interface LockFramesResult extends FrameStats {
   readonly deadlocks: number;
   /** Table rows in the DOM at the end (virtualized: a screenful, not 50k). */
   readonly rowsInDom: number;
-}
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} needs a positive integer`);
-  return v;
-}
-
-/** Rebuilds the renderer when its sources are newer than the build (as `npm run test:e2e` does). */
-function ensureBuilt(): void {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', "import('./scripts/lib.mjs').then((m) => m.buildIfStale())"], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('electron-vite build failed');
 }
 
 const key = (prefix: number, n: number): Uint8Array => {
@@ -183,7 +168,6 @@ async function loadLocks(manager: LockManager, locks: number): Promise<{ start(e
 
 /** Runs the workload; see the file comment. */
 export async function lockFrames(options: LockFramesOptions): Promise<LockFramesResult> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium or set CHROMIUM_PATH`);
   ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'thunderhead-lock-frames-'));
   const store = join(dir, 'locks.th');
@@ -193,10 +177,7 @@ export async function lockFrames(options: LockFramesOptions): Promise<LockFrames
   const churn = await loadLocks(manager, options.locks);
   const monitor = await startMonitor({ path: store, locks: manager });
   const host = await startServe({ files: [], demoPath: null, settingsPath: join(dir, 'settings.json') });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
@@ -258,9 +239,9 @@ export function describeLockFrames(r: LockFramesResult): string {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  const locks = arg('--locks', 50_000);
-  const eventsPerSecond = arg('--events-per-second', 10_000);
-  const seconds = arg('--seconds', 10);
+  const locks = intArg('--locks', 50_000);
+  const eventsPerSecond = intArg('--events-per-second', 10_000);
+  const seconds = intArg('--seconds', 10);
   lockFrames({ locks, eventsPerSecond, seconds })
     .then((r) => console.log(describeLockFrames(r)))
     .catch((e: unknown) => {
