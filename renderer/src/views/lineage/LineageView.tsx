@@ -24,6 +24,9 @@ import { useLineage } from './useLineage';
 import { VersionPanel } from './VersionPanel';
 import './lineage.css';
 
+/** Fetch the next older page when the viewport comes this close (rows) to the oldest loaded. */
+const OLDER_PREFETCH_ROWS = 40;
+
 /** The names a version goes by: its snapshots, then the branches whose head it is. */
 export function versionNames(v: LineageVersion): string[] {
   return [...v.snapshots.map((s) => `snapshot ${s}`), ...v.heads.map((b) => `branch ${b}`)];
@@ -83,6 +86,12 @@ export function LineageView() {
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? -1;
+  // Scrolling near the oldest row loaded fetches the next page by itself (the button stays, for
+  // the keyboard and for saying how many are left).
+  const { hasOlder, loadingOlder, olderFailed, loadOlder } = lineage;
+  useEffect(() => {
+    if (hasOlder && !loadingOlder && !olderFailed && last >= 0 && last >= layout.placed.length - OLDER_PREFETCH_ROWS) loadOlder();
+  }, [hasOlder, loadingOlder, olderFailed, loadOlder, last, layout.placed.length]);
 
   // The row may not be rendered (virtualized): scroll by index, not by element.
   const scrollToRow = (id: number) => {

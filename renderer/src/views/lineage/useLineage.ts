@@ -4,7 +4,7 @@
  * every other read of the store, and new versions appear at the top.
  */
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { LineageResult, LineageVersion } from '../../../../app/contract';
 import { shouldRetry, useTransport } from '../../api/hooks';
 import type { ApiError } from '../../api/transport';
@@ -22,6 +22,8 @@ export interface Lineage {
   loadOlder(): void;
   readonly loading: boolean;
   readonly loadingOlder: boolean;
+  /** The last older page failed to load (no automatic retry; the button retries). */
+  readonly olderFailed: boolean;
   readonly error: ApiError | null;
   refetch(): void;
 }
@@ -38,6 +40,8 @@ export function useLineage(storeId: string): Lineage {
     retry: shouldRetry,
   });
   const pages = q.data?.pages;
+  const { fetchNextPage } = q;
+  const loadOlder = useCallback(() => void fetchNextPage(), [fetchNextPage]);
   // A refetch after commits can shift page boundaries; ids keep the list free of repeats.
   const versions = useMemo(() => {
     const seen = new Set<number>();
@@ -55,9 +59,10 @@ export function useLineage(storeId: string): Lineage {
     versions,
     latest: pages?.[0],
     hasOlder: q.hasNextPage,
-    loadOlder: () => void q.fetchNextPage(),
+    loadOlder,
     loading: q.isLoading,
     loadingOlder: q.isFetchingNextPage,
+    olderFailed: q.isFetchNextPageError,
     error: q.error,
     refetch: () => void q.refetch(),
   };
