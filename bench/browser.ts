@@ -19,9 +19,14 @@ export function ensureBuilt(): void {
   if (r.status !== 0) throw new Error('electron-vite build failed');
 }
 
-/** Headless Chromium with the flags the e2e config uses; one clear error when it is missing. */
-export async function launchChromium(): Promise<Browser> {
+/** Throws one clear error when Chromium is missing: call it before making anything to clean up. */
+export function requireChromium(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium or set CHROMIUM_PATH`);
+}
+
+/** Headless Chromium with the flags the e2e config uses. */
+export async function launchChromium(): Promise<Browser> {
+  requireChromium();
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

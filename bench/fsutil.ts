@@ -1,6 +1,6 @@
 /** File helpers shared by the harness and the peer adapters. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, fsyncSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Sum of the apparent sizes of every file under `path` (a file or a directory); 0 if missing. */
@@ -34,8 +34,14 @@ export function copyPath(from: string, to: string): void {
   cpSync(from, to, { recursive: true });
   // Written back before the workload starts: otherwise the copy's dirty pages (the whole store)
   // go to disk during the first timed fsync or in the background while later runs are timed.
-  const files = filesUnder(to);
-  if (files.length > 0) spawnSync('sync', files, { stdio: 'ignore' });
+  for (const file of filesUnder(to)) {
+    const fd = openSync(file, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
 }
 
 /** Removes a file or directory tree; missing is fine. */

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startServe } from '../app/serve/serve';
-import { ensureBuilt, intArg, launchChromium, ROOT } from './browser';
+import { ensureBuilt, intArg, launchChromium, requireChromium, ROOT } from './browser';
 
 const TARGET_MS = 1000;
 
@@ -41,6 +41,7 @@ function ensureStore(path: string, records: number): void {
 
 /** Runs the workload; see the file comment. */
 export async function firstRows(options: FirstRowsOptions): Promise<FirstRowsResult> {
+  requireChromium();
   ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'thunderhead-inspector-bench-'));
   const store = options.store ?? join(dir, 'store.th');

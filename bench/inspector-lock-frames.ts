@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { startMonitor } from '../app/monitor/server';
 import { startServe } from '../app/serve/serve';
 import { LockManager } from '../engine/index';
-import { ensureBuilt, intArg, launchChromium, ROOT } from './browser';
+import { ensureBuilt, intArg, launchChromium, requireChromium, ROOT } from './browser';
 
 /** p95 frame time under this counts as responsive (20 fps worst-case-ish; 60 Hz is 16.7 ms). */
 const TARGET_P95_MS = 50;
@@ -168,6 +168,7 @@ async function loadLocks(manager: LockManager, locks: number): Promise<{ start(e
 
 /** Runs the workload; see the file comment. */
 export async function lockFrames(options: LockFramesOptions): Promise<LockFramesResult> {
+  requireChromium();
   ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'thunderhead-lock-frames-'));
   const store = join(dir, 'locks.th');

@@ -365,7 +365,7 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
       const { writes, conflicts, of } = revertWrites(store, version, onto);
       if (conflicts.length > 0) {
         const named = conflicts.slice(0, 5).map(describeKey).join(', ');
-        throw new ServiceError('CONFLICT', `cannot revert #${version} on ${onto}: ${conflicts.length} key(s) it changed were changed again since (${named}${conflicts.length > 5 ? ', …' : ''}); nothing was written`);
+        throw new ServiceError('CONFLICT', `cannot revert #${version} on ${onto}: ${conflicts.length} key(s) it changed hold other values there now (${named}${conflicts.length > 5 ? ', …' : ''}); nothing was written`);
       }
       if (writes.length === 0) throw new ServiceError('INVALID_ARGUMENT', `version #${version} changed no records; there is nothing to revert`);
       const info = applyWrites(store, onto, writes, message ?? `Revert #${version}${of.message ? `: ${of.message}` : ''}`);

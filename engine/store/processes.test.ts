@@ -114,6 +114,21 @@ describe('one writer per file', () => {
     }
   });
 
+  it('a store opened through a symlink and through its target has one writer lock', () => {
+    const file = freshStore();
+    const link = `${file}-link.th`;
+    fs.symlinkSync(file, link);
+    const writer = Store.open(link);
+    try {
+      expect(fs.existsSync(`${file}.lock`)).toBe(true);
+      expect(() => Store.open(file)).toThrow(StoreLockedError);
+    } finally {
+      writer.close();
+    }
+    expect(fs.existsSync(`${file}.lock`)).toBe(false);
+    Store.open(file).close();
+  });
+
   it('a writer here is refused while a child holds the store, with the child\'s pid; free again after it closes', async () => {
     const file = freshStore();
     const c = spawnChild('hold', file);

@@ -668,9 +668,10 @@ export class Store implements TransactionHost {
     let deletes = 0;
     const rdels: Msg[] = ws.rdels.map((r) => ({ ...r, seq: seq++ }));
     const blocksBefore = out.blocks;
-    // Range deletes first, then point writes: an in-memory write set in one batch (every leaf it
-    // touches is rewritten once), a spilled one in chunks as it streams back from its runs.
-    const chunkLimit = Array.isArray(ws.points) ? Infinity : 262_144;
+    // Range deletes first, then point writes: an in-memory write set in batches of up to 2M
+    // messages (every leaf a batch touches is rewritten once; the cap bounds the copies alive at
+    // once for write sets of tiny records), a spilled one in chunks as it streams back from its runs.
+    const chunkLimit = Array.isArray(ws.points) ? 2_097_152 : 262_144;
     let newRoot: Child = this.writer.apply(branch.root, { rdels, points: [] });
     let chunk: Msg[] = [];
     const applyChunk = (): void => {

@@ -9,9 +9,19 @@ export interface LockOwner {
   readonly started: number;
 }
 
-/** Path of the writer lock file for a store. */
+/**
+ * Path of the writer lock file for a store: beside the file itself, with symlinks resolved, so a
+ * store opened through a link and through its target has one lock. (A path that does not exist
+ * yet — a store being created — is taken as given.)
+ */
 export function lockPathOf(storePath: string): string {
-  return `${storePath}.lock`;
+  let real = storePath;
+  try {
+    real = fs.realpathSync(storePath);
+  } catch {
+    /* not created yet */
+  }
+  return `${real}.lock`;
 }
 
 /** True when a process with this pid exists on this host. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DiffRow, Json, ValueView } from '../../../../app/contract';
 import { layoutRow } from './rowLayout';
-import { mergeLoaded, withValues } from './useLoadedValues';
+import { isPartial, mergeLoaded, withValues } from './useLoadedValues';
 
 const unread = (length: number): ValueView => ({ length, large: true, loaded: false, hex: '', hexTruncated: true, json: null, decoded: false, jsonTruncated: false });
 const full = (json: Json, length: number): ValueView => ({ length, large: true, loaded: true, hex: '00', hexTruncated: true, json, decoded: true, jsonTruncated: false });
@@ -35,5 +35,14 @@ describe('large values in a diff', () => {
     expect(merged).toEqual([a, b, c2]);
     expect(merged[0]).toBe(a);
     expect(merged[1]).toBe(b);
+  });
+
+  it('reads a side again when it is unread or a cut preview, so both sides compare in full', () => {
+    expect(isPartial(unread(6000))).toBe(true);
+    expect(isPartial(full({ a: 1 }, 3000))).toBe(false);
+    expect(isPartial({ ...full({ a: 'x' }, 3000), jsonTruncated: true })).toBe(true);
+    // Raw bytes compare by their hex: a cut hex is partial, a cut hex of a decoded value is not.
+    expect(isPartial({ ...full(null, 3000), decoded: false, hexTruncated: true })).toBe(true);
+    expect(isPartial({ ...full({ a: 'x' }, 3000), hexTruncated: true })).toBe(false);
   });
 });

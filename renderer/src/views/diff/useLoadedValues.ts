@@ -4,7 +4,7 @@
  * each unread side with `records.value` as of its version (A for before, B for after) and
  * replaces the row by one with both values, which DiffRows then compares field by field.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { DiffRow, ValueView } from '../../../../app/contract';
 import { useTransport } from '../../api/hooks';
 
@@ -26,6 +26,14 @@ export interface LoadedValues {
 /** `row` with its sides replaced by full values (sides already read stay as they are). Pure. */
 export function withValues(row: DiffRow, before: ValueView | null, after: ValueView | null): DiffRow {
   return { ...row, before, after };
+}
+
+/**
+ * Whether a side holds less than what the diff compares: not read, or a cut preview (the JSON
+ * for a decoded value, the hex for raw bytes). Pure.
+ */
+export function isPartial(v: ValueView): boolean {
+  return !v.loaded || (v.decoded ? v.jsonTruncated : v.hexTruncated);
 }
 
 /** Rows with loaded copies swapped in, in the same order. O(rows). Pure. */
@@ -62,24 +70,24 @@ export function useLoadedValues(storeId: string, rows: readonly DiffRow[], sides
   const transport = useTransport();
   const [stored, setState] = useState<State>(() => fresh(resetKey));
   const state = useMemo(() => (stored.key === resetKey ? stored : fresh(resetKey)), [stored, resetKey]);
-  const latest = useRef(resetKey);
-  useEffect(() => {
-    latest.current = resetKey;
-  }, [resetKey]);
 
   const load = useCallback(
     (row: DiffRow) => {
       if (!sides) return;
       const hex = row.key.hex;
-      // A late answer for a comparison the user has left is dropped.
-      const update = (f: (s: State) => State): void => {
-        if (latest.current === resetKey) setState((s) => f(s.key === resetKey ? s : fresh(resetKey)));
-      };
-      update((s) => ({ ...s, loading: new Set(s.loading).add(hex), errors: dropKey(s.errors, hex) }));
-      const side = async (v: ValueView | null, at: number): Promise<ValueView | null> => (v === null || v.loaded ? v : (await transport.call('records.value', { storeId, key: { hex }, at })).value);
+      setState((s) => {
+        const cur = s.key === resetKey ? s : fresh(resetKey);
+        return { ...cur, loading: new Set(cur.loading).add(hex), errors: dropKey(cur.errors, hex) };
+      });
+      // The answer lands only while the state is still this comparison's (the key names the
+      // version ids, so a late answer for it is still right); otherwise it is dropped.
+      const answer = (f: (s: State) => State): void => setState((s) => (s.key === resetKey ? f(s) : s));
+      // Both sides in full: a small side's preview (long strings and lists cut) compared with a
+      // full large side would show differences that are not there.
+      const side = async (v: ValueView | null, at: number): Promise<ValueView | null> => (v === null || !isPartial(v) ? v : (await transport.call('records.value', { storeId, key: { hex }, at })).value);
       Promise.all([side(row.before, sides.a), side(row.after, sides.b)]).then(
-        ([before, after]) => update((s) => ({ ...s, loaded: new Map(s.loaded).set(hex, withValues(row, before, after)), loading: dropMember(s.loading, hex) })),
-        (error: unknown) => update((s) => ({ ...s, loading: dropMember(s.loading, hex), errors: new Map(s.errors).set(hex, error instanceof Error ? error.message : String(error)) })),
+        ([before, after]) => answer((s) => ({ ...s, loaded: new Map(s.loaded).set(hex, withValues(row, before, after)), loading: dropMember(s.loading, hex) })),
+        (error: unknown) => answer((s) => ({ ...s, loading: dropMember(s.loading, hex), errors: new Map(s.errors).set(hex, error instanceof Error ? error.message : String(error)) })),
       );
     },
     [transport, storeId, sides, resetKey],

@@ -88,10 +88,10 @@ export function LineageView() {
   const last = items[items.length - 1]?.index ?? -1;
   // Scrolling near the oldest row loaded fetches the next page by itself (the button stays, for
   // the keyboard and for saying how many are left).
-  const { hasOlder, loadingOlder, olderFailed, loadOlder } = lineage;
+  const { hasOlder, loadingOlder, olderFailed, refreshing, loadOlder } = lineage;
   useEffect(() => {
-    if (hasOlder && !loadingOlder && !olderFailed && last >= 0 && last >= layout.placed.length - OLDER_PREFETCH_ROWS) loadOlder();
-  }, [hasOlder, loadingOlder, olderFailed, loadOlder, last, layout.placed.length]);
+    if (hasOlder && !loadingOlder && !olderFailed && !refreshing && last >= 0 && last >= layout.placed.length - OLDER_PREFETCH_ROWS) loadOlder();
+  }, [hasOlder, loadingOlder, olderFailed, refreshing, loadOlder, last, layout.placed.length]);
 
   // The row may not be rendered (virtualized): scroll by index, not by element.
   const scrollToRow = (id: number) => {
@@ -170,6 +170,11 @@ export function LineageView() {
                 <button type="button" className="btn btn-small" onClick={lineage.loadOlder} disabled={lineage.loadingOlder} data-testid="lineage-older">
                   {lineage.loadingOlder ? 'Loading…' : `Load older versions (${formatCount((latest?.total ?? 0) - versions.length)} more)`}
                 </button>
+                {olderFailed && lineage.error && (
+                  <span className="danger small" data-testid="lineage-older-error">
+                    {lineage.error.message}
+                  </span>
+                )}
               </div>
             )}
             {hover && <HoverCard v={hover} row={layout.rowOf.get(hover.id) ?? 0} />}

@@ -24,6 +24,8 @@ export interface Lineage {
   readonly loadingOlder: boolean;
   /** The last older page failed to load (no automatic retry; the button retries). */
   readonly olderFailed: boolean;
+  /** The loaded pages are being read again (after a commit). */
+  readonly refreshing: boolean;
   readonly error: ApiError | null;
   refetch(): void;
 }
@@ -41,7 +43,8 @@ export function useLineage(storeId: string): Lineage {
   });
   const pages = q.data?.pages;
   const { fetchNextPage } = q;
-  const loadOlder = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  // Never cancels a refresh under way (a commit landed): the new versions at the top would wait.
+  const loadOlder = useCallback(() => void fetchNextPage({ cancelRefetch: false }), [fetchNextPage]);
   // A refetch after commits can shift page boundaries; ids keep the list free of repeats.
   const versions = useMemo(() => {
     const seen = new Set<number>();
@@ -63,6 +66,7 @@ export function useLineage(storeId: string): Lineage {
     loading: q.isLoading,
     loadingOlder: q.isFetchingNextPage,
     olderFailed: q.isFetchNextPageError,
+    refreshing: q.isFetching && !q.isFetchingNextPage,
     error: q.error,
     refetch: () => void q.refetch(),
   };
