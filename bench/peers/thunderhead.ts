@@ -1,6 +1,6 @@
 /**
  * Thunderhead through its public API (`engine/index.ts`), as docs/ENGINE-API-PLAN.md describes it:
- * one `write(tx => …)` for the bulk load, `put` per durable commit (fsync on by default), `get`,
+ * one `write(tx => …)` for the bulk load, `put` per durable commit (fsync on by default), `getMany`,
  * `scan`, `snapshot(name)` and `diff(a, b)` of two snapshots.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -49,9 +49,10 @@ class ThunderheadPeer implements Peer {
   }
 
   async getMany(keys: readonly Buffer[], tally: Tally): Promise<void> {
-    const store = this.store;
-    for (let i = 0; i < keys.length; i++) {
-      const v = store.get(keys[i]!);
+    // The batch API, as classic-level's getMany: sorted once, the tree walked once.
+    const values = this.store.getMany(keys);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
       if (v === undefined) tally.miss();
       else tally.addValue(v);
     }

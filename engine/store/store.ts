@@ -590,6 +590,15 @@ export class Store implements TransactionHost {
     return this.headView().has(key);
   }
 
+  /**
+   * The values of many keys at the default branch head, in the order asked (undefined where
+   * absent). One walk down the tree for the sorted batch: O(k log k + nodes touched).
+   */
+  getMany(keys: readonly Uint8Array[]): (Buffer | undefined)[] {
+    this.checkOpen();
+    return this.headView().getMany(keys);
+  }
+
   /** Streams records of a range at the default branch head. Constant memory; O(height + k/fanout) nodes for k records. */
   scan(range: RangeOptions = {}): IterableIterator<Entry> {
     this.checkOpen();

@@ -45,13 +45,18 @@ export class SubtreeView {
     return out;
   }
 
-  private reader(): { get(k: Uint8Array): Buffer | undefined; scan(r: RangeOptions): IterableIterator<Entry> } {
+  private reader(): { get(k: Uint8Array): Buffer | undefined; getMany(k: readonly Uint8Array[]): (Buffer | undefined)[]; scan(r: RangeOptions): IterableIterator<Entry> } {
     return this.at === undefined ? this.store : this.store.at(this.at);
   }
 
   /** The value under the relative key. O(height). */
   get(key: Uint8Array): Buffer | undefined {
     return this.reader().get(this.abs(key));
+  }
+
+  /** The values of many relative keys, in the order asked (see `Store.getMany`). O(k log k + nodes touched). */
+  getMany(keys: readonly Uint8Array[]): (Buffer | undefined)[] {
+    return this.reader().getMany(keys.map((k) => this.abs(k)));
   }
 
   /** True when the relative key has a value. */

@@ -1,7 +1,7 @@
 import type BTree from 'sorted-btree';
 import { ClosedError, InvalidArgumentError } from '../errors';
 import { rdelCovers, RdelCursor, unionRdels } from '../tree/buffer';
-import { compareKeys, emptyRange } from '../tree/keys';
+import { compareKeys, emptyRange, sortedOrder } from '../tree/keys';
 import { Op, type Child, type Msg } from '../tree/node';
 import { scanTree, type RawEntry } from '../tree/read';
 import { asKey, asValue, rangeBounds, ReadView, SortedMap, toEntries, asyncEntries, type Entry, type RangeOptions } from './view';
@@ -182,41 +182,12 @@ export class Transaction {
   }
 
   /**
-   * The log sorted by key, keeping only the last write of each key. O(n log n). Keys are first
-   * ordered by a numeric sort of (first 4 bytes, arrival index) packed in a float — native and
-   * comparator-free — and only runs with equal heads are compared byte by byte.
+   * The log sorted by key, keeping only the last write of each key. O(n log n) (`sortedOrder`:
+   * a numeric sort of packed 4-byte prefixes, whole keys compared only where those tie).
    */
   private static sortLog(log: Msg[]): Msg[] {
     const n = log.length;
-    let order: ArrayLike<number>;
-    if (n < 2 ** 21) {
-      const packed = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const k = log[i].key;
-        const head = (((k[0] ?? 0) << 24) | ((k[1] ?? 0) << 16) | ((k[2] ?? 0) << 8) | (k[3] ?? 0)) >>> 0;
-        packed[i] = head * 2 ** 21 + i;
-      }
-      packed.sort();
-      const idx = new Uint32Array(n);
-      for (let i = 0; i < n; i++) idx[i] = packed[i] % 2 ** 21;
-      // Resolve runs of equal heads with full comparisons (stable: ties keep arrival order).
-      for (let i = 0; i < n; ) {
-        const h = Math.floor(packed[i] / 2 ** 21);
-        let j = i + 1;
-        while (j < n && Math.floor(packed[j] / 2 ** 21) === h) j++;
-        if (j - i > 1) {
-          const run = Array.from(idx.subarray(i, j));
-          run.sort((a, b) => compareKeys(log[a].key, log[b].key) || a - b);
-          idx.set(run, i);
-        }
-        i = j;
-      }
-      order = idx;
-    } else {
-      const idx = log.map((_, i) => i);
-      idx.sort((a, b) => compareKeys(log[a].key, log[b].key) || a - b);
-      order = idx;
-    }
+    const order = sortedOrder(log.map((m) => m.key));
     const out: Msg[] = [];
     for (let i = 0; i < n; i++) {
       const m = log[order[i]];
@@ -260,6 +231,12 @@ export class Transaction {
     }
     if (rdelCovers(this.rdels, k)) return undefined;
     return new ReadView(this.nodes, this.baseRoot, this.baseVersion).get(k);
+  }
+
+  /** The values of many keys in this transaction's view (own writes first), in the order asked. O(k · (log writes + height)). */
+  getMany(keys: readonly Uint8Array[]): (Buffer | undefined)[] {
+    if (!Array.isArray(keys)) throw new InvalidArgumentError('getMany: keys must be an array of Uint8Array');
+    return keys.map((k) => this.get(k));
   }
 
   /** True when `key` has a value in this transaction's view. */

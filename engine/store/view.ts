@@ -1,8 +1,8 @@
 import BTreeModule from 'sorted-btree';
 import { InvalidArgumentError, KeyTooLargeError } from '../errors';
 import type { Address } from '../format/address';
-import { getValue, scanTree, type RawEntry } from '../tree/read';
-import { compareKeys, emptyRange, maxLower, minUpper, prefixEnd } from '../tree/keys';
+import { getValue, getValues, scanTree, type RawEntry } from '../tree/read';
+import { compareKeys, emptyRange, maxLower, minUpper, prefixEnd, sortedOrder } from '../tree/keys';
 import { BlobRef, type Child, type Value } from '../tree/node';
 import type { NodeStore } from './nodes';
 
@@ -127,6 +127,25 @@ export class ReadView {
   /** True when `key` has a value. O(height). */
   has(key: Uint8Array): boolean {
     return getValue(this.nodes, this.root, asKey(key)) !== undefined;
+  }
+
+  /**
+   * The values of many keys at once, in the order asked (undefined where absent; a key may be
+   * asked more than once). The keys are sorted and the tree walked once, so each node is read
+   * at most once per call: O(k log k + nodes touched). Faster than k calls of `get` for batches
+   * of more than a few keys.
+   */
+  getMany(keys: readonly Uint8Array[]): (Buffer | undefined)[] {
+    if (!Array.isArray(keys)) throw new InvalidArgumentError('getMany: keys must be an array of Uint8Array');
+    const checked = keys.map((k) => asKey(k));
+    const raw: (Value | undefined)[] = new Array(checked.length);
+    getValues(this.nodes, this.root, checked, sortedOrder(checked), raw);
+    const out: (Buffer | undefined)[] = new Array(checked.length);
+    for (let i = 0; i < raw.length; i++) {
+      const v = raw[i];
+      out[i] = v === undefined ? undefined : v instanceof BlobRef ? this.nodes.readBlob(v) : Buffer.from(v);
+    }
+    return out;
   }
 
   /** Streams records in [from, to) ∩ prefix, in key order (or reverse). O(height + k/fanout) nodes for k records. */

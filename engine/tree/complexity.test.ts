@@ -155,6 +155,23 @@ for (const { name, params } of CONFIGS) {
       }
     });
 
+    it('a batched lookup reads each node at most once: getMany of every key visits the tree once', () => {
+      const { leafRecords, innerFanouts } = shape(store);
+      const nodes = leafRecords.length + innerFanouts.length + 1;
+      // Every key (and as many absent ones), scrambled: k·height visits one by one, ≤ nodes batched.
+      const asked = Array.from({ length: RECORDS * 2 }, (_, i) => key((i * 7919) % (RECORDS * 2)));
+      const before = store.io.nodeVisits;
+      const values = store.getMany(asked);
+      const visits = store.io.nodeVisits - before;
+      expect(visits).toBeLessThanOrEqual(nodes);
+      expect(visits).toBeGreaterThan(leafRecords.length / 2);
+      for (let i = 0; i < asked.length; i += 97) expect(values[i]?.toString()).toBe(store.get(asked[i])?.toString());
+      // A small batch reads only the paths it needs.
+      const b2 = store.io.nodeVisits;
+      store.getMany([key(5), key(6), key(9_000)]);
+      expect(store.io.nodeVisits - b2).toBeLessThanOrEqual(2 * store.info().height);
+    });
+
     it('a scan of k records visits O(k/fanout + height) nodes', () => {
       const height = store.info().height;
       // Premises, checked on this tree: the writer merges a leaf that falls under nodeSize/4 bytes,

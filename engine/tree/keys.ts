@@ -174,3 +174,42 @@ export function indexedFind(keys: readonly Buffer[], idx: KeyIndex, key: Uint8Ar
   }
   return -1;
 }
+
+/**
+ * Indices of `keys` in ascending key order, ties in their original order (stable). Sorts packed
+ * 4-byte prefixes as numbers (one native typed-array sort) and compares whole keys only within
+ * runs of equal prefixes, so random keys cost about as much as sorting as many doubles.
+ * O(n log n).
+ */
+export function sortedOrder(keys: readonly Uint8Array[]): Uint32Array {
+  const n = keys.length;
+  const idx = new Uint32Array(n);
+  if (n >= 2 ** 21) {
+    // Too many indices to pack beside a 32-bit prefix in a double: plain comparison sort.
+    const all = Array.from({ length: n }, (_, i) => i);
+    all.sort((a, b) => compareKeys(keys[a], keys[b]) || a - b);
+    idx.set(all);
+    return idx;
+  }
+  const packed = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i];
+    const head = (((k[0] ?? 0) << 24) | ((k[1] ?? 0) << 16) | ((k[2] ?? 0) << 8) | (k[3] ?? 0)) >>> 0;
+    packed[i] = head * 2 ** 21 + i;
+  }
+  packed.sort();
+  for (let i = 0; i < n; i++) idx[i] = packed[i] % 2 ** 21;
+  // Keys sharing their first four bytes (or shorter than four) are ordered by full comparison.
+  for (let i = 0; i < n; ) {
+    const h = Math.floor(packed[i] / 2 ** 21);
+    let j = i + 1;
+    while (j < n && Math.floor(packed[j] / 2 ** 21) === h) j++;
+    if (j - i > 1) {
+      const run = Array.from(idx.subarray(i, j));
+      run.sort((a, b) => compareKeys(keys[a], keys[b]) || a - b);
+      idx.set(run, i);
+    }
+    i = j;
+  }
+  return idx;
+}

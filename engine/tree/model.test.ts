@@ -16,6 +16,7 @@ type Op =
   | { t: 'del'; k: number }
   | { t: 'rdel'; a: number; b: number }
   | { t: 'scan'; a: number; b: number; reverse: boolean; limit: number }
+  | { t: 'getMany'; ks: number[] }
   | { t: 'commit' }
   | { t: 'putCommit'; k: number; v: number }
   | { t: 'abort' }
@@ -30,6 +31,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ t: fc.constant('del' as const), k: fc.nat(KEYSPACE - 1) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('rdel' as const), a: fc.nat(KEYSPACE), b: fc.nat(KEYSPACE) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('scan' as const), a: fc.nat(KEYSPACE), b: fc.nat(KEYSPACE), reverse: fc.boolean(), limit: fc.nat(50) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('getMany' as const), ks: fc.array(fc.nat(KEYSPACE - 1), { maxLength: 60 }) }) },
   { weight: 3, arbitrary: fc.constant({ t: 'commit' as const }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('putCommit' as const), k: fc.nat(KEYSPACE - 1), v: fc.nat(1_000_000) }) },
   { weight: 1, arbitrary: fc.constant({ t: 'abort' as const }) },
@@ -84,6 +86,14 @@ function runModel(ops: Op[], dir: string, params: { nodeSize: number; fanout: nu
           expect(got2).toEqual(exp2.map((e) => e[0]));
           break;
         }
+        case 'getMany': {
+          // Batched reads (duplicates and absent keys included) answer like the model, in order.
+          const asked = op.ks.map(key);
+          const text = (v: Buffer | undefined): string | undefined => (v === undefined ? undefined : v.toString('latin1'));
+          expect(tx.getMany(asked).map(text)).toEqual(asked.map((k) => text(pending.get(k.toString('latin1')))));
+          expect(store.getMany(asked).map(text)).toEqual(asked.map((k) => text(committed.get(k.toString('latin1')))));
+          break;
+        }
         case 'putCommit':
           // A one-message commit: the root absorbs it as a journal segment.
           tx.commit();
@@ -122,6 +132,13 @@ function runModel(ops: Op[], dir: string, params: { nodeSize: number; fanout: nu
       const want = committed.get(key(k).toString('latin1'));
       const got = store.get(key(k));
       expect(got === undefined ? undefined : got.toString('latin1')).toEqual(want === undefined ? undefined : want.toString('latin1'));
+    }
+    // Every key at once, in a scrambled order, through the batched lookup.
+    const scrambled = Array.from({ length: KEYSPACE }, (_, k) => key((k * 7919) % KEYSPACE));
+    const many = store.getMany(scrambled);
+    for (let i = 0; i < KEYSPACE; i++) {
+      const want = committed.get(scrambled[i].toString('latin1'));
+      expect(many[i] === undefined ? undefined : many[i]!.toString('latin1')).toEqual(want === undefined ? undefined : want.toString('latin1'));
     }
     const all = [...store.scan()].map((e) => e.key.toString('latin1'));
     expect(all).toEqual(sortedEntries(committed, '', '\xff').map((e) => e[0]));

@@ -49,6 +49,79 @@ export function getValue(loader: NodeLoader, root: Child, key: Uint8Array): Valu
   }
 }
 
+/**
+ * Batched point lookup: `out[i]` becomes the value of `keys[i]` (undefined when absent). The
+ * keys are visited in key order (`order` sorts them), so the walk goes down the tree once:
+ * each node on the way is read at most once per call, however many keys fall under it, and a
+ * leaf's keys are matched by one forward search. Messages and range deletes in internal nodes
+ * answer the keys they name, as in getValue. O(k log k + nodes touched + k · log node).
+ */
+export function getValues(loader: NodeLoader, root: Child, keys: readonly Uint8Array[], order: Uint32Array, out: (Value | undefined)[]): void {
+  if (order.length > 0) lookupSorted(loader, resolveChild(loader, root), keys, order, out);
+}
+
+function lookupSorted(loader: NodeLoader, node: TreeNode, keys: readonly Uint8Array[], order: Uint32Array, out: (Value | undefined)[]): void {
+  if (node.kind === 'leaf') {
+    // Both sides sorted: one forward merge, O(leaf keys + asked keys).
+    const lk = node.keys;
+    let j = 0;
+    for (let i = 0; i < order.length; i++) {
+      const idx = order[i];
+      const key = keys[idx];
+      let c = 1;
+      while (j < lk.length && (c = compareKeys(lk[j], key)) < 0) j++;
+      out[idx] = j < lk.length && c === 0 ? node.vals[j] : undefined;
+    }
+    return;
+  }
+  // Keys a buffered message or range delete answers stop here; the rest go down. The buffer,
+  // the range deletes and the keys are all sorted, so each is walked forward once.
+  let rest = order;
+  const msgs = node.msgs;
+  const rdels = node.rdels;
+  if (msgs.length > 0 || rdels.length > 0) {
+    const down = new Uint32Array(order.length);
+    let n = 0;
+    let m = 0;
+    let r = 0;
+    for (let i = 0; i < order.length; i++) {
+      const idx = order[i];
+      const key = keys[idx];
+      let c = 1;
+      while (m < msgs.length && (c = compareKeys(msgs[m].key, key)) < 0) m++;
+      if (m < msgs.length && c === 0) {
+        const msg = msgs[m];
+        out[idx] = msg.op === Op.Put ? (msg.value as Value) : undefined;
+        continue;
+      }
+      // The last range delete starting at or before the key is the only one that can cover it.
+      while (r + 1 < rdels.length && compareKeys(rdels[r + 1].key, key) <= 0) r++;
+      if (r < rdels.length && compareKeys(rdels[r].key, key) <= 0 && (rdels[r].end === null || compareKeys(key, rdels[r].end as Buffer) < 0)) {
+        out[idx] = undefined;
+        continue;
+      }
+      down[n++] = idx;
+    }
+    rest = down.subarray(0, n);
+  }
+  // Sorted keys split into consecutive runs, one per child.
+  const pivots = node.pivots;
+  let start = 0;
+  let c = 0;
+  while (start < rest.length) {
+    while (c < pivots.length && compareKeys(pivots[c], keys[rest[start]]) <= 0) c++;
+    let end = start + 1;
+    if (c < pivots.length) {
+      const limit = pivots[c];
+      while (end < rest.length && compareKeys(keys[rest[end]], limit) < 0) end++;
+    } else {
+      end = rest.length;
+    }
+    lookupSorted(loader, resolveChild(loader, node.children[c]), keys, rest.subarray(start, end), out);
+    start = end;
+  }
+}
+
 /** One record from a cursor: the key and its stored value. */
 export type RawEntry = [key: Buffer, value: Value];
 
