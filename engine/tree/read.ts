@@ -53,8 +53,9 @@ export function getValue(loader: NodeLoader, root: Child, key: Uint8Array): Valu
  * Batched point lookup: `out[i]` becomes the value of `keys[i]` (undefined when absent). The
  * keys are visited in key order (`order` sorts them), so the walk goes down the tree once:
  * each node on the way is read at most once per call, however many keys fall under it, and a
- * leaf's keys are matched by one forward search. Messages and range deletes in internal nodes
- * answer the keys they name, as in getValue. O(k log k + nodes touched + k · log node).
+ * leaf's keys are matched by one forward merge. Messages and range deletes in internal nodes
+ * answer the keys they name, as in getValue. With `order` given: O(k · height + the sizes of
+ * the nodes touched).
  */
 export function getValues(loader: NodeLoader, root: Child, keys: readonly Uint8Array[], order: Uint32Array, out: (Value | undefined)[]): void {
   if (order.length > 0) lookupSorted(loader, resolveChild(loader, root), keys, order, out);
