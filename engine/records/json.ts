@@ -8,7 +8,7 @@
  * | `{"$bigint": "<decimal>"}`              | a bigint (key element or value)                  |
  * | `{"$raw": "<hex>"}`                     | the whole key or value is these bytes verbatim   |
  * | `{"$date": "<ISO 8601>"}`               | a Date (values)                                  |
- * | `{"$number": "NaN" \| "Infinity" \| "-Infinity"}` | a non-finite number (values)           |
+ * | `{"$number": "NaN" \| "Infinity" \| "-Infinity" \| "-0"}` | a number JSON cannot say (values; -0 in keys is 0) |
  * | `{"$ref": <key>, "view"?: [..], "version"?: n \| "name"}` | a {@link Ref} (values)  |
  *
  * Keys: an array is a tuple and anything else a 1-tuple, as in encodeKey; a key that is not a
@@ -69,6 +69,8 @@ function elementFromJson(j: unknown, depth: number): TupleElement {
   if (isPlainObject(j)) {
     if ('$bytes' in j) return hexBytes('$bytes', onlyKey(j, '$bytes'));
     if ('$bigint' in j) return bigintOf('$bigint', onlyKey(j, '$bigint'));
+    // The text form writes -0 bare and parses it to this tag; as a key it is 0 (one key per value).
+    if ('$number' in j && onlyKey(j, '$number') === '-0') return 0;
     if ('$raw' in j) throw new InvalidArgumentError('{"$raw": …} stands for a whole key and cannot be inside a tuple');
   }
   throw new InvalidArgumentError(
@@ -109,7 +111,7 @@ export function keyToJson(bytes: Uint8Array): Json {
 // ---------------------------------------------------------------------------------------------
 // Values
 
-const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 };
 
 function refFromJson(o: Record<string, unknown>): Ref {
   for (const k of Object.keys(o)) {
@@ -149,7 +151,7 @@ function valueFromJsonInner(j: unknown, depth: number): Value {
   }
   if ('$number' in j) {
     const s = onlyKey(j, '$number');
-    if (typeof s !== 'string' || !(s in NON_FINITE)) throw new InvalidArgumentError('$number must be "NaN", "Infinity" or "-Infinity"');
+    if (typeof s !== 'string' || !Object.prototype.hasOwnProperty.call(NON_FINITE, s)) throw new InvalidArgumentError('$number must be "NaN", "Infinity", "-Infinity" or "-0"');
     return NON_FINITE[s];
   }
   if ('$ref' in j) return refFromJson(j);
@@ -191,7 +193,8 @@ function elementToJsonTuple(bytes: Buffer): Json {
 function valueToJsonInner(v: Value): Json {
   switch (typeof v) {
     case 'number':
-      return Number.isFinite(v) ? v : { $number: String(v) };
+      // JSON (and JSON over a WebSocket) turns -0 into 0, so it is tagged like the non-finite ones.
+      return Number.isFinite(v) ? (Object.is(v, -0) ? { $number: '-0' } : v) : { $number: String(v) };
     case 'bigint':
       return { $bigint: v.toString() };
     case 'object':

@@ -6,7 +6,7 @@
  * | JS value                   | MessagePack                                                  |
  * |----------------------------|--------------------------------------------------------------|
  * | null, boolean, string      | nil, bool, str                                               |
- * | number                     | smallest int for 32-bit integers, else float64 (NaN, ±Infinity kept; -0 becomes 0) |
+ * | number                     | smallest int for 32-bit integers, else float64 (NaN, ±Infinity and -0 kept) |
  * | bigint                     | int64 / uint64 when it fits, else msgpackr's bigint extension 0x42 (big-endian two's complement) |
  * | Uint8Array (and Buffer)    | bin                                                          |
  * | Date                       | timestamp extension -1                                       |
@@ -235,6 +235,35 @@ function unpackRef(data: Uint8Array): Ref {
 
 addExtension({ Class: Ref, type: REF_EXTENSION_TYPE, pack: packRef, unpack: unpackRef });
 
+// -0: msgpackr writes every integral number as an int, so -0 would come back as 0. A value
+// holding -0 is packed with this stand-in in its place, which writes a plain float64 -0 (no
+// extension bytes at all: `pack` writes into msgpackr's buffer and returns nothing).
+class NegativeZero {}
+const NEGATIVE_ZERO = new NegativeZero();
+addExtension({
+  Class: NegativeZero,
+  // Required by msgpackr for `pack`; never written, so bytes that hold it are rejected.
+  type: 0x4e,
+  pack(_value: NegativeZero, allocateForWrite: (size: number) => { target: Uint8Array; targetView: DataView; position: number }) {
+    const { target, targetView, position } = allocateForWrite(9);
+    target[position] = 0xcb;
+    targetView.setFloat64(position + 1, -0);
+  },
+  unpack: () => {
+    throw new InvalidArgumentError('value bytes are not a Thunderhead value: unknown extension 0x4e');
+  },
+} as unknown as Parameters<typeof addExtension>[0]);
+
+/** A copy of `v` with every -0 replaced by the stand-in above. O(size); only for values that hold -0. */
+function withNegativeZeros(v: unknown): unknown {
+  if (typeof v === 'number') return Object.is(v, -0) ? NEGATIVE_ZERO : v;
+  if (v === null || typeof v !== 'object' || v instanceof Uint8Array || v instanceof Date || v instanceof Ref) return v;
+  if (Array.isArray(v)) return v.map(withNegativeZeros);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(v)) out[key] = withNegativeZeros((v as Record<string, unknown>)[key]);
+  return out;
+}
+
 // `skipValues` exists in msgpackr 1.10+ but is missing from its typings.
 const packrOptions: Options & { skipValues: unknown[] } = {
   useRecords: false, // plain msgpack maps, not msgpackr's record extension
@@ -276,10 +305,15 @@ function kind(v: unknown): string {
   return typeof v;
 }
 
+/** Set by {@link check} when the value holds -0 (which needs {@link withNegativeZeros}). */
+let sawNegativeZero = false;
+
 /** Returns undefined when `v` is a Value, else the reason it is not. */
 function check(v: unknown, depth: number, decoding: boolean): string | undefined {
   switch (typeof v) {
     case 'number':
+      if (Object.is(v, -0)) sawNegativeZero = true;
+      return undefined;
     case 'boolean':
     case 'bigint':
       return undefined;
@@ -326,9 +360,10 @@ function check(v: unknown, depth: number, decoding: boolean): string | undefined
  */
 export function encodeValue(v: unknown): Buffer {
   if (v === undefined) throw new InvalidArgumentError(`value is undefined; ${HINT}`);
+  sawNegativeZero = false;
   const why = check(v, 0, false);
   if (why) throw new InvalidArgumentError(why);
-  return packr.pack(v);
+  return packr.pack(sawNegativeZero ? withNegativeZeros(v) : v);
 }
 
 function oneLine(message: string): string {
