@@ -7,6 +7,7 @@
  */
 import { CommanderError } from 'commander';
 import { StoreError } from '../../engine/errors';
+import { runnableHints } from './invocation';
 import { OutputClosedError } from './io';
 
 /** A user error detected by the CLI itself (bad JSONL line, missing file, unknown feature). */
@@ -76,7 +77,8 @@ export function describeFailure(error: unknown): Failure {
   }
   if (error instanceof UsageError) return { exitCode: 2, message: oneLine(error.message), unexpected: false, usage: true };
   if (error instanceof CliError) return { exitCode: error.exitCode, message: oneLine(error.message), unexpected: false };
-  if (error instanceof StoreError) return { exitCode: 1, message: oneLine(error.message), unexpected: false };
+  // Engine messages advise `thunderhead check …`: print the form that runs from here.
+  if (error instanceof StoreError) return { exitCode: 1, message: runnableHints(oneLine(error.message)), unexpected: false };
   if (error instanceof Error) {
     const system = systemErrorMessage(error as NodeJS.ErrnoException);
     if (system !== undefined) return { exitCode: 1, message: system, unexpected: false };

@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { serveCommand } from '../serve/serve-command';
+import { serveCommand, SERVE_USAGE } from '../serve/serve-command';
+import { cliCommand } from './invocation';
 import { describeFailure, oneLine } from './errors';
 import { Output, processIo, type CliIo } from './io';
 import type { CommandContext } from './context';
@@ -33,7 +34,31 @@ function packageVersion(): string {
 function helpHint(program: Command, argv: readonly string[]): string {
   const name = argv.find((arg) => !arg.startsWith('-'));
   const command = program.commands.find((c) => c.name() === name || c.aliases().includes(name ?? ''));
-  return command ? `thunderhead ${command.name()} --help` : 'thunderhead --help';
+  return command ? `${cliCommand()} ${command.name()} --help` : `${cliCommand()} --help`;
+}
+
+/**
+ * `serve` in the command list and in `help serve`. runCli hands `serve …` to the serve host's
+ * own parser before commander runs, so this entry only documents it.
+ */
+function registerServeHelp(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the inspector on 127.0.0.1 (a per-run token is in the printed URL)')
+    .argument('[file...]', 'store files to open')
+    .helpOption(false)
+    .allowUnknownOption()
+    .configureHelp({ formatHelp: () => `${SERVE_USAGE}\n` })
+    .action(() => undefined);
+}
+
+/** Help text written to a pipe that closed (`thunderhead --help | head`) is simply not read. */
+function quietWrite(sink: CliIo['stdout'], text: string): void {
+  try {
+    void Promise.resolve(sink.write(text)).catch(() => undefined);
+  } catch {
+    // The reader went away.
+  }
 }
 
 /** Builds a fresh program (commander keeps parse state in its objects, so one per run). */
@@ -46,8 +71,8 @@ function buildProgram(ctx: CommandContext, argv: readonly string[]): Command {
     .addHelpCommand('help [command]', 'show help for a command')
     .showSuggestionAfterError(true)
     .configureOutput({
-      writeOut: (text) => void ctx.io.stdout.write(text),
-      writeErr: (text) => void ctx.io.stderr.write(text),
+      writeOut: (text) => quietWrite(ctx.io.stdout, text),
+      writeErr: (text) => quietWrite(ctx.io.stderr, text),
       getOutHelpWidth: () => ctx.io.stdout.columns ?? 80,
       getErrHelpWidth: () => ctx.io.stderr.columns ?? 80,
       // Usage errors are one line, in the same `thunderhead: ` form as every other error.
@@ -59,10 +84,14 @@ function buildProgram(ctx: CommandContext, argv: readonly string[]): Command {
       `
 KEY and VALUE arguments are JSON when they parse as JSON, otherwise plain strings:
   '["users", 7]' is a tuple key, 42 a number, hello the string "hello".
+Numbers are kept exactly: 12345678901234567890 is a 64-bit integer, -0 stays -0, and a
+number a 64-bit float cannot hold (1e400, 0.1000000000000000000001) is refused.
+--prefix: a string is a text prefix (user:01 matches "user:0123" and ["user:01x", 5]);
+  an array is a tuple prefix matched element by element (["orders", 7]).
 VERSION is a version id, a snapshot name or a branch name.
 
-The inspector: thunderhead serve FILE… [--port N] [--open] serves it on 127.0.0.1
-(a per-run token is in the printed URL); see thunderhead serve --help.
+The inspector: ${cliCommand()} serve FILE… [--port N] [--open] serves it on 127.0.0.1
+(a per-run token is in the printed URL); see ${cliCommand()} serve --help.
 
 Exit codes: 0 ok, 1 user error (one line on stderr), 2 usage error.`,
     );
@@ -74,6 +103,7 @@ Exit codes: 0 ok, 1 user error (one line on stderr), 2 usage error.`,
   registerVersionCommands(program, ctx);
   registerCompactCommand(program, ctx);
   registerWorkloadCommand(program, ctx);
+  registerServeHelp(program);
   return program;
 }
 

@@ -3,12 +3,15 @@
  * JSON forms and displayable values out, references found and checked.
  *
  * Arguments and JSONL use the records layer's JSON mapping (tags such as `{"$bytes": "hex"}` and
- * `{"$ref": ["users", 7]}`), so `dump | load` round-trips every key and value exactly.
+ * `{"$ref": ["users", 7]}`) in its exact text form (app/contracts/json-text.ts: integers beyond
+ * 2^53 and -0 are written bare and read back exactly; a number a float cannot keep is refused),
+ * so `dump | load` round-trips every key and value exactly.
  */
 import {
-  encodeKey, encodeValue, keyFromJson, keyToJson, parseCliArgument, tryDecodeValue,
+  encodeKey, encodeStringPrefix, encodeValue, keyFromJson, keyToJson, tryDecodeValue,
   valueFromJson, valueToJson, InvalidArgumentError, StoreError, type Json, type Store, type Tuple,
 } from '../../engine/index';
+import { formatJsonText, JsonTextError, parseJsonText, type JsonTree } from '../contracts/json-text';
 import type { DemoValue } from './demo-data';
 import { CliError } from './errors';
 import { describeRef, keyForDisplay, RawBytes } from './show';
@@ -21,19 +24,53 @@ function argumentError(what: string, text: string, error: unknown): never {
   throw error;
 }
 
+/**
+ * A KEY or VALUE argument as JSON when it parses (`42`, `"42"`, `["user", 1]`), else the text
+ * itself as a string (`alice`). JSON whose number cannot be kept exactly (`1e400`) is refused,
+ * not taken as a string. O(length).
+ */
+export function parseArgument(what: string, text: string): JsonTree {
+  try {
+    return parseJsonText(text);
+  } catch (error) {
+    if (error instanceof JsonTextError && error.kind === 'number') throw new CliError(`bad ${what} ${shorten(text)}: ${error.message}`);
+    return text;
+  }
+}
+
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 /** A KEY argument: JSON when it parses (`'["users", 7]'`), else the text as a string key. */
 export function keyArgument(text: string): Buffer {
+  const json = parseArgument('key', text);
   try {
-    return keyFromJson(parseCliArgument(text));
+    return keyFromJson(json);
   } catch (error) {
     argumentError('key', text, error);
   }
 }
 
+/**
+ * A `--prefix` argument: a string (plain text or JSON `"user:01"`) matches every key whose first
+ * element is a string starting with that text, as a text prefix does in etcd or Redis; anything
+ * else (`'["orders", 7]'`, `7`) is a tuple prefix matched element by element.
+ */
+export function prefixArgument(text: string): Buffer {
+  const json = parseArgument('prefix', text);
+  try {
+    return typeof json === 'string' ? encodeStringPrefix(json) : keyFromJson(json);
+  } catch (error) {
+    argumentError('prefix', text, error);
+  }
+}
+
 /** A VALUE argument: JSON when it parses, else the text as a string value. */
 export function valueArgument(text: string): Buffer {
+  const json = parseArgument('value', text);
   try {
-    return valueFromJson(parseCliArgument(text));
+    return valueFromJson(json);
   } catch (error) {
     argumentError('value', text, error);
   }
@@ -63,6 +100,11 @@ export function recordFromJson(json: unknown): { key: Buffer; value: Buffer } {
 /** A key's JSON form (exact: `keyFromJson` gives the same bytes back). */
 export function keyToJsonValue(key: Uint8Array): Json {
   return keyToJson(key);
+}
+
+/** JSON text of a key's or value's JSON form, numbers exact (see app/contracts/json-text.ts). O(size). */
+export function jsonText(json: Json): string {
+  return formatJsonText(json);
 }
 
 /** A value's JSON form (exact: `valueFromJson` gives the same bytes back). */

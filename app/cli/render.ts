@@ -7,7 +7,7 @@
  * to the terminal's width when a person is watching.
  */
 import type { Output } from './io';
-import { decodeKeyForDisplay, decodeValueForDisplay, keyToJsonValue, valueToJsonValue } from './records';
+import { decodeKeyForDisplay, decodeValueForDisplay, jsonText, keyToJsonValue, valueToJsonValue } from './records';
 import { showValue, type ShowOptions } from './show';
 
 
@@ -16,9 +16,12 @@ export function jsonLine(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The `--json` form of a record: `{"key":…,"value":…}` on one line. */
+/**
+ * The `--json` form of a record: `{"key":…,"value":…}` on one line, integers beyond 2^53 and -0
+ * written exactly (`12345678901234567890`, `-0`), so `load` reads back the very same bytes.
+ */
 export function recordJsonLine(key: Uint8Array, value: Uint8Array): string {
-  return `{"key":${JSON.stringify(keyToJsonValue(key))},"value":${JSON.stringify(valueToJsonValue(value))}}`;
+  return `{"key":${jsonText(keyToJsonValue(key))},"value":${jsonText(valueToJsonValue(value))}}`;
 }
 
 /** The readable form of a key: its tuple as compact JSON, or hex for raw byte keys. */

@@ -1,8 +1,13 @@
 /**
  * The readable form of decoded keys and values: JSON-like, with references as
- * `→ ["users", 7]`, bigints as `12n`, bytes as `<bytes 0a0b…>`, dates as ISO strings.
+ * `→ ["users", 7]`, bytes as `<bytes 0a0b…>`, dates as ISO strings. Numbers read as the exact
+ * text form writes them: integers beyond 2^53 in full (`12345678901234567890`), `-0`, and small
+ * bigints (int64 that fit a number) as `12n` so their type shows.
  */
 import { isRef, tryDecodeKey, type Ref } from '../../engine/index';
+import { formatNumber } from '../contracts/json-text';
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Options of {@link showValue}. */
 export interface ShowOptions {
@@ -46,9 +51,9 @@ export function showValue(value: unknown, options: ShowOptions = {}): string {
       case 'string':
         return JSON.stringify(v);
       case 'number':
-        return String(v);
+        return formatNumber(v);
       case 'bigint':
-        return `${v}n`;
+        return v > SAFE || v < -SAFE ? v.toString() : `${v}n`;
       case 'boolean':
         return String(v);
       case 'object':

@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import { Store } from '../../engine/index';
 import { CliError } from './errors';
+import { cliCommand } from './invocation';
 
 /** How a command opens its store. */
 export interface OpenMode {
@@ -20,7 +21,7 @@ export function requireStoreFile(path: string): void {
   try {
     isFile = statSync(path).isFile();
   } catch {
-    throw new CliError(`${path}: no such store (create one with \`thunderhead create ${path}\`)`);
+    throw new CliError(`${path}: no such store (create one with \`${cliCommand()} create ${path}\`)`);
   }
   if (!isFile) throw new CliError(`${path} is not a file, so not a Thunderhead store`);
 }

@@ -126,12 +126,22 @@ function isTag(v: object, tag: string): v is { readonly [key: string]: string } 
   return keys.length === 1 && keys[0] === tag && typeof (v as Record<string, unknown>)[tag] === 'string';
 }
 
+/**
+ * A double as the text form writes it: `-0`, `1152921504606846976.0` for an integral double
+ * beyond 2^53 (plain digits would read back as a bigint), else its shortest form. O(1).
+ */
+export function formatNumber(n: number): string {
+  if (Object.is(n, -0)) return '-0';
+  // 2^60 as a double prints as plain digits, which would read back as a bigint: mark it a float.
+  if (Number.isInteger(n) && !Number.isSafeInteger(n) && !/e/i.test(String(n))) return `${BigInt(n).toString()}.0`;
+  return String(n);
+}
+
 /** The tree with bare-number stand-ins where the text writes a number the tree tags. O(size). */
 function forText(v: JsonTree): unknown {
   if (typeof v === 'number') {
-    // 2^60 as a double prints as plain digits, which would read back as a bigint: mark it a float.
-    if (Number.isInteger(v) && !Number.isSafeInteger(v) && !/e/i.test(String(v))) return new LosslessNumber(`${BigInt(v).toString()}.0`);
-    return v;
+    const text = formatNumber(v);
+    return text === String(v) || !Number.isFinite(v) ? v : new LosslessNumber(text);
   }
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return (v as readonly JsonTree[]).map(forText);

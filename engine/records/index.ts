@@ -8,6 +8,7 @@ export {
   decodeKey,
   decodeTuple,
   encodeKey,
+  encodeStringPrefix,
   encodeTuple,
   MAX_BIGINT_BITS,
   MAX_TUPLE_DEPTH,

@@ -146,6 +146,13 @@ describe('values', () => {
     });
   });
 
+  it('tags -0 so it survives JSON text, and reads the tag back as -0 (0 in a key)', () => {
+    const b = encodeValue({ z: -0 });
+    expect(valueToJson(b)).toEqual({ z: { $number: '-0' } });
+    expect(valueFromJson(JSON.parse(JSON.stringify(valueToJson(b)))).equals(b)).toBe(true);
+    expect(keyFromJson({ $number: '-0' }).equals(encodeKey(0))).toBe(true);
+  });
+
   it('escapes $-keys of user objects, and takes unknown single-$ keys literally', () => {
     const b = encodeValue({ $bytes: 'not a tag', $$x: 1, $raw: 2, a$: 3 });
     const j = valueToJson(b);
@@ -165,7 +172,7 @@ describe('values', () => {
 
   it('rejects malformed value JSON with InvalidArgumentError', () => {
     expectInvalid(() => valueFromJson({ $date: 'yesterday' }), /ISO 8601/);
-    expectInvalid(() => valueFromJson({ $number: 'nan' }), /"NaN", "Infinity" or "-Infinity"/);
+    expectInvalid(() => valueFromJson({ $number: 'nan' }), /"NaN", "Infinity", "-Infinity" or "-0"/);
     expectInvalid(() => valueFromJson({ $ref: ['a'], name: 'x' }), /only "view" and "version"/);
     expectInvalid(() => valueFromJson({ $ref: ['a'], view: 'v' }), /must be an array/);
     expectInvalid(() => valueFromJson({ $ref: ['a'], version: true }), /version id or a snapshot name/);

@@ -6,6 +6,7 @@ import {
   decodeKey,
   decodeTuple,
   encodeKey,
+  encodeStringPrefix,
   encodeTuple,
   MAX_BIGINT_BITS,
   MAX_TUPLE_DEPTH,
@@ -358,5 +359,24 @@ describe('malformed bytes', () => {
 
   it('rejects a non-Uint8Array input with InvalidArgumentError', () => {
     expectInvalid(() => decodeTuple('abc' as unknown as Uint8Array), /expected a Uint8Array/);
+  });
+});
+
+describe('encodeStringPrefix', () => {
+  const textArb = fc.string({ unit: fc.constantFrom('a', 'b', '\0', 'é', '😀', ':'), maxLength: 6 });
+  it('is a byte prefix of exactly the keys whose first element is a string starting with the text', () => {
+    fc.assert(
+      fc.property(textArb, textArb, fc.oneof(fc.constant(undefined), fc.integer()), (prefix, text, second) => {
+        const key = encodeKey(second === undefined ? text : [text, second]);
+        const p = encodeStringPrefix(prefix);
+        expect(key.subarray(0, p.length).equals(p)).toBe(text.startsWith(prefix));
+      }),
+      { seed: 1614, numRuns: 2000 },
+    );
+  });
+
+  it('matches no number, bytes or nested-tuple key', () => {
+    const p = encodeStringPrefix('');
+    for (const k of [7, new Uint8Array([0x20]), [['x']], null]) expect(encodeKey(k as TupleElement).subarray(0, p.length).equals(p)).toBe(false);
   });
 });

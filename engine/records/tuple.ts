@@ -435,6 +435,18 @@ export function encodeKey(k: TupleElement | Tuple): Buffer {
   return Array.isArray(k) ? encodeWith(k as Tuple, false) : encodeWith([k as TupleElement], true);
 }
 
+/**
+ * The byte prefix shared by every key whose first element is a string starting with `text`:
+ * the encoding of the 1-tuple `[text]` without its 0x00 terminator. A scan with this prefix
+ * finds `"user:0123"`, `"user:01"` and `["user:01x", 5]` for `text = "user:01"`, as a text
+ * prefix does in etcd or Redis; a tuple prefix (`["user:01"]`) matches the element exactly.
+ * O(length of text). Throws InvalidArgumentError for a lone surrogate, as encodeKey does.
+ */
+export function encodeStringPrefix(text: string): Buffer {
+  const whole = encodeWith([text], true);
+  return whole.subarray(0, whole.length - 1);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Decoding
 

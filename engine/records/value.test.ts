@@ -38,6 +38,16 @@ describe('round trip', () => {
     expect(decodeValue(encodeValue(NaN))).toBeNaN();
   });
 
+  it('keeps -0 as a float64 -0 (msgpackr alone writes it as the int 0)', () => {
+    expect(encodeValue(-0).toString('hex')).toBe('cb8000000000000000');
+    expect(encodeValue(0).toString('hex')).toBe('00');
+    const back = decodeValue(encodeValue({ a: [1, -0], b: -0, c: 0 })) as { a: number[]; b: number; c: number };
+    expect(Object.is(back.a[1], -0)).toBe(true);
+    expect(Object.is(back.b, -0)).toBe(true);
+    expect(Object.is(back.c, 0)).toBe(true);
+    expect(() => decodeValue(Buffer.from('d44e00', 'hex'))).toThrow(/not a Thunderhead value/);
+  });
+
   it('is plain msgpack', () => {
     expect(encodeValue({ a: [1, 'x', null, true] }).toString('hex')).toBe('81a1619401a178c0c3');
     expect(encodeValue(new Uint8Array([1, 2])).toString('hex')).toBe('c4020102');

@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import { Store, type Transaction } from '../../../engine/index';
 import type { CommandContext } from '../context';
 import { UsageError } from '../errors';
+import { cliCommand } from '../invocation';
 import {
   configRecords, DEMO_MIN_RECORDS, documentRecords, eventRecord, eventTimes, orderRecord, planDemo, Random, userRecord,
   type DemoRecord, type DemoValue,
@@ -176,7 +177,8 @@ export function registerDemoCommand(program: Command, ctx: CommandContext): void
         reopened.close();
       }
       await ctx.out.line(summary);
-      await ctx.out.line(`try: thunderhead scan ${file} --prefix '["orders", 7]'`);
-      await ctx.out.line(`     thunderhead log ${file} --graph`);
+      const cli = cliCommand();
+      await ctx.out.line(`try: ${cli} scan ${file} --prefix '["orders", 7]'`);
+      await ctx.out.line(`     ${cli} log ${file} --graph`);
     });
 }

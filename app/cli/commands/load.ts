@@ -5,6 +5,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { Store, StoreError, type Transaction } from '../../../engine/index';
+import { parseJsonText } from '../../contracts/json-text';
 import type { CommandContext } from '../context';
 import { CliError } from '../errors';
 import { parsePositiveInt } from '../options';
@@ -14,44 +15,89 @@ import { withStore } from '../store-access';
 
 interface LoadOptions { commitEvery?: number; message?: string; branch?: string; create?: boolean }
 
+/** A line whose bytes are not UTF-8: `load` refuses it (decoding would put U+FFFD in the data). */
+export class InvalidUtf8Line {
+  constructor(readonly byteOffset: number) {}
+}
+
+/** Offset of the first byte that does not start or continue a well-formed UTF-8 character. O(n). */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    // Length and the allowed range of the second byte (excludes overlong forms and surrogates).
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      if (c === 0xe0) lo = 0xa0;
+      if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      if (c === 0xf0) lo = 0x90;
+      if (c === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      const d = b[i + k];
+      if (d === undefined || d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += need + 1;
+  }
+  return b.length;
+}
+
 /**
- * Splits a byte or text stream into lines, decoding UTF-8 across chunk boundaries. Reports the
- * bytes consumed so far so a progress bar can show how much of a file is done.
+ * Splits a byte or text stream into lines, each decoded as UTF-8 on its own, strictly: a line
+ * with malformed bytes comes out as {@link InvalidUtf8Line} (never with U+FFFD substituted), so
+ * the caller names the line. Reports the bytes consumed so far for a progress bar. O(input).
  */
 export async function* readLines(
   input: AsyncIterable<string | Uint8Array>,
   onBytes?: (bytes: number) => void,
-): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
-  let carry = '';
+): AsyncGenerator<string | InvalidUtf8Line> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // Bytes are split at 0x0A before decoding: UTF-8 never uses that byte inside a character.
+  let carry: Buffer = Buffer.alloc(0);
   let bytes = 0;
-  for await (const chunk of input) {
-    if (typeof chunk === 'string') {
-      carry += chunk;
-      bytes += Buffer.byteLength(chunk);
-    } else {
-      carry += decoder.decode(chunk, { stream: true });
-      bytes += chunk.length;
+  const decode = (line: Buffer): string | InvalidUtf8Line => {
+    try {
+      return decoder.decode(line);
+    } catch {
+      return new InvalidUtf8Line(firstInvalidUtf8(line));
     }
+  };
+  for await (const chunk of input) {
+    const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    bytes += data.length;
     onBytes?.(bytes);
+    carry = carry.length === 0 ? data : Buffer.concat([carry, data]);
     let start = 0;
-    for (let nl = carry.indexOf('\n', start); nl >= 0; nl = carry.indexOf('\n', start)) {
-      yield carry.slice(start, nl);
+    for (let nl = carry.indexOf(0x0a, start); nl >= 0; nl = carry.indexOf(0x0a, start)) {
+      yield decode(carry.subarray(start, nl));
       start = nl + 1;
     }
-    carry = carry.slice(start);
+    carry = carry.subarray(start);
   }
-  carry += decoder.decode();
-  if (carry.length > 0) yield carry;
+  if (carry.length > 0) yield decode(carry);
 }
 
 /** Parses one JSONL line into encoded key and value bytes; throws a message without the line number. */
-function parseLine(text: string): { key: Uint8Array; value: Uint8Array } {
+function parseLine(line: string | InvalidUtf8Line): { key: Uint8Array; value: Uint8Array } {
+  if (line instanceof InvalidUtf8Line) {
+    throw new CliError(`not valid UTF-8 (at byte ${line.byteOffset} of the line); nothing from it was stored, fix the encoding (e.g. iconv -f latin1 -t utf-8)`);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Exact numbers: 12345678901234567890 stays that integer, -0 stays -0, 1e400 is refused.
+    json = parseJsonText(line);
   } catch (error) {
-    throw new CliError(`not valid JSON (${(error as Error).message})`);
+    throw new CliError((error as { kind?: string }).kind === 'number' ? (error as Error).message : `not valid JSON (${(error as Error).message})`);
   }
   return recordFromJson(json);
 }
@@ -110,7 +156,7 @@ export function registerLoadCommand(program: Command, ctx: CommandContext): void
         try {
           for await (const line of readLines(source, (b) => (bytesRead = b))) {
             lineNumber++;
-            if (line.trim() === '') continue;
+            if (typeof line === 'string' && line.trim() === '') continue;
             try {
               const { key, value } = parseLine(line);
               tx.put(key, value);

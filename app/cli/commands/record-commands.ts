@@ -7,7 +7,7 @@ import type { Entry, RangeOptions, Store } from '../../../engine/index';
 import type { CommandContext } from '../context';
 import { CliError } from '../errors';
 import { parsePositiveInt } from '../options';
-import { keyArgument, valueArgument } from '../records';
+import { keyArgument, prefixArgument, valueArgument } from '../records';
 import { describeKey, RecordTable, recordJsonLine, renderValue } from '../render';
 import { withStore } from '../store-access';
 
@@ -123,7 +123,7 @@ export function registerRecordCommands(program: Command, ctx: CommandContext): v
     .command('scan')
     .description('print the records in a key range, in key order')
     .argument('<file>', 'store file')
-    .option('--prefix <key>', 'only keys starting with this key (a tuple prefix: ["orders", 7])')
+    .option('--prefix <prefix>', 'only keys starting with PREFIX: a string (user:01) is a text prefix of the first element, an array (["orders", 7]) a tuple prefix')
     .option('--from <key>', 'first key (inclusive)')
     .option('--to <key>', 'last key (exclusive)')
     .option('-r, --reverse', 'largest key first')
@@ -132,7 +132,7 @@ export function registerRecordCommands(program: Command, ctx: CommandContext): v
     .addOption(atOption())
     .action(async (file: string, opts: ScanOptions) => {
       const range: RangeOptions = {
-        ...(opts.prefix !== undefined ? { prefix: keyArgument(opts.prefix) } : {}),
+        ...(opts.prefix !== undefined ? { prefix: prefixArgument(opts.prefix) } : {}),
         ...(opts.from !== undefined ? { from: keyArgument(opts.from) } : {}),
         ...(opts.to !== undefined ? { to: keyArgument(opts.to) } : {}),
         ...(opts.reverse ? { reverse: true } : {}),
@@ -147,8 +147,10 @@ export function registerRecordCommands(program: Command, ctx: CommandContext): v
     .command('dump')
     .description('print every record as JSONL ({"key", "value"} per line), the input format of load')
     .argument('<file>', 'store file')
+    // Every read command takes --json; dump's output is JSON lines already, so it changes nothing.
+    .option('--json', 'JSON lines (the default and only form of dump)')
     .addOption(atOption())
-    .action(async (file: string, opts: { at?: string }) => {
+    .action(async (file: string, opts: { at?: string; json?: boolean }) => {
       await withStore(file, { readOnly: true }, async (store) => {
         await printEntries(ctx, sourceAt(store, opts.at).scan(), true);
       });

@@ -5,9 +5,10 @@ import { Command, Option } from 'commander';
 import type { DiffChange, SnapshotInfo, Store, VersionInfo } from '../../../engine/index';
 import type { CommandContext } from '../context';
 import { UsageError } from '../errors';
+import { cliCommand } from '../invocation';
 import { layoutGraph } from '../graph';
 import { parsePositiveInt } from '../options';
-import { keyArgument, keyToJsonValue, valueToJsonValue } from '../records';
+import { jsonText, keyToJsonValue, prefixArgument, valueToJsonValue } from '../records';
 import { describeKey, formatBytes, formatTime, jsonLine, renderChange, renderValue, truncate } from '../render';
 import { withStore } from '../store-access';
 
@@ -76,7 +77,7 @@ export function registerVersionCommands(program: Command, ctx: CommandContext): 
           return;
         }
         if (snaps.length === 0) {
-          await ctx.out.line('no snapshots (create one with `thunderhead snapshot FILE NAME`)');
+          await ctx.out.line(`no snapshots (create one with \`${cliCommand()} snapshot FILE NAME\`)`);
           return;
         }
         const width = Math.max(...snaps.map((s) => s.name.length));
@@ -169,11 +170,11 @@ export function registerVersionCommands(program: Command, ctx: CommandContext): 
     .argument('<file>', 'store file')
     .argument('<a>', 'the older version')
     .argument('<b>', 'the newer version')
-    .option('--prefix <key>', 'only keys starting with this key')
+    .option('--prefix <prefix>', 'only keys starting with PREFIX: a string (user:01) is a text prefix of the first element, an array (["orders", 7]) a tuple prefix')
     .option('--json', 'one {"key", "change", "before", "after"} JSON line per change')
     .option('--stat', 'only count added, removed and changed records')
     .action(async (file: string, a: string, b: string, opts: DiffOptions) => {
-      const prefix = opts.prefix !== undefined ? keyArgument(opts.prefix) : undefined;
+      const prefix = opts.prefix !== undefined ? prefixArgument(opts.prefix) : undefined;
       await withStore(file, { readOnly: true }, async (store) => {
         const range = prefix !== undefined ? { prefix } : {};
         if (opts.stat) {
@@ -192,12 +193,10 @@ export function registerVersionCommands(program: Command, ctx: CommandContext): 
           const before = change.before ?? undefined;
           const after = change.after ?? undefined;
           if (opts.json) {
-            await ctx.out.line(jsonLine({
-              key: keyToJsonValue(change.key),
-              change: change.type,
-              ...(before !== undefined ? { before: valueToJsonValue(before) } : {}),
-              ...(after !== undefined ? { after: valueToJsonValue(after) } : {}),
-            }));
+            // Keys and values in the exact text form, like dump's (big integers and -0 bare).
+            await ctx.out.line(`{"key":${jsonText(keyToJsonValue(change.key))},"change":${JSON.stringify(change.type)}`
+              + `${before !== undefined ? `,"before":${jsonText(valueToJsonValue(before))}` : ''}`
+              + `${after !== undefined ? `,"after":${jsonText(valueToJsonValue(after))}` : ''}}`);
             continue;
           }
           const key = describeKey(change.key);
