@@ -218,6 +218,8 @@ export interface AppInfo {
   readonly dialogs: boolean;
   /** "Reveal in folder" is available. */
   readonly reveal: boolean;
+  /** How to run the CLI where the host runs (`npx thunderhead`, or `thunderhead` when on PATH), for hints. */
+  readonly cliCommand: string;
 }
 
 /** One step on the root-to-leaf path of `tree.findKey`. */
@@ -390,7 +392,9 @@ export type ResponseOf<M extends Method> = Contract[M]['response'];
 export type ErrorCode =
   | 'BAD_REQUEST' | 'UNKNOWN_METHOD' | 'UNKNOWN_STORE' | 'CANCELLED' | 'UNSUPPORTED' | 'INTERNAL' | 'FORBIDDEN'
   | 'NOT_A_STORE' | 'FORMAT_VERSION' | 'CORRUPT' | 'LOCKED' | 'KEY_TOO_LARGE' | 'INVALID_ARGUMENT'
-  | 'READ_ONLY' | 'CLOSED' | 'VERSION_NOT_FOUND' | 'FILE_STATE' | 'CONFLICT' | 'NOT_FOUND' | 'PERMISSION';
+  | 'READ_ONLY' | 'CLOSED' | 'VERSION_NOT_FOUND' | 'FILE_STATE' | 'CONFLICT' | 'NOT_FOUND' | 'PERMISSION'
+  /** A put without `overwrite` named a key that exists. */
+  | 'EXISTS';
 
 /** A failure as it crosses the boundary: a stable code and one line a person can act on. */
 export interface ServiceErrorData {

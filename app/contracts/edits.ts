@@ -37,8 +37,11 @@ const keyList = z.array(keyInput).min(1, { error: 'must name at least one key' }
 
 /** One change to stage. */
 export const stageChangeInput = z.discriminatedUnion('op', [
-  /** Insert or replace a record. */
-  z.strictObject({ op: z.literal('put'), key: keyInput, value: valueInput }),
+  /**
+   * Insert a record, or replace one when `overwrite` is true. Without it, a key that exists
+   * (in the store or the stage) fails `EXISTS` naming the key, so the UI can ask first.
+   */
+  z.strictObject({ op: z.literal('put'), key: keyInput, value: valueInput, overwrite: z.boolean({ error: 'must be true or false' }).optional() }),
   /** Delete one record. */
   z.strictObject({ op: z.literal('delete'), key: keyInput }),
   /** Delete a selection of records. */
@@ -164,13 +167,17 @@ export const editMethods = {
     }),
     response: returns<StageResult>(),
   },
-  /** Stages a put whose value is a file's bytes (raw) or its JSON (encoded by the records layer). */
+  /**
+   * Stages a put whose value is a file's bytes (raw) or its JSON (encoded by the records layer,
+   * numbers exact as in app/contracts/json-text.ts). An existing key fails `EXISTS` unless `overwrite`.
+   */
   'edit.stageValueFromFile': {
     request: z.strictObject({
       storeId,
       key: keyInput,
       path: filePath,
       encoding: z.enum(['raw', 'json'], { error: "must be 'raw' or 'json'" }).default('raw'),
+      overwrite: z.boolean({ error: 'must be true or false' }).optional(),
     }),
     response: returns<StageResult>(),
   },
@@ -191,9 +198,10 @@ export const editMethods = {
    * A new version on `branch` (default: the store's branch) that undoes what `version` changed
    * (the inverse of its diff from its parent), applied to that branch's head. Keys changed again
    * there since are reported as `CONFLICT`, not overwritten; an unknown branch is
-   * `VERSION_NOT_FOUND`.
+   * `VERSION_NOT_FOUND`. With `head` (from `versions.revertPreview`), it reverts only while the
+   * branch head is still that version, else fails `CONFLICT`: what was previewed is what is written.
    */
-  'versions.revert': { request: z.strictObject({ storeId, version: versionId, branch: branchName.optional(), message: message.optional() }), response: returns<VersionWriteResult>() },
+  'versions.revert': { request: z.strictObject({ storeId, version: versionId, branch: branchName.optional(), message: message.optional(), head: versionId.optional() }), response: returns<VersionWriteResult>() },
   /**
    * Moves the branch head back to its parent (the undone version stays in the lineage). With
    * `head` (the version the person confirmed undoing), moves only while the branch head is still

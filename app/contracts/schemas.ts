@@ -32,7 +32,12 @@ export const keyInput = z.union([
 /** See {@link keyInput}. */
 export type KeyInput = z.infer<typeof keyInput>;
 
-/** A key range: [from, to), optionally restricted to keys with a prefix, optionally reversed. */
+/**
+ * A key range: [from, to), optionally restricted to keys with a prefix, optionally reversed.
+ * `prefix: {json: "user:01"}` (a JSON string) is a text prefix of the first key element, as
+ * etcd's `--prefix` is: it matches `"user:0123"` and `["user:01x", 5]`; an array
+ * (`{json: ["orders", 7]}`) is a tuple prefix matched element by element.
+ */
 export const rangeInput = z.strictObject({
   from: keyInput.optional(),
   to: keyInput.optional(),

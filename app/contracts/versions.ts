@@ -8,7 +8,7 @@
  * store's default branch.
  */
 import { z } from 'zod';
-import type { KeyView, VersionData } from '../contract';
+import type { KeyView, ValueView, VersionData } from '../contract';
 import { returns, storeId } from './schemas';
 
 /** A version id, or a snapshot or branch name ("#12" also names version 12). */
@@ -26,6 +26,37 @@ export type AtVersion = z.infer<typeof atVersion>;
 export const LINEAGE_LIMIT_MAX = 2000;
 /** Versions per `versions.list` page when the request does not say. */
 export const LINEAGE_LIMIT_DEFAULT = 500;
+/** Most rows of a revert preview (the counts cover every key). */
+export const REVERT_PREVIEW_ROWS = 50;
+
+/** One key a revert would write: its value on the branch now (`before`) and after the revert. */
+export interface RevertPreviewRow {
+  readonly key: KeyView;
+  /** added: the revert recreates a key the version deleted; removed: deletes a key it added. */
+  readonly type: 'added' | 'removed' | 'changed';
+  readonly before: ValueView | null;
+  readonly after: ValueView | null;
+}
+
+/** What `versions.revert` would write, computed without writing anything. */
+export interface RevertPreview {
+  readonly version: number;
+  readonly branch: string;
+  /** The branch head the preview was computed on: pass it to `versions.revert` as `head`. */
+  readonly head: number;
+  /** The message the revert would be committed with by default. */
+  readonly message: string;
+  readonly counts: { readonly added: number; readonly changed: number; readonly removed: number };
+  /** Keys written in all. */
+  readonly keys: number;
+  /** The first {@link REVERT_PREVIEW_ROWS} keys in key order. */
+  readonly rows: readonly RevertPreviewRow[];
+  /** Keys the version changed that hold other values on the branch now (the revert would refuse). */
+  readonly conflicts: number;
+  /** The first few of them. */
+  readonly conflictKeys: readonly KeyView[];
+}
+
 /** Most references one `refs.resolve` call resolves (the UI batches per visible value). */
 export const REFS_PER_CALL_MAX = 256;
 
@@ -151,6 +182,20 @@ export const versionMethods = {
       from: atVersion.optional(),
     }),
     response: returns<BranchData>(),
+  },
+  /**
+   * What reverting `version` on `branch` (default: the store's branch) would write: counts of
+   * keys added, changed and removed, the first rows with their values now and after, and the
+   * conflicts that would make the revert refuse. Writes nothing; works read-only too.
+   * O(changes · height) node reads.
+   */
+  'versions.revertPreview': {
+    request: z.strictObject({
+      storeId,
+      version: z.int({ error: 'must be a version id (an integer)' }).positive({ error: 'must be a version id (a positive integer)' }),
+      branch: z.string().regex(/^[\w.\-/]{1,100}$/, { error: 'must be 1 to 100 characters of letters, digits, _ . - /' }).optional(),
+    }),
+    response: returns<RevertPreview>(),
   },
   /** Every branch with its head, and the default branch. */
   'branches.list': {

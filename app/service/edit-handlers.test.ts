@@ -114,7 +114,7 @@ describe('edit mode', () => {
     const path = makeStore('c.th', { 1: 1, 2: 2 });
     const { storeId } = await ok('store.open', { path });
     // Staging needs no lock: stage while another process writes, commit once it has gone.
-    await ok('edit.stage', { storeId, change: { op: 'put', key: key(1), value: val(100) } });
+    await ok('edit.stage', { storeId, change: { op: 'put', key: key(1), value: val(100), overwrite: true } });
     await ok('edit.stage', { storeId, change: { op: 'put', key: key(3), value: val(3) } });
     const other = Store.open(path);
     other.put(encodeKey(['k', 1]), encodeValue({ v: 50 }), { message: 'theirs' });
@@ -142,13 +142,13 @@ describe('edit mode', () => {
   it('commits a conflicting stage to a new branch made at its base', async () => {
     const path = makeStore('b.th', { 1: 1 });
     const storeId = await openForEdit(path);
-    await ok('edit.stage', { storeId, change: { op: 'put', key: key(1), value: val(7) } });
+    await ok('edit.stage', { storeId, change: { op: 'put', key: key(1), value: val(7), overwrite: true } });
     const base = (await ok('edit.state', { storeId })).baseVersion!;
     await ok('edit.stage', { storeId, change: { op: 'delete', key: key(1) } });
     await ok('edit.unstage', { storeId, id: 2 });
     // Undo moves the head under the stage: its base no longer matches.
     await ok('edit.discard', { storeId });
-    await ok('edit.stage', { storeId, change: { op: 'put', key: key(1), value: val(8) } });
+    await ok('edit.stage', { storeId, change: { op: 'put', key: key(1), value: val(8), overwrite: true } });
     await ok('versions.undo', { storeId });
     expect((await fails('edit.commit', { storeId, message: 'x' })).code).toBe('CONFLICT');
     const r = await ok('edit.commit', { storeId, message: 'x', newBranch: 'fix' });
@@ -162,10 +162,10 @@ describe('edit mode', () => {
 describe('undo of the head the user saw', () => {
   it('with head, undoes only that version: a commit that landed since is not moved away unseen', async () => {
     const storeId = await openForEdit(makeStore('u.th', { 1: 1 }));
-    await ok('edit.stage', { storeId, change: { op: 'put', key: key(1), value: val(2) } });
+    await ok('edit.stage', { storeId, change: { op: 'put', key: key(1), value: val(2), overwrite: true } });
     const seen = await ok('edit.commit', { storeId, message: 'mine' });
     // Another window (same service) commits after this one's undo dialog showed #seen.
-    await ok('edit.stage', { storeId, change: { op: 'put', key: key(1), value: val(3) } });
+    await ok('edit.stage', { storeId, change: { op: 'put', key: key(1), value: val(3), overwrite: true } });
     const theirs = await ok('edit.commit', { storeId, message: 'theirs' });
     expect(await fails('versions.undo', { storeId, head: seen.version })).toEqual({
       code: 'CONFLICT',
@@ -248,7 +248,7 @@ describe('edits against a model', () => {
           const now = view();
           switch (op.t) {
             case 'put':
-              await stageOk({ op: 'put', key: key(op.k), value: val(op.v) }, [[op.k, op.v]]);
+              await stageOk({ op: 'put', key: key(op.k), value: val(op.v), overwrite: true }, [[op.k, op.v]]);
               break;
             case 'delete':
               if (now.has(op.k)) await stageOk({ op: 'delete', key: key(op.k) }, [[op.k, null]]);
@@ -447,10 +447,10 @@ describe('import and values from files', () => {
       expect(long.code, method).toBe('INVALID_ARGUMENT');
       expect(long.message).toMatch(/name is too long$/);
     }
-    // A binary file (here the store itself) is named by its line, its bytes escaped.
+    // A binary file (here the store itself) is refused naming the line of its first non-UTF-8 byte.
     const binary = await fails('edit.import', { storeId, path: join(dir, 'p.th') });
     expect(binary.code).toBe('INVALID_ARGUMENT');
-    expect(binary.message).toMatch(/^line 1: the line is not JSON: "THUNDERH/);
+    expect(binary.message).toMatch(/^line \d+: not valid UTF-8 \(at byte \d+ of the line\); nothing was staged$/);
     expect(binary.message).not.toMatch(/[\u0000-\u001f\u007f]/);
     expect((await ok('edit.state', { storeId })).changes).toEqual([]);
   });

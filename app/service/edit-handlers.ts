@@ -19,9 +19,10 @@ import { Stage, firstAfter } from './stage';
 import type { PointWrite, StagedChange } from './stage';
 import { importFormat, keyOfJson, parseImport, readImportFile } from './stage-import';
 import { readPrefix, regularFileSize } from './input-file';
-import { revertWrites, rootReason } from './stage-revert';
+import { revertMessage, revertWrites, rootReason } from './stage-revert';
 import { PREVIEW_LIMITS, fromHex, infoData, keyView, valueView } from './views';
 import { valueFromJson } from '../../engine/index';
+import { JsonTextError, parseJsonText } from '../contracts/json-text';
 
 /** A key as people read it in messages: its tuple JSON, else `0x…`. */
 export function describeKey(key: Uint8Array): string {
@@ -145,11 +146,22 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
     return staged !== undefined ? staged : (open.store.get(key) ?? null);
   };
 
+  /** Refuses to replace an existing record unless the caller said so (the UI asks first). */
+  const refuseOverwrite = (open: OpenStore, key: Buffer, overwrite: boolean | undefined): void => {
+    if (overwrite === true) return;
+    const existing = currentValue(open, key);
+    if (existing !== null) {
+      throw new ServiceError('EXISTS', `${describeKey(key)} already exists (${existing.length} bytes${stageOf(open).get(key) !== undefined ? ', staged' : ''}); replace it only if you mean to`);
+    }
+  };
+
   const writesOf = (open: OpenStore, change: StageChangeInput): { kind: StagedChange['kind']; summary: string; writes: PointWrite[] } => {
     switch (change.op) {
       case 'put': {
         const key = keyOf(change.key);
-        return { kind: 'put', summary: `put ${describeKey(key)}`, writes: [{ key, value: valueOf(change.value) }] };
+        const value = valueOf(change.value);
+        refuseOverwrite(open, key, change.overwrite);
+        return { kind: 'put', summary: `put ${describeKey(key)}`, writes: [{ key, value }] };
       }
       case 'delete': {
         const key = keyOf(change.key);
@@ -298,7 +310,7 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
         return add(open, 'import', `import ${basename(full)} (${writes.length} record${writes.length === 1 ? '' : 's'})`, writes);
       }),
 
-    'edit.stageValueFromFile': ({ storeId, key, path, encoding }) => {
+    'edit.stageValueFromFile': ({ storeId, key, path, encoding, overwrite }) => {
       const open = context.get(storeId);
       const full = resolve(path);
       const size = regularFileSize(full, STAGE_FILE_MAX_BYTES, `values are limited to ${STAGE_FILE_MAX_BYTES} bytes`);
@@ -308,13 +320,16 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
       else {
         let json: unknown;
         try {
-          json = JSON.parse(bytes.toString('utf8')) as unknown;
-        } catch {
+          // Exact numbers (integers beyond 2^53, -0); a number a float cannot keep is refused.
+          json = parseJsonText(bytes.toString('utf8'));
+        } catch (error) {
+          if (error instanceof JsonTextError && error.kind === 'number') throw new ServiceError('INVALID_ARGUMENT', `${basename(full)}: ${error.message}`);
           throw new ServiceError('INVALID_ARGUMENT', `${basename(full)} is not JSON; stage it as raw bytes instead`);
         }
         value = valueOf({ json: json as never });
       }
       const k = keyOf(key);
+      refuseOverwrite(open, k, overwrite);
       return add(open, 'putFile', `put ${describeKey(k)} from ${basename(full)} (${value.length} bytes)`, [{ key: k, value }]);
     },
 
@@ -357,18 +372,22 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
       return announce(open);
     },
 
-    'versions.revert': ({ storeId, version, branch, message }) => {
+    'versions.revert': ({ storeId, version, branch, message, head }) => {
       const open = context.get(storeId);
       const store = writable(open, 'Reverting');
       const onto = branch ?? store.defaultBranch;
       if (!store.branches().some((b) => b.name === onto)) throw new ServiceError('VERSION_NOT_FOUND', `no branch named ${JSON.stringify(onto)}`);
+      // The preview was computed on `head`: a commit since could change what the revert writes.
+      if (head !== undefined && store.head(onto).id !== head) {
+        throw new ServiceError('CONFLICT', `${onto}'s head is now #${store.head(onto).id}, not #${head} as previewed; nothing was written. Preview the revert again`);
+      }
       const { writes, conflicts, of } = revertWrites(store, version, onto);
       if (conflicts.length > 0) {
         const named = conflicts.slice(0, 5).map(describeKey).join(', ');
         throw new ServiceError('CONFLICT', `cannot revert #${version} on ${onto}: ${conflicts.length} key(s) it changed hold other values there now (${named}${conflicts.length > 5 ? ', …' : ''}); nothing was written`);
       }
       if (writes.length === 0) throw new ServiceError('INVALID_ARGUMENT', `version #${version} changed no records; there is nothing to revert`);
-      const info = applyWrites(store, onto, writes, message ?? `Revert #${version}${of.message ? `: ${of.message}` : ''}`);
+      const info = applyWrites(store, onto, writes, message ?? revertMessage(version, of));
       return commitResult(open, info.version, info.branch, writes.length);
     },
 

@@ -3,6 +3,7 @@
  * code and message (they are already written for people); Node I/O errors get one.
  */
 import type { ErrorCode, ServiceErrorData } from '../contract';
+import { runnableHints } from '../cli/invocation';
 import { StoreError } from './engine';
 import { oneLine } from './views';
 
@@ -29,7 +30,8 @@ const ERRNO: Readonly<Record<string, { code: ErrorCode; says: string }>> = {
 /** Any thrown value → `{ code, message }` with a one-line message. */
 export function toErrorData(error: unknown): ServiceErrorData {
   if (error instanceof ServiceError) return { code: error.code, message: oneLine(error) };
-  if (error instanceof StoreError) return { code: error.code, message: oneLine(error) };
+  // Engine messages advise `thunderhead check …`: name the form that runs after `npm install`.
+  if (error instanceof StoreError) return { code: error.code, message: runnableHints(oneLine(error)) };
   const errno = (error as { code?: unknown } | null)?.code;
   if (typeof errno === 'string' && ERRNO[errno]) {
     const known = ERRNO[errno];

@@ -1,5 +1,6 @@
 /** Keys and ranges from requests → the engine's bytes and range options. */
 import type { KeyInput, RangeInput } from '../contract';
+import { encodeStringPrefix } from '../../engine/index';
 import { encodeKeyJson } from './engine';
 import type { RangeOptions } from './engine';
 import { fromHex } from './views';
@@ -9,6 +10,16 @@ export function keyBytes(input: KeyInput): Buffer {
   if ('hex' in input) return fromHex(input.hex);
   if ('text' in input) return Buffer.from(input.text, 'utf8');
   return Buffer.from(encodeKeyJson(input.json));
+}
+
+/**
+ * Bytes of a range's prefix: a JSON string (`{json: "user:01"}`) is a text prefix of the first
+ * key element (matches `"user:0123"` and `["user:01x", 5]`); an array is a tuple prefix matched
+ * element by element; hex and text are those bytes.
+ */
+export function prefixBytes(input: KeyInput): Buffer {
+  if ('json' in input && typeof input.json === 'string') return encodeStringPrefix(input.json);
+  return keyBytes(input);
 }
 
 /** The smallest key greater than `key` in unsigned byte order: `key` followed by 0x00. */
@@ -36,7 +47,7 @@ export function rangeOptions(range: RangeInput | undefined, after?: Uint8Array, 
     reverse,
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
-    ...(range?.prefix ? { prefix: keyBytes(range.prefix) } : {}),
+    ...(range?.prefix ? { prefix: prefixBytes(range.prefix) } : {}),
     ...(limit !== undefined ? { limit } : {}),
   };
 }

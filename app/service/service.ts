@@ -27,6 +27,7 @@ import type {
 import { analyzeTree } from './analyze';
 import { StoreLockedError, openStore } from './engine';
 import type { Store } from './engine';
+import { cliCommand } from '../cli/invocation';
 import { ServiceError, toErrorData } from './errors';
 import { exportRange } from './export';
 import { Jobs } from './jobs';
@@ -203,6 +204,7 @@ export function createService(options: ServiceOptions): Service {
       demoPath: options.demoPath ?? null,
       dialogs: Boolean(options.hooks?.chooseOpenPath),
       reveal: Boolean(options.hooks?.reveal),
+      cliCommand: cliCommand(),
     }),
     'theme.get': () => ({ theme: settings.theme }),
     'theme.set': ({ theme }) => {

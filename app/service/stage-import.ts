@@ -3,9 +3,13 @@
  * writes for the stage. Every line is checked (key and value encode with the records layer);
  * the first bad one stops the import with its line number, and nothing is staged.
  */
+import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { IMPORT_FILE_MAX_BYTES, STAGE_CHANGE_MAX_KEYS } from '../contract';
 import { MAX_KEY_BYTES, keyFromJson, valueFromJson } from '../../engine/index';
+import { cliCommand } from '../cli/invocation';
+import { JsonTextError, parseJsonText } from '../contracts/json-text';
+import { firstInvalidUtf8, lineOf } from '../contracts/utf8';
 import { ServiceError } from './errors';
 import { regularFileSize } from './input-file';
 import type { JobContext } from './jobs';
@@ -78,8 +82,10 @@ export function* csvRows(text: string): Generator<{ cells: string[]; line: numbe
 
 function parseJsonCell(text: string, what: string, line: number): unknown {
   try {
-    return JSON.parse(text) as unknown;
-  } catch {
+    // Exact numbers: integers beyond 2^53 stay exact, -0 stays -0, 1e400 is refused.
+    return parseJsonText(text);
+  } catch (error) {
+    if (error instanceof JsonTextError && error.kind === 'number') throw new ServiceError('INVALID_ARGUMENT', `line ${line}: the ${what} holds ${error.message}`);
     // Quoted, so control bytes of a binary file (a store picked by mistake) show as escapes.
     throw new ServiceError('INVALID_ARGUMENT', `line ${line}: the ${what} is not JSON: ${JSON.stringify(text.slice(0, 40))}`);
   }
@@ -97,7 +103,7 @@ function record(keyJson: unknown, valueJson: unknown, line: number): PointWrite 
 export async function parseImport(text: string, format: 'jsonl' | 'csv', job: JobContext): Promise<PointWrite[]> {
   const out: PointWrite[] = [];
   const push = (w: PointWrite): void => {
-    if (out.length >= STAGE_CHANGE_MAX_KEYS) throw new ServiceError('INVALID_ARGUMENT', `the file holds more than ${STAGE_CHANGE_MAX_KEYS} records; import it in parts or with \`thunderhead load\``);
+    if (out.length >= STAGE_CHANGE_MAX_KEYS) throw new ServiceError('INVALID_ARGUMENT', `the file holds more than ${STAGE_CHANGE_MAX_KEYS} records; import it in parts or with \`${cliCommand()} load\``);
     out.push(w);
   };
   const total = text.length;
@@ -151,7 +157,7 @@ export async function parseImport(text: string, format: 'jsonl' | 'csv', job: Jo
 
 /** Reads an import file (size-checked) as UTF-8 text. */
 export async function readImportFile(path: string, job: JobContext): Promise<string> {
-  const size = regularFileSize(path, IMPORT_FILE_MAX_BYTES, `imports are limited to ${IMPORT_FILE_MAX_BYTES} bytes (use \`thunderhead load\`)`);
+  const size = regularFileSize(path, IMPORT_FILE_MAX_BYTES, `imports are limited to ${IMPORT_FILE_MAX_BYTES} bytes (use \`${cliCommand()} load\`)`);
   const handle = await open(path, 'r');
   try {
     const chunks: Buffer[] = [];
@@ -166,7 +172,13 @@ export async function readImportFile(path: string, job: JobContext): Promise<str
       job.progress(done, size, 'loading');
       await job.checkpoint();
     }
-    return Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    // Decoding would replace bad bytes with U+FFFD and stage data that was never in the file.
+    if (!isUtf8(bytes)) {
+      const at = lineOf(bytes, firstInvalidUtf8(bytes));
+      throw new ServiceError('INVALID_ARGUMENT', `line ${at.line}: not valid UTF-8 (at byte ${at.byte} of the line); nothing was staged`);
+    }
+    return bytes.toString('utf8');
   } finally {
     await handle.close();
   }

@@ -2,14 +2,16 @@
  * Handlers of the version methods (`app/contracts/versions.ts`, issue 6) on the engine: the
  * lineage, snapshots, branches and references.
  */
-import type { LineageVersion, RefResolution, AtVersion, versionMethods } from '../contract';
+import { REVERT_PREVIEW_ROWS, VALUE_PREVIEW_BYTES } from '../contract';
+import type { LineageVersion, RefResolution, AtVersion, RevertPreview, RevertPreviewRow, versionMethods } from '../contract';
 import type { HandlersOf, ServiceContext } from './context';
 import { lookupRefAt, refFromJson } from './engine';
 import type { Ref } from './engine';
 import type { Store } from './engine';
 import { ServiceError, toErrorData } from './errors';
 import { readerAt } from './time-travel';
-import { keyView, versionData } from './views';
+import { revertMessage, revertWrites } from './stage-revert';
+import { PREVIEW_LIMITS, keyView, valueView, versionData } from './views';
 
 /** Names pointing at each version id: branch heads and snapshots. */
 function namesByVersion(pairs: readonly { readonly name: string; readonly version: number }[]): Map<number, string[]> {
@@ -44,6 +46,36 @@ function resolveRef(store: Store, json: unknown, at: AtVersion | undefined): Ref
   // A pin names its own version; otherwise the reference follows whoever reads it.
   const storeVersion = readerAt(store, ref.version ?? at).version;
   return { found: lookup.found, dangling: !lookup.found, key, storeVersion, ...pinned };
+}
+
+/**
+ * What reverting `version` on `branch` would write (see `versions.revertPreview`). Writes
+ * nothing. O(changes · height) node reads, plus the first rows' values.
+ */
+function revertPreview(store: Store, version: number, branch: string | undefined): RevertPreview {
+  const onto = branch ?? store.defaultBranch;
+  if (!store.branches().some((b) => b.name === onto)) throw new ServiceError('VERSION_NOT_FOUND', `no branch named ${JSON.stringify(onto)}`);
+  const { writes, conflicts, of, head } = revertWrites(store, version, onto);
+  const counts = { added: 0, changed: 0, removed: 0 };
+  const rows: RevertPreviewRow[] = [];
+  const blob = store.params.blobThreshold;
+  const view = (v: Buffer) => valueView(v, v.length, v.length > blob, VALUE_PREVIEW_BYTES, PREVIEW_LIMITS);
+  for (const w of writes) {
+    const type = w.now === null ? 'added' : w.value === null ? 'removed' : 'changed';
+    counts[type]++;
+    if (rows.length < REVERT_PREVIEW_ROWS) rows.push({ key: keyView(w.key), type, before: w.now && view(w.now), after: w.value && view(w.value) });
+  }
+  return {
+    version,
+    branch: onto,
+    head,
+    message: revertMessage(version, of),
+    counts,
+    keys: writes.length,
+    rows,
+    conflicts: conflicts.length,
+    conflictKeys: conflicts.slice(0, 5).map((k) => keyView(k)),
+  };
 }
 
 /** The handlers, given the service's context. */
@@ -91,6 +123,7 @@ export function versionHandlers(context: ServiceContext): HandlersOf<keyof typeo
       context.emit({ type: 'versions.changed', storeId, reason: 'branch' });
       return info;
     },
+    'versions.revertPreview': ({ storeId, version, branch }) => revertPreview(context.get(storeId).store, version, branch),
     'branches.list': ({ storeId }) => {
       const { store } = context.get(storeId);
       return { branches: store.branches(), defaultBranch: store.info().branch };

@@ -6,6 +6,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { Store, StoreError, type Transaction } from '../../../engine/index';
 import { parseJsonText } from '../../contracts/json-text';
+import { firstInvalidUtf8 } from '../../contracts/utf8';
 import type { CommandContext } from '../context';
 import { CliError } from '../errors';
 import { parsePositiveInt } from '../options';
@@ -18,38 +19,6 @@ interface LoadOptions { commitEvery?: number; message?: string; branch?: string;
 /** A line whose bytes are not UTF-8: `load` refuses it (decoding would put U+FFFD in the data). */
 export class InvalidUtf8Line {
   constructor(readonly byteOffset: number) {}
-}
-
-/** Offset of the first byte that does not start or continue a well-formed UTF-8 character. O(n). */
-export function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i]!;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    // Length and the allowed range of the second byte (excludes overlong forms and surrogates).
-    let need: number;
-    let lo = 0x80;
-    let hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) need = 1;
-    else if (c >= 0xe0 && c <= 0xef) {
-      need = 2;
-      if (c === 0xe0) lo = 0xa0;
-      if (c === 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      need = 3;
-      if (c === 0xf0) lo = 0x90;
-      if (c === 0xf4) hi = 0x8f;
-    } else return i;
-    for (let k = 1; k <= need; k++) {
-      const d = b[i + k];
-      if (d === undefined || d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) return i;
-    }
-    i += need + 1;
-  }
-  return b.length;
 }
 
 /**
