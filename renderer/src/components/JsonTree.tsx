@@ -5,7 +5,8 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Json, RefResolution } from '../../../app/contract';
 import { containerPaths, flattenJson, summarize, type JsonLine } from '../lib/jsonTree';
-import { asBytes, asRef, asTagged, type RefTarget } from '../lib/keys';
+import { formatNumber } from '../../../app/contracts/json-text';
+import { asBytes, asRef, asTagged, taggedNumberText, type RefTarget } from '../lib/keys';
 import { IconChevronDown, IconChevronRight, IconLink } from './Icons';
 
 /** Whether a reference resolves (`useRefStatus`); undefined while unknown. */
@@ -190,13 +191,15 @@ function Scalar({ line, onRef, refStatus }: { line: JsonLine; onRef?: (ref: RefT
   if (line.kind === 'bytes') return <span className="tok-bytes">0x{asBytes(line.value)}</span>;
   if (line.kind === 'tagged') {
     const t = asTagged(line.value);
+    // Numbers exactly as the value editor writes them: 12345678901234567890 (int64), 5n, -0.
+    const number = t ? taggedNumberText(t) : null;
     return (
-      <span className={t?.tag === 'bigint' ? 'tok-number' : 'tok-other'}>
-        {t?.tag === 'bigint' ? `${t.text}n` : t?.text}
-        <span className="tok-tag"> {t?.tag}</span>
+      <span className={number !== null ? 'tok-number json-scalar' : 'tok-other'}>
+        {number ?? t?.text}
+        {!(t?.tag === 'number' && number !== null) && <span className="tok-tag"> {t?.tag}</span>}
       </span>
     );
   }
   const cls = line.kind === 'string' ? 'tok-string' : line.kind === 'number' ? 'tok-number' : line.kind === 'bool' ? 'tok-bool' : 'tok-null';
-  return <span className={`${cls} json-scalar`}>{JSON.stringify(line.value)}</span>;
+  return <span className={`${cls} json-scalar`}>{typeof line.value === 'number' ? formatNumber(line.value) : JSON.stringify(line.value)}</span>;
 }

@@ -4,7 +4,8 @@
  * matter of moving an index. Pure functions.
  */
 import type { Json } from '../../../app/contract';
-import { asBytes, asRef, asTagged } from './keys';
+import { formatNumber } from '../../../app/contracts/json-text';
+import { asBytes, asRef, asTagged, taggedNumberText } from './keys';
 
 export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'bool' | 'null' | 'bytes' | 'ref' | 'tagged';
 
@@ -96,9 +97,9 @@ export function summarize(v: Json, maxChars = 120): string {
   if (kind === 'ref') return `→ ${asRef(v)?.label ?? ''}`;
   if (kind === 'tagged') {
     const t = asTagged(v);
-    return t ? (t.tag === 'bigint' ? `${t.text}n` : t.text) : '';
+    return t ? (taggedNumberText(t) ?? t.text) : '';
   }
-  const s = JSON.stringify(v);
+  const s = typeof v === 'number' ? formatNumber(v) : JSON.stringify(v);
   return s.length > maxChars ? `${s.slice(0, maxChars - 1)}…` : s;
 }
 

@@ -3,6 +3,7 @@
  * UI shows tuples as `("users", 42)` and takes input in the same notation. Pure functions.
  */
 import type { Json, KeyInput, KeyView } from '../../../app/contract';
+import { formatNumber, parseJsonText } from '../../../app/contracts/json-text';
 
 export type KeyMode = 'tuple' | 'text' | 'hex';
 
@@ -31,7 +32,8 @@ export function parseKeyText(text: string, mode: KeyMode): ParsedKey {
   let body = t;
   if ((body.startsWith('(') && body.endsWith(')')) || (body.startsWith('[') && body.endsWith(']'))) body = body.slice(1, -1);
   try {
-    const parsed = JSON.parse(`[${body}]`) as unknown;
+    // Exact numbers: 12345678901234567890 is that integer, not the nearest double.
+    const parsed = parseJsonText(`[${body}]`) as unknown;
     if (Array.isArray(parsed)) return { ok: true, key: { json: asKeyJson(parsed as Json[]) } };
   } catch {
     // Not JSON: fall back to the relaxed notation below.
@@ -74,6 +76,7 @@ function splitTopLevel(s: string): string[] {
 }
 
 function relaxedAtom(part: string): Json {
+  if (/^-?\d+$/.test(part) && !Number.isSafeInteger(Number(part))) return { $bigint: BigInt(part).toString() };
   if (/^-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(part)) return Number(part);
   if (part === 'true') return true;
   if (part === 'false') return false;
@@ -145,11 +148,27 @@ export function asTagged(json: Json): { tag: string; text: string } | null {
   return { tag: k.slice(1), text: String(v) };
 }
 
+const SAFE_DIGITS = String(Number.MAX_SAFE_INTEGER).length;
+
+/**
+ * A tagged number as the value editor writes it, or null for other tags: an integer beyond
+ * 2^53 in full (`12345678901234567890`), a small bigint as `5n` (its type shows), `-0`.
+ */
+export function taggedNumberText(tag: { tag: string; text: string }): string | null {
+  if (tag.tag === 'bigint') {
+    const digits = tag.text.replace(/^-/, '');
+    const big = digits.length > SAFE_DIGITS || (digits.length === SAFE_DIGITS && digits > String(Number.MAX_SAFE_INTEGER));
+    return big ? tag.text : `${tag.text}n`;
+  }
+  if (tag.tag === 'number' && tag.text === '-0') return '-0';
+  return null;
+}
+
 /** Tokens of one tuple element or JSON scalar. */
 export function atomTokens(v: Json): Token[] {
   if (v === null) return [{ kind: 'null', text: 'null' }];
   if (typeof v === 'string') return [{ kind: 'string', text: JSON.stringify(v) }];
-  if (typeof v === 'number') return [{ kind: 'number', text: String(v) }];
+  if (typeof v === 'number') return [{ kind: 'number', text: formatNumber(v) }];
   if (typeof v === 'boolean') return [{ kind: 'bool', text: String(v) }];
   const bytes = asBytes(v);
   if (bytes !== null) return [{ kind: 'bytes', text: `0x${bytes}` }];
@@ -157,7 +176,7 @@ export function atomTokens(v: Json): Token[] {
   const ref = asRef(v);
   if (ref) return [{ kind: 'ref', text: `→${ref.label}` }];
   const tagged = asTagged(v);
-  if (tagged) return [{ kind: tagged.tag === 'bigint' || tagged.tag === 'number' ? 'number' : 'other', text: tagged.tag === 'bigint' ? `${tagged.text}n` : tagged.text }];
+  if (tagged) return [{ kind: tagged.tag === 'bigint' || tagged.tag === 'number' ? 'number' : 'other', text: taggedNumberText(tagged) ?? tagged.text }];
   return [{ kind: 'other', text: JSON.stringify(v) }];
 }
 

@@ -12,7 +12,7 @@ import { IconX } from '../../components/Icons';
 import { KeyText } from '../../components/KeyText';
 import { Spinner } from '../../components/Progress';
 import { EMPTY_KEY, KeyBuilder, type KeyDraft } from './KeyBuilder';
-import { elementsOf, type Built } from './keyBuilder';
+import { elementsOf, valueEditorText, type Built } from './keyBuilder';
 import type { EditApi } from './useEdit';
 import { ValueEditor, type ValueChoice, type ValueDraft } from './ValueEditor';
 
@@ -73,7 +73,7 @@ export function RecordDialog({ edit, dialog, onClose }: { edit: EditApi; dialog:
         : tooBig
           ? { mode: 'file', text: '' }
           : current.decoded
-            ? { mode: 'json', text: JSON.stringify(current.json, null, 2) }
+            ? { mode: 'json', text: valueEditorText(current.json) }
             : { mode: 'hex', text: current.hex };
 
   const submit = async (e: FormEvent) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyView } from '../../../../app/contract';
-import { buildHexKey, buildKey, bytesToHex, elementsOf, parseValueHex, parseValueText } from './keyBuilder';
+import { summarize } from '../../lib/jsonTree';
+import { buildHexKey, buildKey, bytesToHex, elementsOf, parseValueHex, parseValueText, valueEditorText } from './keyBuilder';
 
 describe('key builder', () => {
   it('builds tuples from typed elements, with tags for bytes and big integers', () => {
@@ -41,5 +42,20 @@ describe('key builder', () => {
     expect(parseValueHex('0xC0')).toEqual({ ok: true, value: 'c0' });
     expect(parseValueHex('c')).toMatchObject({ ok: false });
     expect(bytesToHex(new Uint8Array([0, 15, 255]))).toBe('000fff');
+  });
+});
+
+describe('value editor numbers (issue 14.1)', () => {
+  it('parses big integers and -0 exactly and refuses 1e400 before staging', () => {
+    expect(parseValueText('{"big": 1e400, "int": 12345678901234567890}')).toEqual({ ok: false, error: expect.stringMatching(/^1e400 is too large for a 64-bit float/) as unknown as string });
+    expect(parseValueText('{"int": 12345678901234567890, "z": -0}')).toEqual({ ok: true, value: { int: { $bigint: '12345678901234567890' }, z: { $number: '-0' } } });
+  });
+  it('prefills and shows stored numbers exactly', () => {
+    const stored = { int: { $bigint: '12345678901234567890' }, small: { $bigint: '5' }, z: { $number: '-0' }, f: 2 ** 60 };
+    expect(valueEditorText(stored)).toBe('{\n  "int": 12345678901234567890,\n  "small": {\n    "$bigint": "5"\n  },\n  "z": -0,\n  "f": 1152921504606846976.0\n}');
+    expect(summarize(stored.int)).toBe('12345678901234567890');
+    expect(summarize(stored.small)).toBe('5n');
+    expect(summarize(stored.z)).toBe('-0');
+    expect(summarize(stored.f)).toBe('1152921504606846976.0');
   });
 });

@@ -3,6 +3,7 @@
  * and a JSON value typed as text. Pure functions, so the rules are tested without a browser.
  */
 import type { Json, KeyInput, KeyView } from '../../../../app/contract';
+import { formatJsonText, JsonTextError, parseJsonText } from '../../../../app/contracts/json-text';
 
 /** The element types the builder offers (the tuple codec's scalar types). */
 export type ElementType = 'string' | 'int' | 'float' | 'bytes' | 'bool' | 'null';
@@ -92,15 +93,25 @@ export function elementsOf(key: KeyView): KeyElement[] | null {
   return items.map(elementOf);
 }
 
-/** A value typed as JSON text, or why it does not parse (one line, with the position when known). */
+/**
+ * A value typed as JSON text, or why it cannot be stored as typed (one line, with the position
+ * when known). Numbers are exact (app/contracts/json-text.ts): 12345678901234567890 becomes a
+ * 64-bit integer, -0 stays -0, and 1e400 is refused here, before anything is staged.
+ */
 export function parseValueText(text: string): Built<Json> {
   if (text.trim() === '') return { ok: false, error: 'type a JSON value, e.g. {"name": "Ada"} or "text" or 42' };
   try {
-    return { ok: true, value: JSON.parse(text) as Json };
+    return { ok: true, value: parseJsonText(text) as Json };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof JsonTextError && e.kind === 'number') return { ok: false, error: message };
     return { ok: false, error: `not JSON: ${message.split('\n', 1)[0]}` };
   }
+}
+
+/** A stored value's JSON as editor text: indented, with big integers and -0 written exactly. */
+export function valueEditorText(json: Json): string {
+  return formatJsonText(json, 2);
 }
 
 /** Raw value bytes typed as hex. */

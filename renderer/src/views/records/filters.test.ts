@@ -9,6 +9,18 @@ describe('record filters', () => {
     const r = buildRange({ mode: 'tuple', prefix: '"orders", 7', from: '', to: 'orders, 8', reverse: true }, null);
     expect(r).toEqual({ ok: true, range: { prefix: { json: ['orders', 7] }, to: { json: ['orders', 8] }, reverse: true } });
   });
+  it('takes one bare or quoted string as a text prefix, a bracketed tuple element-wise (issue 14.14)', () => {
+    const prefix = (text: string) => {
+      const r = buildRange({ ...EMPTY_FILTER, prefix: text }, null);
+      return r.ok ? r.range?.prefix : r.error;
+    };
+    expect(prefix('user:01')).toEqual({ json: 'user:01' });
+    expect(prefix('"user:01"')).toEqual({ json: 'user:01' });
+    expect(prefix('("user:01")')).toEqual({ json: ['user:01'] });
+    expect(prefix('["user:01"]')).toEqual({ json: ['user:01'] });
+    expect(prefix('7')).toEqual({ json: [7] });
+    expect(prefix('ids, 12345678901234567890')).toEqual({ json: ['ids', { $bigint: '12345678901234567890' }] });
+  });
   it('starts at a jumped-to key in either direction', () => {
     const jump = { hex: 'aa', label: 'x', found: true };
     expect(buildRange(EMPTY_FILTER, jump)).toEqual({ ok: true, range: { from: { hex: 'aa' } } });

@@ -23,6 +23,17 @@ export interface Jump {
 export type BuiltRange = { readonly ok: true; readonly range: RangeInput | undefined } | { readonly ok: false; readonly field: 'prefix' | 'from' | 'to'; readonly error: string };
 
 /**
+ * A prefix typed as one bare or quoted string (`user:01`, `"user:01"`) is a text prefix — keys
+ * whose first element starts with that text, as in the CLI's `scan --prefix` — sent as a JSON
+ * string; a bracketed or multi-element tuple (`("users")`, `users, 7`) stays a tuple prefix.
+ */
+export function textPrefix(text: string, key: KeyInput): KeyInput {
+  if (/^\s*[([]/.test(text) || !('json' in key) || !Array.isArray(key.json)) return key;
+  const items = key.json as readonly unknown[];
+  return items.length === 1 && typeof items[0] === 'string' ? { json: items[0] } : key;
+}
+
+/**
  * The range for `records.page`. Empty fields are left out; a jump starts the scan at the key
  * (forward: from = key; reverse: to = key + 0x00, so the key itself is the first row).
  */
@@ -34,7 +45,7 @@ export function buildRange(f: FilterText, jump: Jump | null): BuiltRange {
     if (text === '') continue;
     const parsed = parseKeyText(text, f.mode);
     if (!parsed.ok) return { ok: false, field, error: parsed.error };
-    range[field] = parsed.key;
+    range[field] = field === 'prefix' && f.mode === 'tuple' ? textPrefix(text, parsed.key) : parsed.key;
   }
   if (jump) {
     if (f.reverse) range.to = { hex: `${jump.hex}00` };
