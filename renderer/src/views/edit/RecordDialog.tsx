@@ -61,6 +61,10 @@ export function RecordDialog({ edit, dialog, onClose }: { edit: EditApi; dialog:
   const [value, setValue] = useState<Built<ValueChoice>>({ ok: false, error: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  // An insert onto an existing key: the service's one line, shown until the person decides.
+  const [exists, setExists] = useState<string | null>(null);
+  // A different key or value is a different question: ask again.
+  useEffect(() => setExists(null), [key, value]);
   // Editing in place starts from the full value (page rows hold previews).
   const full = useCall('records.value', dialog.kind === 'edit' ? { storeId: edit.storeId, key: { hex: dialog.row.key.hex } } : null, { staleTime: 0 });
   const current = full.data?.value ?? null;
@@ -76,10 +80,12 @@ export function RecordDialog({ edit, dialog, onClose }: { edit: EditApi; dialog:
             ? { mode: 'json', text: valueEditorText(current.json) }
             : { mode: 'hex', text: current.hex };
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async (e: FormEvent | null, replace = false) => {
+    e?.preventDefault();
     const k: Built<KeyInput> = row && dialog.kind === 'edit' ? { ok: true, value: { hex: row.key.hex } } : key;
     if (!k.ok) return;
+    // Editing a record's value replaces it by definition; an insert replaces only when confirmed.
+    const overwrite = dialog.kind === 'edit' || replace;
     setBusy(true);
     setError(null);
     try {
@@ -88,13 +94,14 @@ export function RecordDialog({ edit, dialog, onClose }: { edit: EditApi; dialog:
       } else {
         if (!value.ok) return;
         const v = value.value;
-        if (v.kind === 'file') await transport.call('edit.stageValueFromFile', { storeId: edit.storeId, key: k.value, path: v.path, encoding: v.encoding });
-        else await transport.call('edit.stage', { storeId: edit.storeId, change: { op: 'put', key: k.value, value: v.kind === 'json' ? { json: v.json as never } : { hex: v.hex } } });
+        if (v.kind === 'file') await transport.call('edit.stageValueFromFile', { storeId: edit.storeId, key: k.value, path: v.path, encoding: v.encoding, overwrite });
+        else await transport.call('edit.stage', { storeId: edit.storeId, change: { op: 'put', key: k.value, value: v.kind === 'json' ? { json: v.json as never } : { hex: v.hex }, overwrite } });
       }
       edit.report(null);
       onClose();
     } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError('INTERNAL', String(err)));
+      if (err instanceof ApiError && err.code === 'EXISTS') setExists(err.message);
+      else setError(err instanceof ApiError ? err : new ApiError('INTERNAL', String(err)));
     } finally {
       setBusy(false);
     }
@@ -126,12 +133,27 @@ export function RecordDialog({ edit, dialog, onClose }: { edit: EditApi; dialog:
             <Spinner label="Loading the value…" />
           ))}
         {error && <ErrorPanel error={error} compact />}
+        {exists && (
+          <div className="notice small overwrite-confirm" role="alertdialog" aria-label="Replace the existing record?" data-testid="overwrite-confirm">
+            <div>
+              <strong>{exists.replace(/; replace it only if you mean to$/, '')}.</strong> Staging this insert would replace its value.
+            </div>
+            <div className="overwrite-actions">
+              <button type="button" className="btn btn-small" onClick={() => setExists(null)} disabled={busy} data-testid="overwrite-keep">
+                Keep the existing record
+              </button>
+              <button type="button" className="btn btn-small btn-danger" onClick={() => void submit(null, true)} disabled={busy} data-testid="overwrite-replace">
+                Replace it
+              </button>
+            </div>
+          </div>
+        )}
         <div className="modal-foot">
           <span className="dim small grow">Staged only: nothing is written until you commit.</span>
           <button type="button" className="btn" onClick={onClose} disabled={busy}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-primary" disabled={!ready || busy} data-testid="record-dialog-submit">
+          <button type="submit" className="btn btn-primary" disabled={!ready || busy || exists !== null} data-testid="record-dialog-submit">
             {dialog.kind === 'rename' ? 'Stage rename' : 'Stage'}
           </button>
         </div>

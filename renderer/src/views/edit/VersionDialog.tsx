@@ -7,6 +7,7 @@ import { ErrorPanel } from '../../components/ErrorPanel';
 import { formatCount } from '../../lib/format';
 import { useOpenStore } from '../../shell/session';
 import { EditModal } from './RecordDialog';
+import { RevertPreview, useRevertPreview } from './RevertPreview';
 import type { EditApi } from './useEdit';
 
 /** Confirms an undo of the last commit, or asks which version to revert. */
@@ -16,9 +17,12 @@ export function VersionDialog({ edit, kind, onClose }: { edit: EditApi; kind: 'r
   const [version, setVersion] = useState(String(head.id));
   const id = Number(version);
   const valid = Number.isInteger(id) && id > 0;
+  // Nothing is reverted unseen: the preview must have loaded, and the revert writes exactly it.
+  const preview = useRevertPreview(edit.storeId, kind === 'revert' && valid ? id : null);
+  const previewed = preview.data && preview.data.version === id && preview.data.conflicts === 0 && preview.data.keys > 0 ? preview.data : null;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const ok = kind === 'undo' ? await edit.undo(head.id) : valid && (await edit.revert(id));
+    const ok = kind === 'undo' ? await edit.undo(head.id) : previewed !== null && (await edit.revert(id, previewed.head));
     if (ok) onClose();
   };
   const parent = head.parents[0];
@@ -40,6 +44,7 @@ export function VersionDialog({ edit, kind, onClose }: { edit: EditApi; kind: 'r
               <span className="field-label">Version to revert</span>
               <input className="input mono" value={version} onChange={(e) => setVersion(e.target.value.replace(/^#/, ''))} inputMode="numeric" data-testid="revert-version" autoFocus />
             </label>
+            {valid && <RevertPreview query={preview} />}
           </>
         )}
         {edit.error && <ErrorPanel error={edit.error} compact />}
@@ -47,8 +52,8 @@ export function VersionDialog({ edit, kind, onClose }: { edit: EditApi; kind: 'r
           <button type="button" className="btn" onClick={onClose} disabled={edit.busy}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-primary" disabled={edit.busy || (kind === 'undo' ? parent === undefined : !valid)} data-testid="version-submit">
-            {kind === 'undo' ? `Undo #${head.id}` : `Revert #${valid ? id : '…'}`}
+          <button type="submit" className="btn btn-primary" disabled={edit.busy || (kind === 'undo' ? parent === undefined : previewed === null)} data-testid="version-submit">
+            {kind === 'undo' ? `Undo #${head.id}` : previewed ? `Revert #${id}: write ${formatCount(previewed.keys)} record${previewed.keys === 1 ? '' : 's'}` : `Revert #${valid ? id : '…'}`}
           </button>
         </div>
       </form>

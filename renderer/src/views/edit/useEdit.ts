@@ -6,7 +6,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { EditRow, EditStateData, RequestOf, StageChangeInput } from '../../../../app/contract';
+import type { EditRow, EditStateData, RecordRow, RequestOf, StageChangeInput, ValueView } from '../../../../app/contract';
 import { callKey, useCall, useServiceEvent, useTransport } from '../../api/hooks';
 import { ApiError } from '../../api/transport';
 import { recordOwnWrite } from './ownWrites';
@@ -28,6 +28,8 @@ export interface EditApi {
   readonly marks: ReadonlyMap<string, StagedMark>;
   /** Staged additions (not in the store yet, so not in the list): shown above it. */
   readonly added: readonly EditRow[];
+  /** Staged values by key hex (puts only; first BADGE_ROWS keys): what the list and detail show. */
+  readonly stagedValues: ReadonlyMap<string, ValueView>;
   readonly busy: boolean;
   readonly error: ApiError | null;
   readonly notice: string | null;
@@ -43,9 +45,19 @@ export interface EditApi {
    * (the version the person confirmed); refused if another commit landed since.
    */
   undo(head: number, branch?: string): Promise<boolean>;
-  revert(version: number): Promise<boolean>;
+  /** Reverts `version`; with `head` (from its preview) only while the branch head is still that. */
+  revert(version: number, head?: number): Promise<boolean>;
   /** Reports a result from a dialog that called the service itself (imports, file values). */
   report(notice: string | null, error?: ApiError | null): void;
+}
+
+/**
+ * A record as it will be after the commit: its staged value in place of the stored one (the
+ * same object when nothing is staged for it, so memoised rows stay memoised). O(1).
+ */
+export function withStagedValue(row: RecordRow, staged: ReadonlyMap<string, ValueView>): RecordRow {
+  const value = staged.get(row.key.hex);
+  return value ? { ...row, value } : row;
 }
 
 /** The edit API for a store. */
@@ -84,6 +96,7 @@ export function useEdit(storeId: string): EditApi {
 
   const marks = useMemo(() => new Map((list.data?.rows ?? []).map((r) => [r.key.hex, r.type] as const)), [list.data]);
   const added = useMemo(() => (list.data?.rows ?? []).filter((r) => r.type === 'added'), [list.data]);
+  const stagedValues = useMemo(() => new Map((list.data?.rows ?? []).flatMap((r) => (r.after ? [[r.key.hex, r.after] as const] : []))), [list.data]);
 
   const act = useCallback(
     async (work: () => Promise<string | null>): Promise<boolean> => {
@@ -110,6 +123,7 @@ export function useEdit(storeId: string): EditApi {
     blocked,
     marks,
     added,
+    stagedValues,
     busy,
     error,
     notice,
@@ -135,9 +149,9 @@ export function useEdit(storeId: string): EditApi {
         if (r.branch === r.info.branch) recordOwnWrite(storeId, { version: r.version, kind: 'undo' });
         return `Moved ${r.branch} back to #${r.version}; #${r.previous ?? '?'} stays in the lineage.`;
       }),
-    revert: (version) =>
+    revert: (version, head) =>
       act(async () => {
-        const r = await transport.call('versions.revert', { storeId, version });
+        const r = await transport.call('versions.revert', { storeId, version, ...(head !== undefined ? { head } : {}) });
         if (r.branch === r.info.branch) recordOwnWrite(storeId, { version: r.version, kind: 'revert' });
         return `Reverted #${version} as version #${r.version} (${r.keys} key${r.keys === 1 ? '' : 's'}).`;
       }),

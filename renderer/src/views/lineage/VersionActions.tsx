@@ -9,6 +9,7 @@ import type { LineageVersion } from '../../../../app/contract';
 import { formatCount } from '../../lib/format';
 import { useOpenStore, useSession } from '../../shell/session';
 import { EditModal } from '../edit/RecordDialog';
+import { RevertPreview, useRevertPreview } from '../edit/RevertPreview';
 import { useLineageActions, type ActionResult, type LineageActions } from './useLineageActions';
 
 /** Which confirmation is open. */
@@ -108,8 +109,12 @@ export function revertBranch(v: LineageVersion, branches: readonly string[], def
 }
 
 function ActionDialog({ dialog, v, defaultBranch, branches, actions, onClose, onDone }: { dialog: Dialog; v: LineageVersion; defaultBranch: string; branches: readonly string[]; actions: LineageActions; onClose: () => void; onDone: (r: ActionResult | null) => void }) {
+  const store = useOpenStore();
   const [name, setName] = useState('');
   const [onto, setOnto] = useState(() => revertBranch(v, branches, defaultBranch));
+  // A revert is confirmed on its preview, and writes exactly what was previewed (its head).
+  const preview = useRevertPreview(store.storeId, dialog.kind === 'revert' ? v.id : null, onto);
+  const previewed = preview.data && preview.data.branch === onto && preview.data.conflicts === 0 && preview.data.keys > 0 ? preview.data : null;
   const [message, setMessage] = useState('');
   const quoted = <span className="dim">“{v.message || 'no message'}”</span>;
   const id = `#${formatCount(v.id)}`;
@@ -120,7 +125,7 @@ function ActionDialog({ dialog, v, defaultBranch, branches, actions, onClose, on
     e.preventDefault();
     if (dialog.kind === 'snapshot') onDone(nameOk ? await actions.snapshot(v.id, name.trim(), message.trim()) : null);
     else if (dialog.kind === 'branch') onDone(nameOk ? await actions.branch(v.id, name.trim()) : null);
-    else if (dialog.kind === 'revert') onDone(await actions.revert(v.id, onto));
+    else if (dialog.kind === 'revert') onDone(previewed ? await actions.revert(v.id, onto, previewed.head) : null);
     else onDone(await actions.undo(dialog.branch, v.id));
   };
 
@@ -174,6 +179,7 @@ function ActionDialog({ dialog, v, defaultBranch, branches, actions, onClose, on
                 </select>
               </label>
             )}
+            <RevertPreview query={preview} />
           </>
         )}
         {dialog.kind === 'undo' && (
@@ -186,7 +192,7 @@ function ActionDialog({ dialog, v, defaultBranch, branches, actions, onClose, on
           <button type="button" className="btn" onClick={onClose} disabled={actions.busy}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-primary" disabled={actions.busy || ((dialog.kind === 'snapshot' || dialog.kind === 'branch') && !nameOk)} data-testid="action-submit">
+          <button type="submit" className="btn btn-primary" disabled={actions.busy || ((dialog.kind === 'snapshot' || dialog.kind === 'branch') && !nameOk) || (dialog.kind === 'revert' && previewed === null)} data-testid="action-submit">
             {submitText[dialog.kind]}
           </button>
         </div>

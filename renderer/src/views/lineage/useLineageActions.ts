@@ -27,7 +27,8 @@ export interface LineageActions {
   snapshot(version: number, name: string, message: string): Promise<ActionResult | null>;
   branch(from: number, name: string): Promise<ActionResult | null>;
   /** Reverts `version` with a new version on `branch` (default: the store's branch). */
-  revert(version: number, branch?: string): Promise<ActionResult | null>;
+  /** Reverts `version` onto `branch`; with `head` (from its preview) only while that is still the branch head. */
+  revert(version: number, branch?: string, head?: number): Promise<ActionResult | null>;
   /** Moves `branch` back from `head` (the version shown); refused if another commit landed since. */
   undo(branch: string, head: number): Promise<ActionResult | null>;
 }
@@ -78,9 +79,9 @@ export function useLineageActions(storeId: string): LineageActions {
         const b = await transport.call('branches.create', { storeId, name, from });
         return { select: b.head, notice: `Branch ${b.name} starts at #${b.head}.` };
       }),
-    revert: (version, branch) =>
+    revert: (version, branch, head) =>
       act(async () => {
-        const r = await transport.call('versions.revert', { storeId, version, ...(branch !== undefined ? { branch } : {}) });
+        const r = await transport.call('versions.revert', { storeId, version, ...(branch !== undefined ? { branch } : {}), ...(head !== undefined ? { head } : {}) });
         if (r.branch === r.info.branch) recordOwnWrite(storeId, { version: r.version, kind: 'revert' });
         return { select: r.version, notice: `Reverted #${version} as version #${r.version} on ${r.branch} (${r.keys} key${r.keys === 1 ? '' : 's'}); #${version} stays in the lineage.` };
       }),

@@ -18,6 +18,8 @@ import { KeyText } from '../../components/KeyText';
 import { Spinner } from '../../components/Progress';
 import { formatBytes, formatCount } from '../../lib/format';
 import { keyText, type RefTarget } from '../../lib/keys';
+import { formatJsonText } from '../../../../app/contracts/json-text';
+import type { StagedMark } from '../edit/useEdit';
 import { useSession } from '../../shell/session';
 
 /** Values up to this size load by themselves when selected; bigger ones wait for a click. */
@@ -28,11 +30,17 @@ export function needsFullValue(v: ValueView): boolean {
   return !v.loaded || v.jsonTruncated || v.hexTruncated;
 }
 
-export function RecordDetail({ row, storeId, onRef, onShowInTree }: { row: RecordRow; storeId: string; onRef: (r: RefTarget) => void; onShowInTree: () => void }) {
+/**
+ * `staged` says the record has an uncommitted change: `row.value` is then the staged value
+ * (a preview, never replaced by the stored one), or the stored value of a staged delete.
+ */
+export function RecordDetail({ row, storeId, onRef, onShowInTree, staged }: { row: RecordRow; storeId: string; onRef: (r: RefTarget) => void; onShowInTree: () => void; staged?: StagedMark | undefined }) {
   const [keyMode, setKeyMode] = useState<'tuple' | 'hex'>(row.key.decoded ? 'tuple' : 'hex');
   const [valueMode, setValueMode] = useState<'json' | 'hex'>(row.value.decoded || !row.value.loaded ? 'json' : 'hex');
   const [loadRequested, setLoadRequested] = useState(false);
-  const needFull = needsFullValue(row.value);
+  // `records.value` reads the store: for a staged value it would bring back the old one.
+  const stagedValue = staged === 'changed' || staged === 'added';
+  const needFull = !stagedValue && needsFullValue(row.value);
   const autoLoad = row.value.length <= AUTO_LOAD_BYTES;
   // Time travel: the value as of the version the list shows.
   const at = useSession().at?.version;
@@ -88,8 +96,18 @@ export function RecordDetail({ row, storeId, onRef, onShowInTree }: { row: Recor
               { value: 'hex', label: 'Hex' },
             ]}
           />
-          {value && <CopyButton text={() => (valueMode === 'hex' || !value.decoded ? value.hex : JSON.stringify(value.json, null, 2))} label="Copy" title="Copy the value" />}
+          {value && <CopyButton text={() => (valueMode === 'hex' || !value.decoded ? value.hex : formatJsonText(value.json, 2))} label="Copy" title="Copy the value" />}
         </div>
+        {stagedValue && (
+          <div className="notice small" data-testid="detail-staged">
+            Staged, not committed: this is the value the record will hold after you commit{row.value.jsonTruncated || row.value.hexTruncated ? ' (a preview; long parts are cut)' : ''}.
+          </div>
+        )}
+        {staged === 'removed' && (
+          <div className="notice small" data-testid="detail-staged">
+            Staged for deletion: the record goes when you commit. This is the value it holds now.
+          </div>
+        )}
 
         {needFull && !autoLoad && !loadRequested && (
           <div className="lazy-value">

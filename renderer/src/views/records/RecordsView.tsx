@@ -5,7 +5,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
-import type { KeyInput, PageResult, RecordRow } from '../../../../app/contract';
+import type { KeyInput, PageResult, RecordRow, ValueView } from '../../../../app/contract';
 import { useInfiniteCall, useTransport } from '../../api/hooks';
 import { ApiError } from '../../api/transport';
 import { Segmented } from '../../components/Empty';
@@ -19,7 +19,7 @@ import { keyText, parseKeyText, type KeyMode, type RefTarget } from '../../lib/k
 import { useOpenStore, useSession } from '../../shell/session';
 import { EditBar, EditSwitch, useEditController } from '../edit/EditBar';
 import { headNote, useOwnWrite } from '../edit/ownWrites';
-import type { StagedMark } from '../edit/useEdit';
+import { withStagedValue, type StagedMark } from '../edit/useEdit';
 import { ExportDialog } from './ExportDialog';
 import { buildRange, describeFilter, EMPTY_FILTER, type FilterText, type Jump } from './filters';
 import { RecordDetail } from './RecordDetail';
@@ -210,6 +210,7 @@ export function RecordsView() {
               resetKey={JSON.stringify(params)}
               moreError={pages.error && rows.length > 0 ? pages.error : null}
               staged={edit.marks}
+              stagedValues={at === undefined ? edit.stagedValues : NO_STAGED_VALUES}
               marked={marked}
               onMark={onMark}
               onEditKey={(key) => at === undefined && edit.onListKey(key, row, markedRows)}
@@ -221,7 +222,8 @@ export function RecordsView() {
           {row ? (
             <RecordDetail
               key={row.key.hex}
-              row={row}
+              row={at === undefined ? withStagedValue(row, edit.stagedValues) : row}
+              staged={at === undefined ? edit.marks.get(row.key.hex) : undefined}
               storeId={store.storeId}
               onRef={followRef}
               onShowInTree={() => session.navigate('tree', { kind: 'tree.find', key: { hex: row.key.hex }, label: keyText(row.key) })}
@@ -235,6 +237,9 @@ export function RecordsView() {
     </div>
   );
 }
+
+/** Rows of an older version (time travel) show what that version holds, never the stage. */
+const NO_STAGED_VALUES: ReadonlyMap<string, ValueView> = new Map();
 
 function FilterField({ label, value, onChange, placeholder, invalid, testId }: { label: string; value: string; onChange: (v: string) => void; placeholder: string; invalid: boolean; testId: string }) {
   return (
@@ -290,6 +295,8 @@ interface ListProps {
   moreError: ApiError | null;
   /** Staged changes by key hex (edit mode): the row is marked changed / removed. */
   staged: ReadonlyMap<string, StagedMark>;
+  /** Staged values by key hex: rows show what will be committed, not the stored value. */
+  stagedValues: ReadonlyMap<string, ValueView>;
   /** Rows marked for a selection delete (key hex). */
   marked: ReadonlySet<string>;
   /** Ctrl/Cmd+click toggles a row's mark; Shift+click marks the rows from the selection. */
@@ -298,7 +305,7 @@ interface ListProps {
   onEditKey: (key: string) => boolean;
 }
 
-function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected, onSelect, hexKeys, resetKey, moreError, staged, marked, onMark, onEditKey }: ListProps) {
+function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected, onSelect, hexKeys, resetKey, moreError, staged, stagedValues, marked, onMark, onEditKey }: ListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = rows.length + (hasMore || loading ? 1 : 0);
   const virtualizer = useVirtualizer({
@@ -401,7 +408,7 @@ function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected,
             return (
               <div key={vi.key} className="table-row-pos" style={{ transform: `translateY(${vi.start}px)` }}>
                 {r ? (
-                  <Row row={r} index={vi.index} selected={vi.index === selected} onSelect={onSelect} hexKeys={hexKeys} staged={staged.get(r.key.hex)} marked={marked.has(r.key.hex)} onMark={onMark} />
+                  <Row row={withStagedValue(r, stagedValues)} index={vi.index} selected={vi.index === selected} onSelect={onSelect} hexKeys={hexKeys} staged={staged.get(r.key.hex)} marked={marked.has(r.key.hex)} onMark={onMark} />
                 ) : (
                   <div className="record-grid table-row loading-row">
                     <span />
