@@ -3,7 +3,7 @@
  * secure webPreferences, the CSP on every response, the app scheme serving only the bundle,
  * navigation and new windows denied, permission requests refused.
  */
-import { BrowserWindow, net, protocol, session } from 'electron';
+import { BrowserWindow, dialog, net, protocol, session } from 'electron';
 import type { Session } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -67,6 +67,19 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   contents.on('will-navigate', guard);
   contents.on('will-redirect', guard);
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  // The renderer refuses to unload while changes are staged (beforeunload); Electron would then
+  // silently keep the window open. Ask, as an editor does, and close only if told to.
+  contents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'warning',
+      buttons: ['Keep editing', 'Discard changes and close'],
+      defaultId: 0,
+      cancelId: 0,
+      message: 'Staged changes are not committed',
+      detail: 'Closing drops them. Review & commit them first to keep them.',
+    });
+    if (choice === 1) event.preventDefault();
+  });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(options.devUrl ?? APP_URL);
   return window;

@@ -8,6 +8,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import type { AppInfo, KeyInput, OpenResult, StoreInfoData } from '../../../app/contract';
 import { invalidateStore, useCall, useServiceEvent, useTransport } from '../api/hooks';
 import { ApiError } from '../api/transport';
+import { UnsavedDialog, type UnsavedQuestion } from '../views/edit/UnsavedDialog';
 
 export type ViewName = 'welcome' | 'overview' | 'records' | 'tree' | 'lineage' | 'diff' | 'locks';
 
@@ -49,7 +50,8 @@ export interface Session {
   /** Browses as of a version (null: back to head). */
   travel(at: TimeTravel | null): void;
   open(path: string, readOnly?: boolean): Promise<boolean>;
-  close(): void;
+  /** Closes the store; asks first when changes are staged (resolves false if the person keeps them). */
+  close(): Promise<void>;
   navigate(view: ViewName, intent?: IntentInput): void;
   clearOpenError(): void;
 }
@@ -86,9 +88,46 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const storeRef = useRef<OpenStore | null>(null);
   storeRef.current = store;
   const openSeq = useRef(0);
+  // Staged changes of the open store (from `edit.state` events): closing or replacing it asks first.
+  const staged = useRef({ changes: 0, keys: 0 });
+  const [question, setQuestion] = useState<(UnsavedQuestion & { resolve: (discard: boolean) => void }) | null>(null);
+
+  /** True when nothing staged would be lost, or the person chose to drop it. */
+  const mayLeave = useCallback(
+    async (action: 'close' | 'open', next?: string): Promise<boolean> => {
+      const s = storeRef.current;
+      if (!s) return true;
+      let changes = staged.current.changes;
+      let keys = staged.current.keys;
+      try {
+        const state = await transport.call('edit.state', { storeId: s.storeId });
+        changes = state.changes.length;
+        keys = state.keys;
+      } catch {
+        // The store is gone already: nothing left to keep.
+        return true;
+      }
+      if (changes === 0) return true;
+      return new Promise<boolean>((resolve) => setQuestion({ file: s.path, changes, keys, action, ...(next !== undefined ? { next } : {}), resolve }));
+    },
+    [transport],
+  );
+
+  // Closing the tab or window with staged changes: the browser (or Electron's main) asks.
+  useEffect(() => {
+    const onUnload = (e: BeforeUnloadEvent) => {
+      if (staged.current.changes === 0) return;
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onUnload);
+    return () => window.removeEventListener('beforeunload', onUnload);
+  }, []);
 
   const open = useCallback(
     async (path: string, readOnly = true) => {
+      const current = storeRef.current;
+      if (current && current.path !== path && !(await mayLeave('open', path))) return false;
       const seq = ++openSeq.current;
       setOpening(path);
       setOpenError(null);
@@ -97,7 +136,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         const r = await transport.call('store.open', { path, readOnly });
         if (seq !== openSeq.current) return false;
         const previous = storeRef.current;
-        if (previous && previous.storeId !== r.storeId) void transport.call('store.close', { storeId: previous.storeId }).catch(() => undefined);
+        if (previous && previous.storeId !== r.storeId) {
+          void transport.call('store.close', { storeId: previous.storeId }).catch(() => undefined);
+          staged.current = { changes: 0, keys: 0 };
+        }
         setStore({ ...r, generation: 0 });
         if (previous?.storeId !== r.storeId) setAt(null);
         setView((v) => (v === 'welcome' ? 'records' : v));
@@ -118,11 +160,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         if (seq === openSeq.current) setOpening(null);
       }
     },
-    [transport, client],
+    [transport, client, mayLeave],
   );
 
-  const close = useCallback(() => {
+  const close = useCallback(async () => {
+    if (!(await mayLeave('close'))) return;
     const s = storeRef.current;
+    staged.current = { changes: 0, keys: 0 };
     if (s) void transport.call('store.close', { storeId: s.storeId }).catch(() => undefined);
     setStore(null);
     setView('welcome');
@@ -133,7 +177,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } catch {
       // ignore
     }
-  }, [transport]);
+  }, [transport, mayLeave]);
 
   const navigate = useCallback((v: ViewName, i?: IntentInput) => {
     setView(v);
@@ -175,17 +219,31 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   // Edit mode switched (this window or another): the header's read-only badge follows it.
   useServiceEvent('edit.state', (e) => {
     const s = storeRef.current;
+    if (s && s.storeId === e.storeId) staged.current = { changes: e.state.changes.length, keys: e.state.keys };
     const { readOnly, readOnlyReason, writer } = e.state;
     if (!s || s.storeId !== e.storeId || (s.readOnly === readOnly && s.readOnlyReason === readOnlyReason)) return;
     const { readOnlyReason: _reason, writer: _writer, ...rest } = s;
     setStore({ ...rest, readOnly, ...(readOnlyReason ? { readOnlyReason } : {}), ...(writer ? { writer } : {}) });
   });
   useServiceEvent('host.open', (e) => void open(e.path, e.readOnly ?? true));
-  useServiceEvent('host.closeStore', () => close());
+  useServiceEvent('host.closeStore', () => void close());
 
   const value = useMemo<Session>(
     () => ({ appInfo, store, opening, openError, closedNotice, view, intent, at, travel: setAt, open, close, navigate, clearOpenError: () => setOpenError(null) }),
     [appInfo, store, opening, openError, closedNotice, view, intent, at, open, close, navigate],
   );
-  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+  return (
+    <SessionContext.Provider value={value}>
+      {children}
+      {question && (
+        <UnsavedDialog
+          question={question}
+          onAnswer={(discard) => {
+            setQuestion(null);
+            question.resolve(discard);
+          }}
+        />
+      )}
+    </SessionContext.Provider>
+  );
 }

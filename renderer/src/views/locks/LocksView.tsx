@@ -131,7 +131,7 @@ export function LocksView() {
             {discovery?.status === 'absent' && (
               <div className="dim" data-testid="locks-absent">
                 <p>No process is monitoring this file's locks. Start a workload on it, or use the contention demo on the Open view:</p>
-                <pre className="mono small locks-cmd">thunderhead workload {store.path} --clients 8 --deadlocks</pre>
+                <pre className="mono small locks-cmd">{session.appInfo?.cliCommand ?? 'npx thunderhead'} workload {store.path} --clients 8 --deadlocks</pre>
               </div>
             )}
             {attachError && <ErrorPanel error={attachError} path={store.path} compact />}

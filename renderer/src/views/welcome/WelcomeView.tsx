@@ -148,7 +148,7 @@ export function WelcomeView() {
                 >
                   Open the demo store
                 </button>
-                {!demo.data.exists && <div className="small warn">Not created yet: run <code>thunderhead demo</code> or <code>npm start</code>.</div>}
+                {!demo.data.exists && <div className="small warn">Not created yet: run <code>{session.appInfo?.cliCommand ?? 'npx thunderhead'} demo {demo.data.path}</code> or <code>npm start</code>.</div>}
                 <ContentionDemo disabled={!demo.data.exists || session.opening !== null} />
               </>
             ) : (
