@@ -40,7 +40,7 @@ export function RevertPreview({ query }: { query: ReturnType<typeof useRevertPre
       </div>
       {p.conflicts > 0 && (
         <div className="inline-error small" role="alert" data-testid="revert-conflicts">
-          {formatCount(p.conflicts)} key{p.conflicts === 1 ? '' : 's'} it changed hold other values on {p.branch} now, so it cannot be reverted there:{' '}
+          {formatCount(p.conflicts)} key{p.conflicts === 1 ? ' it changed holds' : 's it changed hold'} other values on {p.branch} now, so it cannot be reverted there:{' '}
           {p.conflictKeys.map((k, i) => (
             <span key={k.hex}>
               {i > 0 && ', '}

@@ -23,7 +23,7 @@ export function UnsavedDialog({ question, onAnswer }: { question: UnsavedQuestio
     <EditModal title="Staged changes are not committed" testId="unsaved-dialog" onClose={() => onAnswer(false)}>
       <div className="modal-body">
         <p data-testid="unsaved-message">
-          {name} has <strong>{formatCount(question.changes)} staged change{question.changes === 1 ? '' : 's'}</strong> ({formatCount(question.keys)} key{question.keys === 1 ? '' : 's'}) that are not written to the file. If you {going} now, they are dropped.
+          {name} has <strong>{formatCount(question.changes)} staged change{question.changes === 1 ? '' : 's'}</strong> ({formatCount(question.keys)} key{question.keys === 1 ? '' : 's'}) not written to the file. If you {going} now, {question.changes === 1 ? 'it is' : 'they are'} dropped.
         </p>
         <p className="small dim">To keep them, choose Keep editing, then Review &amp; commit (Ctrl+S).</p>
         <div className="modal-foot">

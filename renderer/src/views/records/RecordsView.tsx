@@ -148,7 +148,7 @@ export function RecordsView() {
     <div className="records">
       <form className="toolbar" onSubmit={apply} aria-label="Filter records">
         <Segmented label="Key notation" size="small" value={draft.mode} options={MODES} onChange={(mode) => setDraft({ ...draft, mode })} />
-        <FilterField label="Prefix" value={draft.prefix} onChange={(prefix) => setDraft({ ...draft, prefix })} placeholder={draft.mode === 'hex' ? '0a1b' : draft.mode === 'text' ? 'user:' : '"users"'} invalid={fieldError?.field === 'prefix'} testId="filter-prefix" />
+        <FilterField label="Prefix" value={draft.prefix} onChange={(prefix) => setDraft({ ...draft, prefix })} placeholder={draft.mode === 'hex' ? '0a1b' : draft.mode === 'text' ? 'user:' : 'user:01 or ("orders", 7)'} invalid={fieldError?.field === 'prefix'} testId="filter-prefix" />
         <FilterField label="From" value={draft.from} onChange={(from) => setDraft({ ...draft, from })} placeholder="first key" invalid={fieldError?.field === 'from'} testId="filter-from" />
         <FilterField label="To" value={draft.to} onChange={(to) => setDraft({ ...draft, to })} placeholder="end (exclusive)" invalid={fieldError?.field === 'to'} testId="filter-to" />
         <button type="button" className={`btn btn-small${draft.reverse ? ' btn-on' : ''}`} aria-pressed={draft.reverse} title="Scan in reverse key order" onClick={() => setDraft({ ...draft, reverse: !draft.reverse })}>
