@@ -72,7 +72,8 @@ export interface ValueView {
   readonly hexTruncated: boolean;
   /**
    * The decoded value's JSON form from the records layer, with tags such as `{"$ref": key}`
-   * (a reference: render as a link), `{"$bytes": hex}`, `{"$date": iso}`, `{"$bigint": "…"}`;
+   * (a reference: render as a link), `{"$bytes": hex}`, `{"$date": iso}`, `{"$bigint": "…"}`,
+   * `{"$number": "-0" | "NaN" | …}` (app/contracts/json-text.ts turns these into exact text);
    * plain-object keys that start with `$` carry one more `$`. Null when `decoded` is false.
    */
   readonly json: Json;

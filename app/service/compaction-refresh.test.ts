@@ -80,7 +80,7 @@ describe('a compaction by another process while the service reads the store', ()
 
     // Edit mode on the compacted file: commit, then undo back to the kept head.
     await ok('edit.begin', { storeId });
-    await ok('edit.stage', { storeId, change: { op: 'put', key: { json: ['users', 7] }, value: { json: { name: 'renamed' } } } });
+    await ok('edit.stage', { storeId, change: { op: 'put', key: { json: ['users', 7] }, value: { json: { name: 'renamed' } }, overwrite: true } });
     const commit = await ok('edit.commit', { storeId, message: 'after compaction' });
     expect(commit.version).toBe(32);
     expect((await ok('versions.undo', { storeId })).version).toBe(31);
