@@ -22,12 +22,13 @@ import { readPrefix, regularFileSize } from './input-file';
 import { revertMessage, revertWrites, rootReason } from './stage-revert';
 import { PREVIEW_LIMITS, fromHex, infoData, keyView, valueView } from './views';
 import { valueFromJson } from '../../engine/index';
-import { JsonTextError, parseJsonText } from '../contracts/json-text';
+import { formatJsonText, JsonTextError, parseJsonText } from '../contracts/json-text';
 
 /** A key as people read it in messages: its tuple JSON, else `0x…`. */
 export function describeKey(key: Uint8Array): string {
   const view = keyView(key);
-  const text = view.decoded ? JSON.stringify(view.json) : `0x${view.hex}`;
+  // The exact text form: a 64-bit integer element reads 12345678901234567890, not a tag.
+  const text = view.decoded ? formatJsonText(view.json) : `0x${view.hex}`;
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 

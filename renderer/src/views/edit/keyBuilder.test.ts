@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyView } from '../../../../app/contract';
 import { summarize } from '../../lib/jsonTree';
-import { buildHexKey, buildKey, bytesToHex, elementsOf, parseValueHex, parseValueText, valueEditorText } from './keyBuilder';
+import { buildHexKey, buildKey, bytesToHex, elementJson, elementsOf, parseValueHex, parseValueText, valueEditorText } from './keyBuilder';
 
 describe('key builder', () => {
   it('builds tuples from typed elements, with tags for bytes and big integers', () => {
@@ -49,6 +49,11 @@ describe('value editor numbers (issue 14.1)', () => {
   it('parses big integers and -0 exactly and refuses 1e400 before staging', () => {
     expect(parseValueText('{"big": 1e400, "int": 12345678901234567890}')).toEqual({ ok: false, error: expect.stringMatching(/^1e400 is too large for a 64-bit float/) as unknown as string });
     expect(parseValueText('{"int": 12345678901234567890, "z": -0}')).toEqual({ ok: true, value: { int: { $bigint: '12345678901234567890' }, z: { $number: '-0' } } });
+  });
+  it('refuses a float key element with more digits than a double keeps', () => {
+    expect(elementJson({ type: 'float', text: '3.14159265358979323846' })).toMatchObject({ ok: false, error: expect.stringMatching(/more digits than a 64-bit float keeps/) as unknown as string });
+    expect(elementJson({ type: 'float', text: '.5' })).toEqual({ ok: true, value: 0.5 });
+    expect(elementJson({ type: 'int', text: '12345678901234567890' })).toEqual({ ok: true, value: { $bigint: '12345678901234567890' } });
   });
   it('prefills and shows stored numbers exactly', () => {
     const stored = { int: { $bigint: '12345678901234567890' }, small: { $bigint: '5' }, z: { $number: '-0' }, f: 2 ** 60 };

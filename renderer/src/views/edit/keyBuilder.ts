@@ -36,7 +36,14 @@ export function elementJson(e: KeyElement): Built<Json> {
     case 'float': {
       const n = Number(t);
       if (t === '' || !Number.isFinite(n)) return { ok: false, error: `"${t}" is not a finite number` };
-      return { ok: true, value: n };
+      // Refuse digits a double cannot keep (3.14159265358979323846) rather than round them.
+      try {
+        const exact = parseJsonText(/^-?\d+$/.test(t) ? `${t}.0` : t);
+        return { ok: true, value: typeof exact === 'number' ? exact : n };
+      } catch (e) {
+        // Not JSON number syntax (".5", "1."): Number() read it, and it is exact enough to say so.
+        return e instanceof JsonTextError && e.kind === 'number' ? { ok: false, error: e.message } : { ok: true, value: n };
+      }
     }
     case 'bytes': {
       const hex = t.replace(/^0x/i, '').replace(/\s+/g, '').toLowerCase();
