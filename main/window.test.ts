@@ -6,6 +6,8 @@ const state = vi.hoisted(() => ({
   headersListener: undefined as undefined | ((details: unknown, cb: (r: unknown) => void) => void),
   permission: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
   schemes: [] as unknown[],
+  answer: 0,
+  asked: [] as unknown[],
 }));
 
 vi.mock('electron', () => {
@@ -29,6 +31,7 @@ vi.mock('electron', () => {
     net: { fetch: vi.fn() },
     protocol: { registerSchemesAsPrivileged: (s: unknown[]) => state.schemes.push(...s), handle: vi.fn() },
     session: { defaultSession: {} },
+    dialog: { showMessageBoxSync: (_win: unknown, options: unknown) => (state.asked.push(options), state.answer) },
   };
 });
 
@@ -45,6 +48,21 @@ describe('main window', () => {
     const [win] = state.windows;
     expect(win!.options).toMatchObject({ webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: '/out/preload/index.cjs' } });
     expect(win!.url).toBe(APP_URL);
+  });
+
+  it('asks before a window with staged changes closes, and closes only when told to discard', () => {
+    createMainWindow({ preloadPath: '/p', dark: false, onOpenPath: () => undefined });
+    const [win] = state.windows;
+    const unload = win!.handlers.get('will-prevent-unload')!;
+    const keep = vi.fn();
+    state.answer = 0;
+    unload({ preventDefault: keep });
+    expect(keep).not.toHaveBeenCalled();
+    const discard = vi.fn();
+    state.answer = 1;
+    unload({ preventDefault: discard });
+    expect(discard).toHaveBeenCalledTimes(1);
+    expect(state.asked[0]).toMatchObject({ message: 'Staged changes are not committed', buttons: ['Keep editing', 'Discard changes and close'] });
   });
 
   it('denies new windows and navigation, and opens dropped files instead', () => {
