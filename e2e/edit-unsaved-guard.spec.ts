@@ -29,6 +29,12 @@ test('closing or switching files with staged changes asks first', async ({ page 
   await expect(page.getByTestId('file-name')).toHaveText('unsaved.th');
   await expect(page.getByTestId('stage-count')).toHaveText('1');
 
+  // Closing the tab asks too (beforeunload; Electron's main shows its own box for the same event).
+  const asked = new Promise<string>((resolve) => page.once('dialog', (d) => void d.dismiss().then(() => resolve(d.type()))));
+  await page.close({ runBeforeUnload: true });
+  expect(await asked).toBe('beforeunload');
+  await expect(page.getByTestId('stage-count')).toHaveText('1');
+
   // Open another file: asked again; Discard opens it.
   await page.getByTestId('nav-welcome').click();
   await page.getByTestId('open-path').fill(demo as string);
