@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeValue, Store } from '../../engine/index';
+import { InvalidUtf8Line, readLines } from './commands/load';
 import { keyArgument } from './records';
 import { cliCommand, runnableHints } from './invocation';
 import { lines, REPO_ROOT, run, tempDir } from './testing';
@@ -86,6 +87,22 @@ describe('numbers are exact on the command line', () => {
     expectOneLineError(await run(['put', file, '1.2345678901234567890e19', 'x']), /bad key .*more digits than a 64-bit float keeps/);
     expect((await run(['put', file, '12345678901234567890', 'x'])).code).toBe(0);
     expect((await run(['scan', file, '--json'])).stdout).toBe('{"key":12345678901234567890,"value":"x"}\n');
+  });
+});
+
+describe('readLines', () => {
+  async function collect(chunks: Uint8Array[]): Promise<(string | number)[]> {
+    const out: (string | number)[] = [];
+    for await (const line of readLines((async function* () { yield* chunks; })())) out.push(line instanceof InvalidUtf8Line ? -line.byteOffset - 1 : line);
+    return out;
+  }
+  it('joins lines and characters split across chunks, and marks a line that is not UTF-8 with its offset', async () => {
+    const text = Buffer.from('a\ncafé ☕\n', 'utf8');
+    // Every split point, including inside the two- and three-byte characters.
+    for (let i = 0; i <= text.length; i++) expect(await collect([text.subarray(0, i), text.subarray(i)])).toEqual(['a', 'café ☕']);
+    expect(await collect([Buffer.from('ok\nab'), Buffer.from([0xc3]), Buffer.from('\nlast')])).toEqual(['ok', -3, 'last']);
+    const long = 'x'.repeat(200_000);
+    expect(await collect(Array.from({ length: 200 }, (_, i) => Buffer.from(long.slice(i * 1000, (i + 1) * 1000))))).toEqual([long]);
   });
 });
 

@@ -32,7 +32,8 @@ export async function* readLines(
 ): AsyncGenerator<string | InvalidUtf8Line> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   // Bytes are split at 0x0A before decoding: UTF-8 never uses that byte inside a character.
-  let carry: Buffer = Buffer.alloc(0);
+  // A line's pieces wait in `pending` and are joined once, so a long line costs O(its length).
+  let pending: Buffer[] = [];
   let bytes = 0;
   const decode = (line: Buffer): string | InvalidUtf8Line => {
     try {
@@ -45,15 +46,16 @@ export async function* readLines(
     const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     bytes += data.length;
     onBytes?.(bytes);
-    carry = carry.length === 0 ? data : Buffer.concat([carry, data]);
     let start = 0;
-    for (let nl = carry.indexOf(0x0a, start); nl >= 0; nl = carry.indexOf(0x0a, start)) {
-      yield decode(carry.subarray(start, nl));
+    for (let nl = data.indexOf(0x0a, start); nl >= 0; nl = data.indexOf(0x0a, start)) {
+      const piece = data.subarray(start, nl);
+      yield decode(pending.length === 0 ? piece : Buffer.concat([...pending, piece]));
+      pending = [];
       start = nl + 1;
     }
-    carry = carry.subarray(start);
+    if (start < data.length) pending.push(data.subarray(start));
   }
-  if (carry.length > 0) yield decode(carry);
+  if (pending.length > 0) yield decode(Buffer.concat(pending));
 }
 
 /** Parses one JSONL line into encoded key and value bytes; throws a message without the line number. */
