@@ -49,4 +49,8 @@ test('insert asks before overwriting an existing record', async ({ page }) => {
   await expect(page.getByTestId('detail-staged')).toContainText('Staged, not committed');
   await expect(page.getByTestId('value-body')).toContainText('"replaced"');
   await screenshot(page, 'edit-staged-value');
+
+  // Editing it again starts from the staged value, not the stored one.
+  await page.getByTestId('edit-value').click();
+  await expect(dialog.getByTestId('value-json')).toHaveValue('{\n  "replaced": true\n}');
 });

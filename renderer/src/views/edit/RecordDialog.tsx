@@ -66,9 +66,12 @@ export function RecordDialog({ edit, dialog, onClose }: { edit: EditApi; dialog:
   // A different key or value is a different question: ask again.
   useEffect(() => setExists(null), [key, value]);
   // Editing in place starts from the full value (page rows hold previews).
-  const full = useCall('records.value', dialog.kind === 'edit' ? { storeId: edit.storeId, key: { hex: dialog.row.key.hex } } : null, { staleTime: 0 });
-  const current = full.data?.value ?? null;
-  const tooBig = current !== null && current.hexTruncated;
+  // A record with a staged value is edited from that value, not the stored one (a staged value
+  // too long for the stage list's preview can only be replaced from a file).
+  const staged = dialog.kind === 'edit' ? edit.stagedValues.get(dialog.row.key.hex) : undefined;
+  const full = useCall('records.value', dialog.kind === 'edit' && !staged ? { storeId: edit.storeId, key: { hex: dialog.row.key.hex } } : null, { staleTime: 0 });
+  const current = staged ?? full.data?.value ?? null;
+  const tooBig = current !== null && (current.hexTruncated || current.jsonTruncated || !current.loaded);
   const initialValue: ValueDraft | null =
     dialog.kind === 'insert'
       ? { mode: 'json', text: '' }
