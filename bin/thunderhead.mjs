@@ -1,10 +1,17 @@
 #!/usr/bin/env node
-// Entry point of the `thunderhead` command: runs the TypeScript CLI through tsx's loader.
-import { register } from 'tsx/esm/api';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+// Entry point of the `thunderhead` command. Installed from the npm package it runs the compiled
+// CLI (out/node/cli.js: plain JS, no loader). In a git clone, where the TypeScript sources sit
+// beside it, it runs them through tsx (a dev dependency) so the command is always the code you
+// are editing, never a stale build.
+import { existsSync } from 'node:fs';
 
-register();
-const here = dirname(fileURLToPath(import.meta.url));
-const { runCli } = await import(join(here, '..', 'app', 'cli', 'main.ts'));
+const source = new URL('../app/cli/main.ts', import.meta.url);
+let runCli;
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ runCli } = await import(source.href));
+} else {
+  ({ runCli } = await import('../out/node/cli.js'));
+}
 process.exitCode = await runCli(process.argv.slice(2));
