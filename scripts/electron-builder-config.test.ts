@@ -19,6 +19,9 @@ const require = createRequire(import.meta.url);
 const yaml = require('js-yaml') as { load(text: string): unknown };
 const asar = require('@electron/asar') as { listPackage(path: string, options: object): string[] };
 const fuses = require('@electron/fuses') as { getCurrentFuseWire(path: string): Promise<Record<string, number | string>>; FuseV1Options: Record<string, number> };
+// app-builder-lib creates a jiti (config file loader) when loaded, whose file cache would land in
+// the run's temp directory; nothing here loads a config through it.
+process.env.JITI_FS_CACHE = 'false';
 const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as { validateConfiguration(config: unknown, logger: unknown): Promise<void> };
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
 const { buildIfStale, ensureDemo } = (await import(join(ROOT, 'scripts', 'lib.mjs'))) as { buildIfStale(): void; ensureDemo(path: string, extra?: string[]): void };
@@ -57,7 +60,10 @@ beforeAll(async () => {
   const output = join(dir, 'out');
   const testConfig = join(dir, 'electron-builder.json');
   writeFileSync(testConfig, JSON.stringify({ ...config, electronDist, directories: { ...(config.directories as object), output }, extraResources: [{ from: demo, to: 'demo.th' }] }));
-  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-builder', 'cli.js'), '--config', testConfig, '--publish', 'never', '--linux', '--dir'], { cwd: ROOT, encoding: 'utf8', timeout: 100_000 });
+  // electron-builder keeps caches (jiti's) in the temp directory: give it one inside ours.
+  const temp = join(dir, 'tmp');
+  mkdirSync(temp);
+  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-builder', 'cli.js'), '--config', testConfig, '--publish', 'never', '--linux', '--dir'], { cwd: ROOT, encoding: 'utf8', timeout: 100_000, env: { ...process.env, TMPDIR: temp } });
   if (result.status !== 0) throw new Error(`electron-builder --dir failed (${result.status}): ${result.stdout}\n${result.stderr}`);
   const unpacked = join(output, 'linux-unpacked');
   packed = asar.listPackage(join(unpacked, 'resources', 'app.asar'), {}).map((file) => file.replaceAll('\\', '/'));
