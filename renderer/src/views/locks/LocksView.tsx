@@ -183,7 +183,7 @@ function Attached({ attachment, stream, detached, onDetach, onReattach, stopDemo
         <span className={`badge ${detached ? 'badge-danger' : live ? 'badge-live' : 'badge-warn'}`} data-testid="locks-state">
           <span className="live-dot" /> {detached ? 'Detached' : live ? 'Live' : 'Paused'}
         </span>
-        <span className="small dim mono" title={attachment.path}>
+        <span className="small dim mono" title={attachment.path} data-testid="locks-bar-path">
           pid {attachment.pid} · {baseName(attachment.path)}
         </span>
         {stream.paused ? (
