@@ -7,6 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { useJob, useTransport } from '../../api/hooks';
 import { Segmented } from '../../components/Empty';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { FilePicker } from '../../components/FilePicker';
 import { ProgressBar } from '../../components/Progress';
 import { placesText } from '../../lib/format';
 import { useSession } from '../../shell/session';
@@ -19,6 +20,7 @@ export function ImportDialog({ edit, onClose }: { edit: EditApi; onClose: () => 
   const { appInfo } = useSession();
   const [path, setPath] = useState('');
   const [chosen, setChosen] = useState<{ file: string; path: string } | null>(null);
+  const [picking, setPicking] = useState(false);
   const [format, setFormat] = useState<'auto' | 'jsonl' | 'csv'>('auto');
   const job = useJob('edit.import', (r) => {
     edit.report(`Staged ${r.change.summary}.`);
@@ -50,9 +52,9 @@ export function ImportDialog({ edit, onClose }: { edit: EditApi; onClose: () => 
           <span className="field-label">File {appInfo?.typedPaths ? `(a path on the machine running the server, inside ${placesText(appInfo.allowedPlaces)})` : ''}</span>
           <div className="input-row">
             <input className="input mono grow" value={path} onChange={(e) => setPath(e.target.value)} readOnly={!appInfo?.typedPaths} placeholder={appInfo?.typedPaths ? '' : 'Choose a file'} spellCheck={false} disabled={job.running} data-testid="import-path" autoFocus />
-            {appInfo?.dialogs && (
-              <button type="button" className="btn" onClick={() => void choose()} disabled={job.running}>
-                Choose…
+            {(appInfo?.dialogs || appInfo?.typedPaths) && (
+              <button type="button" className="btn" onClick={() => (appInfo.dialogs ? void choose() : setPicking(true))} disabled={job.running}>
+                {appInfo.dialogs ? 'Choose…' : 'Browse…'}
               </button>
             )}
           </div>
@@ -71,6 +73,17 @@ export function ImportDialog({ edit, onClose }: { edit: EditApi; onClose: () => 
         {job.running && <ProgressBar progress={job.progress} label="Reading" unit="bytes" onCancel={job.cancel} />}
         {job.cancelled && <div className="notice small">Import cancelled; nothing was staged.</div>}
         {job.error && <ErrorPanel error={job.error} compact />}
+        {picking && (
+          <FilePicker
+            title="Import a file from the server"
+            onClose={() => setPicking(false)}
+            onPick={(ref) => {
+              setPicking(false);
+              setChosen({ file: ref.file, path: ref.path });
+              setPath(ref.path);
+            }}
+          />
+        )}
         <div className="modal-foot">
           <button type="button" className="btn" onClick={onClose} disabled={job.running}>
             Close
