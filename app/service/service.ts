@@ -3,8 +3,8 @@
  * and the serve host's WebSocket both forward raw `(method, params)` pairs to `call`, which
  * validates them against the contract and answers `{ result }` or `{ error }`, never a throw.
  */
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   PAGE_LIMIT_MAX,
   VALUE_HEX_MAX_BYTES,
@@ -14,7 +14,6 @@ import {
 } from '../contract';
 import type {
   AppInfo,
-  FileEntry,
   Method,
   OpenResult,
   Outcome,
@@ -31,6 +30,7 @@ import type { Store } from './engine';
 import { ServiceError, toErrorData } from './errors';
 import { exportRange } from './export';
 import { FileGrants } from './file-grants';
+import { listFiles } from './file-picker';
 import type { AllowedPlaces } from './file-grants';
 import { SessionScope, currentScope, runInScope } from './session-scope';
 import { Jobs } from './jobs';
@@ -282,48 +282,6 @@ export function createService(options: ServiceOptions): Service {
     }
   };
 
-  const listDir = (handle: string | undefined) => {
-    const LIST_MAX = 2000;
-    if (handle === undefined) {
-      const { files: named, dirs } = files.places;
-      const entries: FileEntry[] = [
-        ...dirs.map((d): FileEntry => ({ ref: files.grant(d, 'dir'), kind: 'dir' })),
-        ...named.map((f): FileEntry => ({ ref: files.grant(f, 'open'), kind: 'file' })),
-      ];
-      return { dir: null, entries, truncated: false };
-    }
-    const dir = files.resolveHandle(handle, 'list');
-    const entries: FileEntry[] = [];
-    const names = readdirSync(dir).sort((a, b) => a.localeCompare(b));
-    let truncated = false;
-    for (const name of names) {
-      if (entries.length >= LIST_MAX) {
-        truncated = true;
-        break;
-      }
-      const full = join(dir, name);
-      let stat;
-      try {
-        stat = lstatSync(full);
-      } catch {
-        continue;
-      }
-      // Symlinks are listed only when where they lead is still inside the allowed places.
-      let target = full;
-      try {
-        target = files.allowTyped(full, stat.isDirectory() ? 'list' : 'read');
-      } catch {
-        continue;
-      }
-      const real = stat.isSymbolicLink() ? lstatSync(target, { throwIfNoEntry: false }) : stat;
-      if (!real) continue;
-      if (real.isDirectory()) entries.push({ ref: files.grant(target, 'dir'), kind: 'dir' });
-      else if (real.isFile()) entries.push({ ref: files.grant(target, 'open'), kind: 'file', size: real.size });
-    }
-    entries.sort((a, b) => (a.kind === b.kind ? a.ref.name.localeCompare(b.ref.name) : a.kind === 'dir' ? -1 : 1));
-    return { dir: files.grant(dir, 'dir'), entries, truncated };
-  };
-
   const context: ServiceContext = { get, jobs, emit, options, stores, openFile, closeStore, watch, files, scope, toReadOnly, onEditEnded: (listener) => editEnded.push(listener) };
   const handlers: Handlers = {
     ...versionHandlers(context),
@@ -369,7 +327,7 @@ export function createService(options: ServiceOptions): Service {
     },
     'files.list': ({ dir }) => {
       if (!files.typedPaths) throw new ServiceError('UNSUPPORTED', 'this host uses the system file dialogs; use Open…');
-      return listDir(dir);
+      return listFiles(files, dir);
     },
     'job.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
 
