@@ -3,12 +3,28 @@
  * ("create one with `npx thunderhead create x.th`"). After `npm install` in a checkout the bin
  * is not on PATH, so a bare `thunderhead …` hint would not run as shown.
  */
-import { accessSync, constants, realpathSync } from 'node:fs';
+import { accessSync, constants, readFileSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package's root (the checkout or the installed package). */
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * The package's root (the checkout or the installed package): the nearest folder above this
+ * module with the package's package.json. Searched, because the module runs from app/cli/ in a
+ * clone and from the compiled out/node/ in the installed package.
+ */
+const PACKAGE_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown };
+      if (pkg.name === 'thunderhead') return dir;
+    } catch {
+      // No package.json here (or not ours): look further up.
+    }
+    if (dirname(dir) === dir) return resolve(from, '..', '..');
+  }
+}
 /** The entry point `bin` names in package.json. */
 const BIN = join(PACKAGE_ROOT, 'bin', 'thunderhead.mjs');
 

@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { serveCommand, SERVE_USAGE } from '../serve/serve-command';
 import { cliCommand } from './invocation';
 import { describeFailure, oneLine } from './errors';
 import { Output, processIo, type CliIo } from './io';
@@ -38,8 +37,8 @@ function helpHint(program: Command, argv: readonly string[]): string {
 }
 
 /**
- * `serve` in the command list and in `help serve`. runCli hands `serve …` to the serve host's
- * own parser before commander runs, so this entry only documents it.
+ * `serve` in the command list. runCli hands `serve …` (and `help serve`) to the serve host's own
+ * parser before commander runs, so this entry only lists it.
  */
 function registerServeHelp(program: Command): void {
   program
@@ -48,7 +47,6 @@ function registerServeHelp(program: Command): void {
     .argument('[file...]', 'store files to open')
     .helpOption(false)
     .allowUnknownOption()
-    .configureHelp({ formatHelp: () => `${SERVE_USAGE}\n` })
     .action(() => undefined);
 }
 
@@ -81,7 +79,8 @@ function buildProgram(ctx: CommandContext, argv: readonly string[]): Command {
     .exitOverride()
     .addHelpText(
       'after',
-      `
+      // A function: the PATH look-up behind cliCommand() runs only when help is shown.
+      () => `
 KEY and VALUE arguments are JSON when they parse as JSON, otherwise plain strings:
   '["users", 7]' is a tuple key, 42 a number, hello the string "hello".
 Numbers are kept exactly: 12345678901234567890 is a 64-bit integer, -0 stays -0, and a
@@ -118,8 +117,14 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     exitCode: 0,
   };
   const debug = io.env.THUNDERHEAD_DEBUG === '1';
-  // `serve` is a long-running host with its own argument parser (app/serve/serve-command.ts).
-  if (argv[0] === 'serve') return serveCommand(argv.slice(1));
+  // `serve` is a long-running host with its own argument parser (app/serve/serve-command.ts),
+  // loaded only when asked for: the HTTP/WebSocket host and the contract's schemas would
+  // otherwise be a third of every other command's start-up.
+  if (argv[0] === 'serve') return (await import('../serve/serve-command')).serveCommand(argv.slice(1));
+  if (argv[0] === 'help' && argv[1] === 'serve') {
+    await io.stdout.write(`${(await import('../serve/serve-command')).SERVE_USAGE}\n`);
+    return 0;
+  }
   const program = buildProgram(ctx, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
