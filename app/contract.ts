@@ -10,6 +10,7 @@
  * nothing from Node, so the renderer can import its types (and schemas) safely.
  */
 import { z } from 'zod';
+import { checkRequestShape } from './contracts/request-limits';
 import { addressInput, empty, hex, jobId, keyInput, rangeInput, returns, storeId, themeSchema } from './contracts/schemas';
 import { diffMethods } from './contracts/diff';
 import { editMethods } from './contracts/edits';
@@ -20,6 +21,7 @@ import type { LockEvent } from './contracts/locks';
 import type { VersionEvent } from './contracts/versions';
 
 export { addressInput, keyInput, rangeInput } from './contracts/schemas';
+export { REQUEST_MAX_BYTES, REQUEST_MAX_DEPTH, checkRequestShape, formatLimit } from './contracts/request-limits';
 export type { KeyInput, RangeInput } from './contracts/schemas';
 export * from './contracts/versions';
 export * from './contracts/diff';
@@ -450,10 +452,23 @@ export const IPC_EVENT_CHANNEL = 'thunderhead-event';
 export function ipcChannel(method: Method): string {
   return `${IPC_METHOD_PREFIX}${method}`;
 }
-/** Query parameter (and Authorization bearer) carrying the serve host's per-run token. */
+/**
+ * Fragment parameter carrying the serve host's per-run token to the page:
+ * `http://127.0.0.1:PORT/#token=…`. A fragment never reaches a server, a log or a Referer, and
+ * no cookie is ever set (cookies are not port-scoped: every other 127.0.0.1 port would get it).
+ */
 export const SERVE_TOKEN_PARAM = 'token';
-/** WebSocket path of the serve host. */
+/** WebSocket path of the serve host: the API, the only thing the token guards. */
 export const SERVE_WS_PATH = '/api';
+/** The WebSocket subprotocol of the serve host; it answers with this one, never with the token's. */
+export const SERVE_WS_PROTOCOL = 'thunderhead.v1';
+/**
+ * A page presents the token as a second subprotocol, `thunderhead.token.<token>` (a browser
+ * cannot set headers on a WebSocket). Other clients may send `Authorization: Bearer <token>`.
+ */
+export const SERVE_TOKEN_PROTOCOL_PREFIX = 'thunderhead.token.';
+/** Close code of a socket whose token the serve host refused (retrying cannot help). */
+export const SERVE_CLOSE_UNAUTHORIZED = 4401;
 
 /** What preload exposes as `window.thunderhead` (Electron); the serve transport mimics it. */
 export interface ThunderheadBridge {
@@ -478,16 +493,29 @@ export function isMethod(name: unknown): name is Method {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
 }
 
-/** Validates a raw request: the parsed value, or one line saying what is wrong. */
+/**
+ * Validates a raw request: the parsed value, or one line saying what is wrong. Never throws:
+ * size and depth are checked first ({@link checkRequestShape}), then the schema. O(size).
+ */
 export function parseRequest<M extends Method>(
   method: M,
   raw: unknown,
 ): { readonly ok: true; readonly value: ParsedRequestOf<M> } | { readonly ok: false; readonly message: string } {
+  // Size and depth first, without recursion: a schema walks the value recursively, and a deep
+  // enough value would overflow the stack of the host validating it.
+  const tooBig = checkRequestShape(raw);
+  if (tooBig !== null) return { ok: false, message: `bad request to ${method}: ${tooBig}` };
   const schema = contract[method].request as unknown as z.ZodType<ParsedRequestOf<M>>;
-  // reportInput lets the messages tell "missing" from "wrong type".
-  const parsed = schema.safeParse(raw ?? {}, { reportInput: true });
-  if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, message: `bad request to ${method}: ${describeIssues(parsed.error.issues)}` };
+  try {
+    // reportInput lets the messages tell "missing" from "wrong type".
+    const parsed = schema.safeParse(raw ?? {}, { reportInput: true });
+    if (parsed.success) return { ok: true, value: parsed.data };
+    return { ok: false, message: `bad request to ${method}: ${describeIssues(parsed.error.issues)}` };
+  } catch {
+    // A value no schema can read (a getter that throws, a stack still too shallow): refused,
+    // never thrown at the host.
+    return { ok: false, message: `bad request to ${method}: the request could not be read` };
+  }
 }
 
 /** One line from zod issues: `limit must be a positive integer; path is required`. */
