@@ -22,6 +22,7 @@ import type { VersionEvent } from './contracts/versions';
 
 export { addressInput, keyInput, rangeInput } from './contracts/schemas';
 export { REQUEST_MAX_BYTES, REQUEST_MAX_DEPTH, checkRequestShape, formatLimit } from './contracts/request-limits';
+export * from './contracts/serve-wire';
 export type { KeyInput, RangeInput } from './contracts/schemas';
 export * from './contracts/versions';
 export * from './contracts/diff';
@@ -452,23 +453,6 @@ export const IPC_EVENT_CHANNEL = 'thunderhead-event';
 export function ipcChannel(method: Method): string {
   return `${IPC_METHOD_PREFIX}${method}`;
 }
-/**
- * Fragment parameter carrying the serve host's per-run token to the page:
- * `http://127.0.0.1:PORT/#token=…`. A fragment never reaches a server, a log or a Referer, and
- * no cookie is ever set (cookies are not port-scoped: every other 127.0.0.1 port would get it).
- */
-export const SERVE_TOKEN_PARAM = 'token';
-/** WebSocket path of the serve host: the API, the only thing the token guards. */
-export const SERVE_WS_PATH = '/api';
-/** The WebSocket subprotocol of the serve host; it answers with this one, never with the token's. */
-export const SERVE_WS_PROTOCOL = 'thunderhead.v1';
-/**
- * A page presents the token as a second subprotocol, `thunderhead.token.<token>` (a browser
- * cannot set headers on a WebSocket). Other clients may send `Authorization: Bearer <token>`.
- */
-export const SERVE_TOKEN_PROTOCOL_PREFIX = 'thunderhead.token.';
-/** Close code of a socket whose token the serve host refused (retrying cannot help). */
-export const SERVE_CLOSE_UNAUTHORIZED = 4401;
 
 /** What preload exposes as `window.thunderhead` (Electron); the serve transport mimics it. */
 export interface ThunderheadBridge {
