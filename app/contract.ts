@@ -485,12 +485,12 @@ export function parseRequest<M extends Method>(
   method: M,
   raw: unknown,
 ): { readonly ok: true; readonly value: ParsedRequestOf<M> } | { readonly ok: false; readonly message: string } {
-  // Size and depth first, without recursion: a schema walks the value recursively, and a deep
-  // enough value would overflow the stack of the host validating it.
-  const tooBig = checkRequestShape(raw);
-  if (tooBig !== null) return { ok: false, message: `bad request to ${method}: ${tooBig}` };
   const schema = contract[method].request as unknown as z.ZodType<ParsedRequestOf<M>>;
   try {
+    // Size and depth first, without recursion: a schema walks the value recursively, and a deep
+    // enough value would overflow the stack of the host validating it.
+    const tooBig = checkRequestShape(raw);
+    if (tooBig !== null) return { ok: false, message: `bad request to ${method}: ${tooBig}` };
     // reportInput lets the messages tell "missing" from "wrong type".
     const parsed = schema.safeParse(raw ?? {}, { reportInput: true });
     if (parsed.success) return { ok: true, value: parsed.data };
