@@ -107,8 +107,8 @@ export function checkLoopback(host: string): void {
   }
 }
 
-/** Refuses an upgrade before any WebSocket exists: one status line, then the socket closes. */
-function refuseUpgrade(socket: Duplex, status: number, reason: string, text: string): void {
+/** Answers on a raw socket (an upgrade refused before any WebSocket exists, malformed HTTP): one status line, then it closes. */
+function refuseSocket(socket: Duplex, status: number, reason: string, text: string): void {
   if (!socket.writable) {
     socket.destroy();
     return;
@@ -174,9 +174,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     // Malformed HTTP (a bad request line, oversized headers) or a client too slow to send its
     // headers: one status line and that socket closes.
-    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') refuseUpgrade(socket, 408, 'Request Timeout', '408 Request Timeout');
-    else if (error.code === 'HPE_HEADER_OVERFLOW') refuseUpgrade(socket, 431, 'Request Header Fields Too Large', '431 Request Header Fields Too Large');
-    else refuseUpgrade(socket, 400, 'Bad Request', '400 Bad Request');
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') refuseSocket(socket, 408, 'Request Timeout', '408 Request Timeout');
+    else if (error.code === 'HPE_HEADER_OVERFLOW') refuseSocket(socket, 431, 'Request Header Fields Too Large', '431 Request Header Fields Too Large');
+    else refuseSocket(socket, 400, 'Bad Request', '400 Bad Request');
   });
 
   const wss = new WebSocketServer({
@@ -206,14 +206,14 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (!hosts.hostAllowed(request) || !hosts.originAllowed(request)) return refuseUpgrade(socket, 403, 'Forbidden', NOT_OURS);
+    if (!hosts.hostAllowed(request) || !hosts.originAllowed(request)) return refuseSocket(socket, 403, 'Forbidden', NOT_OURS);
     const url = requestUrl(request);
-    if (url === null) return refuseUpgrade(socket, 400, 'Bad Request', '400 Bad Request: the request target is not a URL path');
-    if (url.pathname !== SERVE_WS_PATH) return refuseUpgrade(socket, 404, 'Not Found', '404 Not Found');
+    if (url === null) return refuseSocket(socket, 400, 'Bad Request', '400 Bad Request: the request target is not a URL path');
+    if (url.pathname !== SERVE_WS_PATH) return refuseSocket(socket, 404, 'Not Found', '404 Not Found');
     const authorized = hasToken(request, token);
     // The inspector page (it offers our subprotocol) learns of a refused token through a close
     // code it can read, and says so; it cannot read an HTTP status. It gets no API either way.
-    if (!authorized && !offeredProtocols(request).includes(SERVE_WS_PROTOCOL)) return refuseUpgrade(socket, 401, 'Unauthorized', NO_TOKEN);
+    if (!authorized && !offeredProtocols(request).includes(SERVE_WS_PROTOCOL)) return refuseSocket(socket, 401, 'Unauthorized', NO_TOKEN);
     wss.handleUpgrade(request, socket, head, (ws) => {
       if (!authorized) {
         ws.on('error', () => ws.terminate());
@@ -230,7 +230,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     try {
       onUpgrade(request, socket, head);
     } catch {
-      refuseUpgrade(socket, 500, 'Internal Server Error', '500 Internal Server Error');
+      refuseSocket(socket, 500, 'Internal Server Error', '500 Internal Server Error');
     }
   });
 
@@ -240,7 +240,13 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   heartbeat.unref();
 
   const unsubscribe = service.events.on((event) => {
-    const text = JSON.stringify({ event } satisfies WireMessage);
+    let text: string;
+    try {
+      text = JSON.stringify({ event } satisfies WireMessage);
+    } catch {
+      // An event that cannot be encoded is dropped; it must not fail the service that emitted it.
+      return;
+    }
     for (const socket of served.values()) socket.push(text);
   });
 
