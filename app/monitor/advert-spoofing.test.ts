@@ -173,7 +173,7 @@ describe('monitor server and unauthenticated clients', () => {
         };
       },
     };
-    const server = await startMonitor({ path: file, locks: watched, transport: 'tcp', authTimeoutMs: 100, idleTimeoutMs: 150 });
+    const server = await startMonitor({ path: file, locks: watched, transport: 'tcp', authTimeoutMs: 1000, idleTimeoutMs: 1000 });
     const port = server.advert.port as number;
     const closedSocket = (socket: Socket): Promise<void> => new Promise((resolve) => {
       // Read (and drop) what comes, so the server's FIN is seen.
@@ -199,10 +199,12 @@ describe('monitor server and unauthenticated clients', () => {
       expect(listening).toBe(0);
       // With the token: recorded while it is there; dropped after idling unsubscribed; then no longer recorded.
       const friend = netConnect({ host: '127.0.0.1', port });
-      const friendGone = closedSocket(friend);
+      const welcomed = new Promise<void>((resolve) => friend.once('data', () => resolve()));
       friend.write(`${JSON.stringify({ id: 1, token: server.advert.token, cmd: 'hello' })}\n`);
-      await waitFor(() => listening === 1, 10_000, 'events to be recorded for the authenticated client');
-      await friendGone;
+      // The hello reply is sent after the token was accepted: recording has begun by then.
+      await welcomed;
+      expect(listening).toBe(1);
+      await closedSocket(friend);
       await waitFor(() => listening === 0, 10_000, 'recording to stop');
       expect(existsSync(advertPath(file))).toBe(true);
     } finally {

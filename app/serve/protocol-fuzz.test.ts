@@ -6,7 +6,7 @@
  * would lose with the host) must survive all of it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,7 @@ function openApi(port: number, token: string): Promise<WebSocket> {
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
     ws.once('error', reject);
+    ws.once('close', (code) => reject(new Error(`closed before opening: ${code}`)));
   });
 }
 
@@ -239,11 +240,15 @@ describe('serve host under hostile input (a real `thunderhead serve` process)', 
 });
 
 describe('serve host with slow and silent clients (in-process, short timeouts)', () => {
-  it('closes a client that never finishes its headers, one that says nothing, and a WebSocket that stops answering pings', async () => {
-    const bundle = tmp.path('bundle');
-    mkdirSync(bundle, { recursive: true });
-    writeFileSync(join(bundle, 'index.html'), '<!doctype html><title>T</title>');
-    const h = await startServe({ files: [], rendererDir: bundle, demoPath: null, timeouts: { headersMs: 300, heartbeatMs: 50 } });
+  const bundle = (): string => {
+    const dir = tmp.path('bundle');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>T</title>');
+    return dir;
+  };
+
+  it('closes a client that never finishes its headers and one that says nothing, serving others meanwhile', async () => {
+    const h = await startServe({ files: [], rendererDir: bundle(), demoPath: null, timeouts: { headersMs: 1000 } });
     try {
       const slow = netConnect({ host: '127.0.0.1', port: h.port });
       const silent = netConnect({ host: '127.0.0.1', port: h.port });
@@ -264,7 +269,14 @@ describe('serve host with slow and silent clients (in-process, short timeouts)',
       ws.close();
       expect(await slowClosed).toMatch(/^(HTTP\/1\.1 408|)/);
       await silentClosed;
+    } finally {
+      await h.close();
+    }
+  }, 30_000);
 
+  it('closes a WebSocket whose peer stops answering pings', async () => {
+    const h = await startServe({ files: [], rendererDir: bundle(), demoPath: null, timeouts: { heartbeatMs: 50 } });
+    try {
       // A peer that completed the handshake and then went silent (it never answers a ping).
       const dead = netConnect({ host: '127.0.0.1', port: h.port }, () => dead.write(upgradeRequest(h.port, h.token)));
       let handshake = '';
@@ -277,6 +289,5 @@ describe('serve host with slow and silent clients (in-process, short timeouts)',
     } finally {
       await h.close();
     }
-    rmSync(bundle, { recursive: true, force: true });
   }, 30_000);
 });
