@@ -6,6 +6,8 @@ export const testConfig = defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // A temp directory per run; files left in it fail the run (scripts/vitest-tmpdir.ts).
+    globalSetup: ['scripts/vitest-tmpdir.ts'],
   },
 });
 
