@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceEvent } from '../../../app/contract';
-import { ApiError, preloadTransport, serveSocketUrl, takeToken, toApiError, webSocketTransport } from './transport';
+import { ApiError, preloadTransport, requestTooLarge, serveSocketUrl, takeToken, toApiError, webSocketTransport } from './transport';
 
 /** A stand-in WebSocket: records what is sent, lets the test play the server. */
 class FakeSocket {
@@ -110,6 +110,14 @@ describe('preloadTransport', () => {
     });
     await expect(t.call('app.info', {})).resolves.toEqual({ host: 'electron' });
     await expect(t.call('store.recent', {})).rejects.toBeInstanceOf(ApiError);
+  });
+  it('refuses a request over the limit before it reaches main, with the same clear error', async () => {
+    const sent: string[] = [];
+    const t = preloadTransport({ call: async (method) => (sent.push(method), { result: {} }) as never, on: () => () => undefined });
+    const huge = { storeId: 's1', change: { op: 'put', key: { json: 'k' }, value: { json: 'v'.repeat(17 << 20) } } } as const;
+    await expect(t.call('edit.stage', huge)).rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringMatching(/more than the 16 MiB .* stage a value this large from a file/) });
+    expect(sent).toEqual([]);
+    expect(requestTooLarge('app.info', '{}')).toBeNull();
   });
 });
 

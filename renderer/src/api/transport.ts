@@ -75,6 +75,15 @@ export function preloadTransport(bridge: ThunderheadBridge): Transport {
     kind: 'electron',
     state: 'open',
     async call<M extends Method>(method: M, params: RequestOf<M>): Promise<ResponseOf<M>> {
+      // Main refuses the same requests (with a terser message); say it here, with what to do.
+      let text = '';
+      try {
+        text = JSON.stringify(params) ?? '';
+      } catch {
+        // Not JSON (main's structured clone may still carry it, or refuse it): main decides.
+      }
+      const tooLarge = requestTooLarge(method, text);
+      if (tooLarge) throw tooLarge;
       let outcome;
       try {
         outcome = await bridge.call(method, params);
@@ -121,6 +130,17 @@ function utf8Length(text: string, limit: number): number {
   // Each UTF-16 unit is at most 3 UTF-8 bytes.
   if (text.length * 3 <= limit) return text.length;
   return new TextEncoder().encode(text).length;
+}
+
+/**
+ * A TOO_LARGE error when `text` (a request as JSON) is over `maxBytes`, else null: the page
+ * refuses it before sending, says what to do, and nothing staged is lost. O(length).
+ */
+export function requestTooLarge(method: string, text: string, maxBytes: number = REQUEST_MAX_BYTES): ApiError | null {
+  const bytes = utf8Length(text, maxBytes);
+  if (bytes <= maxBytes) return null;
+  const hint = method.startsWith('edit.') ? '; stage a value this large from a file' : '';
+  return new ApiError('TOO_LARGE', `this request is ${(bytes / (1 << 20)).toFixed(1)} MiB, more than the ${formatLimit(maxBytes)} the inspector host accepts in one message; nothing was sent${hint}`, method);
 }
 
 /** The subprotocols the page offers: the API's own, then the token (browsers cannot set headers on a WebSocket). */
@@ -235,13 +255,9 @@ export function webSocketTransport(opts: WebSocketTransportOptions): Transport {
       const id = nextId++;
       const request: WireRequest<M> = { id, method, params };
       const text = JSON.stringify(request);
-      const bytes = utf8Length(text, maxBytes);
-      if (bytes > maxBytes) {
-        // The host would close the socket (and fail every call in flight): refuse here, send
-        // nothing, and say what to do. Nothing staged is lost.
-        const hint = method.startsWith('edit.') ? '; stage a value this large from a file' : '';
-        return Promise.reject(new ApiError('TOO_LARGE', `this request is ${(bytes / (1 << 20)).toFixed(1)} MiB, more than the ${formatLimit(maxBytes)} the inspector host accepts in one message; nothing was sent${hint}`, method));
-      }
+      // The host would close the socket (and fail every call in flight): refuse here instead.
+      const tooLarge = requestTooLarge(method, text, maxBytes);
+      if (tooLarge) return Promise.reject(tooLarge);
       return new Promise<ResponseOf<M>>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method });
         if (socket && socket.readyState === WS.OPEN) socket.send(text);
