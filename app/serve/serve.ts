@@ -25,7 +25,7 @@ import type { WebSocket } from 'ws';
 import { REQUEST_MAX_BYTES, SERVE_CLOSE_UNAUTHORIZED, SERVE_TOKEN_PARAM, SERVE_WS_PATH, SERVE_WS_PROTOCOL } from '../contract';
 import type { WireMessage } from '../contract';
 import { createService } from '../service/index';
-import type { Service } from '../service/index';
+import type { Service, ServiceSession } from '../service/index';
 import { HostCheck, LOOPBACK, hasToken, offeredProtocols, requestUrl } from './auth';
 import { openWithPlatform, writeLaunchFile } from './launch';
 import type { LaunchFile } from './launch';
@@ -55,8 +55,12 @@ export const DEFAULT_SERVE_TIMEOUTS: ServeTimeouts = { headersMs: 10_000, heartb
 
 /** Options of {@link startServe}. */
 export interface ServeOptions {
-  /** Store files to offer first (the UI opens the first one). */
+  /** Store files to offer first (the UI opens the first one); typed paths may name these. */
   readonly files: readonly string[];
+  /** Folders whose files typed paths and the picker may reach (`--allow-dir`); none by default. */
+  readonly allowDirs?: readonly string[];
+  /** Every session read-only (`--read-only`): no edit mode, exports or workloads. */
+  readonly readOnly?: boolean;
   /** 0 or absent: a random free port. */
   readonly port?: number;
   /** Loopback only: '127.0.0.1' (default), 'localhost' or '::1'. Anything else is refused. */
@@ -138,6 +142,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     version: packageVersion(),
     initialFiles: options.files,
     demoPath,
+    // Typed paths reach only what the command line named: these files (and the demo) and
+    // the --allow-dir folders; anything else is refused without saying whether it exists.
+    allowedPlaces: { files: [...options.files, ...(demoPath ? [demoPath] : [])], dirs: options.allowDirs ?? [] },
     ...(options.settingsPath ? { settingsPath: options.settingsPath } : {}),
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
   });
@@ -220,7 +227,15 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
         ws.close(SERVE_CLOSE_UNAUTHORIZED, 'unauthorized');
         return;
       }
-      served.set(ws, attachSocket(ws, { service, onGone: () => served.delete(ws) }));
+      // One socket, one session: what the tab opened, its writer lock, jobs and demo end with it.
+      const session: ServiceSession = service.session({ readOnly: options.readOnly ?? false });
+      served.set(ws, attachSocket(ws, {
+        service: session,
+        onGone: () => {
+          served.delete(ws);
+          session.close();
+        },
+      }));
     });
   };
 

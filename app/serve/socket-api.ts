@@ -9,13 +9,13 @@
 import type { WebSocket } from 'ws';
 import { checkRequestShape } from '../contract';
 import type { WireMessage } from '../contract';
-import type { Service } from '../service/index';
+import type { ServiceSession } from '../service/index';
 
 /** A socket whose unsent replies exceed this is not reading them: it is closed, not buffered forever. */
 export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
-/** The part of the service a socket uses. */
-export type CallTarget = Pick<Service, 'call'>;
+/** The part of the socket's session it uses. */
+export type CallTarget = Pick<ServiceSession, 'call'>;
 
 type Id = number | string | null;
 

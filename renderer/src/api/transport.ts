@@ -9,6 +9,7 @@
 import { REQUEST_MAX_BYTES, formatLimit } from '../../../app/contracts/request-limits';
 import { SERVE_CLOSE_UNAUTHORIZED, SERVE_TOKEN_PARAM, SERVE_TOKEN_PROTOCOL_PREFIX, SERVE_WS_PROTOCOL } from '../../../app/contracts/serve-wire';
 import type {
+  FileRef,
   Method,
   RequestOf,
   ResponseOf,
@@ -35,8 +36,8 @@ export interface Transport {
   on(fn: (event: ServiceEvent) => void): () => void;
   /** Connection state changes (the preload bridge is always open). */
   onState(fn: (state: ConnectionState) => void): () => void;
-  /** Electron only: filesystem path of a dropped file. */
-  pathForFile?(file: File): string;
+  /** Electron only: grants a dropped file for opening as a store (its handle). */
+  grantDroppedFile?(file: File): Promise<FileRef>;
 }
 
 /**
@@ -96,8 +97,14 @@ export function preloadTransport(bridge: ThunderheadBridge): Transport {
     on: (fn) => bridge.on(fn),
     onState: () => () => undefined,
   };
-  const pathForFile = bridge.pathForFile;
-  if (pathForFile) t.pathForFile = (file) => pathForFile(file);
+  const grant = bridge.grantDroppedFile;
+  if (grant) {
+    t.grantDroppedFile = async (file) => {
+      const outcome = await grant(file);
+      if ('error' in outcome) throw toApiError(outcome.error, 'host.grantDropped');
+      return outcome.result;
+    };
+  }
   return t;
 }
 
