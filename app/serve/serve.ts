@@ -189,6 +189,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: REQUEST_MAX_BYTES,
+    // No compression: a small compressed frame must not inflate into a large one (and loopback
+    // gains nothing from it).
+    perMessageDeflate: false,
     // The page offers [SERVE_WS_PROTOCOL, thunderhead.token.<token>]: answer with the first,
     // never echo the token.
     handleProtocols: (protocols) => (protocols.has(SERVE_WS_PROTOCOL) ? SERVE_WS_PROTOCOL : false),
