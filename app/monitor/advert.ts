@@ -105,14 +105,14 @@ export function readAdvertFile(path: string): { text: string } | { problem: stri
   }
 }
 
-/** True for a literal loopback address (127.0.0.0/8 or ::1); names such as `localhost` are not trusted. */
+/** True for a literal loopback address (127.0.0.0/8 or ::1); names such as `localhost` are not trusted. O(1). */
 export function isLoopbackAddress(host: string): boolean {
   if (isIP(host) === 4) return host.startsWith('127.');
   if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
   return false;
 }
 
-/** The advert beside a store: the parsed advert, `null` when there is none, or why it cannot be used. */
+/** The advert beside a store: the parsed advert, `null` when there is none, or why it cannot be used. O(advert size). */
 export function readAdvert(storePath: string): { advert: MonitorAdvert } | { problem: string } | null {
   const path = advertPath(storePath);
   const file = readAdvertFile(path);

@@ -65,7 +65,7 @@ export function requestUrl(request: IncomingMessage): URL | null {
 export class HostCheck {
   #hosts = new Set<string>();
 
-  /** Allows the loopback names of `port` (and `urlHost`, the name it was bound under). */
+  /** Allows the loopback names of `port` (and `urlHost`, the name it was bound under). O(1). */
   listen(urlHost: string, port: number): void {
     this.#hosts = new Set([`${urlHost}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   }

@@ -57,7 +57,7 @@ export function writeLaunchFile(url: string): LaunchFile {
   return { path, remove };
 }
 
-/** Opens `target` (a file path, never a secret) with the platform's opener, if there is one. */
+/** Opens `target` (a file path, never a secret) with the platform's opener, if there is one. O(1): spawns and forgets. */
 export function openWithPlatform(target: string): void {
   const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
   const args = process.platform === 'win32' ? ['/c', 'start', '""', target] : [target];

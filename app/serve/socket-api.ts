@@ -68,7 +68,7 @@ export interface ServedSocket {
   beat(): void;
 }
 
-/** Serves the API on an accepted WebSocket. */
+/** Serves the API on an accepted WebSocket. O(1) to attach; each frame costs O(its size) before the service runs. */
 export function attachSocket(ws: WebSocket, options: SocketOptions): ServedSocket {
   let alive = true;
   let gone = false;

@@ -23,7 +23,7 @@ const TYPES: Readonly<Record<string, string>> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** The Content-Security-Policy of served pages: same origin only, no inline code, no remote content. */
+/** The Content-Security-Policy of served pages: same origin only, no inline code, no remote content. O(1). */
 export function serveCsp(origin: string): string {
   const ws = origin.replace(/^http/, 'ws');
   return [
@@ -40,7 +40,7 @@ export function serveCsp(origin: string): string {
   ].join('; ');
 }
 
-/** Answers with a short plain-text body (errors: one line, never a stack). */
+/** Answers with a short plain-text body (errors: one line, never a stack). O(length of text). */
 export function sendText(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   if (response.headersSent) {
     response.destroy();
