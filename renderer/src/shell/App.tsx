@@ -243,7 +243,7 @@ function ConnectionBanner() {
   return (
     <div className="conn-banner" role="alert">
       {state === 'unauthorized'
-        ? 'The inspector host refused this page’s token. Open the URL that `thunderhead serve` printed.'
+        ? 'This page has no token the inspector host accepts. Open the URL that `thunderhead serve` printed (it carries the token).'
         : 'Cannot reach the inspector host; retrying. If you restarted `thunderhead serve`, open the new URL it printed.'}
     </div>
   );
