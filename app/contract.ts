@@ -57,6 +57,32 @@ export interface KeyView {
   /** False when the bytes are not a valid tuple encoding (raw byte keys). */
   readonly decoded: boolean;
   readonly length: number;
+  /**
+   * When `decoded` is false but the bytes start like a tuple and stop mid-element (a pivot made
+   * by suffix truncation): what of it decodes. Absent for whole tuples and raw byte keys.
+   */
+  readonly partial?: PartialKeyView;
+}
+
+/**
+ * A key cut inside a tuple element (internal-node pivots are the shortest prefixes that still
+ * separate two children): the whole elements it starts with, then the cut element.
+ */
+export interface PartialKeyView {
+  /** The whole elements at the start, each in the records layer's JSON form (may be empty). */
+  readonly elements: readonly Json[];
+  /** The cut element, from its type byte to the end of the key. */
+  readonly rest: {
+    /** What the cut element is, by its type byte ('unknown': bytes that start no element). */
+    readonly kind: 'string' | 'bytes' | 'number' | 'tuple' | 'unknown';
+    /** The rest of the key as hex, type byte included. */
+    readonly hex: Hex;
+    /**
+     * 'string': the complete characters before the cut; 'bytes': the content bytes as hex;
+     * 'number': the bound every number starting with these bytes meets (`≥ 1920`, `≤ -3.5`).
+     */
+    readonly text?: string;
+  };
 }
 
 /** A value as shown: length, a (possibly truncated) hex and decoded preview. */

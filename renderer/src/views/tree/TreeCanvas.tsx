@@ -9,7 +9,7 @@ import type { ApiError } from '../../api/transport';
 import { IconFit, IconZoomIn, IconZoomOut } from '../../components/Icons';
 import { clampFraction, fillLevel } from '../../lib/fill';
 import { formatCount, formatPercent } from '../../lib/format';
-import { formatTuple } from '../../lib/keys';
+import { keyLine } from '../../lib/keys';
 import { bounds, fitTransform, layoutTree, levelLabel, neighbour, SIZES, type PlacedNode, type TreeItem } from './model';
 
 const NODE_W = SIZES.nodeW;
@@ -311,7 +311,7 @@ function NodeBox({ p, height, selected, onPath, messages, compare, error, onSele
   const cls = ['tree-node', `tree-node-${kind}`, selected ? 'selected' : '', onPath ? 'on-path' : '', compare ? `cmp-${compare}` : '', error ? 'error' : '', n ? '' : 'loading'].filter(Boolean).join(' ');
   const barX = 52;
   const barW = NODE_W - barX - 44;
-  const first = n && n.keys[0] ? (n.keys[0].decoded ? formatTuple(n.keys[0].json) : `0x${n.keys[0].hex}`) : '';
+  const first = n && n.keys[0] ? keyLine(n.keys[0]) : '';
   const count = n ? (n.kind === 'internal' ? `${n.children.length} children` : `${formatCount(n.keys.length)} keys`) : '';
   return (
     <g
