@@ -173,10 +173,31 @@ export interface VersionData {
   readonly stats: { readonly puts: number; readonly deletes: number; readonly rangeDeletes: number; readonly bytesWritten: number };
 }
 
+/**
+ * The sizes of a store file, as the CLI's `info --json` (`sizes`) and the Overview show them
+ * (defined in app/service/sizes.ts). `fileBytes = usedBytes + preallocatedBytes` and
+ * `usedBytes = reachableBytes + deadBytes`.
+ */
+export interface StoreSizesData {
+  /** File size on disk (its length), preallocated tail included. */
+  readonly fileBytes: number;
+  /** Bytes used: the header and every committed block, up to the committed end. */
+  readonly usedBytes: number;
+  /** Preallocated tail: zero-filled space reserved ahead of the next commits. */
+  readonly preallocatedBytes: number;
+  /** Used bytes some retained version (or the catalog, or the header) still reaches. */
+  readonly reachableBytes: number;
+  /** Dead bytes: used bytes no version reaches any more; `compact` drops them. */
+  readonly deadBytes: number;
+}
+
 /** Cheap facts about an open store (no tree walk). */
 export interface StoreInfoData {
   readonly path: string;
+  /** Bytes used (header and committed blocks); see {@link StoreSizesData.usedBytes}. */
   readonly fileSize: number;
+  /** File size on disk: `fileSize` plus the preallocated tail; see {@link StoreSizesData.fileBytes}. */
+  readonly diskBytes: number;
   readonly formatVersion: number;
   readonly height: number;
   readonly versions: number;
@@ -198,10 +219,12 @@ export interface TreeStatsData {
   readonly bufferOccupancy: readonly { readonly level: number; readonly depth: number; readonly nodes: number; readonly messages: number; readonly bytes: number; readonly fill: number }[];
   /** Live records (buffered messages applied). */
   readonly records: number;
-  /** Bytes reachable from the head version (header, nodes, journal chains, blobs). */
+  /** Bytes of the walked version's tree: its nodes with their journal chains, and its large values. */
   readonly liveBytes: number;
-  /** The rest of the file: older versions' nodes and superseded blocks (compaction reclaims them). */
+  /** Dead bytes, as `sizes.deadBytes`: used bytes no retained version reaches (compaction drops them). */
   readonly deadBytes: number;
+  /** The file's sizes, measured with the walk (the same numbers as `thunderhead info --json`). */
+  readonly sizes: StoreSizesData;
   readonly largeValues: { readonly count: number; readonly bytes: number };
 }
 

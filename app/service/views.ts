@@ -15,6 +15,7 @@ import type {
 } from '../contract';
 import { decodeKeyJson, decodeValueJson } from './engine';
 import { partialKey } from './partial-key';
+import { diskBytes } from './sizes';
 import type { AddressView, NodeView, StoreInfo, VersionInfo } from './engine';
 
 /** Lower-case hex of bytes. */
@@ -142,6 +143,7 @@ export function infoData(i: StoreInfo): StoreInfoData {
   const base = {
     path: i.path,
     fileSize: i.fileSize,
+    diskBytes: Math.max(i.fileSize, diskBytes(i.path, i.fileSize)),
     formatVersion: i.formatVersion,
     height: i.height,
     versions: i.versions,
