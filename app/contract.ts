@@ -297,6 +297,22 @@ export interface PageResult {
   readonly version: number;
 }
 
+/** Result of `records.count`. */
+export interface CountResult {
+  /** Records in the range (buffered messages applied), in the version read. */
+  readonly count: number;
+  /** Store version counted. */
+  readonly version: number;
+  /** Positions per block: the `every` asked for. */
+  readonly every: number;
+  /**
+   * The key ending each full block, in scan order: `marks[j]` is the key at position
+   * `(j + 1) · every − 1`. `records.page` with `after: marks[j − 1]` (none for j = 0) reads the
+   * rows from position `j · every`: how a list jumps to any position of a counted range.
+   */
+  readonly marks: readonly Hex[];
+}
+
 /** Result of `records.value`. */
 export interface ValueResult {
   readonly found: boolean;
@@ -386,6 +402,25 @@ export const contract = {
       at: atVersion.optional(),
     }),
     response: returns<PageResult>(),
+  },
+  /**
+   * Counts a range and marks every `every`-th key, so a list can show the exact total and jump
+   * to any position (`CountResult.marks`). A job: O(records in range) cursor steps with no
+   * value decoded, sliced so the host stays responsive; progress counts records so far
+   * (`total` -1: unknown until the end).
+   */
+  'records.count': {
+    request: z.strictObject({
+      storeId,
+      range: rangeInput.optional(),
+      every: z.int({ error: 'must be a positive integer' })
+        .positive({ error: 'must be a positive integer' })
+        .max(PAGE_LIMIT_MAX, { error: `must be at most ${PAGE_LIMIT_MAX}` })
+        .default(PAGE_LIMIT_DEFAULT),
+      at: atVersion.optional(),
+      jobId: jobId.optional(),
+    }),
+    response: returns<CountResult>(),
   },
   /** The full value of one key (loaded lazily: large values are only read here). */
   'records.value': { request: z.strictObject({ storeId, key: keyInput, at: atVersion.optional() }), response: returns<ValueResult>() },
