@@ -25,7 +25,6 @@ async function medianTx(page: Page, selector: string, attribute?: string): Promi
 }
 
 test('a busy lock graph stays readable; scrubbing rewinds table and pin; the recording outlives the workload', async ({ page }) => {
-  test.setTimeout(110_000);
   const demo = process.env.E2E_DEMO_PATH;
   test.skip(!demo, 'needs E2E_DEMO_PATH (scripts/e2e.mjs provides it)');
   const path = tmpPath('busy-locks.th');

@@ -49,7 +49,6 @@ test('the demo store: exact total, End reaches the last record, Home the first',
 });
 
 test('300,000 records: the total is counted, End before and after, the middle by the scrollbar', async ({ page }) => {
-  test.setTimeout(90_000);
   const path = tmpPath('many.th');
   const n = 300_000;
   const store = Store.create(path);

@@ -84,7 +84,10 @@ const GroupRow = memo(function GroupRow({ g }: { g: LockGroupData }) {
         <span className="lock-chip-list">
           {g.waiters.slice(0, CHIPS).map((w) => (
             <span key={w.lockId} className={`lock-chip lock-chip-wait mono lock-mode-${w.mode}`} data-testid="lock-chip">
-              tx {w.tx} <span className="dim">{w.mode === 'exclusive' ? 'X' : 'S'} · {formatDuration(w.waitedMs)}</span>
+              <span>tx {w.tx}</span>
+              <span className="dim">
+                {w.mode === 'exclusive' ? 'X' : 'S'} · {formatDuration(w.waitedMs)}
+              </span>
             </span>
           ))}
         </span>

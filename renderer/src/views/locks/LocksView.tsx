@@ -222,7 +222,7 @@ function Attached({ attachment, stream, detached, onDetach, onReattach, stopDemo
         {frame && frame.dropped > 0 && <span className="warn">{`${frame.dropped} event batches dropped`}</span>}
       </div>
       {detached && <div className="notice small locks-notice">{`The monitored process stopped: ${detached}. What was recorded stays below; scrub through it.`}</div>}
-      {stream.error && <div className="inline-error small">{`Lock table: ${stream.error.message}`}</div>}
+      {stream.error && !detached && <div className="inline-error small">{`Lock table: ${stream.error.message}`}</div>}
       {!frame ? (
         <div className="pad" data-testid="locks-no-frame">
           {detached ? (

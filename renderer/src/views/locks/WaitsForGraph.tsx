@@ -10,7 +10,7 @@ import { fitGraph, type CappedGraph } from './graph';
 import { forceLayout, gridCells, NODE_R, spreadToCells, type Placed } from './layout';
 
 /** Height of the strip under the drawing that says the graph was cut (px). */
-const NOTE_H = 40;
+const NOTE_H = 48;
 
 /** The drawing; re-rendered only when a new frame brings a new graph. */
 export const WaitsForGraph = memo(function WaitsForGraph({ graph: full, truncated }: { graph: CappedGraph; truncated: boolean }) {

@@ -88,7 +88,8 @@ export const CELL_W = 2 * NODE_R + 26;
 /** Vertical room per node: the ring above, the "victim" label below. */
 export const CELL_H = 2 * NODE_R + 30;
 /** Room around the grid: the ring above and beside, the victim label below. */
-const PAD_SIDE = NODE_R + 8;
+// Wide enough for a centred "VICTIM" label (about 50 px) under a node in the outer column.
+const PAD_SIDE = NODE_R + 16;
 const PAD_TOP = NODE_R + 8;
 const PAD_BOTTOM = NODE_R + 28;
 
