@@ -94,6 +94,11 @@ export interface CompactionSource {
   readonly committedEnd: number;
   /** Size of the file on disk now. */
   readonly fileBytes: number;
+  /**
+   * Called with the finished copy's path just before it is renamed over the store: the writer
+   * locks the new inode too, so that the path never names a file without the writer lock (§14).
+   */
+  lockReplacement?(path: string): void;
 }
 
 /**
@@ -385,6 +390,7 @@ export function compactStore(
     // The commit point. Before the rename the original is untouched; after it the path names
     // the complete, durable copy (moveTo also fsyncs the directory).
     say('replace', 0, 1);
+    src.lockReplacement?.(tmp);
     const moved = file.moveTo(target);
     file = null;
     adopt(moved);

@@ -25,7 +25,7 @@ import { diffTrees, structuralDiff, type DiffCounters, type RawChange } from '..
 import { emptyRange } from '../tree/keys';
 import { SubtreeView } from './subtree-view';
 import { MAX_CHAIN, NodeStore } from './nodes';
-import { acquireWriterLock, readLockOwner, processAlive } from './writer-lock';
+import { acquireWriterLock, readLockOwner, processAlive, type WriterLock } from './writer-lock';
 import { Transaction, type CommitInfo, type CommitOptions, type TransactionHost, type TransactionOptions } from './transaction';
 import { LockManager } from '../locks/lock-manager';
 import { getValue } from '../tree/read';
@@ -281,7 +281,7 @@ export class Store implements TransactionHost {
   readonly params: Required<StoreOptions>;
   private nodes: NodeStore;
   private writer: TreeWriter;
-  private lock: { release(): void } | null = null;
+  private lock: WriterLock | null = null;
   private closed = false;
   private end: number;
   private latest: Address;
@@ -386,7 +386,7 @@ export class Store implements TransactionHost {
     } catch (e) {
       throw new FileStateError(`cannot open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    let lock: { release(): void } | null = null;
+    let lock: WriterLock | null = null;
     try {
       const head = file.read(0, DATA_START);
       const h = decodeHeader(head);
@@ -399,7 +399,7 @@ export class Store implements TransactionHost {
       const sbs = SUPERBLOCK_OFFSETS.map((o) => decodeSuperblock(head.subarray(o, o + SUPERBLOCK_BYTES))).filter((s): s is Superblock => s !== null);
       if (sbs.length === 0) throw new StoreCorruptError(path, SUPERBLOCK_OFFSETS[0], 'both superblocks are damaged');
       sbs.sort((a, b) => b.sequence - a.sequence);
-      if (!readOnly) lock = acquireWriterLock(path);
+      if (!readOnly) lock = acquireWriterLock(path, { file: file.identity() });
       let store: Store | null = null;
       let lastError: unknown = null;
       // A superblock is written after its commit is durable, but a torn one could still
@@ -967,6 +967,7 @@ export class Store implements TransactionHost {
     return compactStore(this.compactionSource(), opts, report, (file) => {
       try {
         this.adoptFile(file);
+        this.lock?.prune();
       } catch (e) {
         // The path already names the compacted file: commits through the old descriptor would be lost.
         this.close();
@@ -989,6 +990,7 @@ export class Store implements TransactionHost {
     return {
       path: this.path, params: this.params, readBlock: (a) => this.nodes.readBlock(a), versions: this.index(), record: this.record,
       latest: this.latest, snapshots: this.snapshotList, superSequence: this.superSeq, committedEnd: this.end, fileBytes: this.file.size(),
+      lockReplacement: (p) => this.lock?.cover(p),
     };
   }
 
