@@ -1187,7 +1187,7 @@ export class Store implements TransactionHost {
     const head = this.resolve(this.branchEntry(this.defaultBranch).head);
     const owner = readLockOwner(this.path);
     return {
-      path: this.path, fileSize: this.end, formatVersion: FORMAT_VERSION, height: head.root.level + 1,
+      path: this.path, fileSize: this.end, formatVersion: this.formatVersion, height: head.root.level + 1,
       versions: this.index().size, head: this.versionInfo(head), branch: this.defaultBranch, params: this.params, readOnly: this.readOnly,
       writerPid: owner && processAlive(owner.pid) ? owner.pid : null,
     };
