@@ -8,7 +8,7 @@ import { BLOCK_HEADER_BYTES } from '../format/block';
 import { decodeCatalogRecord } from '../format/catalog-codec';
 import { DATA_START } from '../format/header';
 import { InvalidArgumentError, Store } from '../index';
-import { MAX_SNAPSHOT_CHAIN } from './snapshot-set';
+import { MAX_SNAPSHOT_CHAIN, snapshotChainBound } from './snapshot-set';
 import { thrown } from './test-support';
 
 /**
@@ -49,7 +49,9 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 describe('the snapshot set (model)', () => {
   it('always equals the model, in the writer and after reopening, across many full-table rewrites', () => {
-    fc.assert(fc.property(fc.array(opArb, { minLength: 40, maxLength: 120 }), (ops) => {
+    fc.assert(fc.property(fc.array(opArb, { minLength: 40, maxLength: 120 }), fc.integer({ min: 2, max: 9 }), (ops, bound) => {
+      // A low chain bound (the real one is 256) so that runs cross many full-table rewrites.
+      snapshotChainBound.max = bound;
       const file = fresh();
       let store = Store.create(file, SMALL);
       const snapshots = new Map<string, number>();
@@ -94,6 +96,7 @@ describe('the snapshot set (model)', () => {
         }
         expect(store.verify().ok).toBe(true);
       } finally {
+        snapshotChainBound.max = MAX_SNAPSHOT_CHAIN;
         store.close();
         fs.rmSync(file, { force: true });
       }
@@ -102,13 +105,17 @@ describe('the snapshot set (model)', () => {
 });
 
 describe('what a snapshot costs', () => {
-  it('a standalone snapshot, or a burst of them, is one block and one flush; every 33rd change also rewrites the table', () => {
+  it('a standalone snapshot, or a burst of them, is one block and one flush; every (bound+1)th change also rewrites the table', () => {
     const file = fresh();
     const store = Store.create(file, SMALL);
+    // The real bound is 256 (MAX_SNAPSHOT_CHAIN); 8 here to see several rewrites in a few changes.
+    expect(MAX_SNAPSHOT_CHAIN).toBe(256);
+    const bound = 8;
+    snapshotChainBound.max = bound;
     try {
       store.put(Buffer.from('k'), Buffer.from('v'));
       const costs: number[] = [];
-      for (let i = 0; i < 2 * (MAX_SNAPSHOT_CHAIN + 1); i++) {
+      for (let i = 0; i < 2 * (bound + 1); i++) {
         const before = { ...store.io };
         if (i % 2 === 0) store.snapshot([`x${i}`, `y${i}`, `z${i}`]);
         else store.snapshot(`w${i}`);
@@ -116,14 +123,20 @@ describe('what a snapshot costs', () => {
         expect(store.io.nodeVisits - before.nodeVisits).toBe(0);
         costs.push(store.io.blocksWritten - before.blocksWritten);
       }
-      // Change 33 (index 32) and 66 (index 65) write the whole table, then the record.
-      expect(costs.map((c, i) => (c === 2 ? i : -1)).filter((i) => i >= 0)).toEqual([MAX_SNAPSHOT_CHAIN, 2 * MAX_SNAPSHOT_CHAIN + 1]);
+      // Change 9 (index 8) and 18 (index 17) write the whole table, then the record.
+      expect(costs.map((c, i) => (c === 2 ? i : -1)).filter((i) => i >= 0)).toEqual([bound, 2 * bound + 1]);
       expect(costs.filter((c) => c !== 1 && c !== 2)).toEqual([]);
-      expect(store.snapshots()).toHaveLength(33 * 3 + 33);
+      expect(store.snapshots()).toHaveLength((bound + 1) * 3 + (bound + 1));
+      // A store written under one bound reads the same under another (each record says its chain's length).
+      snapshotChainBound.max = MAX_SNAPSHOT_CHAIN;
+      const reader = Store.open(file, { readOnly: true });
+      expect(reader.snapshots()).toEqual(store.snapshots());
+      reader.close();
       expect(() => store.snapshot(['dup', 'dup'])).toThrow(InvalidArgumentError);
       expect(() => store.snapshot([])).toThrow(InvalidArgumentError);
       expect(store.snapshots().some((s) => s.name === 'dup')).toBe(false);
     } finally {
+      snapshotChainBound.max = MAX_SNAPSHOT_CHAIN;
       store.close();
     }
   });
