@@ -52,7 +52,7 @@ export interface SnapshotCommitResult {
   /** fdatasyncs per commit in each kind (both should be 1). */
   readonly fsyncsPerPlain: number;
   readonly fsyncsPerNamed: number;
-  /** Bytes written per commit in each kind (a named commit's record is longer by the name; every 257th snapshot change also rewrites the table). */
+  /** Median bytes written per commit in each kind (a named commit's record is longer by the name; every 257th snapshot change also rewrites the table). */
   readonly bytesPerPlain: number;
   readonly bytesPerNamed: number;
   readonly standalone: OpTimes;
@@ -86,8 +86,8 @@ export async function snapshotCommitBench(opts: SnapshotCommitOptions = {}): Pro
     const blocks: number[] = [];
     let plainSyncs = 0;
     let namedSyncs = 0;
-    let plainBytes = 0;
-    let namedBytes = 0;
+    const plainBytes: number[] = [];
+    const namedBytes: number[] = [];
     try {
       store.write((tx) => {
         for (let i = 0; i < records; i++) tx.put(data.keys[i]!, data.values[i]!);
@@ -103,11 +103,11 @@ export async function snapshotCommitBench(opts: SnapshotCommitOptions = {}): Pro
         if (withName) {
           named.push(ms);
           namedSyncs += store.io.fsyncs - syncs;
-          namedBytes += store.io.bytesWritten - bytes;
+          namedBytes.push(store.io.bytesWritten - bytes);
         } else {
           plain.push(ms);
           plainSyncs += store.io.fsyncs - syncs;
-          plainBytes += store.io.bytesWritten - bytes;
+          plainBytes.push(store.io.bytesWritten - bytes);
         }
       }
       for (let i = 0; i < snapshots; i++) {
@@ -159,7 +159,7 @@ export async function snapshotCommitBench(opts: SnapshotCommitOptions = {}): Pro
     return {
       records, plain: p, named: n, namedRatio: n.totalMs / p.totalMs,
       fsyncsPerPlain: plainSyncs / plain.length, fsyncsPerNamed: namedSyncs / named.length,
-      bytesPerPlain: plainBytes / plain.length, bytesPerNamed: namedBytes / named.length,
+      bytesPerPlain: median(plainBytes), bytesPerNamed: median(namedBytes),
       standalone: s, onePut: o, standaloneRatio: s.totalMs / o.totalMs, standaloneBlocks: median(blocks), peers,
     };
   } finally {
@@ -174,7 +174,7 @@ export function snapshotCommitReport(r: SnapshotCommitResult): string {
     `store of ${r.records.toLocaleString('en')} records; ${r.plain.count + r.named.count} durable single-put commits, alternating:`,
     `  plain put                ${r.plain.count} commits  total ${r.plain.totalMs.toFixed(1)} ms  median ${ms(r.plain.medianMs)}  fdatasync/commit ${r.fsyncsPerPlain}`,
     `  put with { snapshot }    ${r.named.count} commits  total ${r.named.totalMs.toFixed(1)} ms  median ${ms(r.named.medianMs)}  fdatasync/commit ${r.fsyncsPerNamed}`,
-    `  bytes written per commit: plain ${r.bytesPerPlain.toFixed(0)}, with { snapshot } ${r.bytesPerNamed.toFixed(0)}`,
+    `  median bytes written per commit: plain ${r.bytesPerPlain.toFixed(0)}, with { snapshot } ${r.bytesPerNamed.toFixed(0)}`,
     `  snapshot-per-commit / plain-commit ratio: ${r.namedRatio.toFixed(3)} by total time, ${(r.named.medianMs / r.plain.medianMs).toFixed(3)} by median (goal ≤ 1.05)`,
     `standalone snapshot vs one-put durable commit, alternating:`,
     `  snapshot(name)           ${r.standalone.count}  median ${ms(r.standalone.medianMs)}  blocks written ${r.standaloneBlocks}`,
