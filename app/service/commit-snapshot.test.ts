@@ -18,7 +18,7 @@ let service: Service;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'th-commit-snap-'));
-  service = createService({ host: 'test', pollIntervalMs: 20 });
+  service = createService({ host: 'test', allowedPlaces: { files: [], dirs: [tmpdir()] }, pollIntervalMs: 20 });
 });
 
 afterEach(() => {
