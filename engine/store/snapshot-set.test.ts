@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { BLOCK_HEADER_BYTES } from '../format/block';
-import { decodeCatalogRecord } from '../format/catalog-codec';
+import { decodeCatalogRecord, type CatalogRecord } from '../format/catalog-codec';
+import { verifyCatalog } from './verify-catalog';
 import { DATA_START } from '../format/header';
 import { InvalidArgumentError, Store } from '../index';
 import { MAX_SNAPSHOT_CHAIN, snapshotChainBound } from './snapshot-set';
@@ -175,18 +176,49 @@ function makeFormatOne(file: string): void {
   fs.closeSync(fd);
 }
 
-/** Every catalog record in the file, decoded. */
-function records(file: string): ReturnType<typeof decodeCatalogRecord>[] {
+/** Every catalog record in the file, decoded, oldest first, with its offset. */
+function recordsAt(file: string): { offset: number; record: CatalogRecord }[] {
   const bytes = fs.readFileSync(file);
-  const out: ReturnType<typeof decodeCatalogRecord>[] = [];
+  const out: { offset: number; record: CatalogRecord }[] = [];
   for (let at = DATA_START; at + 12 <= bytes.length;) {
     const length = bytes.readUInt32LE(at);
     if (length === 0) break;
-    if (bytes[at + 4] === 6) out.push(decodeCatalogRecord(bytes.subarray(at + BLOCK_HEADER_BYTES, at + length)));
+    if (bytes[at + 4] === 6) out.push({ offset: at, record: decodeCatalogRecord(bytes.subarray(at + BLOCK_HEADER_BYTES, at + length)) });
     at += length;
   }
   return out;
 }
+
+function records(file: string): CatalogRecord[] {
+  return recordsAt(file).map((r) => r.record);
+}
+
+describe('verify() and the snapshot chain', () => {
+  it('a sound chain passes; a record that misstates its chain, or a link to a non-record, is reported', () => {
+    const file = fresh();
+    const store = Store.create(file, SMALL);
+    try {
+      store.put(Buffer.from('a'), Buffer.from('1'), { snapshot: 'one' });
+      store.put(Buffer.from('b'), Buffer.from('2'));
+      store.snapshot(['two', 'three']);
+      store.deleteSnapshot('one');
+      store.put(Buffer.from('c'), Buffer.from('3'));
+      expect(store.verify().ok).toBe(true);
+    } finally {
+      store.close();
+    }
+    const chain = recordsAt(file).reverse(); // newest first, as the store walks it
+    const facts = (recs: typeof chain) => ({ records: recs, snapshots: [], committedEnd: fs.statSync(file).size });
+    expect(verifyCatalog(facts(chain)).problems).toEqual([]);
+    const newest = chain[0].record;
+    const delta = newest.delta as NonNullable<CatalogRecord['delta']>;
+    expect(delta.chainLength).toBe(3);
+    const misstated = [{ ...chain[0], record: { ...newest, delta: { ...delta, chainLength: 2 } } }, ...chain.slice(1)];
+    expect(verifyCatalog(facts(misstated)).problems.map((p) => p.message)).toEqual([expect.stringMatching(/goes on past its stated length|says its chain holds/)]);
+    const elsewhere = [{ ...chain[0], record: { ...newest, delta: { ...delta, chain: { ...delta.chain, offset: delta.chain.offset + 1 } } } }, ...chain.slice(1)];
+    expect(verifyCatalog(facts(elsewhere)).problems.map((p) => p.message)).toEqual([expect.stringMatching(/is not a catalog record of the chain/)]);
+  });
+});
 
 describe('format-1 files', () => {
   it('open, take snapshots the version-1 way (a whole table per change, no record extension), refuse a policy, and upgrade by compaction', () => {
