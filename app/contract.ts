@@ -60,6 +60,32 @@ export interface KeyView {
   /** False when the bytes are not a valid tuple encoding (raw byte keys). */
   readonly decoded: boolean;
   readonly length: number;
+  /**
+   * When `decoded` is false but the bytes start like a tuple and stop mid-element (a pivot made
+   * by suffix truncation): what of it decodes. Absent for whole tuples and raw byte keys.
+   */
+  readonly partial?: PartialKeyView;
+}
+
+/**
+ * A key cut inside a tuple element (internal-node pivots are the shortest prefixes that still
+ * separate two children): the whole elements it starts with, then the cut element.
+ */
+export interface PartialKeyView {
+  /** The whole elements at the start, each in the records layer's JSON form (may be empty). */
+  readonly elements: readonly Json[];
+  /** The cut element, from its type byte to the end of the key. */
+  readonly rest: {
+    /** What the cut element is, by its type byte ('unknown': bytes that start no element). */
+    readonly kind: 'string' | 'bytes' | 'number' | 'tuple' | 'unknown';
+    /** The rest of the key as hex, type byte included. */
+    readonly hex: Hex;
+    /**
+     * 'string': the complete characters before the cut; 'bytes': the content bytes as hex;
+     * 'number': the bound every number starting with these bytes meets (`≥ 1920`, `≤ -3.5`).
+     */
+    readonly text?: string;
+  };
 }
 
 /** A value as shown: length, a (possibly truncated) hex and decoded preview. */
@@ -150,10 +176,31 @@ export interface VersionData {
   readonly stats: { readonly puts: number; readonly deletes: number; readonly rangeDeletes: number; readonly bytesWritten: number };
 }
 
+/**
+ * The sizes of a store file, as the CLI's `info --json` (`sizes`) and the Overview show them
+ * (defined in app/service/sizes.ts). `fileBytes = usedBytes + preallocatedBytes` and
+ * `usedBytes = reachableBytes + deadBytes`.
+ */
+export interface StoreSizesData {
+  /** File size on disk (its length), preallocated tail included. */
+  readonly fileBytes: number;
+  /** Bytes used: the header and every committed block, up to the committed end. */
+  readonly usedBytes: number;
+  /** Preallocated tail: zero-filled space reserved ahead of the next commits. */
+  readonly preallocatedBytes: number;
+  /** Used bytes some retained version (or the catalog, or the header) still reaches. */
+  readonly reachableBytes: number;
+  /** Dead bytes: used bytes no version reaches any more; `compact` drops them. */
+  readonly deadBytes: number;
+}
+
 /** Cheap facts about an open store (no tree walk). */
 export interface StoreInfoData {
   readonly path: string;
+  /** Bytes used (header and committed blocks); see {@link StoreSizesData.usedBytes}. */
   readonly fileSize: number;
+  /** File size on disk: `fileSize` plus the preallocated tail; see {@link StoreSizesData.fileBytes}. */
+  readonly diskBytes: number;
   readonly formatVersion: number;
   readonly height: number;
   readonly versions: number;
@@ -175,10 +222,12 @@ export interface TreeStatsData {
   readonly bufferOccupancy: readonly { readonly level: number; readonly depth: number; readonly nodes: number; readonly messages: number; readonly bytes: number; readonly fill: number }[];
   /** Live records (buffered messages applied). */
   readonly records: number;
-  /** Bytes reachable from the head version (header, nodes, journal chains, blobs). */
+  /** Bytes of the walked version's tree: its nodes with their journal chains, and its large values. */
   readonly liveBytes: number;
-  /** The rest of the file: older versions' nodes and superseded blocks (compaction reclaims them). */
+  /** Dead bytes, as `sizes.deadBytes`: used bytes no retained version reaches (compaction drops them). */
   readonly deadBytes: number;
+  /** The file's sizes, measured with the walk (the same numbers as `thunderhead info --json`). */
+  readonly sizes: StoreSizesData;
   readonly largeValues: { readonly count: number; readonly bytes: number };
 }
 
@@ -278,6 +327,22 @@ export interface PageResult {
   readonly nextAfter: Hex | null;
   /** Store version the page was read from (pages stay consistent with `store.changed`). */
   readonly version: number;
+}
+
+/** Result of `records.count`. */
+export interface CountResult {
+  /** Records in the range (buffered messages applied), in the version read. */
+  readonly count: number;
+  /** Store version counted. */
+  readonly version: number;
+  /** Positions per block: the `every` asked for. */
+  readonly every: number;
+  /**
+   * The key ending each full block, in scan order: `marks[j]` is the key at position
+   * `(j + 1) · every − 1`. `records.page` with `after: marks[j − 1]` (none for j = 0) reads the
+   * rows from position `j · every`: how a list jumps to any position of a counted range.
+   */
+  readonly marks: readonly Hex[];
 }
 
 /** Result of `records.value`. */
@@ -385,6 +450,25 @@ export const contract = {
       at: atVersion.optional(),
     }),
     response: returns<PageResult>(),
+  },
+  /**
+   * Counts a range and marks every `every`-th key, so a list can show the exact total and jump
+   * to any position (`CountResult.marks`). A job: O(records in range) cursor steps with no
+   * value decoded, sliced so the host stays responsive; progress counts records so far
+   * (`total` -1: unknown until the end).
+   */
+  'records.count': {
+    request: z.strictObject({
+      storeId,
+      range: rangeInput.optional(),
+      every: z.int({ error: 'must be a positive integer' })
+        .positive({ error: 'must be a positive integer' })
+        .max(PAGE_LIMIT_MAX, { error: `must be at most ${PAGE_LIMIT_MAX}` })
+        .default(PAGE_LIMIT_DEFAULT),
+      at: atVersion.optional(),
+      jobId: jobId.optional(),
+    }),
+    response: returns<CountResult>(),
   },
   /** The full value of one key (loaded lazily: large values are only read here). */
   'records.value': { request: z.strictObject({ storeId, key: keyInput, at: atVersion.optional() }), response: returns<ValueResult>() },
