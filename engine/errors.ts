@@ -34,10 +34,15 @@ export class StoreCorruptError extends StoreError {
   }
 }
 
-/** Another live process holds the writer lock. */
+/**
+ * Another live process holds the writer lock. `pid` is 0 when the holder is unknown (it holds
+ * the OS lock through another name of the same file, a hard link, whose pid file is beside that name).
+ */
 export class StoreLockedError extends StoreError {
   constructor(readonly path: string, readonly pid: number, readonly host: string) {
-    super('LOCKED', `${path} is open for writing by process ${pid}${host ? ` on ${host}` : ''}; open it read-only or stop that process`);
+    super('LOCKED', pid > 0
+      ? `${path} is open for writing by process ${pid}${host ? ` on ${host}` : ''}; open it read-only or stop that process`
+      : `${path} is open for writing by another process (through another name of the same file); open it read-only or stop that process`);
   }
 }
 

@@ -8,6 +8,7 @@ export {
   type MessageView, type NodeView, type DiffChange, type DiffOptions, type DiffSummary, type StoreInfo, type TreeStats, type VerifyReport, type StoreEvents,
 } from './store/store';
 export { SubtreeView } from './store/subtree-view';
+export { automaticSnapshotName, retainedAutomaticSnapshots, type SnapshotPolicy, type SnapshotPolicyInput } from './store/snapshot-policy';
 export { DEFAULT_KEEP, type CompactOptions, type CompactResult, type CompactionPhase, type CompactionProgress, type SpaceUsage } from './store/compact';
 export type { WatchEvent, WatchListener, WatchRange } from './store/watch';
 export { Transaction, type CommitOptions, type CommitInfo } from './store/transaction';

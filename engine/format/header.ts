@@ -4,8 +4,12 @@ import { ADDRESS_BYTES, readAddress, writeAddress, type Address } from './addres
 
 /** File magic: the first 8 bytes of every store. */
 export const MAGIC = Buffer.from('THUNDERH', 'latin1');
-/** The format version this build writes and the newest it reads. */
-export const FORMAT_VERSION = 1;
+/**
+ * The format version this build writes and the newest it reads. Version 2 adds the catalog
+ * record extension (inline snapshot changes and the snapshot policy, FORMAT.md §7.6); this build
+ * still reads and writes version-1 files the version-1 way.
+ */
+export const FORMAT_VERSION = 2;
 /** Bytes reserved at the start of the file for the header and the two superblocks. */
 export const DATA_START = 4096;
 /** Offsets of the two alternating superblocks. */

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { NotAStoreError, Store, StoreCorruptError, StoreError } from '../index';
 import { prng } from './test-support';
+import { MAX_SNAPSHOT_CHAIN, snapshotChainBound } from './snapshot-set';
 
 /**
  * Corruption: real bytes of a real store are flipped, block kind by block kind and at random,
@@ -87,7 +88,18 @@ beforeAll(() => {
     tx.deleteRange(key(100), key(120));
     for (const k of [...model.keys()]) if (k >= key(100).toString('latin1') && k < key(120).toString('latin1')) model.delete(k);
   });
-  store.snapshot('snap1', { message: 'before the second wave' });
+  // Snapshot changes ride inline in catalog records, and only every 257th change since the last
+  // table writes a whole table (kind 7): lower that bound to 4 so one lands in the fixture.
+  snapshotChainBound.max = 4;
+  try {
+    for (let i = 0; i < 2; i++) {
+      store.snapshot(`passing-${i}`);
+      store.deleteSnapshot(`passing-${i}`);
+    }
+    store.snapshot('snap1', { message: 'before the second wave' });
+  } finally {
+    snapshotChainBound.max = MAX_SNAPSHOT_CHAIN;
+  }
   snap = new Map(model);
   store.branch('dev');
   store.write((tx) => {

@@ -46,6 +46,12 @@ export class StoreFile {
     return new StoreFile(path, fs.openSync(path, 'wx+'), false);
   }
 
+  /** Device and inode of the open descriptor (the writer lock must be on the same file). O(1). */
+  identity(): { dev: number; ino: number } {
+    const st = fs.fstatSync(this.fd);
+    return { dev: st.dev, ino: st.ino };
+  }
+
   /** Current size of the file on disk (including preallocated zeros). */
   size(): number {
     return fs.fstatSync(this.fd).size;

@@ -25,7 +25,11 @@ import { diffTrees, structuralDiff, type DiffCounters, type RawChange } from '..
 import { emptyRange } from '../tree/keys';
 import { SubtreeView } from './subtree-view';
 import { MAX_CHAIN, NodeStore } from './nodes';
-import { acquireWriterLock, readLockOwner, processAlive } from './writer-lock';
+import { acquireWriterLock, readLockOwner, processAlive, type WriterLock } from './writer-lock';
+import { loadSnapshotState, planSnapshotChange, stateAfter, type SnapshotState } from './snapshot-set';
+import {
+  automaticSnapshotDue, automaticSnapshotName, checkSnapshotPolicy, expiredAutomaticSnapshots, type SnapshotPolicy, type SnapshotPolicyInput,
+} from './snapshot-policy';
 import { Transaction, type CommitInfo, type CommitOptions, type TransactionHost, type TransactionOptions } from './transaction';
 import { LockManager } from '../locks/lock-manager';
 import { getValue } from '../tree/read';
@@ -80,6 +84,8 @@ export interface SnapshotInfo {
   readonly version: number;
   readonly time: number;
   readonly message: string;
+  /** Taken by the automatic-snapshot policy (its retention may remove it), not named by a user. */
+  readonly automatic: boolean;
 }
 
 /** A branch and its head version. */
@@ -281,12 +287,16 @@ export class Store implements TransactionHost {
   readonly params: Required<StoreOptions>;
   private nodes: NodeStore;
   private writer: TreeWriter;
-  private lock: { release(): void } | null = null;
+  private lock: WriterLock | null = null;
   private closed = false;
   private end: number;
   private latest: Address;
   private record: CatalogRecord;
-  private snapshotList: SnapshotEntry[] = [];
+  private snapshotList: readonly SnapshotEntry[] = [];
+  /** Where the catalog keeps the snapshot set (table + inline chain) and the automatic-snapshot policy. */
+  private snapState: SnapshotState = { list: [], policy: null, table: NO_ADDRESS, chain: NO_ADDRESS, chainLength: 0 };
+  /** The file's format version: 1 keeps a full snapshot table per change (older builds read it). */
+  private formatVersion: number;
   private versionIndex: Map<number, VersionEntry> | null = null;
   private superSeq: number;
   private lastCheckpointEnd: number;
@@ -315,6 +325,7 @@ export class Store implements TransactionHost {
     this.writer = this.makeWriter();
     this.durable = opts.durable ?? true;
     this.defaultBranch = opts.branch ?? 'main';
+    this.formatVersion = header.formatVersion;
     this.superSeq = sb.sequence;
     this.end = sb.committedLength;
     this.latest = sb.catalog;
@@ -386,7 +397,7 @@ export class Store implements TransactionHost {
     } catch (e) {
       throw new FileStateError(`cannot open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    let lock: { release(): void } | null = null;
+    let lock: WriterLock | null = null;
     try {
       const head = file.read(0, DATA_START);
       const h = decodeHeader(head);
@@ -399,7 +410,7 @@ export class Store implements TransactionHost {
       const sbs = SUPERBLOCK_OFFSETS.map((o) => decodeSuperblock(head.subarray(o, o + SUPERBLOCK_BYTES))).filter((s): s is Superblock => s !== null);
       if (sbs.length === 0) throw new StoreCorruptError(path, SUPERBLOCK_OFFSETS[0], 'both superblocks are damaged');
       sbs.sort((a, b) => b.sequence - a.sequence);
-      if (!readOnly) lock = acquireWriterLock(path);
+      if (!readOnly) lock = acquireWriterLock(path, { file: file.identity() });
       let store: Store | null = null;
       let lastError: unknown = null;
       // A superblock is written after its commit is durable, but a torn one could still
@@ -496,16 +507,40 @@ export class Store implements TransactionHost {
   }
 
   private loadSnapshots(): void {
-    if (isNoAddress(this.record.snapshots)) {
-      this.snapshotList = [];
-      return;
-    }
-    const block = this.nodes.readBlock(this.record.snapshots);
-    try {
-      this.snapshotList = decodeSnapshots(block.subarray(BLOCK_HEADER_BYTES));
-    } catch (e) {
-      throw new StoreCorruptError(this.path, this.record.snapshots.offset, `undecodable snapshot table (${(e as Error).message})`);
-    }
+    this.snapState = loadSnapshotState(this.record, this.latest, (a) => this.readRecord(a), (a) => {
+      const block = this.nodes.readBlock(a);
+      try {
+        return decodeSnapshots(block.subarray(BLOCK_HEADER_BYTES));
+      } catch (e) {
+        throw new StoreCorruptError(this.path, a.offset, `undecodable snapshot table (${(e as Error).message})`);
+      }
+    });
+    this.snapshotList = this.snapState.list;
+  }
+
+  /**
+   * Fills in the snapshot part of a record about to be appended to `out`: the new list `next`
+   * and policy ride inline in the record (a full table first, in the same flush, once the chain
+   * is at its bound, or on every change in a format-1 file). Returns the record and the state to
+   * adopt once it is written. O(changes).
+   */
+  private withSnapshots(out: Appender, rec: CatalogRecord, next: readonly SnapshotEntry[], policy = this.snapState.policy): { rec: CatalogRecord; commit: (at: Address) => void } {
+    const plan = planSnapshotChange(this.snapState, next, policy, this.formatVersion >= 2, (list) => out.append(BlockKind.Snapshots, 0, 0, encodeSnapshots(list)));
+    return {
+      rec: { ...rec, snapshots: plan.snapshots, delta: plan.delta },
+      commit: (at) => {
+        this.snapState = stateAfter(plan, next, policy, at);
+        this.snapshotList = next;
+      },
+    };
+  }
+
+  /** Checks a new snapshot name: 1 to 200 characters, not a snapshot or branch already (nor twice in `also`). */
+  private checkSnapshotName(name: unknown, also: readonly string[] = []): string {
+    if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw new InvalidArgumentError('snapshot name must be 1 to 200 characters');
+    if (this.snapshotList.some((s) => s.name === name) || also.includes(name)) throw new InvalidArgumentError(`snapshot ${JSON.stringify(name)} already exists`);
+    if (this.record.branches.some((b) => b.name === name)) throw new InvalidArgumentError(`${JSON.stringify(name)} is a branch name`);
+    return name;
   }
 
   /** Every version, by walking the catalog chain once (then kept up to date). O(catalog records) the first time. */
@@ -549,9 +584,12 @@ export class Store implements TransactionHost {
   }
 
   private baseRecord(type: RecordType, subject: string): Omit<CatalogRecord, 'version'> {
+    const s = this.snapState;
     return {
       type, time: Date.now(), prev: this.latest, nextVersionId: this.record.nextVersionId, nextSeq: this.record.nextSeq,
-      snapshots: this.record.snapshots, branches: this.record.branches, subject,
+      snapshots: s.table, branches: this.record.branches, subject,
+      // A record that changes no snapshot still points at the chain, so the newest record alone leads to the set.
+      delta: this.formatVersion >= 2 ? { added: [], removed: [], chain: s.chain, chainLength: s.chainLength, policy: s.policy } : null,
     };
   }
 
@@ -667,6 +705,7 @@ export class Store implements TransactionHost {
     this.checkWritable();
     const message = opts.message ?? '';
     if (typeof message !== 'string') throw new InvalidArgumentError('commit message must be a string');
+    const snapshotName = opts.snapshot === undefined ? null : this.checkSnapshotName(opts.snapshot);
     const branch = this.branchEntry(tx.branch);
     if (tx.options.optimistic && branch.head !== tx.baseVersion) this.checkConflicts(tx, branch.root);
     const ws = tx.writeSet();
@@ -705,13 +744,27 @@ export class Store implements TransactionHost {
       id, parents: [branch.head], root, branch: branch.name, message, time: Date.now(),
       stats: { puts, deletes, rangeDeletes: rdels.length, bytesWritten },
     };
-    const rec: CatalogRecord = {
+    // Snapshots named by this commit (the caller's, and the policy's automatic one) ride in its
+    // own record and its one flush; so do the automatic ones the policy's retention drops.
+    const added: SnapshotEntry[] = [];
+    if (snapshotName !== null) added.push({ name: snapshotName, version: id, root, time: version.time, message });
+    const policy = this.snapState.policy;
+    const autoName = automaticSnapshotName(id);
+    if (policy && automaticSnapshotDue(policy, this.snapshotList, id, version.time) && !this.snapshotList.some((s) => s.name === autoName) && autoName !== snapshotName) {
+      added.push({ name: autoName, version: id, root, time: version.time, message: '', automatic: true });
+    }
+    const grown = added.length > 0 ? [...this.snapshotList, ...added] : this.snapshotList;
+    const expired = new Set(expiredAutomaticSnapshots(policy, grown));
+    const next = expired.size > 0 ? grown.filter((s) => !expired.has(s.name)) : grown;
+    const planned = this.withSnapshots(out, {
       ...this.baseRecord(RecordType.Commit, ''),
       nextVersionId: id + 1, nextSeq: seq, version,
       branches: this.record.branches.map((b) => (b.name === branch.name ? { name: b.name, head: id, root } : b)),
-    };
-    this.appendRecord(out, rec);
+    }, next);
+    planned.commit(this.appendRecord(out, planned.rec));
     const info: CommitInfo = { version: id, branch: branch.name, bytesWritten: this.end - start, nodesWritten };
+    for (const s of added) if (!expired.has(s.name)) this.emit('snapshot', snapshotInfo(s));
+    for (const name of expired) if (!added.some((s) => s.name === name)) this.emit('snapshotDeleted', { name, version: (grown.find((s) => s.name === name) as SnapshotEntry).version });
     this.emit('commit', info);
     this.watchHub?.catchUp();
     return info;
@@ -789,43 +842,76 @@ export class Store implements TransactionHost {
   }
 
   /**
-   * Names a version (the default branch head unless `version` is given). O(1) in the size of
-   * the tree: one snapshot-table block and one catalog record, one flush — a plain commit's cost.
+   * Names a version (the default branch head unless `version` is given); with an array, names it
+   * several times in one go. O(1) in the size of the tree and reads no node: the names ride
+   * inline in one catalog record, one block and one flush, cheaper than the cheapest commit
+   * (which also writes a node). (A format-1 file, or every 32nd change, also rewrites the
+   * snapshot table, in the same flush.) To name a version as it is committed, pass
+   * `{ snapshot }` to the commit instead: then it costs nothing extra.
    */
-  snapshot(name: string, opts: { message?: string; version?: number | string } = {}): SnapshotInfo {
+  snapshot(name: string, opts?: { message?: string; version?: number | string }): SnapshotInfo;
+  snapshot(names: readonly string[], opts?: { message?: string; version?: number | string }): SnapshotInfo[];
+  snapshot(names: string | readonly string[], opts: { message?: string; version?: number | string } = {}): SnapshotInfo | SnapshotInfo[] {
     this.checkWritable();
-    if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw new InvalidArgumentError('snapshot name must be 1 to 200 characters');
-    if (this.snapshotList.some((s) => s.name === name)) throw new InvalidArgumentError(`snapshot ${JSON.stringify(name)} already exists`);
-    if (this.record.branches.some((b) => b.name === name)) throw new InvalidArgumentError(`${JSON.stringify(name)} is a branch name`);
+    const list = typeof names === 'string' ? [names] : names;
+    if (!Array.isArray(list) || list.length === 0) throw new InvalidArgumentError('snapshot needs at least one name');
+    const checked: string[] = [];
+    for (const n of list) checked.push(this.checkSnapshotName(n, checked));
+    const message = opts.message ?? '';
+    if (typeof message !== 'string') throw new InvalidArgumentError('snapshot message must be a string');
     const v = this.resolve(opts.version ?? this.branchEntry(this.defaultBranch).head);
-    const entry: SnapshotEntry = { name, version: v.id, root: v.root, time: Date.now(), message: opts.message ?? '' };
-    const list = [...this.snapshotList, entry];
+    const time = Date.now();
+    const added: SnapshotEntry[] = checked.map((name) => ({ name, version: v.id, root: v.root, time, message }));
     const out = new Appender(this.file, this.end);
-    const table = out.append(BlockKind.Snapshots, 0, 0, encodeSnapshots(list));
-    this.appendRecord(out, { ...this.baseRecord(RecordType.Snapshot, name), snapshots: table, version: null });
-    this.snapshotList = list;
-    const info = { name, version: v.id, time: entry.time, message: entry.message };
-    this.emit('snapshot', info);
-    return info;
+    const planned = this.withSnapshots(out, { ...this.baseRecord(RecordType.Snapshot, checked[0]), version: null }, [...this.snapshotList, ...added]);
+    planned.commit(this.appendRecord(out, planned.rec));
+    const infos = added.map(snapshotInfo);
+    for (const info of infos) this.emit('snapshot', info);
+    return typeof names === 'string' ? infos[0] : infos;
   }
 
-  /** Named snapshots, oldest first. O(snapshots). */
+  /** Named snapshots, oldest first; `automatic` marks the ones the snapshot policy took. O(snapshots). */
   snapshots(): SnapshotInfo[] {
     this.checkOpen();
-    return this.snapshotList.map((s) => ({ name: s.name, version: s.version, time: s.time, message: s.message }));
+    return this.snapshotList.map(snapshotInfo);
   }
 
-  /** Removes a snapshot name (its version stays in the lineage until compaction drops it). */
+  /** Removes a snapshot name (its version stays in the lineage until compaction drops it). One record, one flush. */
   deleteSnapshot(name: string): void {
     this.checkWritable();
-    if (!this.snapshotList.some((s) => s.name === name)) throw new VersionNotFoundError(name);
-    const list = this.snapshotList.filter((s) => s.name !== name);
-    const out = new Appender(this.file, this.end);
-    const table = list.length ? out.append(BlockKind.Snapshots, 0, 0, encodeSnapshots(list)) : NO_ADDRESS;
     const gone = this.snapshotList.find((s) => s.name === name);
-    this.appendRecord(out, { ...this.baseRecord(RecordType.SnapshotDelete, name), snapshots: table, version: null });
-    this.snapshotList = list;
-    if (gone) this.emit('snapshotDeleted', { name, version: gone.version });
+    if (!gone) throw new VersionNotFoundError(name);
+    const out = new Appender(this.file, this.end);
+    const planned = this.withSnapshots(out, { ...this.baseRecord(RecordType.SnapshotDelete, name), version: null }, this.snapshotList.filter((s) => s !== gone));
+    planned.commit(this.appendRecord(out, planned.rec));
+    this.emit('snapshotDeleted', { name, version: gone.version });
+  }
+
+  /** The automatic-snapshot policy, or null when there is none. O(1). */
+  snapshotPolicy(): SnapshotPolicy | null {
+    this.checkOpen();
+    return this.snapState.policy;
+  }
+
+  /**
+   * Sets (or, with null, removes) the automatic-snapshot policy: commits then name their own
+   * version `auto-<id>` every `everyCommits` commits and/or `everySeconds` seconds, in their own
+   * record and flush, and drop the automatic snapshots the retention (`keepLast`, `hourly`,
+   * `daily`) no longer keeps. The policy is stored in the store, so every writer and
+   * `compact` follow it. Applies the retention at once. One record, one flush. Needs a format-2
+   * file (compact a format-1 file to upgrade it).
+   */
+  setSnapshotPolicy(input: SnapshotPolicyInput | null): SnapshotPolicy | null {
+    this.checkWritable();
+    const policy = input === null ? null : checkSnapshotPolicy(input);
+    if (this.formatVersion < 2) throw new InvalidArgumentError(`${this.path} is format version ${this.formatVersion}, which cannot store a snapshot policy: compact it to upgrade it to version ${FORMAT_VERSION}`);
+    const expired = new Set(expiredAutomaticSnapshots(policy, this.snapshotList));
+    const gone = this.snapshotList.filter((s) => expired.has(s.name));
+    const out = new Appender(this.file, this.end);
+    const planned = this.withSnapshots(out, { ...this.baseRecord(RecordType.SnapshotPolicy, ''), version: null }, this.snapshotList.filter((s) => !expired.has(s.name)), policy);
+    planned.commit(this.appendRecord(out, planned.rec));
+    for (const s of gone) this.emit('snapshotDeleted', { name: s.name, version: s.version });
+    return policy;
   }
 
   /** Creates a branch at a version (default: the default branch head). O(1). */
@@ -967,6 +1053,7 @@ export class Store implements TransactionHost {
     return compactStore(this.compactionSource(), opts, report, (file) => {
       try {
         this.adoptFile(file);
+        this.lock?.prune();
       } catch (e) {
         // The path already names the compacted file: commits through the old descriptor would be lost.
         this.close();
@@ -989,6 +1076,7 @@ export class Store implements TransactionHost {
     return {
       path: this.path, params: this.params, readBlock: (a) => this.nodes.readBlock(a), versions: this.index(), record: this.record,
       latest: this.latest, snapshots: this.snapshotList, superSequence: this.superSeq, committedEnd: this.end, fileBytes: this.file.size(),
+      lockReplacement: (p) => this.lock?.cover(p), snapshotPolicy: this.snapState.policy,
     };
   }
 
@@ -1001,7 +1089,7 @@ export class Store implements TransactionHost {
     const saved = {
       file: this.file, nodes: this.nodes, writer: this.writer, superSeq: this.superSeq, end: this.end, latest: this.latest,
       lastCheckpointEnd: this.lastCheckpointEnd, commitsSinceCheckpoint: this.commitsSinceCheckpoint, record: this.record,
-      versionIndex: this.versionIndex, snapshotList: this.snapshotList,
+      versionIndex: this.versionIndex, snapshotList: this.snapshotList, snapState: this.snapState, formatVersion: this.formatVersion,
     };
     try {
       const head = file.read(0, DATA_START);
@@ -1016,6 +1104,7 @@ export class Store implements TransactionHost {
       if (!sb) throw new StoreCorruptError(this.path, SUPERBLOCK_OFFSETS[0], 'both superblocks are damaged');
       Object.assign(file.io, this.file.io);
       this.file = file;
+      this.formatVersion = h.header.formatVersion;
       this.nodes = new NodeStore(file, this.params, this.cacheBytes);
       this.writer = this.makeWriter();
       this.superSeq = sb.sequence;
@@ -1098,7 +1187,7 @@ export class Store implements TransactionHost {
     const head = this.resolve(this.branchEntry(this.defaultBranch).head);
     const owner = readLockOwner(this.path);
     return {
-      path: this.path, fileSize: this.end, formatVersion: FORMAT_VERSION, height: head.root.level + 1,
+      path: this.path, fileSize: this.end, formatVersion: this.formatVersion, height: head.root.level + 1,
       versions: this.index().size, head: this.versionInfo(head), branch: this.defaultBranch, params: this.params, readOnly: this.readOnly,
       writerPid: owner && processAlive(owner.pid) ? owner.pid : null,
     };
@@ -1413,6 +1502,11 @@ export class Store implements TransactionHost {
  * before the compaction hold its NodeStore, and the store drops its own reference at the switch.
  */
 const retiredFiles = new FinalizationRegistry<StoreFile>((file) => file.close());
+
+/** A snapshot as plain data. */
+function snapshotInfo(s: SnapshotEntry): SnapshotInfo {
+  return { name: s.name, version: s.version, time: s.time, message: s.message, automatic: s.automatic === true };
+}
 
 /** @internal for tests: host name recorded in lock files. */
 export const HOST = os.hostname();
