@@ -10,12 +10,12 @@ import {
   DATA_START, decodeHeader, decodeSuperblock, encodeHeader, encodeSuperblock, FORMAT_VERSION,
   SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS, type FileHeader, type Superblock,
 } from '../format/header';
-import { commonPrefixLength, storedKeysOf } from '../format/node-codec';
+import { storedKeysOf } from '../format/node-codec';
 import {
   ClosedError, ConflictError, FileStateError, FormatVersionError, InvalidArgumentError, NotAStoreError, ReadOnlyError,
   StoreCorruptError, StoreError, VersionNotFoundError,
 } from '../errors';
-import { BlobRef, Op, type Child, type InternalNode, type Msg, type TreeNode } from '../tree/node';
+import { BlobRef, Op, type Child, type InternalNode, type Msg } from '../tree/node';
 import { TreeWriter } from '../tree/write';
 import { verifyTree, type Problem } from '../tree/verify';
 import { findMsg, rdelCovers } from '../tree/buffer';
@@ -24,7 +24,7 @@ import { Appender, StoreFile, type IoCounters } from './file';
 import { diffTrees, structuralDiff, type DiffCounters, type RawChange } from '../diff/diff';
 import { emptyRange } from '../tree/keys';
 import { SubtreeView } from './subtree-view';
-import { MAX_CHAIN, NodeStore } from './nodes';
+import { DiskNodeReader, MAX_CHAIN, NodeStore } from './nodes';
 import { acquireWriterLock, readLockOwner, processAlive } from './writer-lock';
 import { Transaction, type CommitInfo, type CommitOptions, type TransactionHost, type TransactionOptions } from './transaction';
 import { LockManager } from '../locks/lock-manager';
@@ -1235,9 +1235,12 @@ export class Store implements TransactionHost {
       ...this.snapshotList.map((s) => ({ label: `snapshot ${s.name}`, root: s.root })),
     ];
     if (opts.allVersions !== false) for (const v of versions.sort((a, b) => b.id - a.id)) roots.push({ label: `version ${v.id}`, root: v.root });
+    // Nodes come from the file, never from the cache: verify() reports what is on disk.
+    const disk = new DiskNodeReader(this.nodes);
     const hooks = {
       maxChain: MAX_CHAIN,
-      checkEncoding: (a: Address, node: TreeNode): Problem[] => this.checkEncoding(a, node),
+      checkEncoding: (): Problem[] =>
+        disk.takePrefixMismatches().map((m) => ({ invariant: 'prefix', where: `node @${m.offset}`, offset: m.offset, message: `stored prefix is ${m.stored} bytes; the keys share ${m.expected}` })),
       checkBlob: (ref: BlobRef, where: string): Problem[] => {
         try {
           this.nodes.readBlob(ref);
@@ -1250,7 +1253,7 @@ export class Store implements TransactionHost {
     for (const r of roots) {
       if (!walkable(r.root)) continue;
       // Name the version in every problem (verifyTree leaves it out when a node cannot be loaded).
-      for (const p of verifyTree(this.nodes, this.params, r.root, hooks, seen, r.label)) problems.push(p.where.startsWith(`${r.label} `) ? p : { ...p, where: `${r.label} ${p.where}` });
+      for (const p of verifyTree(disk, this.params, r.root, hooks, seen, r.label)) problems.push(p.where.startsWith(`${r.label} `) ? p : { ...p, where: `${r.label} ${p.where}` });
     }
     return { ok: problems.length === 0, problems, nodesChecked: seen.size, versionsChecked: catalog.versions.size };
   }
@@ -1291,22 +1294,6 @@ export class Store implements TransactionHost {
     }
     this.verifiedChain = chainError === undefined && records.length > 0 ? { file: this.file, newest: records[0].offset, records } : null;
     return { records, chainError, snapshots: this.snapshotList, committedEnd: this.end };
-  }
-
-  private checkEncoding(a: Address, node: TreeNode): Problem[] {
-    if (a.kind === BlockKind.Delta) return [];
-    try {
-      const payload = this.nodes.readBlock(a).subarray(BLOCK_HEADER_BYTES);
-      const { prefix } = storedKeysOf(payload, node.kind);
-      const keys = node.kind === 'leaf' ? node.keys : node.pivots;
-      const expect = keys.length ? commonPrefixLength(keys[0], keys[keys.length - 1]) : 0;
-      if (prefix.length !== expect) {
-        return [{ invariant: 'prefix', where: `node @${a.offset}`, offset: a.offset, message: `stored prefix is ${prefix.length} bytes; the keys share ${expect}` }];
-      }
-    } catch (e) {
-      return [{ invariant: 'checksum', where: `node @${a.offset}`, offset: a.offset, message: (e as Error).message }];
-    }
-    return [];
   }
 
   // ---------------------------------------------------------------- events and lifecycle
