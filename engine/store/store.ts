@@ -1258,24 +1258,15 @@ export class Store implements TransactionHost {
     return { ok: problems.length === 0, problems, nodesChecked: seen.size, versionsChecked: catalog.versions.size };
   }
 
-  /** The catalog chain as the last verify() read it (records are immutable; the file only grows until compaction). */
-  private verifiedChain: { file: StoreFile; newest: number; records: readonly { offset: number; record: CatalogRecord }[] } | null = null;
-
   /**
-   * The catalog chain read from the file, newest first, not from the cached index. Records an
-   * earlier verify() of this file already read are reused, so verifying after each commit costs
-   * O(new records), the first time O(records).
+   * The catalog chain read from the file, newest first, not from the cached index nor from an
+   * earlier verify(): a record damaged on disk since then must be found. O(records).
    */
   private catalogFacts(): CatalogFacts {
     const records: { offset: number; record: CatalogRecord }[] = [];
     let chainError: string | undefined;
     let a = this.latest;
-    const known = this.verifiedChain?.file === this.file ? this.verifiedChain : null;
     for (;;) {
-      if (known && a.offset === known.newest) {
-        for (const r of known.records) records.push(r);
-        break;
-      }
       let rec: CatalogRecord;
       try {
         rec = this.readRecord(a);
@@ -1292,7 +1283,6 @@ export class Store implements TransactionHost {
       }
       a = rec.prev;
     }
-    this.verifiedChain = chainError === undefined && records.length > 0 ? { file: this.file, newest: records[0].offset, records } : null;
     return { records, chainError, snapshots: this.snapshotList, committedEnd: this.end };
   }
 
