@@ -6,6 +6,8 @@ export const testConfig = defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Engine tests: closing a store runs its verify() first (see the file).
+    setupFiles: ['engine/store/verify-on-close.ts'],
   },
 });
 

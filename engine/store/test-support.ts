@@ -43,3 +43,20 @@ export function say(line: string): void {
     }
   }
 }
+
+/**
+ * Stores whose close() must not run verify(): a test that damages a file on purpose marks the
+ * store it opened on it. Everything else an engine test closes is verified (engine/store/
+ * verify-on-close.ts, bbolt's check after every test).
+ */
+const unverified = new WeakSet<object>();
+
+/** Marks `store` so that closing it in a test skips the verify() the test fixture runs. O(1). */
+export function skipVerifyOnClose(store: object): void {
+  unverified.add(store);
+}
+
+/** True when a test marked `store` with {@link skipVerifyOnClose}. O(1). */
+export function verifyOnCloseSkipped(store: object): boolean {
+  return unverified.has(store);
+}

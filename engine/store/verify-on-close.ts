@@ -1,0 +1,40 @@
+/**
+ * Test fixture (a vitest setup file): in every engine test, closing a store first runs its
+ * verify() — every invariant of every retained version, read from the file — as bbolt checks
+ * the database after each test. A problem fails the test that closed the store, with the
+ * problems in one line each. A test that damages a file on purpose marks the store with
+ * `skipVerifyOnClose` (test-support.ts). Test support only: nothing in the engine imports it.
+ */
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { ClosedError } from '../errors';
+import { Store } from './store';
+import { verifyOnCloseSkipped } from './test-support';
+
+const failures: string[] = [];
+let enabled = false;
+const close = Store.prototype.close;
+
+Store.prototype.close = function closeAfterVerify(this: Store): void {
+  if (enabled && !verifyOnCloseSkipped(this)) {
+    try {
+      const report = this.verify();
+      if (!report.ok) failures.push(`${this.path}: ${report.problems.slice(0, 5).map((p) => `${p.invariant} ${p.where}: ${p.message}`).join('; ')}`);
+    } catch (e) {
+      if (!(e instanceof ClosedError)) failures.push(`${this.path}: verify() threw ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  close.call(this);
+};
+
+function report(): void {
+  if (failures.length === 0) return;
+  const found = failures.splice(0);
+  throw new Error(`verify() on close found problems (a test that damages a file on purpose calls skipVerifyOnClose(store)):\n${found.join('\n')}`);
+}
+
+beforeAll(() => {
+  // Only the engine's own tests: the app's tests open stores through the service and damage some on purpose.
+  enabled = /[\\/]engine[\\/]/.test(expect.getState().testPath ?? '');
+});
+afterEach(report);
+afterAll(report);
