@@ -240,9 +240,11 @@ async function* asyncIterate<T>(it: Iterable<T>): AsyncGenerator<T> {
   }
 }
 
+/** A buffered message as plain data; its bytes are copies (the message lives in a cached node). */
 function messageView(m: Msg): MessageView {
   const op = m.op === Op.Put ? 'put' : m.op === Op.Delete ? 'delete' : 'deleteRange';
-  return { op, key: m.key, end: m.op === Op.DeleteRange ? m.end : undefined, seq: m.seq, valueLength: m.value ? m.value.length : 0, large: m.value instanceof BlobRef };
+  const end = m.op === Op.DeleteRange ? (m.end === null ? null : Buffer.from(m.end)) : undefined;
+  return { op, key: Buffer.from(m.key), end, seq: m.seq, valueLength: m.value ? m.value.length : 0, large: m.value instanceof BlobRef };
 }
 
 const KIND_BY_NAME: Record<string, BlockKind> = { leaf: BlockKind.Leaf, internal: BlockKind.Internal, delta: BlockKind.Delta };
@@ -309,7 +311,8 @@ export class Store implements TransactionHost {
     /** True when opened without the writer lock. */
     readonly readOnly: boolean,
   ) {
-    this.params = { nodeSize: header.nodeSize, fanout: header.fanout, bufferSize: header.bufferSize, blobThreshold: header.blobThreshold };
+    // Frozen: it is handed out (store.params, info().params) and the tree writer reads it.
+    this.params = Object.freeze({ nodeSize: header.nodeSize, fanout: header.fanout, bufferSize: header.bufferSize, blobThreshold: header.blobThreshold });
     this.cacheBytes = opts.cacheBytes ?? 1024 * 1024 * 1024;
     this.nodes = new NodeStore(file, this.params, this.cacheBytes);
     this.writer = this.makeWriter();
@@ -768,7 +771,8 @@ export class Store implements TransactionHost {
   }
 
   private versionInfo(v: VersionEntry): VersionInfo {
-    return { id: v.id, parents: v.parents, branch: v.branch, time: v.time, message: v.message, root: view(v.root), stats: v.stats };
+    // Copies: the entry is the catalog's own.
+    return { id: v.id, parents: [...v.parents], branch: v.branch, time: v.time, message: v.message, root: view(v.root), stats: { ...v.stats } };
   }
 
   /** The head version of a branch (default branch when omitted). O(1) after the first catalog walk. */
@@ -785,7 +789,8 @@ export class Store implements TransactionHost {
   /** A read-only view of a version (time travel): id, snapshot or branch name. O(1). */
   at(ref: number | string): ReadView {
     const v = this.resolve(ref);
-    return new ReadView(this.nodes, v.root, v.id);
+    // A copy of the root: the view exposes it, and the catalog's entry must not change through it.
+    return new ReadView(this.nodes, { ...v.root }, v.id);
   }
 
   /**
@@ -1122,16 +1127,16 @@ export class Store implements TransactionHost {
     const { prefix, stored } = storedKeysOf(payload, node.kind);
     if (node.kind === 'leaf') {
       return {
-        address: view(a), kind: 'leaf', level: 0, prefix, keys: node.keys, stored,
+        address: view(a), kind: 'leaf', level: 0, prefix, keys: node.keys.map((k) => Buffer.from(k)), stored,
         values: node.vals.map((v) => ({ length: v.length, large: v instanceof BlobRef })), children: [], buffer: [], chain: [],
         encodedBytes: a.length, fill: node.bytes / this.params.nodeSize, bufferBytes: 0, bufferFill: 0,
       };
     }
     const messages = [...node.rdels, ...node.msgs];
     return {
-      address: view(a), kind: 'internal', level: node.level, prefix, keys: node.pivots,
+      address: view(a), kind: 'internal', level: node.level, prefix, keys: node.pivots.map((k) => Buffer.from(k)),
       // Pivots are stored in the base block; the journal only adds messages.
-      stored: stored.length === node.pivots.length ? stored : node.pivots.map((k) => ({ shared: 0, suffix: k })),
+      stored: stored.length === node.pivots.length ? stored : node.pivots.map((k) => ({ shared: 0, suffix: Buffer.from(k) })),
       values: [], children: (node.children as Address[]).map(view),
       buffer: messages.map(messageView), chain: base.map(view), encodedBytes: base.reduce((s, x) => s + x.length, 0),
       fill: node.children.length / this.params.fanout, bufferBytes: node.bufBytes, bufferFill: node.bufBytes / this.params.bufferSize,

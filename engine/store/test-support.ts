@@ -56,7 +56,17 @@ export function skipVerifyOnClose(store: object): void {
   unverified.add(store);
 }
 
-/** True when a test marked `store` with {@link skipVerifyOnClose}. O(1). */
+let wholeFileUnverified = false;
+
+/**
+ * Skips the verify() on close for every store of the calling test file: for files whose every
+ * test damages stores on purpose (corruption, catalog defects). Call it at the top level. O(1).
+ */
+export function skipVerifyOnCloseInThisFile(): void {
+  wholeFileUnverified = true;
+}
+
+/** True when a test marked `store` (or its whole file) to skip the verify() on close. O(1). */
 export function verifyOnCloseSkipped(store: object): boolean {
-  return unverified.has(store);
+  return wholeFileUnverified || unverified.has(store);
 }
