@@ -61,7 +61,7 @@ export interface StoredKey {
  * key must share nothing with a previous key (there is none), and a later key at most the
  * previous key's length. O(bytes).
  */
-function readKeys(r: ByteReader, count: number): { keys: Buffer[]; prefix: Buffer; stored: StoredKey[] } {
+function readKeys(r: ByteReader, count: number, wantStored: boolean): { keys: Buffer[]; prefix: Buffer; stored: StoredKey[] | null } {
   const prefix = r.lenBytes();
   // Each key stores at least two varints.
   checkCount(r, count, 2, 'key');
@@ -81,7 +81,8 @@ function readKeys(r: ByteReader, count: number): { keys: Buffer[]; prefix: Buffe
   }
   const arena = Buffer.allocUnsafe(total);
   const keys: Buffer[] = new Array(count);
-  const stored: StoredKey[] = new Array(count);
+  // Only the inspector asks how keys were stored: a plain decode allocates nothing per key for it.
+  const stored: StoredKey[] | null = wantStored ? new Array(count) : null;
   r.pos = start;
   let at = 0;
   let prevStart = 0;
@@ -96,7 +97,7 @@ function readKeys(r: ByteReader, count: number): { keys: Buffer[]; prefix: Buffe
     }
     rest.copy(arena, at + prefix.length + shared);
     keys[i] = arena.subarray(at, at + len);
-    stored[i] = { shared: prefix.length + shared, suffix: rest };
+    if (stored) stored[i] = { shared: prefix.length + shared, suffix: rest };
     prevStart = at;
     at += len;
   }
@@ -134,13 +135,13 @@ export function encodeLeaf(node: LeafNode): Buffer {
   return w.finish();
 }
 
-/** Decodes a leaf payload. O(bytes). Throws FormatError on damage. */
-export function decodeLeaf(payload: Buffer): { node: LeafNode; prefix: Buffer; stored: StoredKey[] } {
+/** Decodes a leaf payload; `stored` only when `wantStored`. O(bytes). Throws FormatError on damage. */
+export function decodeLeaf(payload: Buffer, wantStored = false): { node: LeafNode; prefix: Buffer; stored: StoredKey[] | null } {
   const r = new ByteReader(payload);
   const count = r.varint();
   // A key takes at least 2 bytes and a value at least 2.
   checkCount(r, count, 4, 'leaf entry');
-  const { keys, prefix, stored } = readKeys(r, count);
+  const { keys, prefix, stored } = readKeys(r, count, wantStored);
   const vals: Value[] = new Array(count);
   let bytes = 0;
   for (let i = 0; i < count; i++) {
@@ -159,11 +160,11 @@ export function decodeLeaf(payload: Buffer): { node: LeafNode; prefix: Buffer; s
  */
 export function storedKeysOf(payload: Buffer, kind: 'leaf' | 'internal'): { prefix: Buffer; stored: StoredKey[] } {
   if (kind === 'leaf') {
-    const { prefix, stored } = decodeLeaf(payload);
-    return { prefix, stored };
+    const { prefix, stored } = decodeLeaf(payload, true);
+    return { prefix, stored: stored ?? [] };
   }
-  const { prefix, stored } = decodeInternal(payload);
-  return { prefix, stored };
+  const { prefix, stored } = decodeInternal(payload, true);
+  return { prefix, stored: stored ?? [] };
 }
 
 function writeMsg(w: ByteWriter, m: Msg): void {
@@ -222,23 +223,23 @@ export interface DecodedInternal {
   readonly pivots: Buffer[];
   readonly children: Address[];
   readonly messages: Msg[];
-  /** The stored prefix of the pivots and how each pivot was stored. */
+  /** The stored prefix of the pivots, and how each pivot was stored (when asked for). */
   readonly prefix: Buffer;
-  readonly stored: StoredKey[];
+  readonly stored: StoredKey[] | null;
 }
 
 /**
- * Decodes an internal base payload. Children must be node addresses (kind 1, 2 or 3; the
+ * Decodes an internal base payload (`stored` only when `wantStored`). Children must be node addresses (kind 1, 2 or 3; the
  * caller, which knows the node's level, checks theirs) and the buffer must list every range
  * delete before every point message (§7.2). O(bytes).
  */
-export function decodeInternal(payload: Buffer): DecodedInternal {
+export function decodeInternal(payload: Buffer, wantStored = false): DecodedInternal {
   const r = new ByteReader(payload);
   const childCount = r.varint();
   if (childCount < 1) throw new FormatError('internal node without children');
   // A pivot takes at least 2 bytes and a child address 16.
   checkCount(r, childCount, 16, 'child');
-  const { keys: pivots, prefix, stored } = readKeys(r, childCount - 1);
+  const { keys: pivots, prefix, stored } = readKeys(r, childCount - 1, wantStored);
   const children: Address[] = new Array(childCount);
   for (let i = 0; i < childCount; i++) {
     const a = readAddress(r);
