@@ -1225,7 +1225,9 @@ export class Store implements TransactionHost {
    * catalog itself, read afresh from the file (`verifyCatalog`): the chain reaches the create
    * record, no id is claimed twice, parents exist and are older, roots are node addresses within
    * the file, branch heads and snapshots name existing versions with their roots. Reports each
-   * problem with where it is, one line each. O(distinct nodes + catalog records).
+   * problem with where it is, one line each. Everything is read from the file, never from the
+   * node cache or an earlier call: a warm store reports damage on disk as a cold one does.
+   * O(distinct nodes + catalog records) block reads.
    */
   verify(opts: { allVersions?: boolean } = {}): VerifyReport {
     this.checkOpen();
