@@ -154,8 +154,8 @@ export function decodeLeaf(payload: Buffer, wantStored = false): { node: LeafNod
 }
 
 /**
- * How each key of a leaf or internal base payload is stored (for the inspector's node panel
- * and the prefix check): decodes the whole payload with the same checks as the decoders.
+ * How each key of a leaf or internal base payload is stored (for the inspector's node panel):
+ * decodes the whole payload with the same checks as the decoders.
  * O(bytes).
  */
 export function storedKeysOf(payload: Buffer, kind: 'leaf' | 'internal'): { prefix: Buffer; stored: StoredKey[] } {

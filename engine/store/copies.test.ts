@@ -140,6 +140,9 @@ describe('returned Buffers and objects are copies', () => {
       scribbleEntries(tx.scan());
       tx.abort();
       const view = store.view(Buffer.from('key/00'));
+      // Writing into the prefix a view hands out does not move the view.
+      scribble(view.prefix);
+      expect(view.get(key(42).subarray(6))?.equals(value(42))).toBe(true);
       for (const k of keys) scribble(view.get(k.subarray(6)));
       for (const v of view.getMany(keys.map((k) => k.subarray(6)))) scribble(v);
       scribbleEntries(view.scan());
@@ -173,7 +176,9 @@ describe('returned Buffers and objects are copies', () => {
         scribble(c.after);
       }
       let events = 0;
-      const stop = store.watch({}, (e) => {
+      // The range given to watch is the caller's: reusing it afterwards must not move the watch.
+      const watched = Buffer.from('key/0003');
+      const stop = store.watch({ prefix: watched }, (e) => {
         for (const c of e.changes) {
           events++;
           scribble(c.key);
@@ -181,6 +186,7 @@ describe('returned Buffers and objects are copies', () => {
           scribble(c.after);
         }
       });
+      watched.fill(0x5a);
       store.put(key(3), value(3333));
       model.set(key(3).toString('latin1'), value(3333));
       stop();
