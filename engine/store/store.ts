@@ -1392,13 +1392,15 @@ export class Store implements TransactionHost {
     return findDanglingRefs({ branches: () => this.branches(), at: (v) => this.at(v) }, opts);
   }
 
-  /** Writes a final checkpoint, trims preallocated space, releases the writer lock. */
+  /** Writes a final checkpoint when anything was written since the last one, releases the writer lock. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     for (const tx of [...this.active]) tx.abort();
     try {
-      if (!this.readOnly) {
+      // Nothing written since the last checkpoint (edit mode entered and left, say): the file
+      // stays byte for byte as it was, so opening for writing is not itself a change.
+      if (!this.readOnly && this.end !== this.lastCheckpointEnd) {
         // The zero-filled space past the end is kept for the next writer (see trimTail).
         this.writeCheckpoint();
         if (this.durable) this.file.sync();

@@ -4,7 +4,7 @@
  * victims, the wait timeline and the most contended ranges. Pause freezes the picture; the
  * scrubber moves back through the last minutes of frames kept in a ring buffer.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DeadlockData, LockAttachResult, MonitorDiscovery } from '../../../../app/contract';
 import { useServiceEvent, useTransport } from '../../api/hooks';
 import { ApiError } from '../../api/transport';
@@ -146,12 +146,38 @@ export function LocksView() {
     );
   }
 
-  return <Attached attachment={attachment} stream={stream} detached={detached} onDetach={detach} onReattach={() => void attach()} />;
+  return <Attached attachment={attachment} stream={stream} detached={detached} onDetach={detach} onReattach={() => void attach()} stopDemo={session.demo?.path === store.path ? <StopDemo /> : null} />;
 }
 
-function Attached({ attachment, stream, detached, onDetach, onReattach }: { attachment: LockAttachResult; stream: LockStream; detached: string | null; onDetach: () => void; onReattach: () => void }) {
+/** Stops this tab's contention demo (its workload, and the temporary copy it writes). */
+function StopDemo() {
+  const transport = useTransport();
+  const session = useSession();
+  const [stopping, setStopping] = useState(false);
+  const stop = async () => {
+    setStopping(true);
+    try {
+      await transport.call('locks.stopDemo', {});
+      session.setDemo(null);
+    } catch {
+      // The demo may have ended on its own meanwhile; `lock.demoEnded` clears it either way.
+    } finally {
+      setStopping(false);
+    }
+  };
+  return (
+    <button type="button" className="btn btn-small btn-stop-demo" onClick={() => void stop()} disabled={stopping} title="Stop the demo workload and remove its temporary copy of the demo store" data-testid="locks-stop-demo">
+      <span className="pause-icon stop-icon" aria-hidden="true" /> {stopping ? 'Stopping…' : 'Stop demo'}
+    </button>
+  );
+}
+
+function Attached({ attachment, stream, detached, onDetach, onReattach, stopDemo }: { attachment: LockAttachResult; stream: LockStream; detached: string | null; onDetach: () => void; onReattach: () => void; stopDemo: ReactNode }) {
   const [picked, setPicked] = useState<DeadlockData | null>(null);
   const frame = stream.shown?.frame ?? null;
+  // A deadlock picked from the list stays pinned only on frames at or after it: scrubbing back
+  // to before it happened shows that moment's graph and list, not a cycle from its future.
+  const pinned = picked !== null && frame !== null && picked.at <= frame.at ? picked : null;
   const stats = stream.stats;
   const live = !stream.paused && detached === null;
   return (
@@ -160,7 +186,7 @@ function Attached({ attachment, stream, detached, onDetach, onReattach }: { atta
         <span className={`badge ${detached ? 'badge-danger' : live ? 'badge-live' : 'badge-warn'}`} data-testid="locks-state">
           <span className="live-dot" /> {detached ? 'Detached' : live ? 'Live' : 'Paused'}
         </span>
-        <span className="small dim mono" title={attachment.path}>
+        <span className="small dim mono" title={attachment.path} data-testid="locks-bar-path">
           pid {attachment.pid} · {baseName(attachment.path)}
         </span>
         {stream.paused ? (
@@ -174,6 +200,7 @@ function Attached({ attachment, stream, detached, onDetach, onReattach }: { atta
         )}
         <Scrubber stream={stream} />
         <span className="grow" />
+        {detached === null && stopDemo}
         {detached ? (
           <button type="button" className="btn btn-small" onClick={onReattach}>
             <IconRefresh size={14} /> Attach again
@@ -195,10 +222,16 @@ function Attached({ attachment, stream, detached, onDetach, onReattach }: { atta
         {frame && frame.dropped > 0 && <span className="warn">{`${frame.dropped} event batches dropped`}</span>}
       </div>
       {detached && <div className="notice small locks-notice">{`The monitored process stopped: ${detached}. What was recorded stays below; scrub through it.`}</div>}
-      {stream.error && <div className="inline-error small">{`Lock table: ${stream.error.message}`}</div>}
+      {stream.error && !detached && <div className="inline-error small">{`Lock table: ${stream.error.message}`}</div>}
       {!frame ? (
-        <div className="pad">
-          <Spinner label="Reading the lock table…" />
+        <div className="pad" data-testid="locks-no-frame">
+          {detached ? (
+            <div className="dim">Nothing was recorded before the process stopped: it exited before the first lock table arrived.</div>
+          ) : stream.error ? (
+            <div className="dim">No lock table yet: the monitor did not answer (see above). It is asked again every moment.</div>
+          ) : (
+            <Spinner label="Reading the lock table…" />
+          )}
         </div>
       ) : (
         <div className="locks-body">
@@ -214,10 +247,10 @@ function Attached({ attachment, stream, detached, onDetach, onReattach }: { atta
               Waits-for graph <span className="dim small">arrow: waits for · red: deadlock cycle</span>
             </div>
             <div className="locks-graph-row">
-              <WaitsForGraph graph={graphWith(frame, picked)} truncated={frame.graphTruncated} />
+              <WaitsForGraph graph={graphWith(frame, pinned)} truncated={frame.graphTruncated} />
               <aside className="locks-deadlocks" aria-label="Recent deadlocks">
                 <div className="pane-subtitle">Recent deadlocks</div>
-                <DeadlockList deadlocks={frame.deadlocks} now={frame.at} picked={picked} onPick={setPicked} total={frame.stats.deadlocks} />
+                <DeadlockList deadlocks={frame.deadlocks} now={frame.at} picked={pinned} onPick={setPicked} total={frame.stats.deadlocks} />
               </aside>
             </div>
           </section>
