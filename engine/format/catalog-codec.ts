@@ -165,7 +165,17 @@ export function encodeCatalogRecord(c: CatalogRecord): Buffer {
   return w.finish();
 }
 
-/** Decodes a catalog record payload. Throws FormatError on damage. */
+/** Throws unless `count` items of at least `minBytes` each fit in what is left of `r`. O(1). */
+function checkCount(r: ByteReader, count: number, minBytes: number, what: string): void {
+  if (count * minBytes > r.end - r.pos) throw new FormatError(`${what} count ${count} overruns the payload`);
+}
+
+/**
+ * Decodes a catalog record payload. Throws FormatError on damage, including a flag outside its
+ * range, a count that overruns the payload, and trailing bytes. The type is not checked on
+ * purpose: readers take the branch table from any record, so a later type (as 7 once was) does
+ * not make older readers refuse the file (FORMAT.md §13). O(bytes).
+ */
 export function decodeCatalogRecord(payload: Buffer): CatalogRecord {
   const r = new ByteReader(payload);
   const type = r.u8() as RecordType;
@@ -175,13 +185,18 @@ export function decodeCatalogRecord(payload: Buffer): CatalogRecord {
   const nextSeq = r.varint();
   const snapshots = readAddress(r);
   const nb = r.varint();
+  // A branch: name length, head, 16-byte root.
+  checkCount(r, nb, 18, 'branch');
   const branches: BranchEntry[] = [];
   for (let i = 0; i < nb; i++) branches.push({ name: r.string(), head: r.varint(), root: readAddress(r) });
   const subject = r.string();
   let version: VersionEntry | null = null;
-  if (r.u8() === 1) {
+  const hasVersion = r.u8();
+  if (hasVersion > 1) throw new FormatError(`catalog record version flag ${hasVersion} (0 or 1)`);
+  if (hasVersion === 1) {
     const id = r.varint();
     const np = r.varint();
+    checkCount(r, np, 1, 'parent');
     const parents: number[] = [];
     for (let i = 0; i < np; i++) parents.push(r.varint());
     const root = readAddress(r);
@@ -210,6 +225,7 @@ export function decodeCatalogRecord(payload: Buffer): CatalogRecord {
       : null;
     delta = { added, removed, chain, chainLength, policy };
   }
+  if (!r.done) throw new FormatError('trailing bytes after catalog record');
   return { type, time, prev, nextVersionId, nextSeq, snapshots, branches, version, subject, delta };
 }
 
@@ -239,15 +255,18 @@ export function encodeSnapshots(list: readonly SnapshotEntry[]): Buffer {
   return w.finish();
 }
 
-/** Decodes a snapshot table payload. */
+/** Decodes a snapshot table payload. Throws FormatError on damage (counts that overrun, trailing bytes). O(bytes). */
 export function decodeSnapshots(payload: Buffer): SnapshotEntry[] {
   const r = new ByteReader(payload);
   const n = r.varint();
+  // A snapshot: name length, version, 16-byte root, 8-byte time, message length.
+  checkCount(r, n, 27, 'snapshot');
   const out: SnapshotEntry[] = [];
   for (let i = 0; i < n; i++) out.push(readSnapshotEntry(r));
   if (!r.done && r.u8() === 1) {
     for (let i = 0; i < n; i++) if (r.u8() === 1) out[i] = { ...out[i], automatic: true };
   }
+  if (!r.done) throw new FormatError('trailing bytes after snapshot table');
   return out;
 }
 

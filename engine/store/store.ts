@@ -10,12 +10,12 @@ import {
   DATA_START, decodeHeader, decodeSuperblock, encodeHeader, encodeSuperblock, FORMAT_VERSION,
   SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS, type FileHeader, type Superblock,
 } from '../format/header';
-import { commonPrefixLength, storedKeysOf } from '../format/node-codec';
+import { storedKeysOf } from '../format/node-codec';
 import {
   ClosedError, ConflictError, FileStateError, FormatVersionError, InvalidArgumentError, NotAStoreError, ReadOnlyError,
   StoreCorruptError, StoreError, VersionNotFoundError,
 } from '../errors';
-import { BlobRef, Op, type Child, type InternalNode, type Msg, type TreeNode } from '../tree/node';
+import { BlobRef, Op, type Child, type InternalNode, type Msg } from '../tree/node';
 import { TreeWriter } from '../tree/write';
 import { verifyTree, type Problem } from '../tree/verify';
 import { findMsg, rdelCovers } from '../tree/buffer';
@@ -24,7 +24,7 @@ import { Appender, StoreFile, type IoCounters } from './file';
 import { diffTrees, structuralDiff, type DiffCounters, type RawChange } from '../diff/diff';
 import { emptyRange } from '../tree/keys';
 import { SubtreeView } from './subtree-view';
-import { MAX_CHAIN, NodeStore } from './nodes';
+import { DiskNodeReader, MAX_CHAIN, NodeStore } from './nodes';
 import { acquireWriterLock, readLockOwner, processAlive, type WriterLock } from './writer-lock';
 import { loadSnapshotState, planSnapshotChange, stateAfter, type SnapshotState } from './snapshot-set';
 import {
@@ -246,9 +246,11 @@ async function* asyncIterate<T>(it: Iterable<T>): AsyncGenerator<T> {
   }
 }
 
+/** A buffered message as plain data; its bytes are copies (the message lives in a cached node). */
 function messageView(m: Msg): MessageView {
   const op = m.op === Op.Put ? 'put' : m.op === Op.Delete ? 'delete' : 'deleteRange';
-  return { op, key: m.key, end: m.op === Op.DeleteRange ? m.end : undefined, seq: m.seq, valueLength: m.value ? m.value.length : 0, large: m.value instanceof BlobRef };
+  const end = m.op === Op.DeleteRange ? (m.end === null ? null : Buffer.from(m.end)) : undefined;
+  return { op, key: Buffer.from(m.key), end, seq: m.seq, valueLength: m.value ? m.value.length : 0, large: m.value instanceof BlobRef };
 }
 
 const KIND_BY_NAME: Record<string, BlockKind> = { leaf: BlockKind.Leaf, internal: BlockKind.Internal, delta: BlockKind.Delta };
@@ -319,7 +321,8 @@ export class Store implements TransactionHost {
     /** True when opened without the writer lock. */
     readonly readOnly: boolean,
   ) {
-    this.params = { nodeSize: header.nodeSize, fanout: header.fanout, bufferSize: header.bufferSize, blobThreshold: header.blobThreshold };
+    // Frozen: it is handed out (store.params, info().params) and the tree writer reads it.
+    this.params = Object.freeze({ nodeSize: header.nodeSize, fanout: header.fanout, bufferSize: header.bufferSize, blobThreshold: header.blobThreshold });
     this.cacheBytes = opts.cacheBytes ?? 1024 * 1024 * 1024;
     this.nodes = new NodeStore(file, this.params, this.cacheBytes);
     this.writer = this.makeWriter();
@@ -821,7 +824,8 @@ export class Store implements TransactionHost {
   }
 
   private versionInfo(v: VersionEntry): VersionInfo {
-    return { id: v.id, parents: v.parents, branch: v.branch, time: v.time, message: v.message, root: view(v.root), stats: v.stats };
+    // Copies: the entry is the catalog's own.
+    return { id: v.id, parents: [...v.parents], branch: v.branch, time: v.time, message: v.message, root: view(v.root), stats: { ...v.stats } };
   }
 
   /** The head version of a branch (default branch when omitted). O(1) after the first catalog walk. */
@@ -838,7 +842,8 @@ export class Store implements TransactionHost {
   /** A read-only view of a version (time travel): id, snapshot or branch name. O(1). */
   at(ref: number | string): ReadView {
     const v = this.resolve(ref);
-    return new ReadView(this.nodes, v.root, v.id);
+    // A copy of the root: the view exposes it, and the catalog's entry must not change through it.
+    return new ReadView(this.nodes, { ...v.root }, v.id);
   }
 
   /**
@@ -1211,16 +1216,16 @@ export class Store implements TransactionHost {
     const { prefix, stored } = storedKeysOf(payload, node.kind);
     if (node.kind === 'leaf') {
       return {
-        address: view(a), kind: 'leaf', level: 0, prefix, keys: node.keys, stored,
+        address: view(a), kind: 'leaf', level: 0, prefix, keys: node.keys.map((k) => Buffer.from(k)), stored,
         values: node.vals.map((v) => ({ length: v.length, large: v instanceof BlobRef })), children: [], buffer: [], chain: [],
         encodedBytes: a.length, fill: node.bytes / this.params.nodeSize, bufferBytes: 0, bufferFill: 0,
       };
     }
     const messages = [...node.rdels, ...node.msgs];
     return {
-      address: view(a), kind: 'internal', level: node.level, prefix, keys: node.pivots,
+      address: view(a), kind: 'internal', level: node.level, prefix, keys: node.pivots.map((k) => Buffer.from(k)),
       // Pivots are stored in the base block; the journal only adds messages.
-      stored: stored.length === node.pivots.length ? stored : node.pivots.map((k) => ({ shared: 0, suffix: k })),
+      stored: stored.length === node.pivots.length ? stored : node.pivots.map((k) => ({ shared: 0, suffix: Buffer.from(k) })),
       values: [], children: (node.children as Address[]).map(view),
       buffer: messages.map(messageView), chain: base.map(view), encodedBytes: base.reduce((s, x) => s + x.length, 0),
       fill: node.children.length / this.params.fanout, bufferBytes: node.bufBytes, bufferFill: node.bufBytes / this.params.bufferSize,
@@ -1309,7 +1314,9 @@ export class Store implements TransactionHost {
    * catalog itself, read afresh from the file (`verifyCatalog`): the chain reaches the create
    * record, no id is claimed twice, parents exist and are older, roots are node addresses within
    * the file, branch heads and snapshots name existing versions with their roots. Reports each
-   * problem with where it is, one line each. O(distinct nodes + catalog records).
+   * problem with where it is, one line each. Everything is read from the file, never from the
+   * node cache or an earlier call: a warm store reports damage on disk as a cold one does.
+   * O(distinct nodes + catalog records) block reads.
    */
   verify(opts: { allVersions?: boolean } = {}): VerifyReport {
     this.checkOpen();
@@ -1324,9 +1331,12 @@ export class Store implements TransactionHost {
       ...this.snapshotList.map((s) => ({ label: `snapshot ${s.name}`, root: s.root })),
     ];
     if (opts.allVersions !== false) for (const v of versions.sort((a, b) => b.id - a.id)) roots.push({ label: `version ${v.id}`, root: v.root });
+    // Nodes come from the file, never from the cache: verify() reports what is on disk.
+    const disk = new DiskNodeReader(this.nodes);
     const hooks = {
       maxChain: MAX_CHAIN,
-      checkEncoding: (a: Address, node: TreeNode): Problem[] => this.checkEncoding(a, node),
+      checkEncoding: (): Problem[] =>
+        disk.takePrefixMismatches().map((m) => ({ invariant: 'prefix', where: `node @${m.offset}`, offset: m.offset, message: `stored prefix is ${m.stored} bytes; the keys share ${m.expected}` })),
       checkBlob: (ref: BlobRef, where: string): Problem[] => {
         try {
           this.nodes.readBlob(ref);
@@ -1339,32 +1349,45 @@ export class Store implements TransactionHost {
     for (const r of roots) {
       if (!walkable(r.root)) continue;
       // Name the version in every problem (verifyTree leaves it out when a node cannot be loaded).
-      for (const p of verifyTree(this.nodes, this.params, r.root, hooks, seen, r.label)) problems.push(p.where.startsWith(`${r.label} `) ? p : { ...p, where: `${r.label} ${p.where}` });
+      for (const p of verifyTree(disk, this.params, r.root, hooks, seen, r.label)) problems.push(p.where.startsWith(`${r.label} `) ? p : { ...p, where: `${r.label} ${p.where}` });
     }
     return { ok: problems.length === 0, problems, nodesChecked: seen.size, versionsChecked: catalog.versions.size };
   }
 
-  /** The catalog chain as the last verify() read it (records are immutable; the file only grows until compaction). */
-  private verifiedChain: { file: StoreFile; newest: number; records: readonly { offset: number; record: CatalogRecord }[] } | null = null;
+  /** Catalog records verify() decoded, by offset, with the checksum their bytes had (for one file). */
+  private decodedRecords: { file: StoreFile; byOffset: Map<number, { checksum: number; record: CatalogRecord }> } | null = null;
 
   /**
-   * The catalog chain read from the file, newest first, not from the cached index. Records an
-   * earlier verify() of this file already read are reused, so verifying after each commit costs
-   * O(new records), the first time O(records).
+   * The record at `address`, read from the file and checked against its address like any block.
+   * Bytes that pass the same checksum as when an earlier verify() decoded them are those bytes,
+   * so only their decoding is skipped: verifying after every commit stays cheap per record
+   * (one read and a CRC), and damage on disk is still found. O(record bytes).
+   */
+  private recordOnDisk(address: Address): CatalogRecord {
+    if (this.decodedRecords?.file !== this.file) this.decodedRecords = { file: this.file, byOffset: new Map() };
+    const memo = this.decodedRecords.byOffset;
+    const known = memo.get(address.offset);
+    if (known && known.checksum === address.checksum && address.kind === BlockKind.Catalog) {
+      this.nodes.readBlock(address);
+      return known.record;
+    }
+    const record = this.readRecord(address);
+    memo.set(address.offset, { checksum: address.checksum, record });
+    return record;
+  }
+
+  /**
+   * The catalog chain read from the file, newest first, not from the cached index: every record
+   * is read and checked again on each call (`recordOnDisk`). O(records).
    */
   private catalogFacts(): CatalogFacts {
     const records: { offset: number; record: CatalogRecord }[] = [];
     let chainError: string | undefined;
     let a = this.latest;
-    const known = this.verifiedChain?.file === this.file ? this.verifiedChain : null;
     for (;;) {
-      if (known && a.offset === known.newest) {
-        for (const r of known.records) records.push(r);
-        break;
-      }
       let rec: CatalogRecord;
       try {
-        rec = this.readRecord(a);
+        rec = this.recordOnDisk(a);
       } catch (e) {
         chainError = e instanceof StoreError ? e.message : String(e);
         break;
@@ -1378,24 +1401,7 @@ export class Store implements TransactionHost {
       }
       a = rec.prev;
     }
-    this.verifiedChain = chainError === undefined && records.length > 0 ? { file: this.file, newest: records[0].offset, records } : null;
     return { records, chainError, snapshots: this.snapshotList, committedEnd: this.end };
-  }
-
-  private checkEncoding(a: Address, node: TreeNode): Problem[] {
-    if (a.kind === BlockKind.Delta) return [];
-    try {
-      const payload = this.nodes.readBlock(a).subarray(BLOCK_HEADER_BYTES);
-      const { prefix } = storedKeysOf(payload, node.kind);
-      const keys = node.kind === 'leaf' ? node.keys : node.pivots;
-      const expect = keys.length ? commonPrefixLength(keys[0], keys[keys.length - 1]) : 0;
-      if (prefix.length !== expect) {
-        return [{ invariant: 'prefix', where: `node @${a.offset}`, offset: a.offset, message: `stored prefix is ${prefix.length} bytes; the keys share ${expect}` }];
-      }
-    } catch (e) {
-      return [{ invariant: 'checksum', where: `node @${a.offset}`, offset: a.offset, message: (e as Error).message }];
-    }
-    return [];
   }
 
   // ---------------------------------------------------------------- events and lifecycle
