@@ -93,13 +93,21 @@ export interface Superblock {
   readonly sequence: number;
   readonly catalog: Address;
   readonly committedLength: number;
+  /**
+   * Flag bit 0: commits after this checkpoint may have been written without a flush each
+   * (`durable: false`), so after a power loss any of them may be partly missing (FORMAT.md §3, §11.1).
+   */
+  readonly relaxed?: boolean;
 }
 
-/** Encodes: u32 magic, u32 0, u64 sequence, address catalog, u64 committedLength, u32 crc. */
+/** Flags word bit: see {@link Superblock.relaxed}. */
+const RELAXED_FLAG = 1;
+
+/** Encodes: u32 magic, u32 flags, u64 sequence, address catalog, u64 committedLength, u32 crc. */
 export function encodeSuperblock(s: Superblock): Buffer {
   const w = new ByteWriter(SUPERBLOCK_BYTES);
   w.u32(SUPER_MAGIC);
-  w.u32(0);
+  w.u32(s.relaxed ? RELAXED_FLAG : 0);
   w.u64(s.sequence);
   writeAddress(w, s.catalog);
   w.u64(s.committedLength);
@@ -113,13 +121,13 @@ export function decodeSuperblock(bytes: Buffer): Superblock | null {
   try {
     const r = new ByteReader(bytes);
     if (r.u32() !== SUPER_MAGIC) return null;
-    r.u32();
+    const flags = r.u32();
     const sequence = r.u64();
     const catalog = readAddress(r);
     const committedLength = r.u64();
     const crc = r.u32();
     if (crc !== checksum(bytes.subarray(0, SUPERBLOCK_BYTES - 4))) return null;
-    return { sequence, catalog, committedLength };
+    return { sequence, catalog, committedLength, relaxed: (flags & RELAXED_FLAG) !== 0 };
   } catch (e) {
     if (e instanceof FormatError) return null;
     throw e;

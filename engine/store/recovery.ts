@@ -116,9 +116,10 @@ export function intactRecordsAfter(file: StoreFile, from: number, to: number, la
  * Classifies the bytes after the committed end. Roll-forward accepted every commit up to it
  * (`latest` is the last record it accepted) and broke at the block at `failAt` (at or after the
  * committed end: blocks between are intact pieces of the next commit). `size` is the file size.
- * O(bytes after the committed end).
+ * `relaxed`: a checkpoint says commits were written without a flush each, so several of them
+ * can be partly missing after a power loss, not only the last one. O(bytes after the committed end).
  */
-export function classifyTail(file: StoreFile, failAt: number, latest: Address, size: number): TailVerdict {
+export function classifyTail(file: StoreFile, failAt: number, latest: Address, size: number, relaxed: boolean): TailVerdict {
   if (failAt >= size) return { kind: 'end' };
   const dataEnd = writtenEnd(file, failAt, size);
   if (dataEnd <= failAt) return { kind: 'end' };
@@ -127,10 +128,11 @@ export function classifyTail(file: StoreFile, failAt: number, latest: Address, s
     const first = later[0];
     // The commit the bad block belongs to ends with `first`. If part of it was never written (a
     // crash during its flush wrote its record's sector before an earlier one), it was never
-    // acknowledged: a torn tail — but only when it is the one commit after `latest`.
+    // acknowledged: a torn tail — when it is the one commit after `latest`, since each durable
+    // commit is flushed before the next begins; any number of them without durable commits.
     const span = file.read(failAt, first.offset - failAt);
     const unwritten = hasUnwrittenSector(span, failAt, failAt, first.offset);
-    if (unwritten && later.length === 1 && first.prev.offset === latest.offset) return { kind: 'torn', dataEnd };
+    if (unwritten && (relaxed || (later.length === 1 && first.prev.offset === latest.offset))) return { kind: 'torn', dataEnd };
     const last = later[later.length - 1];
     return {
       kind: 'damaged', offset: failAt, intactRecords: later.length, lastIntactEnd: last.end,

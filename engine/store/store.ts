@@ -434,7 +434,7 @@ export class Store implements TransactionHost {
         }
       }
       if (!store) throw lastError;
-      const verdict = classifyTail(file, store.failAt, store.latest, file.size());
+      const verdict = classifyTail(file, store.failAt, store.latest, file.size(), sbs.some((sb) => sb.relaxed === true));
       let damage: StoreDamage | null = verdict.kind === 'damaged' ? { offset: verdict.offset, message: verdict.detail } : null;
       // A fallback to the older checkpoint is harmless only when the newer one named data that
       // never reached the disk (a checkpoint written before its data, by an older build without
@@ -454,6 +454,13 @@ export class Store implements TransactionHost {
       store.damageFound = damage;
       store.lock = lock;
       if (!readOnly) store.trimTail(verdict.kind === 'end' && store.failAt === store.end);
+      // Before the first commit that is not flushed, a flushed checkpoint must say so: recovery
+      // then knows that several commits after it may be partly missing after a power loss.
+      if (!readOnly && !store.durable && sbs[0].relaxed !== true) {
+        store.writeCheckpoint();
+        store.file.sync();
+        store.unsynced = false;
+      }
       return store;
     } catch (e) {
       lock?.release();
@@ -561,7 +568,7 @@ export class Store implements TransactionHost {
       this.syncedEnd = this.end;
     }
     this.superSeq++;
-    const sb = encodeSuperblock({ sequence: this.superSeq, catalog: this.latest, committedLength: this.end });
+    const sb = encodeSuperblock({ sequence: this.superSeq, catalog: this.latest, committedLength: this.end, relaxed: !this.durable });
     // Not flushed here: it names flushed data only, and rides along with the next flush (the
     // next durable commit's, the next checkpoint's, or close's). A torn superblock fails its
     // checksum and the other one is used.

@@ -172,6 +172,8 @@ function describeInfo(info: StoreInfo, stats: TreeStats, snapshots: number, bran
     ],
     ['bytes', `live ${formatBytes(stats.liveBytes)}, dead ${formatBytes(stats.deadBytes)} (${formatPercent(info.fileSize > 0 ? stats.deadBytes / info.fileSize : 0)} reclaimable by compact)`],
   ];
+  // Opened read-only up to damaged committed data: say so first, the rest describes what is before it.
+  if (info.damage) rows.unshift(['DAMAGED', `${info.damage.message}; showing the commits before byte ${info.damage.offset} (run \`thunderhead check\`)`]);
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, text]) => `${label.padEnd(width)}  ${text}`);
 }
