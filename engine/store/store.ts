@@ -358,8 +358,9 @@ export class Store implements TransactionHost {
    */
   static create(path: string, options: StoreOptions & OpenOptions = {}): Store {
     const params = checkParams(options);
-    if (pathExists(path)) throw new FileStateError(`${path} already exists`);
+    // A create killed after naming its store leaves its temp name beside it (a second link to the store).
     removeStaleCreateFiles(path);
+    if (pathExists(path)) throw new FileStateError(`${path} already exists`);
     // Built under a temp name, flushed, then linked into place and the directory flushed: a crash
     // at any moment leaves either no store at `path` or a complete one, never a partial file.
     const tmp = createTempPath(path);
