@@ -316,6 +316,7 @@ export class Appender {
   private chunks: Buffer[] = [];
   private pendingBytes = 0;
   private flushedTo: number;
+  private readonly start: number;
   blocks = 0;
 
   /** `preallocate` false: write only the blocks (a file that is complete as written, like a new store). */
@@ -325,6 +326,7 @@ export class Appender {
     private readonly preallocate = true,
   ) {
     this.flushedTo = pos;
+    this.start = pos;
   }
 
   /** File offset where the next block will go. */
@@ -345,11 +347,36 @@ export class Appender {
     return address;
   }
 
-  /** Writes queued blocks to the file (not yet durable). */
+  /**
+   * Zeroes what this appender wrote, after the write it belonged to failed (a full disk, a failed
+   * flush): the next commit starts at the same offset, and whatever of this one it does not
+   * overwrite would otherwise sit after it as blocks that look damaged to recovery. Best effort:
+   * overwriting bytes already allocated needs no new space. O(bytes written).
+   */
+  discard(): void {
+    const zeros = Buffer.alloc(Math.min(1024 * 1024, Math.max(0, this.flushedTo - this.start)));
+    for (let at = this.start; at < this.flushedTo; at += zeros.length) {
+      try {
+        this.file.write(at, zeros.subarray(0, Math.min(zeros.length, this.flushedTo - at)));
+      } catch {
+        break;
+      }
+    }
+    this.chunks = [];
+    this.pendingBytes = 0;
+  }
+
+  /** Writes queued blocks to the file (not yet durable). A failed write is discarded (see {@link discard}). */
   flush(): void {
     if (this.chunks.length === 0) return;
     const data = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.pendingBytes);
-    this.file.write(this.flushedTo, data);
+    try {
+      this.file.write(this.flushedTo, data);
+    } catch (e) {
+      this.flushedTo += data.length;
+      this.discard();
+      throw e;
+    }
     this.flushedTo += data.length;
     if (this.preallocate) this.file.preallocate(this.flushedTo);
     this.chunks = [];

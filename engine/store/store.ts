@@ -582,9 +582,15 @@ export class Store implements TransactionHost {
   /** Appends a catalog record (and whatever blocks `out` holds), flushes once, and makes it current. */
   private appendRecord(out: Appender, rec: CatalogRecord): Address {
     const address = out.append(BlockKind.Catalog, 0, 0, encodeCatalogRecord(rec));
-    out.flush();
-    if (this.durable) this.file.sync();
-    else this.unsynced = true;
+    try {
+      out.flush();
+      if (this.durable) this.file.sync();
+    } catch (e) {
+      // Not committed: zero what it wrote, so no later commit is followed by its leftovers.
+      out.discard();
+      throw e;
+    }
+    if (!this.durable) this.unsynced = true;
     this.latest = address;
     this.record = rec;
     this.end = out.end;
