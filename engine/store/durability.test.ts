@@ -332,7 +332,6 @@ describe('power loss at every point of a session (recorded writes, random unflus
       const events = trace;
       untrace();
       const fd = [...storeFileIds].find(([f]) => f.path === file)?.[1] as number;
-      expect(events.filter((e) => e.op === 'sync' && e.fd === fd).length).toBeGreaterThan(0);
       const r = prng(durable ? 1101 : 2202);
       const image = path.join(dir, `power-${durable}-image.th`);
       const failures: string[] = [];
@@ -373,6 +372,7 @@ describe('power loss at every point of a session (recorded writes, random unflus
       fs.rmSync(image, { force: true });
       fs.rmSync(file, { force: true });
       expect(failures.slice(0, 5)).toEqual([]);
+      expect(events.filter((e) => e.op === 'sync' && e.fd === fd).length, 'flushes in the session').toBeGreaterThan(0);
       // The session crossed a checkpoint, so images from both sides of one were tried.
       expect(events.filter(isSuperblockWrite).length).toBeGreaterThanOrEqual(2);
     });
