@@ -435,7 +435,14 @@ export class Store implements TransactionHost {
         }
       }
       if (!store) throw lastError;
-      const verdict = classifyTail(file, store.failAt, store.latest, file.size(), sbs.some((sb) => sb.relaxed === true));
+      const relaxed = sbs.some((sb) => sb.relaxed === true);
+      let verdict = classifyTail(file, store.failAt, store.latest, file.size(), relaxed);
+      // A live writer may have appended (or finished a block) between roll-forward and the scan:
+      // damage is only what a fresh roll-forward still cannot pass.
+      while (verdict.kind === 'damaged' && store.rollForward()) {
+        store.loadSnapshots();
+        verdict = classifyTail(file, store.failAt, store.latest, file.size(), relaxed);
+      }
       let damage: StoreDamage | null = verdict.kind === 'damaged' ? { offset: verdict.offset, message: verdict.detail } : null;
       // A fallback to the older checkpoint is harmless only when the newer one named data that
       // never reached the disk (a checkpoint written before its data, by an older build without
