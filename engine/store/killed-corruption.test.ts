@@ -197,3 +197,45 @@ describe('single-bit flips in the written part of a store: detected or harmless,
     });
   }
 });
+
+describe('no false alarms beside a live writer', () => {
+  it('read-only opens while a child commits never report damage, and always see a commit boundary', async () => {
+    const file = path.join(dir, 'live.th');
+    const cfg: CrashConfig = {
+      mode: 'load', file, seed: 5, ops: 1_000_000, commitEvery: 1, nodeSize: 512, fanout: 4, bufferSize: 512, blobThreshold: 64, largeRate: 0.2,
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, JSON.stringify(cfg)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    try {
+      // Wait for a few commits, then open and close readers while it keeps committing.
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (c: string) => {
+          out += c;
+          if (/\nC 20 /.test(out)) resolve();
+        });
+        child.on('close', () => reject(new Error('writer ended early')));
+      });
+      const alarms: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const store = Store.open(file, { readOnly: true });
+        try {
+          if (store.damage) alarms.push(`open ${i}: ${store.damage.message}`);
+          const commits = store.head().id - 1;
+          const model = modelAt(cfg, commits);
+          if (!sameContent(store, model)) alarms.push(`open ${i}: head (commit ${commits}) is not that commit's content`);
+        } finally {
+          store.close();
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+      expect(alarms).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+      fs.rmSync(file, { force: true });
+      fs.rmSync(`${file}.lock`, { force: true });
+    }
+  });
+});
