@@ -85,7 +85,10 @@ describe('a full disk', () => {
   it('create on a volume too small for even the header is a DiskFullError, and leaves no file', () => {
     const file = path.join(dir, 'tiny-volume.th');
     smallVolume(1000);
-    expect(thrown(() => Store.create(file))).toBeInstanceOf(DiskFullError);
+    const error = thrown(() => Store.create(file));
+    expect(error).toBeInstanceOf(DiskFullError);
+    // Named by the store's path, not the temp name it is built under.
+    expect((error as Error).message).toContain(`${file} (`);
     Object.assign(fileCalls, original);
     expect(fs.readdirSync(dir).filter((n) => n.startsWith('tiny-volume'))).toEqual([]);
   });
@@ -127,6 +130,8 @@ describe('paths that are not stores', () => {
       const error = thrown(attempt);
       expect(error).toBeInstanceOf(FileStateError);
       expect((error as Error).message).toContain('too long');
+      expect((error as Error).message).toContain(file);
+      expect((error as Error).message).not.toContain('.tmp');
     }
   });
 

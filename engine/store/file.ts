@@ -85,7 +85,9 @@ function openRegular(path: string, flags: number, what: string): number {
   try {
     fd = fileCalls.openSync(path, flags | (fs.constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    throw fileError(path, what, e);
+    const typed = fileError(path, what, e);
+    if (typed !== e && typed instanceof Error) typed.cause = e;
+    throw typed;
   }
   const st = fileCalls.fstatSync(fd);
   if (!st.isFile()) {
@@ -108,6 +110,8 @@ export class StoreFile {
     readonly path: string,
     private fd: number,
     readonly readOnly: boolean,
+    /** The name errors give: the store's path, also while it is built under a temp name. */
+    private readonly label: string = path,
   ) {
     this.allocated = fileCalls.fstatSync(fd).size;
   }
@@ -121,10 +125,16 @@ export class StoreFile {
     return new StoreFile(path, openRegular(path, readOnly ? O_RDONLY : O_RDWR, readOnly ? 'open for reading' : 'open for writing'), readOnly);
   }
 
-  /** Creates a new file; fails if it exists. */
-  static create(path: string): StoreFile {
+  /** Creates a new file; fails if it exists. Errors name `label` (the store a temp file will become). */
+  static create(path: string, label: string = path): StoreFile {
     const { O_RDWR, O_CREAT, O_EXCL } = fs.constants;
-    return new StoreFile(path, openRegular(path, O_RDWR | O_CREAT | O_EXCL, 'create'), false);
+    let fd: number;
+    try {
+      fd = openRegular(path, O_RDWR | O_CREAT | O_EXCL, 'create');
+    } catch (e) {
+      throw fileError(label, 'create', (e as { cause?: unknown }).cause ?? e);
+    }
+    return new StoreFile(path, fd, false, label);
   }
 
   /** Current size of the file on disk (including preallocated zeros). */
@@ -154,7 +164,7 @@ export class StoreFile {
     try {
       while (done < data.length) done += fileCalls.writeSync(this.fd, data, done, data.length - done, offset + done);
     } catch (e) {
-      throw fileError(this.path, `writing ${data.length} bytes at byte ${offset}`, e);
+      throw fileError(this.label, `writing ${data.length} bytes at byte ${offset}`, e);
     }
     this.io.bytesWritten += data.length;
   }
@@ -166,7 +176,7 @@ export class StoreFile {
       fileCalls.fdatasyncSync(this.fd);
     } catch (e) {
       // ENOSPC can surface only here (delayed allocation); EIO stays an EIO: never retried.
-      throw fileError(this.path, 'flushing to disk', e);
+      throw fileError(this.label, 'flushing to disk', e);
     }
     this.io.fsyncs++;
   }
@@ -186,7 +196,7 @@ export class StoreFile {
     try {
       while (at < target) at += fileCalls.writeSync(this.fd, zeros, 0, Math.min(zeros.length, target - at), at);
     } catch (e) {
-      if (!isDiskFull(e)) throw fileError(this.path, 'preallocating space', e);
+      if (!isDiskFull(e)) throw fileError(this.label, 'preallocating space', e);
     }
     this.allocated = Math.max(this.allocated, at);
   }

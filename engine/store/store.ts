@@ -364,7 +364,7 @@ export class Store implements TransactionHost {
     // Built under a temp name, flushed, then linked into place and the directory flushed: a crash
     // at any moment leaves either no store at `path` or a complete one, never a partial file.
     const tmp = createTempPath(path);
-    const file = StoreFile.create(tmp);
+    const file = StoreFile.create(tmp, path);
     try {
       const header = encodeHeader({ formatVersion: FORMAT_VERSION, ...params });
       const start = Buffer.alloc(DATA_START);
