@@ -261,6 +261,7 @@ describe('the durability audit (every file call recorded)', () => {
     Store.create(file, SMALL).close();
     startTracing();
     Store.open(file).close();
+    Store.open(file, { durable: false }).close();
     Store.open(file, { readOnly: true }).close();
     expect(trace.filter((e) => e.op === 'sync' || e.op === 'write')).toEqual([]);
     Object.assign(fileCalls, original);

@@ -93,19 +93,16 @@ describe('a full disk', () => {
     expect(fs.readdirSync(dir).filter((n) => n.startsWith('tiny-volume'))).toEqual([]);
   });
 
-  // A real 2 MiB tmpfs where this process may mount one (root); elsewhere the injected volume above covers it.
-  const mountPoint = path.join(os.tmpdir(), `th-tmpfs-${process.pid}`);
-  let mounted = false;
-  if (process.getuid?.() === 0 && process.platform === 'linux') {
+  // A real 2 MiB tmpfs where this process may mount one (root on Linux); elsewhere the injected volume above covers it.
+  it.skipIf(process.getuid?.() !== 0 || process.platform !== 'linux')('on a real 2 MiB tmpfs: create and small commits work, a large one is a DiskFullError', (ctx) => {
+    const mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'th-tmpfs-'));
     try {
-      fs.mkdirSync(mountPoint, { recursive: true });
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint], { stdio: 'ignore' });
-      mounted = true;
     } catch {
       fs.rmSync(mountPoint, { recursive: true, force: true });
+      ctx.skip();
+      return;
     }
-  }
-  it.skipIf(!mounted)('on a real 2 MiB tmpfs: create and small commits work, a large one is a DiskFullError', () => {
     try {
       const file = path.join(mountPoint, 's.th');
       const store = Store.create(file);

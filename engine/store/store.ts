@@ -316,6 +316,8 @@ export class Store implements TransactionHost {
   /** Where the last roll-forward broke: the first block that was not part of an accepted commit. */
   private failAt = 0;
   private damageFound: StoreDamage | null = null;
+  /** The newest checkpoint on disk is `relaxed` (FORMAT.md §3). */
+  private relaxedOnDisk = false;
 
   private constructor(
     /** Path of the store file. */
@@ -462,13 +464,7 @@ export class Store implements TransactionHost {
       store.damageFound = damage;
       store.lock = lock;
       if (!readOnly) store.trimTail(verdict.kind === 'end' && store.failAt === store.end);
-      // Before the first commit that is not flushed, a flushed checkpoint must say so: recovery
-      // then knows that several commits after it may be partly missing after a power loss.
-      if (!readOnly && !store.durable && sbs[0].relaxed !== true) {
-        store.writeCheckpoint();
-        store.file.sync();
-        store.unsynced = false;
-      }
+      store.relaxedOnDisk = sbs[0].relaxed === true;
       return store;
     } catch (e) {
       lock?.release();
@@ -586,8 +582,22 @@ export class Store implements TransactionHost {
     this.commitsSinceCheckpoint = 0;
   }
 
+  /**
+   * Before the first commit that is not flushed, a flushed checkpoint must say so: recovery then
+   * knows that several commits after it may be partly missing after a power loss (FORMAT.md §3).
+   * Done on the first write, not at open, so a writer that writes nothing changes nothing. O(1).
+   */
+  private markRelaxed(): void {
+    if (this.durable || this.relaxedOnDisk) return;
+    this.writeCheckpoint();
+    this.file.sync();
+    this.unsynced = false;
+    this.relaxedOnDisk = true;
+  }
+
   /** Appends a catalog record (and whatever blocks `out` holds), flushes once, and makes it current. */
   private appendRecord(out: Appender, rec: CatalogRecord): Address {
+    this.markRelaxed();
     const address = out.append(BlockKind.Catalog, 0, 0, encodeCatalogRecord(rec));
     try {
       out.flush();
@@ -685,6 +695,7 @@ export class Store implements TransactionHost {
   /** Starts a write transaction on a branch (default branch when omitted). O(1). */
   begin(opts: { branch?: string; spillBytes?: number } & TransactionOptions = {}): Transaction {
     this.checkWritable();
+    this.markRelaxed();
     const b = this.branchEntry(opts.branch ?? this.defaultBranch);
     const tx = new Transaction(this, this.nodes, b.name, b.root, b.head, opts.spillBytes, { optimistic: opts.optimistic, pessimistic: opts.pessimistic });
     this.active.add(tx);
