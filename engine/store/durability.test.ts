@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Store } from '../index';
-import { decodeSuperblock, SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS } from '../format/header';
+import { decodeSuperblock, encodeSuperblock, SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS } from '../format/header';
 import { fileCalls, StoreFile } from './file';
 import { prng } from './test-support';
 
@@ -378,4 +378,43 @@ describe('power loss at every point of a session (recorded writes, random unflus
       expect(events.filter(isSuperblockWrite).length).toBeGreaterThanOrEqual(2);
     });
   }
+});
+
+describe('a checkpoint that reached the disk before its data (files from older builds with durable: false)', () => {
+  it('open falls back to the older checkpoint, check names the bad one, and the next writer replaces it', () => {
+    const file = path.join(dir, 'early-checkpoint.th');
+    const s = Store.create(file, SMALL);
+    for (let i = 0; i < 3; i++) s.put(key(i), value(i, 1));
+    s.close();
+    const bytes = fs.readFileSync(file);
+    const sbs = SUPERBLOCK_OFFSETS.map((o) => decodeSuperblock(bytes.subarray(o, o + SUPERBLOCK_BYTES))).filter((x) => x !== null);
+    const newest = sbs.sort((a, b) => b.sequence - a.sequence)[0];
+    // A newer checkpoint naming a record in space that was never written (zeros past the data).
+    let dataEnd = bytes.length;
+    while (bytes[dataEnd - 1] === 0) dataEnd--;
+    const catalog = { ...newest.catalog, offset: dataEnd + 4096, length: 300 };
+    const early = encodeSuperblock({ sequence: newest.sequence + 1, catalog, committedLength: catalog.offset + catalog.length });
+    early.copy(bytes, SUPERBLOCK_OFFSETS[(newest.sequence + 1) % 2]);
+    fs.writeFileSync(file, bytes);
+    const reader = Store.open(file, { readOnly: true });
+    try {
+      expect(reader.damage).toBeNull();
+      expect(reader.head().id).toBe(4);
+      expect(reader.get(key(2))?.equals(value(2, 1))).toBe(true);
+      expect(reader.verify().problems.map((p) => p.invariant)).toEqual(['superblock']);
+    } finally {
+      reader.close();
+    }
+    const writer = Store.open(file);
+    writer.put(key(9), value(9, 2));
+    writer.close();
+    const after = Store.open(file, { readOnly: true });
+    try {
+      expect(after.head().id).toBe(5);
+      expect(after.verify().problems).toEqual([]);
+    } finally {
+      after.close();
+    }
+    fs.rmSync(file);
+  });
 });

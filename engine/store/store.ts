@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { BLOCK_KIND_NAMES, BlockKind, isNoAddress, NO_ADDRESS, sameAddress, type Address } from '../format/address';
-import { BLOCK_HEADER_BYTES, blockChecksumOk, parseBlockHeader } from '../format/block';
+import { BLOCK_HEADER_BYTES, blockChecksumOk, checkBlockAgainst, parseBlockHeader } from '../format/block';
 import {
   decodeCatalogRecord, decodeSnapshots, encodeCatalogRecord, encodeSnapshots, RecordType,
   type BranchEntry, type CatalogRecord, type CommitStats, type SnapshotEntry, type VersionEntry,
@@ -1352,6 +1352,9 @@ export class Store implements TransactionHost {
       if (!sb) problems.push({ invariant: 'superblock', where, offset: o, message: 'fails its checksum: only the other checkpoint is left' });
       else if (sb.committedLength > size || sb.catalog.offset + sb.catalog.length !== sb.committedLength || sb.catalog.kind !== BlockKind.Catalog) {
         problems.push({ invariant: 'superblock', where, offset: o, message: `names a record (@${sb.catalog.offset}, ${sb.catalog.length} bytes) that does not end at its committed length ${sb.committedLength} within the file` });
+      } else {
+        const why = checkBlockAgainst(this.file.read(sb.catalog.offset, sb.catalog.length), sb.catalog);
+        if (why) problems.push({ invariant: 'superblock', where, offset: o, message: `names a record at byte ${sb.catalog.offset} that cannot be read (${why})` });
       }
     }
     const reserved: [number, number][] = [[HEADER_BYTES, SUPERBLOCK_OFFSETS[0]], [SUPERBLOCK_OFFSETS[0] + SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS[1]], [SUPERBLOCK_OFFSETS[1] + SUPERBLOCK_BYTES, DATA_START]];
