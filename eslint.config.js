@@ -1,4 +1,4 @@
-// Layers point down: renderer -> app (types only); main -> app -> engine.
+// Layers point down: renderer -> app (types only); main -> app -> engine; level -> engine.
 // engine/ imports nothing from app/main/renderer, nor Electron/React/DOM libraries.
 import tseslint from 'typescript-eslint';
 
@@ -25,6 +25,18 @@ export default tseslint.config(
         patterns: [
           { group: upper(['app', 'main', 'renderer']), message: 'engine/ is the bottom layer: it must not import app/, main/ or renderer/.' },
           { group: ['electron', 'electron/*', 'react', 'react-dom', 'react/*', 'react-dom/*', 'd3', 'd3-*', '@tanstack/*'], message: 'engine/ must not depend on Electron, React, d3 or the DOM.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['level/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: upper(['app', 'main', 'renderer']), message: 'level/ is the Level adapter over the engine: it must not import app/, main/ or renderer/.' },
+          { group: ['../engine/*', '../../engine/*', '!../engine/index'], message: 'level/ uses the engine\'s public API only: import from ../engine/index.' },
+          { group: ['electron', 'electron/*', 'react', 'react-dom', 'react/*', 'react-dom/*', 'd3', 'd3-*', '@tanstack/*'], message: 'level/ is a library: no Electron, React, d3 or the DOM.' },
         ],
       }],
     },

@@ -2,10 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export const testConfig = defineConfig({
   test: {
-    include: ['engine/**/*.test.ts', 'app/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['engine/**/*.test.ts', 'level/**/*.test.ts', 'app/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // A temp directory per run; files left in it fail the run (scripts/vitest-tmpdir.ts).
+    globalSetup: ['scripts/vitest-tmpdir.ts'],
   },
 });
 

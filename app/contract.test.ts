@@ -53,7 +53,7 @@ describe('contract', () => {
     expect(message('records.page', { storeId: 's1', limti: 5 })).toBe('bad request to records.page: request has unknown field(s) limti');
     expect(message('records.page', { storeId: 's1', after: 'xyz' })).toBe('bad request to records.page: after must be hex (an even number of 0-9a-f digits)');
     expect(message('records.page', { storeId: 's1', range: { from: { base64: 'AA==' } } })).toBe('bad request to records.page: range.from must be one of {hex}, {json} or {text}');
-    expect(message('store.open', { path: 5 })).toBe('bad request to store.open: path must be a string (got number)');
+    expect(message('store.open', { path: 5 })).toBe('bad request to store.open: path must be a string');
     expect(message('store.open', { path: '' })).toBe('bad request to store.open: path must not be empty');
     expect(message('store.open', { path: '/x', readOnly: 'yes' })).toBe('bad request to store.open: readOnly must be true or false');
     expect(message('theme.set', { theme: 'blue' })).toBe("bad request to theme.set: theme must be 'dark', 'light' or 'system'");

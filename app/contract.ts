@@ -10,7 +10,7 @@
  * nothing from Node, so the renderer can import its types (and schemas) safely.
  */
 import { z } from 'zod';
-import { addressInput, empty, hex, jobId, keyInput, rangeInput, returns, storeId, themeSchema } from './contracts/schemas';
+import { addressInput, empty, fileFields, fileHandle, filePath, hex, jobId, keyInput, oneFile, rangeInput, returns, storeId, themeSchema } from './contracts/schemas';
 import { diffMethods } from './contracts/diff';
 import { editMethods } from './contracts/edits';
 import { lockMethods } from './contracts/locks';
@@ -195,9 +195,32 @@ export interface OpenResult {
   readonly info: StoreInfoData;
 }
 
+/**
+ * A file the host granted for a user's choice: `file` is the handle every later request names
+ * it by; `path` and `name` are for showing (the renderer never sends paths of its own making).
+ */
+export interface FileRef {
+  readonly file: string;
+  readonly path: string;
+  readonly name: string;
+}
+
+/** What a request does with a file, checked against the grant behind its handle. */
+export type FileUse = 'store' | 'read' | 'save' | 'reveal' | 'list';
+
+/** One entry of the serve host's file picker (`files.list`). */
+export interface FileEntry {
+  readonly ref: FileRef;
+  readonly kind: 'file' | 'dir';
+  /** Bytes (files only). */
+  readonly size?: number;
+}
+
 /** A recently opened file. */
 export interface RecentFile {
   readonly path: string;
+  /** Handle to open it again; absent when this host may not reach it (serve: outside its allowed places). */
+  readonly file?: string;
   /** Milliseconds since the epoch. */
   readonly openedAt: number;
   /** Whether the file still exists (checked when listed). */
@@ -211,11 +234,17 @@ export type Theme = 'dark' | 'light' | 'system';
 export interface AppInfo {
   readonly host: 'electron' | 'serve' | 'test';
   readonly version: string;
-  /** Files named on the command line (open these first). */
-  readonly initialFiles: readonly string[];
+  /** Files named on the command line (open these first), granted. */
+  readonly initialFiles: readonly FileRef[];
   readonly demoPath: string | null;
   /** Native open/save dialogs (Electron); without them the UI asks for a path as text. */
   readonly dialogs: boolean;
+  /** Typed paths are accepted (serve: inside its allowed places); false in Electron (handles only). */
+  readonly typedPaths: boolean;
+  /** The places typed paths may reach (serve's `--allow-dir` folders and named files). */
+  readonly allowedPlaces: { readonly files: readonly string[]; readonly dirs: readonly string[] };
+  /** This session may not write anything (serve --read-only): no edit mode, exports or workloads. */
+  readonly readOnlySession: boolean;
   /** "Reveal in folder" is available. */
   readonly reveal: boolean;
 }
@@ -279,15 +308,31 @@ export const contract = {
   'theme.get': { request: empty, response: returns<{ readonly theme: Theme }>() },
   /** Saves the theme; hosts apply it (Electron sets nativeTheme) and emit `theme.changed`. */
   'theme.set': { request: z.strictObject({ theme: themeSchema }), response: returns<{ readonly theme: Theme }>() },
-  /** Native open dialog (Electron); `{ path: null }` when cancelled or unsupported. */
-  'host.chooseOpenPath': { request: empty, response: returns<{ readonly path: string | null }>() },
-  /** Native save dialog (Electron); `{ path: null }` when cancelled or unsupported. */
+  /**
+   * Native open dialog (Electron): the chosen file, granted for opening, reading and importing
+   * (`{ path: null }` when cancelled or unsupported).
+   */
+  'host.chooseOpenPath': { request: empty, response: returns<{ readonly path: string | null; readonly file?: string }>() },
+  /**
+   * Native save dialog (Electron): the chosen target, granted for `records.export` to create or
+   * replace (the dialog asked about replacing); `{ path: null }` when cancelled or unsupported.
+   */
   'host.chooseSavePath': {
     request: z.strictObject({ defaultName: z.string().max(255).optional(), format: z.enum(['jsonl', 'csv']).optional() }),
-    response: returns<{ readonly path: string | null }>(),
+    response: returns<{ readonly path: string | null; readonly file?: string }>(),
   },
-  /** Shows the file in the OS file manager (Electron). */
-  'host.reveal': { request: z.strictObject({ path: z.string().min(1, { error: 'must not be empty' }) }), response: returns<{ readonly ok: boolean }>() },
+  /**
+   * Electron: a file dropped on the window, as the preload resolved it from the dropped File;
+   * granted for opening as a store only. UNSUPPORTED elsewhere.
+   */
+  'host.grantDropped': { request: z.strictObject({ path: filePath }), response: returns<FileRef>() },
+  /** Shows a granted file in the OS file manager (Electron). */
+  'host.reveal': { request: z.strictObject(fileFields).refine(...oneFile), response: returns<{ readonly ok: boolean }>() },
+  /**
+   * The serve host's file picker: without `dir`, the allowed places (folders and named files);
+   * with a folder's handle, its entries (folders first, then files, by name; at most 2000).
+   */
+  'files.list': { request: z.strictObject({ dir: fileHandle.optional() }), response: returns<{ readonly dir: FileRef | null; readonly entries: readonly FileEntry[]; readonly truncated: boolean }>() },
   /** Cancels a running job (analyze, export); `cancelled` is false if it had already ended. */
   'job.cancel': { request: z.strictObject({ jobId }), response: returns<{ readonly cancelled: boolean }>() },
 
@@ -298,9 +343,9 @@ export const contract = {
    */
   'store.open': {
     request: z.strictObject({
-      path: z.string().min(1, { error: 'must not be empty' }),
+      ...fileFields,
       readOnly: z.boolean({ error: 'must be true or false' }).default(true),
-    }),
+    }).refine(...oneFile),
     response: returns<OpenResult>(),
   },
   /** Closes a store opened with `store.open` (the file is released when every opener closed it). */
@@ -309,8 +354,8 @@ export const contract = {
   'store.recent': { request: empty, response: returns<{ readonly files: readonly RecentFile[] }>() },
   /** Forgets one recent file, or all when `path` is absent. */
   'store.forgetRecent': { request: z.strictObject({ path: z.string().optional() }), response: returns<{ readonly files: readonly RecentFile[] }>() },
-  /** Path of the bundled demo store, if there is one. */
-  'store.demoPath': { request: empty, response: returns<{ readonly path: string | null; readonly exists: boolean }>() },
+  /** Path of the bundled demo store, if there is one, and its handle. */
+  'store.demoPath': { request: empty, response: returns<{ readonly path: string | null; readonly exists: boolean; readonly file?: string }>() },
   /** Cheap facts: file size, format version, height, versions, head, parameters. */
   'store.info': { request: z.strictObject({ storeId }), response: returns<StoreInfoData>() },
   /**
@@ -341,7 +386,9 @@ export const contract = {
   /** The full value of one key (loaded lazily: large values are only read here). */
   'records.value': { request: z.strictObject({ storeId, key: keyInput, at: atVersion.optional() }), response: returns<ValueResult>() },
   /**
-   * Exports a range to a JSONL or CSV file at `path` (refuses to overwrite unless asked).
+   * Exports a range to a JSONL or CSV file: `file`, a save handle (`host.chooseSavePath`), or a
+   * typed `path` inside the host's allowed folders. Refuses to replace a file unless `overwrite`;
+   * the file is created with mode 0600 (exports hold the store's data), whatever the umask.
    * A job: progress counts rows written (`total` is -1 when unknown).
    */
   'records.export': {
@@ -349,10 +396,10 @@ export const contract = {
       storeId,
       range: rangeInput.optional(),
       format: z.enum(['jsonl', 'csv'], { error: "must be 'jsonl' or 'csv'" }),
-      path: z.string().min(1, { error: 'must not be empty' }),
+      ...fileFields,
       overwrite: z.boolean().default(false),
       jobId: jobId.optional(),
-    }),
+    }).refine(...oneFile),
     response: returns<ExportResult>(),
   },
 
@@ -411,8 +458,8 @@ export type ServiceEvent =
   | { readonly type: 'store.closed'; readonly storeId: string; readonly reason: string }
   /** The theme changed (from the menu or another window). */
   | { readonly type: 'theme.changed'; readonly theme: Theme }
-  /** The host asks the UI to open a file (menu, drag and drop, second instance, command line). */
-  | { readonly type: 'host.open'; readonly path: string; readonly readOnly?: boolean }
+  /** The host asks the UI to open a file it granted (menu, drag and drop, second instance, command line). */
+  | { readonly type: 'host.open'; readonly path: string; readonly file: string; readonly readOnly?: boolean }
   /** The host asks the UI to close the current store (File › Close). */
   | { readonly type: 'host.closeStore' }
   | VersionEvent
@@ -463,10 +510,11 @@ export interface ThunderheadBridge {
   /** Subscribes to one event type; returns the unsubscribe function. */
   on<T extends ServiceEventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
   /**
-   * Electron only: the filesystem path of a dropped File (sandboxed renderers cannot see it).
-   * Absent in the serve host, where dropped files have no path.
+   * Electron only: grants a dropped File for opening as a store and returns its handle. The
+   * preload resolves the File's path itself (the page only hands over the File the drop gave
+   * it), so page script cannot name a path. Absent in the serve host, where drops have no path.
    */
-  pathForFile?(file: File): string;
+  grantDroppedFile?(file: File): Promise<Outcome<'host.grantDropped'>>;
 }
 
 // ---------------------------------------------------------------------------------------------

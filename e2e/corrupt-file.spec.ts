@@ -3,9 +3,9 @@
  * instead of going blank.
  */
 import { expect, test } from '@playwright/test';
-import { copyFileSync, mkdtempSync, openSync, closeSync, statSync, writeSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, openSync, closeSync, rmSync, statSync, writeSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { openInspector, screenshot } from './support';
 
 const tmp = () => process.env.E2E_TMP_DIR ?? mkdtempSync(join(tmpdir(), 'thunderhead-e2e-'));
@@ -36,11 +36,17 @@ test('opening a corrupt file shows what is wrong and where', async ({ page }) =>
 test('opening a missing file says it does not exist', async ({ page }) => {
   await openInspector(page);
   await page.getByTestId('nav-welcome').click();
-  await page.getByTestId('open-path').fill('/nonexistent/dir/store.th');
+  const missing = join(mkdtempSync(join(tmpdir(), 'thunderhead-e2e-')), 'missing.th');
+  await page.getByTestId('open-path').fill(missing);
   await page.getByTestId('open-submit').click();
   const error = page.getByTestId('error-panel');
   await expect(error).toBeVisible();
-  await expect(error).toContainText('/nonexistent/dir/store.th');
+  await expect(error).toContainText(`${missing} does not exist`);
+  // Outside the server's allowed places the answer does not say whether the file exists.
+  await page.getByTestId('open-path').fill('/nonexistent/dir/store.th');
+  await page.getByTestId('open-submit').click();
+  await expect(error).toContainText('/nonexistent/dir/store.th is outside the places this server may reach');
+  rmSync(dirname(missing), { recursive: true, force: true });
 });
 
 test('a store damaged inside says which block is bad, at which byte', async ({ page }) => {

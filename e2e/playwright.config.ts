@@ -14,8 +14,9 @@ const config = defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // Generous for a busy 2-core CI machine: a spec's longest run here must stay under half of it.
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
   reporter: [['list']],
   use: {
     baseURL: process.env.SERVE_URL,

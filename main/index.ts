@@ -1,7 +1,8 @@
 /**
  * Electron main: one window on the inspector service, a native menu, the open dialog, a path
  * on the command line, single instance. All inspector work is the service's (app/service);
- * this file wires the host around it.
+ * this file wires the host around it. File paths reach the service only from the user's own
+ * choices (./choices); the window is one service session, ended when the window closes.
  */
 import { BrowserWindow, Menu, app, dialog, ipcMain, nativeTheme, shell } from 'electron';
 import { existsSync } from 'node:fs';
@@ -9,8 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL } from '../app/contract';
 import type { Method, Outcome, ServiceEvent, Theme } from '../app/contract';
-import { createService } from '../app/service/index';
-import type { Service } from '../app/service/index';
+import type { Service, ServiceSession } from '../app/service/index';
+import { createElectronService, offerOpen } from './choices';
 import { bindIpc, trustedSender } from './ipc';
 import { menuTemplate } from './menu';
 import { filesFromArgv, isAppUrl } from './security';
@@ -22,6 +23,8 @@ const devOrigin = devUrl ? new URL(devUrl).origin : undefined;
 
 let window: BrowserWindow | null = null;
 let service: Service;
+/** The window's session: what it opened, edits, jobs and demos end when the window closes. */
+let windowSession: ServiceSession | null = null;
 let openPath: string | null = null;
 let pendingOpen: string[] = [];
 
@@ -29,15 +32,15 @@ function send(event: ServiceEvent): void {
   if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, event);
 }
 
-/** Asks the renderer to open a file (it calls store.open, so errors show in the window). */
-function requestOpen(path: string): void {
+/** Grants a file the user chose and asks the renderer to open it (errors show in the window). */
+function requestOpen(path: string, kind: 'open' | 'store' = 'store'): void {
   if (!window) {
     pendingOpen.push(path);
     return;
   }
   if (window.isMinimized()) window.restore();
   window.focus();
-  service.emit({ type: 'host.open', path });
+  offerOpen(service, path, kind);
 }
 
 async function chooseOpenPath(): Promise<string | null> {
@@ -63,9 +66,10 @@ async function rebuildMenu(): Promise<void> {
       hasOpenStore: openPath !== null,
       platform: process.platform,
       appName: app.getName(),
+      development: !app.isPackaged,
     },
     {
-      open: () => void chooseOpenPath().then((path) => path && requestOpen(path)),
+      open: () => void chooseOpenPath().then((path) => path && requestOpen(path, 'open')),
       openRecent: (path) => requestOpen(path),
       clearRecent: () => void service.call('store.forgetRecent', {}).then(rebuildMenu),
       close: () => service.emit({ type: 'host.closeStore' }),
@@ -123,14 +127,10 @@ async function main(): Promise<void> {
   await app.whenReady();
 
   const initialFiles = filesFromArgv(process.argv, app.isPackaged);
-  service = createService({
-    host: 'electron',
-    version: app.getVersion(),
-    initialFiles,
-    demoPath: existsSync(demoPath()) ? demoPath() : null,
-    settingsPath: join(app.getPath('userData'), 'settings.json'),
-    hooks: { chooseOpenPath, chooseSavePath, reveal: (path) => (shell.showItemInFolder(path), true), applyTheme },
-  });
+  service = createElectronService(
+    { version: app.getVersion(), initialFiles, demoPath: existsSync(demoPath()) ? demoPath() : null, settingsPath: join(app.getPath('userData'), 'settings.json') },
+    { chooseOpen: chooseOpenPath, chooseSave: chooseSavePath, reveal: (path) => (shell.showItemInFolder(path), true), applyTheme },
+  );
   const theme = await service.call('theme.get', {});
   if ('result' in theme) applyTheme(theme.result.theme);
   service.events.on(send);
@@ -138,9 +138,15 @@ async function main(): Promise<void> {
   const ses = defaultSession();
   secureSession(ses);
   serveRenderer(ses, join(here, '..', 'renderer'));
-  bindIpc(ipcMain, service, trustedSender((url) => isAppUrl(url, devOrigin), (id) => window?.webContents.id === id), observe);
+  const windowTarget = {
+    call: (method: string, params: unknown): Promise<Outcome<Method>> => windowSession
+      ? windowSession.call(method, params)
+      : Promise.resolve({ error: { code: 'CLOSED', message: 'the window is closing' } }),
+  };
+  bindIpc(ipcMain, windowTarget, trustedSender((url) => isAppUrl(url, devOrigin), (id) => window?.webContents.id === id), observe);
   await rebuildMenu();
 
+  windowSession = service.session();
   window = createMainWindow({
     preloadPath: join(here, '..', 'preload', 'index.cjs'),
     dark: nativeTheme.shouldUseDarkColors,
@@ -149,6 +155,9 @@ async function main(): Promise<void> {
   });
   window.on('closed', () => {
     window = null;
+    // Its opens, edit mode (the writer lock), jobs and the contention demo end with it.
+    windowSession?.close();
+    windowSession = null;
   });
   window.webContents.once('did-finish-load', () => {
     const queued = pendingOpen;

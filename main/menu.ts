@@ -24,6 +24,8 @@ export interface MenuState {
   readonly hasOpenStore: boolean;
   readonly platform: NodeJS.Platform;
   readonly appName: string;
+  /** A development build (not packaged): only then does View offer the developer tools. */
+  readonly development: boolean;
 }
 
 /** The application menu. */
@@ -69,7 +71,8 @@ export function menuTemplate(state: MenuState, actions: MenuActions): MenuItemCo
         { role: 'zoomOut' },
         { type: 'separator' },
         { role: 'togglefullscreen' },
-        { role: 'toggleDevTools' },
+        // DevTools can call anything the page can and read what it shows: not in release builds.
+        ...(state.development ? [{ role: 'toggleDevTools' } as MenuItemConstructorOptions] : []),
       ],
     },
     { role: 'windowMenu' },

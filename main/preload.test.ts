@@ -29,9 +29,15 @@ await import('./preload');
 const bridge = state.exposed.get('thunderhead') as ThunderheadBridge;
 
 describe('preload bridge', () => {
-  it('exposes only call, on and pathForFile', () => {
+  it('exposes only call, on and grantDroppedFile', () => {
     expect([...state.exposed.keys()]).toEqual(['thunderhead']);
-    expect(Object.keys(bridge).sort()).toEqual(['call', 'on', 'pathForFile']);
+    expect(Object.keys(bridge).sort()).toEqual(['call', 'grantDroppedFile', 'on']);
+  });
+
+  it('grants a drop from the File itself; page script cannot name a path for it', async () => {
+    expect(await bridge.grantDroppedFile!({} as File)).toEqual({ result: { channel: 'thunderhead:host.grantDropped', params: { path: '/dropped/file.th' } } });
+    expect(await bridge.call('host.grantDropped', { path: '/home/user/.ssh/id_ed25519' })).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    expect(state.invoke).not.toHaveBeenCalledWith('thunderhead:host.grantDropped', { path: '/home/user/.ssh/id_ed25519' });
   });
 
   it('forwards a call to the method channel and reports unbound ones as unknown', async () => {
@@ -45,10 +51,10 @@ describe('preload bridge', () => {
     const offAll = bridge.on((e) => all.push(e));
     const offOpen = bridge.on('host.open', (e) => opens.push(e));
     const emit = (payload: ServiceEvent): void => state.listeners.get(IPC_EVENT_CHANNEL)?.forEach((fn) => fn({}, payload));
-    emit({ type: 'host.open', path: '/a.th' });
+    emit({ type: 'host.open', path: '/a.th', file: 'fh_0123456789abcdef0' });
     emit({ type: 'host.closeStore' });
     expect(all.length).toBe(2);
-    expect(opens).toEqual([{ type: 'host.open', path: '/a.th' }]);
+    expect(opens).toEqual([{ type: 'host.open', path: '/a.th', file: 'fh_0123456789abcdef0' }]);
     offAll();
     offOpen();
     emit({ type: 'host.closeStore' });

@@ -1,6 +1,6 @@
 /**
  * The renderer's only door to the host: `window.thunderhead` with `call`, `on` and (for drag
- * and drop) `pathForFile`. It forwards to one IPC channel per contract method; main validates
+ * and drop) `grantDroppedFile`. It forwards to one IPC channel per contract method; main validates
  * the sender and every argument, so this script stays dumb on purpose. It runs sandboxed, so
  * it may import nothing but `electron` (and types).
  */
@@ -12,6 +12,11 @@ import type { EventOf, Method, Outcome, RequestOf, ServiceEvent, ServiceEventTyp
 // the sandboxed preload; app/contract's tests check they match.
 const METHOD_PREFIX = 'thunderhead:';
 const EVENT_CHANNEL = 'thunderhead-event';
+/**
+ * Reached only through `grantDroppedFile`, which resolves a real dropped File here: page script
+ * can hand over a File but never a path of its own making.
+ */
+const DROP_METHOD = 'host.grantDropped';
 
 function on(listener: (event: ServiceEvent) => void): () => void;
 function on<T extends ServiceEventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
@@ -31,6 +36,7 @@ function on(a: ServiceEventType | ((event: ServiceEvent) => void), b?: (event: n
 const bridge: ThunderheadBridge = {
   async call<M extends Method>(method: M, params: RequestOf<M>): Promise<Outcome<M>> {
     if (typeof method !== 'string') return { error: { code: 'UNKNOWN_METHOD', message: 'method must be a string' } };
+    if (method === DROP_METHOD) return { error: { code: 'FORBIDDEN', message: `${DROP_METHOD} is reached through grantDroppedFile(file) only` } };
     try {
       return (await ipcRenderer.invoke(`${METHOD_PREFIX}${method}`, params)) as Outcome<M>;
     } catch (error) {
@@ -40,8 +46,15 @@ const bridge: ThunderheadBridge = {
     }
   },
   on,
-  pathForFile(file: File): string {
-    return webUtils.getPathForFile(file);
+  async grantDroppedFile(file: File) {
+    let path = '';
+    try {
+      path = webUtils.getPathForFile(file);
+    } catch {
+      // Not a File from a drop or a file input: it has no path.
+    }
+    if (!path) return { error: { code: 'INVALID_ARGUMENT', message: 'the dropped item is not a file on disk' } };
+    return (await ipcRenderer.invoke(`${METHOD_PREFIX}${DROP_METHOD}`, { path })) as Outcome<'host.grantDropped'>;
   },
 };
 

@@ -64,4 +64,8 @@ describe('navigation', () => {
     expect(filesFromArgv(['/usr/bin/electron', '/repo', '--inspect', 'a.th'], false)).toEqual(['a.th']);
     expect(filesFromArgv(['/opt/Thunderhead/thunderhead', 'a.th', 'b.th', '--no-sandbox'], true)).toEqual(['a.th', 'b.th']);
   });
+
+  it('opens a file a Linux desktop entry passes as a file:// URL (double-click on a .th file)', () => {
+    expect(filesFromArgv(['/opt/Thunderhead/thunderhead', 'file:///home/ada/My%20Stores/app.th'], true)).toEqual(['/home/ada/My Stores/app.th']);
+  });
 });

@@ -3,6 +3,7 @@
  * window options, the Content-Security-Policy, which URLs count as the app, and what to do
  * when something tries to navigate or open a window.
  */
+import { fileURLToPath } from 'node:url';
 import type { BrowserWindowConstructorOptions } from 'electron';
 
 /** The privileged scheme the renderer bundle is served from (a real origin, unlike file://). */
@@ -110,8 +111,13 @@ export function decideNavigation(url: string): NavigationDecision {
 
 /**
  * Store files named on the command line. Electron's argv is `[exe, …args]` when packaged and
- * `[exe, appPath, …args]` in development; flags (Chromium's and ours) are skipped.
+ * `[exe, appPath, …args]` in development; flags (Chromium's and ours) are skipped. A Linux
+ * desktop entry opens a double-clicked file with `%U`, which file managers may fill with a
+ * `file://` URL: that becomes its path.
  */
 export function filesFromArgv(argv: readonly string[], packaged: boolean): string[] {
-  return argv.slice(packaged ? 1 : 2).filter((arg) => arg !== '' && !arg.startsWith('-') && arg !== '.');
+  return argv
+    .slice(packaged ? 1 : 2)
+    .filter((arg) => arg !== '' && !arg.startsWith('-') && arg !== '.')
+    .map((arg) => (arg.startsWith('file://') ? fileURLToPath(arg) : arg));
 }

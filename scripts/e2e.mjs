@@ -27,7 +27,8 @@ try {
   // A file that is not a store at all: the UI must say so, not show a blank window.
   const corrupt = join(dir, 'corrupt.th');
   writeFileSync(corrupt, Buffer.from('this is not a thunderhead store, just text pretending to be one\n'.repeat(64)));
-  handle = await serveInProcess({ files: [demo], demoPath: demo, settingsPath: join(dir, 'settings.json') });
+  // Specs make their stores in the temp folder (E2E_TMP_DIR or their own mkdtemp there): allow it.
+  handle = await serveInProcess({ files: [demo], demoPath: demo, settingsPath: join(dir, 'settings.json'), allowDirs: [tmpdir()] });
   console.log(`Serving the inspector for e2e at ${handle.origin}`);
   code = await new Promise((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '-c', join(ROOT, 'e2e', 'playwright.config.ts'), ...process.argv.slice(2)], {

@@ -23,12 +23,12 @@ function newestMtime(path) {
   return newest;
 }
 
-/** Why out/ needs a rebuild ('' when it is up to date). */
-export function staleReason(outputs = OUTPUTS) {
+/** Why `outputs` need a rebuild from `sources` ('' when they are up to date). */
+export function staleReason(outputs = OUTPUTS, sources = SOURCES) {
   const missing = outputs.find((file) => !existsSync(join(ROOT, file)));
   if (missing) return `${missing} is missing`;
   const built = Math.min(...outputs.map((file) => statSync(join(ROOT, file)).mtimeMs));
-  const source = Math.max(...SOURCES.map((path) => newestMtime(join(ROOT, path))));
+  const source = Math.max(...sources.map((path) => newestMtime(join(ROOT, path))));
   return source > built ? 'sources changed since the last build' : '';
 }
 

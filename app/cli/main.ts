@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { serveCommand } from '../serve/serve-command';
 import { describeFailure, oneLine } from './errors';
 import { Output, processIo, type CliIo } from './io';
 import type { CommandContext } from './context';
@@ -88,8 +87,10 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     exitCode: 0,
   };
   const debug = io.env.THUNDERHEAD_DEBUG === '1';
-  // `serve` is a long-running host with its own argument parser (app/serve/serve-command.ts).
-  if (argv[0] === 'serve') return serveCommand(argv.slice(1));
+  // `serve` is a long-running host with its own argument parser (app/serve/serve-command.ts),
+  // loaded only when asked for: the HTTP/WebSocket host and the contract's schemas would
+  // otherwise be a third of every other command's start-up.
+  if (argv[0] === 'serve') return (await import('../serve/serve-command')).serveCommand(argv.slice(1));
   const program = buildProgram(ctx, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { KeyView, StoreInfoData, ValueView } from '../contract';
-import { filePath, hex, jobId, keyInput, rangeInput, returns, storeId } from './schemas';
+import { fileFields, hex, jobId, keyInput, oneFile, rangeInput, returns, storeId } from './schemas';
 
 /** Most bytes of a value sent inline (as hex or JSON) in one `edit.stage` call; bigger values go through `edit.stageValueFromFile`. */
 export const STAGE_VALUE_MAX_BYTES = 400 * 1024;
@@ -152,26 +152,30 @@ export const editMethods = {
   },
   /**
    * Stages every record of a JSONL (`{"key", "value"}` per line) or CSV (`key,value,…` with
-   * a header) file as written by `records.export` / `thunderhead dump`. A job: progress counts
-   * bytes read; cancelling stages nothing.
+   * a header) file as written by `records.export` / `thunderhead dump`. The file is a handle
+   * from an open choice or a typed path inside the host's allowed places.
+   * A job: progress counts bytes read; cancelling stages nothing.
    */
   'edit.import': {
     request: z.strictObject({
       storeId,
-      path: filePath,
+      ...fileFields,
       format: z.enum(['jsonl', 'csv'], { error: "must be 'jsonl' or 'csv'" }).optional(),
       jobId: jobId.optional(),
-    }),
+    }).refine(...oneFile),
     response: returns<StageResult>(),
   },
-  /** Stages a put whose value is a file's bytes (raw) or its JSON (encoded by the records layer). */
+  /**
+   * Stages a put whose value is a file's bytes (raw) or its JSON (encoded by the records layer).
+   * The file is a handle from an open choice or a typed path inside the host's allowed places.
+   */
   'edit.stageValueFromFile': {
     request: z.strictObject({
       storeId,
       key: keyInput,
-      path: filePath,
+      ...fileFields,
       encoding: z.enum(['raw', 'json'], { error: "must be 'raw' or 'json'" }).default('raw'),
-    }),
+    }).refine(...oneFile),
     response: returns<StageResult>(),
   },
   /**

@@ -12,7 +12,7 @@
  * {@link KeyView} (hex + tuple decoding), which is the default every UI type uses.
  */
 import { z } from 'zod';
-import { filePath, returns, storeId } from './schemas';
+import { fileHandle, filePath, returns, storeId } from './schemas';
 import type { KeyView } from '../contract';
 
 // ---------------------------------------------------------------------------------------------
@@ -257,8 +257,10 @@ export interface LockEventBatch<K = KeyView> {
 
 /** Result of `locks.startDemo`. */
 export interface LockDemoResult {
-  /** The store the workload runs on (attach with `locks.attach({ path })`). */
+  /** The temporary copy the workload runs on (removed when the demo ends). */
   readonly path: string;
+  /** Its handle: attach with `locks.attach({ file })`, open with `store.open({ file })`. */
+  readonly file: string;
   readonly pid: number;
   readonly discovery: MonitorDiscovery;
 }
@@ -268,15 +270,17 @@ export type LockEvent =
   /** A batch of lock activity of an attachment, about every {@link LOCK_BATCH_INTERVAL_MS} while there is any. */
   | { readonly type: 'lock.events'; readonly attachmentId: string; readonly batch: LockEventBatch }
   /** The attachment ended: the monitored process exited, its socket dropped, or the service closed. */
-  | { readonly type: 'lock.detached'; readonly attachmentId: string; readonly reason: string };
+  | { readonly type: 'lock.detached'; readonly attachmentId: string; readonly reason: string }
+  /** A contention demo ended (stopped, its time was up, its session ended); its copy at `path` is gone. */
+  | { readonly type: 'lock.demoEnded'; readonly path: string; readonly reason: string };
 
 // ---------------------------------------------------------------------------------------------
 // Requests
 // ---------------------------------------------------------------------------------------------
 
 const path = filePath;
-/** A store named by its file or by an id from `store.open`. */
-const storeRef = z.union([z.strictObject({ path }), z.strictObject({ storeId })], { error: 'must be {path} or {storeId}' });
+/** A store named by an id from `store.open`, a file handle, or a typed path the host allows. */
+const storeRef = z.union([z.strictObject({ path }), z.strictObject({ file: fileHandle }), z.strictObject({ storeId })], { error: 'must be {storeId}, {file} or {path}' });
 const attachmentId = z.string().min(1, { error: 'must be an attachment id from locks.attach' });
 const count = (max: number, fallback: number) =>
   z.int({ error: 'must be a positive integer' }).positive({ error: 'must be a positive integer' }).max(max, { error: `must be at most ${max}` }).default(fallback);
@@ -311,16 +315,22 @@ export const lockMethods = {
     response: returns<LockSnapshotData>(),
   },
   /**
-   * Starts `thunderhead workload` with deadlocks on the demo store (or `path`) as a child of the
-   * host and resolves once its monitor advert is live; attach with `locks.attach({ path })`.
-   * The workload stops after `seconds` (default 300) or when the service closes.
+   * Starts `thunderhead workload` with deadlocks on a temporary copy of the demo store (never on
+   * the demo itself, nor on any file a request names) as a child of the host, and resolves once
+   * its monitor advert is live; attach with `locks.attach({ file })`. One demo per session: a
+   * second call stops the first. It stops after `seconds` (default 300), on `locks.stopDemo`, or
+   * when its session ends (tab closed, socket gone, window closed); the copy is removed then.
    */
   'locks.startDemo': {
     request: z.strictObject({
-      path: path.optional(),
-      clients: count(64, 8),
+      clients: z.int({ error: 'must be an integer from 2 to 64' })
+        .min(2, { error: 'must be at least 2 (a deadlock takes two clients)' })
+        .max(64, { error: 'must be at most 64' })
+        .default(8),
       seconds: count(3600, 300),
     }),
     response: returns<LockDemoResult>(),
   },
+  /** Stops this session's contention demo and removes its copy; `stopped` is false when none runs. */
+  'locks.stopDemo': { request: z.strictObject({}), response: returns<{ readonly stopped: boolean }>() },
 } as const;

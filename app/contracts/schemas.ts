@@ -15,6 +15,22 @@ export const filePath = z.string({ error: 'must be a string' })
   .min(1, { error: 'must not be empty' })
   .max(4096, { error: 'must be at most 4096 characters' })
   .refine((p) => !p.includes('\0'), { error: 'must not contain NUL bytes' });
+/**
+ * A file handle a host granted for a user's choice (open/save dialog, drop, recent file, the
+ * serve host's picker): opaque, unguessable, never a path. See `app/service/file-grants.ts`.
+ */
+export const fileHandle = z.string({ error: 'must be a file handle' })
+  .regex(/^fh_[A-Za-z0-9_-]{16,64}$/, { error: 'must be a file handle from a choice the host made (open dialog, drop, recent files, file picker)' });
+/**
+ * The two ways a request names a file: `file`, a handle (every host), or `path`, typed (only
+ * hosts that allow typed paths, and only inside their allowed places). Exactly one is given.
+ */
+export const fileFields = { path: filePath.optional(), file: fileHandle.optional() };
+/** Refinement for {@link fileFields}: exactly one of `path` and `file`. */
+export const oneFile = [
+  (r: { path?: string | undefined; file?: string | undefined }) => (r.path === undefined) !== (r.file === undefined),
+  { error: 'name the file with {file} (a handle) or {path}, exactly one' },
+] as const;
 /** An id returned by `store.open`. */
 export const storeId = z.string().min(1, { error: 'must be a store id from store.open' });
 /** A caller-chosen id for a long-running call (for progress and cancel). */

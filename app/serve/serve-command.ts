@@ -1,9 +1,9 @@
 /**
- * `thunderhead serve FILE… [--port N] [--host H] [--open] [--json]`: runs the serve host until
+ * `thunderhead serve FILE… [--allow-dir DIR]… [--read-only] [--port N] [--host H] [--open] [--json]`: runs the serve host until
  * interrupted. The CLI registers this; exit codes follow the CLI contract (0 ok, 1 user error,
  * 2 usage error).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,17 +11,20 @@ import { ServeError, startServe } from './serve';
 import type { ServeHandle } from './serve';
 
 /** Help text of the serve command. */
-export const SERVE_USAGE = `Usage: thunderhead serve [FILE…] [--port N] [--open] [--json]
+export const SERVE_USAGE = `Usage: thunderhead serve [FILE…] [--allow-dir DIR]… [--read-only] [--port N] [--open] [--json]
 
 Serves the inspector on http://127.0.0.1 with a per-run access token and prints its URL.
 Reach it from another machine through an SSH tunnel (ssh -L PORT:127.0.0.1:PORT host).
+The page reaches only the FILEs named here and files inside --allow-dir folders.
 
 Options:
-  --port N     listen on port N (default: a random free port)
-  --host H     loopback address to bind: 127.0.0.1 (default), localhost or ::1
-  --open       open the URL in the default browser
-  --json       print {"url", "port", "token"} as JSON
-  -h, --help   show this help`;
+  --allow-dir DIR  let the page open, import from and export into DIR (repeatable)
+  --read-only      no session may write: no edit mode, exports or demo workloads
+  --port N         listen on port N (default: a random free port)
+  --host H         loopback address to bind: 127.0.0.1 (default), localhost or ::1
+  --open           open the URL in the default browser
+  --json           print {"url", "port", "token"} as JSON
+  -h, --help       show this help`;
 
 /** Where serve keeps recent files and the theme. */
 export function defaultSettingsPath(): string {
@@ -41,6 +44,8 @@ export async function serveCommand(argv: readonly string[], onStarted?: (handle:
       allowPositionals: true,
       options: {
         port: { type: 'string' },
+        'allow-dir': { type: 'string', multiple: true, default: [] },
+        'read-only': { type: 'boolean', default: false },
         host: { type: 'string' },
         open: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -69,10 +74,18 @@ export async function serveCommand(argv: readonly string[], onStarted?: (handle:
     process.stderr.write(`thunderhead serve: ${missing} does not exist\n`);
     return 1;
   }
+  const allowDirs = values['allow-dir'] ?? [];
+  const notDir = allowDirs.find((dir) => !existsSync(dir) || !statSync(dir).isDirectory());
+  if (notDir !== undefined) {
+    process.stderr.write(`thunderhead serve: --allow-dir ${notDir} is not a folder\n`);
+    return 1;
+  }
   let handle: ServeHandle;
   try {
     handle = await startServe({
       files: positionals,
+      allowDirs,
+      readOnly: values['read-only'],
       ...(port !== undefined ? { port } : {}),
       ...(values.host !== undefined ? { host: values.host } : {}),
       open: values.open,

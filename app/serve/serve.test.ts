@@ -130,7 +130,7 @@ describe('serve', () => {
     if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
     try {
       const info = await rpc(ws, { id: 1, method: 'app.info', params: {} });
-      expect(info).toMatchObject({ id: 1, result: { host: 'serve', initialFiles: [path] } });
+      expect(info).toMatchObject({ id: 1, result: { host: 'serve', initialFiles: [{ path, name: 'small.th', file: expect.stringMatching(/^fh_/) }] } });
       const opened = await rpc(ws, { id: 'two', method: 'store.open', params: { path } });
       if (!('result' in opened)) throw new Error(JSON.stringify(opened));
       const storeId = (opened.result as { storeId: string }).storeId;

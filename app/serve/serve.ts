@@ -20,7 +20,7 @@ import type { WebSocket } from 'ws';
 import { SERVE_TOKEN_PARAM, SERVE_WS_PATH } from '../contract';
 import type { WireMessage } from '../contract';
 import { createService } from '../service/index';
-import type { Service } from '../service/index';
+import type { Service, ServiceSession } from '../service/index';
 
 /** The repository root (app/serve/ is two levels down). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -31,8 +31,12 @@ export const DEFAULT_DEMO_PATH = join(REPO_ROOT, 'resources', 'demo.th');
 
 /** Options of {@link startServe}. */
 export interface ServeOptions {
-  /** Store files to offer first (the UI opens the first one). */
+  /** Store files to offer first (the UI opens the first one); typed paths may name these. */
   readonly files: readonly string[];
+  /** Folders whose files typed paths and the picker may reach (`--allow-dir`); none by default. */
+  readonly allowDirs?: readonly string[];
+  /** Every session read-only (`--read-only`): no edit mode, exports or workloads. */
+  readonly readOnly?: boolean;
   /** 0 or absent: a random free port. */
   readonly port?: number;
   /** Loopback only: '127.0.0.1' (default), 'localhost' or '::1'. Anything else is refused. */
@@ -146,6 +150,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     version: packageVersion(),
     initialFiles: options.files,
     demoPath,
+    // Typed paths reach only what the command line named: these files (and the demo) and
+    // the --allow-dir folders; anything else is refused without saying whether it exists.
+    allowedPlaces: { files: [...options.files, ...(demoPath ? [demoPath] : [])], dirs: options.allowDirs ?? [] },
     ...(options.settingsPath ? { settingsPath: options.settingsPath } : {}),
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
   });
@@ -195,10 +202,15 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
+      // One socket, one session: what the tab opened, its writer lock, jobs and demo end with it.
+      const session = service.session({ readOnly: options.readOnly ?? false });
+      ws.on('close', () => {
+        sockets.delete(ws);
+        session.close();
+      });
       ws.on('message', (data, isBinary) => {
         if (isBinary) return reply(ws, { id: null, error: { code: 'BAD_REQUEST', message: 'messages must be JSON text' } });
-        void handleMessage(service, ws, data.toString());
+        void handleMessage(session, ws, data.toString());
       });
     });
   });
@@ -242,7 +254,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   };
 }
 
-async function handleMessage(service: Service, ws: WebSocket, text: string): Promise<void> {
+async function handleMessage(service: ServiceSession, ws: WebSocket, text: string): Promise<void> {
   let message: unknown;
   try {
     message = JSON.parse(text);

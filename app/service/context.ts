@@ -4,7 +4,9 @@
  */
 import type { Method, ParsedRequestOf, ReadOnlyReason, ResponseOf, ServiceEvent, OpenResult } from '../contract';
 import type { Store } from './engine';
+import type { FileGrants } from './file-grants';
 import type { Jobs } from './jobs';
+import type { SessionScope } from './session-scope';
 import type { ServiceOptions } from './service';
 
 /** One open file as the service tracks it. */
@@ -20,6 +22,8 @@ export interface OpenStore {
   /** Opens not yet closed: windows or tabs opening the same file share one handle. */
   refs: number;
   poller?: ReturnType<typeof setInterval>;
+  /** The session that switched it to edit mode: its writer lock ends with that session. */
+  editor?: string;
 }
 
 /** Handlers for a subset of methods: each gets the validated request. */
@@ -33,7 +37,16 @@ export interface ServiceContext {
   emit(event: ServiceEvent): void;
   readonly options: ServiceOptions;
   readonly stores: Map<string, OpenStore>;
+  /** Opens (or shares) a store for the current session; `path` must come from `files`. */
   openFile(path: string, readOnly: boolean): OpenResult;
+  /** The handle registry and typed-path policy: every path a request names goes through it. */
+  readonly files: FileGrants;
+  /** The session of the call being handled (the service's own for direct calls). */
+  scope(): SessionScope;
+  /** Leaves edit mode: reopens read-only (releasing the writer lock) and follows other writers. */
+  toReadOnly(open: OpenStore): void;
+  /** Called when edit mode ended because its session did (the edit handlers announce it). */
+  onEditEnded(listener: (open: OpenStore) => void): void;
   closeStore(open: OpenStore, reason: string): void;
   /** Starts polling a read-only store for other processes' commits (`store.changed`). */
   watch(open: OpenStore): void;

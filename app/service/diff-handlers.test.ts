@@ -15,7 +15,7 @@ let service: Service;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'th-diff-'));
-  service = createService({ host: 'test', pollIntervalMs: 60_000 });
+  service = createService({ host: 'test', allowedPlaces: { files: [], dirs: [tmpdir()] }, pollIntervalMs: 60_000 });
 });
 
 afterEach(() => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ let service: Service;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'th-edit-'));
-  service = createService({ host: 'test', pollIntervalMs: 20 });
+  service = createService({ host: 'test', allowedPlaces: { files: [], dirs: [tmpdir()] }, pollIntervalMs: 20 });
 });
 
 afterEach(() => {
@@ -432,11 +433,25 @@ describe('import and values from files', () => {
     const sub = join(dir, 'sub');
     mkdirSync(sub);
     // A directory is neither a value nor an import; devices and FIFOs never end or block the service.
-    const notFiles = [sub, ...['/dev/zero', '/dev/null'].filter((p) => existsSync(p))];
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const notFiles = [sub, fifo];
     for (const path of notFiles) {
       for (const [method, extra] of [['edit.stageValueFromFile', { key: key(1) }], ['edit.import', {}]] as const) {
         const error = await fails(method, { storeId, path, ...extra });
         expect(error, `${method} ${path}`).toEqual({ code: 'INVALID_ARGUMENT', message: `${path} is not a regular file` });
+      }
+    }
+    // Devices are outside the places this service may reach: refused before anything is opened.
+    for (const path of ['/dev/zero', '/dev/null'].filter((p) => existsSync(p))) {
+      for (const [method, extra] of [['edit.stageValueFromFile', { key: key(1) }], ['edit.import', {}]] as const) {
+        expect((await fails(method, { storeId, path, ...extra })).code, `${method} ${path}`).toBe('FORBIDDEN');
+      }
+    }
+    // Devices are outside the places this service may reach: refused before anything is opened.
+    for (const path of ['/dev/zero', '/dev/null'].filter((p) => existsSync(p))) {
+      for (const [method, extra] of [['edit.stageValueFromFile', { key: key(1) }], ['edit.import', {}]] as const) {
+        expect((await fails(method, { storeId, path, ...extra })).code, `${method} ${path}`).toBe('FORBIDDEN');
       }
     }
     for (const [method, extra] of [['edit.stageValueFromFile', { key: key(1) }], ['edit.import', {}]] as const) {

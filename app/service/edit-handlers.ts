@@ -7,7 +7,7 @@
  * commit changed one since. Reverts and undos add catalog records and never remove any, so
  * every earlier version stays readable until compaction.
  */
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { STAGE_CHANGE_MAX_KEYS, STAGE_FILE_MAX_BYTES, STAGE_MAX_KEYS, VALUE_PREVIEW_BYTES } from '../contract';
 import type { EditRow, EditStateData, KeyInput, StageChangeInput, StoreInfoData, ValueInput, editMethods } from '../contract';
 import { StoreLockedError, openStore } from './engine';
@@ -114,6 +114,7 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
     context.emit({ type: 'edit.state', storeId: open.id, state: s });
     return s;
   };
+  context.onEditEnded((open) => void announce(open));
 
   /** Tells every view the head moved (our own commit): they refetch what they show. */
   const headMoved = (open: OpenStore): StoreInfoData => {
@@ -233,6 +234,8 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
       const old = open.store;
       open.store = store;
       open.readOnly = false;
+      // The writer lock is this session's: it ends with it (a closed tab never keeps the file locked).
+      open.editor = context.scope().id;
       delete open.reason;
       delete open.writer;
       try {
@@ -248,13 +251,7 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
     'edit.end': ({ storeId }) => {
       const open = context.get(storeId);
       if (open.readOnly) return { ...state(open), info: infoData(open.store.info()) };
-      const reader = openStore(open.path, true);
-      const old = open.store;
-      open.store = reader;
-      open.readOnly = true;
-      open.reason = 'requested';
-      old.close();
-      context.watch(open);
+      context.toReadOnly(open);
       return { ...announce(open), info: infoData(open.store.info()) };
     },
 
@@ -288,19 +285,22 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
       return { rows, nextAfter: i < net.length ? rows[rows.length - 1]?.key.hex ?? net[i - 1]!.key.toString('hex') : null, state: state(open) };
     },
 
-    'edit.import': ({ storeId, path, format, jobId }) =>
-      context.jobs.run('edit.import', jobId, async (job) => {
+    'edit.import': ({ storeId, path, file, format, jobId }) => {
+      // The file's grant (or the host's allowed places) is checked before a byte is read.
+      context.get(storeId);
+      const full = context.files.resolve({ path, file }, 'read');
+      return context.jobs.run('edit.import', jobId, async (job) => {
         const open = context.get(storeId);
-        const full = resolve(path);
         const text = await readImportFile(full, job);
         const writes = await parseImport(text, importFormat(full, format), job);
         if (writes.length === 0) throw new ServiceError('INVALID_ARGUMENT', `${basename(full)} holds no records`);
         return add(open, 'import', `import ${basename(full)} (${writes.length} record${writes.length === 1 ? '' : 's'})`, writes);
-      }),
+      });
+    },
 
-    'edit.stageValueFromFile': ({ storeId, key, path, encoding }) => {
+    'edit.stageValueFromFile': ({ storeId, key, path, file, encoding }) => {
       const open = context.get(storeId);
-      const full = resolve(path);
+      const full = context.files.resolve({ path, file }, 'read');
       const size = regularFileSize(full, STAGE_FILE_MAX_BYTES, `values are limited to ${STAGE_FILE_MAX_BYTES} bytes`);
       const bytes = readPrefix(full, size);
       let value: Buffer;

@@ -2,8 +2,13 @@
  * Exports a key range to JSONL or CSV. Streams through a cursor (constant memory), writes to
  * a temporary file beside the target and renames it at the end, so a cancelled or failed
  * export never leaves a half-written file or clobbers an existing one.
+ *
+ * The file is created with mode 0600, whatever the umask: an export holds the store's data and
+ * is the user's alone until they share it. Only the chosen target is ever replaced, and only
+ * with `overwrite`: without it the finished file is linked into place, which fails if a file
+ * appeared there meanwhile, so nothing that was not chosen can be clobbered.
  */
-import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, linkSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ExportResult } from '../contract';
 import { exactJson } from './engine';
@@ -38,7 +43,7 @@ export async function exportRange(store: Store, range: RangeOptions, options: Ex
     throw new ServiceError('FILE_STATE', `${options.path} already exists; choose another name or allow overwriting`);
   }
   const tmp = join(dirname(options.path), `.${basename(options.path)}.${process.pid}.partial`);
-  const out = createWriteStream(tmp, { flags: 'wx' });
+  const out = createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
   failed.catch(() => undefined);
   const write = async (text: string): Promise<void> => {
@@ -56,7 +61,20 @@ export async function exportRange(store: Store, range: RangeOptions, options: Ex
     }
     await Promise.race([new Promise<void>((resolve) => out.end(() => resolve())), failed]);
     const bytes = out.bytesWritten;
-    renameSync(tmp, options.path);
+    // `mode` passes through the umask, which can only clear bits; say 0600 exactly.
+    chmodSync(tmp, 0o600);
+    if (options.overwrite) renameSync(tmp, options.path);
+    else {
+      try {
+        linkSync(tmp, options.path);
+        rmSync(tmp, { force: true });
+      } catch (error) {
+        // Filesystems without hard links (FAT, some network mounts): check, then rename.
+        const code = (error as { code?: unknown }).code;
+        if ((code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') || existsSync(options.path)) throw error;
+        renameSync(tmp, options.path);
+      }
+    }
     job.progress(rows, rows, 'done');
     return { path: options.path, rows, bytes };
   } catch (error) {

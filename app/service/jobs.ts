@@ -6,6 +6,7 @@
  */
 import type { Method, ServiceEvent } from '../contract';
 import { ServiceError } from './errors';
+import { currentScope } from './session-scope';
 
 /** What a running job gets: its signal and a throttled progress reporter. */
 export interface JobContext {
@@ -33,6 +34,8 @@ export class Jobs {
     if (this.#running.has(id)) throw new ServiceError('BAD_REQUEST', `bad request to ${method}: job ${id} is already running`);
     const controller = new AbortController();
     this.#running.set(id, controller);
+    // A job belongs to the session that started it: the session ending cancels it.
+    const unhold = currentScope()?.hold(() => controller.abort()) ?? (() => undefined);
     let sliceStart = performance.now();
     let lastProgress = 0;
     const context: JobContext = {
@@ -57,6 +60,7 @@ export class Jobs {
       return await work(context);
     } finally {
       this.#running.delete(id);
+      unhold();
     }
   }
 

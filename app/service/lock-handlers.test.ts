@@ -3,7 +3,7 @@
  * attach / snapshot / stream / detach against a real `thunderhead workload` child process,
  * including the process exiting under an attachment, service close, and the contention demo.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ const children: WorkloadChild[] = [];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'th-locks-'));
-  service = createService({ host: 'test', pollIntervalMs: 50, demoPath: join(dir, 'demo.th') });
+  service = createService({ host: 'test', allowedPlaces: { files: [], dirs: [tmpdir()] }, pollIntervalMs: 50, demoPath: join(dir, 'demo.th') });
   events = [];
   service.events.on((e) => events.push(e));
 });
@@ -46,6 +46,13 @@ async function workload(path: string, args: string[] = ['--clients', '4', '--sec
   return w;
 }
 
+/** Demo copies left in the temp folder by this test's demos (none once each has ended). */
+const demoCopies = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('thunderhead-demo-') && existsSync(join(tmpdir(), n, 'contention-demo.th')) && !baseline.has(n));
+let baseline = new Set<string>();
+beforeEach(() => {
+  baseline = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('thunderhead-demo-')));
+});
+
 const of = <T extends ServiceEvent['type']>(type: T): EventOf<T>[] => events.filter((e): e is EventOf<T> => e.type === type);
 
 describe('locks.* bad requests', () => {
@@ -55,7 +62,8 @@ describe('locks.* bad requests', () => {
     expect((await fails('locks.discover', { path: 7 })).code).toBe('BAD_REQUEST');
     // A NUL byte cannot be in a file name: refused up front, not reported as a 'stale' advert.
     expect(await fails('locks.discover', { path: 'a\0b' })).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/NUL/) });
-    expect((await fails('locks.startDemo', { path: 'a\0b' })).code).toBe('BAD_REQUEST');
+    // The demo runs on its own copy: a request cannot point it at a file.
+    expect(await fails('locks.startDemo', { path: join(dir, 'x.th') })).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/unknown field\(s\) path/) });
     expect((await fails('locks.discover', { path: 'a', storeId: 's1' })).code).toBe('BAD_REQUEST');
     expect((await fails('locks.attach', { path: 'x', extra: 1 })).code).toBe('BAD_REQUEST');
     expect((await fails('locks.detach', {})).message).toMatch(/attachmentId is required/);
@@ -64,6 +72,8 @@ describe('locks.* bad requests', () => {
     expect((await fails('locks.snapshot', { attachmentId: 'a1', offset: -1 })).message).toMatch(/offset must be a non-negative integer/);
     expect((await fails('locks.snapshot', { attachmentId: 'a1', buckets: 10_000 })).message).toMatch(/buckets must be at most 512/);
     expect((await fails('locks.startDemo', { clients: 0 })).code).toBe('BAD_REQUEST');
+    // One client cannot deadlock: refused by the schema, not an INTERNAL failure of the workload.
+    expect(await fails('locks.startDemo', { clients: 1 })).toEqual({ code: 'BAD_REQUEST', message: 'bad request to locks.startDemo: clients must be at least 2 (a deadlock takes two clients)' });
     expect((await fails('locks.startDemo', { seconds: 1.5 })).code).toBe('BAD_REQUEST');
   });
 
@@ -77,17 +87,19 @@ describe('locks.* bad requests', () => {
     expect(absent.message).toMatch(/thunderhead workload/);
     expect((await fails('locks.discover', { storeId: 's404' })).code).toBe('UNKNOWN_STORE');
     expect((await fails('locks.startDemo', {})).message).toMatch(/does not exist: create it with `thunderhead demo/);
+    expect(await ok('locks.stopDemo', {})).toEqual({ stopped: false });
   });
 
-  it('refuses a demo on a directory or a file that is not a store: the caller\'s mistake, one line', async () => {
-    const sub = join(dir, 'sub');
-    mkdirSync(sub);
-    expect(await fails('locks.startDemo', { path: sub, seconds: 1 })).toEqual({ code: 'INVALID_ARGUMENT', message: `${sub} is not a file, so not a Thunderhead store` });
-    const text = join(dir, 'notes.txt');
-    writeFileSync(text, 'not a store\n');
-    const error = await fails('locks.startDemo', { path: text, seconds: 1 });
+  it('refuses a demo whose demo store is a directory or not a store, in one line, and leaves no copy', async () => {
+    const demo = join(dir, 'demo.th');
+    mkdirSync(demo);
+    expect(await fails('locks.startDemo', { seconds: 1 })).toEqual({ code: 'INVALID_ARGUMENT', message: `${demo} is not a file, so not a Thunderhead store` });
+    rmSync(demo, { recursive: true });
+    writeFileSync(demo, 'not a store\n');
+    const error = await fails('locks.startDemo', { seconds: 1 });
     expect(error.code).toBe('INVALID_ARGUMENT');
-    expect(error.message).toMatch(/notes\.txt is not a Thunderhead store/);
+    expect(error.message).toMatch(/contention-demo\.th is not a Thunderhead store/);
+    expect(demoCopies()).toEqual([]);
   }, 30_000);
 });
 
@@ -153,16 +165,51 @@ describe('attached to a workload process', () => {
 });
 
 describe('locks.startDemo', () => {
-  it('starts a workload with deadlocks on the demo store, which can be attached and stops with the service', async () => {
+  it('runs on a temporary copy, never the demo itself; Stop ends it and removes the copy', async () => {
     const demo = store('demo.th');
+    const versionsBefore = Store.open(demo, { readOnly: true });
+    const before = { versions: versionsBefore.versions().length, size: statSync(demo).size, bytes: readFileSync(demo) };
+    versionsBefore.close();
     const started = await ok('locks.startDemo', { clients: 3, seconds: 60 });
-    expect(started).toMatchObject({ path: demo, discovery: { status: 'live', pid: started.pid } });
-    // A second call finds the running one instead of starting another.
-    expect((await ok('locks.startDemo', {})).pid).toBe(started.pid);
-    const attached = await ok('locks.attach', { path: demo });
+    expect(started.path).not.toBe(demo);
+    expect(started.path.startsWith(tmpdir())).toBe(true);
+    expect(started).toMatchObject({ discovery: { status: 'live', pid: started.pid } });
+    const attached = await ok('locks.attach', { file: started.file });
     await waitFor(() => of('lock.events').some((e) => e.attachmentId === attached.attachmentId && e.batch.counts.deadlock > 0), 30_000, 'a demo deadlock');
+    // The copy took the commits; the demo everyone browses took none.
+    const copy = Store.open(started.path, { readOnly: true });
+    await waitFor(() => (copy.refresh(), copy.versions().length > before.versions), 30_000, 'commits on the copy');
+    copy.close();
+    const after = Store.open(demo, { readOnly: true });
+    expect(after.versions().length).toBe(before.versions);
+    after.close();
+    expect(readFileSync(demo).equals(before.bytes)).toBe(true);
+    expect(statSync(demo).size).toBe(before.size);
+    expect(existsSync(advertPath(demo))).toBe(false);
+
+    expect(await ok('locks.stopDemo', {})).toEqual({ stopped: true });
+    expect(existsSync(started.path)).toBe(false);
+    expect(demoCopies()).toEqual([]);
+    expect(of('lock.demoEnded')).toEqual([{ type: 'lock.demoEnded', path: started.path, reason: 'stopped' }]);
+    expect(await ok('locks.stopDemo', {})).toEqual({ stopped: false });
+  }, 90_000);
+
+  it('stops when its session ends (a closed tab), and only that session\'s demo', async () => {
+    store('demo.th');
+    const tabA = service.session();
+    const tabB = service.session();
+    const a = await tabA.call('locks.startDemo', { clients: 2, seconds: 120 });
+    const b = await tabB.call('locks.startDemo', { clients: 2, seconds: 120 });
+    if (!('result' in a) || !('result' in b)) throw new Error('demo did not start');
+    expect(a.result.path).not.toBe(b.result.path);
+    tabA.close();
+    await waitFor(() => !existsSync(a.result.path) && of('lock.demoEnded').length === 1, 20_000, 'tab A\'s demo to stop');
+    expect(of('lock.demoEnded')[0]).toMatchObject({ path: a.result.path, reason: 'its session ended' });
+    // Tab B's demo runs on; stopping from tab A's (ended) session cannot reach it.
+    expect(existsSync(b.result.path)).toBe(true);
+    expect((await tabA.call('locks.stopDemo', {}))).toMatchObject({ error: { code: 'CLOSED' } });
     service.close();
-    // SIGTERM lets the workload remove its advert.
-    await waitFor(() => !existsSync(advertPath(demo)), 20_000, 'the demo advert to go');
+    await waitFor(() => !existsSync(b.result.path), 20_000, 'tab B\'s demo to stop with the service');
+    expect(demoCopies()).toEqual([]);
   }, 90_000);
 });

@@ -3,11 +3,13 @@
  * monitor. Each attachment is one socket to a monitored process (`app/monitor/client.ts`); it
  * runs as a job so that closing the service (which cancels every job) detaches it, and it ends
  * on its own with `lock.detached` when the process exits or the socket drops. The demo workload
- * is a child process, also held by a job, so it never outlives the service that started it.
+ * is a child process on a temporary copy of the demo store, held by a job of the session that
+ * started it, so it never outlives that session (tab, socket, window) nor writes the demo itself.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KeyView, LockEventBatch, LockSnapshotData, lockMethods } from '../contract';
 import { discover } from '../monitor/advert';
@@ -66,12 +68,23 @@ function findRepoRoot(): string | null {
   return null;
 }
 
+/** A running contention demo: its workload child and the temporary copy it writes. */
+interface Demo {
+  readonly path: string;
+  /** Stops the workload (SIGTERM lets it remove its advert) and resolves once its copy is gone. */
+  stop(reason: string): Promise<void>;
+}
+
 /** The handlers, given the service's context. */
 export function lockHandlers(context: ServiceContext): HandlersOf<keyof typeof lockMethods> {
   const attachments = new Map<string, Attachment>();
+  /** Each session's demo (one at a time). */
+  const demos = new Map<string, Demo>();
   let nextId = 0;
 
-  const pathOf = (ref: { path: string } | { storeId: string }): string => ('storeId' in ref ? context.get(ref.storeId).path : resolve(ref.path));
+  // A store by its open id, or a file the host granted (the monitor advert sits beside it).
+  const pathOf = (ref: { path: string } | { file: string } | { storeId: string }): string =>
+    'storeId' in ref ? context.get(ref.storeId).path : context.files.resolve(ref, 'store');
 
   const attachment = (id: string): Attachment => {
     const a = attachments.get(id);
@@ -152,16 +165,25 @@ export function lockHandlers(context: ServiceContext): HandlersOf<keyof typeof l
       }
     },
 
-    'locks.startDemo': async ({ path: given, clients, seconds }) => {
-      const raw = given ?? context.options.demoPath ?? null;
-      if (raw === null) throw new ServiceError('UNSUPPORTED', 'this host has no demo store; pass a path');
-      const path = resolve(raw);
-      if (!existsSync(path)) throw new ServiceError('NOT_FOUND', `${path} does not exist: create it with \`thunderhead demo ${path}\``);
-      if (!statSync(path).isFile()) throw new ServiceError('INVALID_ARGUMENT', `${path} is not a file, so not a Thunderhead store`);
-      const already = await discoverMonitor(path);
-      if (already.status === 'live') return { path, pid: already.pid ?? 0, discovery: already };
+    'locks.startDemo': async ({ clients, seconds }) => {
+      const demo = context.options.demoPath ?? null;
+      if (demo === null) throw new ServiceError('UNSUPPORTED', 'this host has no demo store');
+      if (!existsSync(demo)) throw new ServiceError('NOT_FOUND', `the demo store ${demo} does not exist: create it with \`thunderhead demo ${demo}\``);
+      if (!statSync(demo).isFile()) throw new ServiceError('INVALID_ARGUMENT', `${demo} is not a file, so not a Thunderhead store`);
       const root = findRepoRoot();
       if (root === null) throw new ServiceError('UNSUPPORTED', 'the thunderhead command is not available beside this build');
+      const scope = context.scope();
+      await demos.get(scope.id)?.stop('a new contention demo started');
+      // The workload writes thousands of versions: never into the demo everyone browses, but a
+      // copy in a private temporary folder (mkdtemp makes it 0700) removed when the demo ends.
+      const dir = mkdtempSync(join(tmpdir(), 'thunderhead-demo-'));
+      const path = join(dir, 'contention-demo.th');
+      try {
+        copyFileSync(demo, path);
+      } catch (error) {
+        rmSync(dir, { recursive: true, force: true });
+        throw error;
+      }
       const child = spawn(process.execPath, [
         join(root, 'bin', 'thunderhead.mjs'), 'workload', path,
         '--clients', String(clients), '--seconds', String(seconds), '--deadlocks', '--range-locks',
@@ -172,35 +194,59 @@ export function lockHandlers(context: ServiceContext): HandlersOf<keyof typeof l
         stderr = (stderr + chunk).slice(-2000);
       });
       let exited: string | null = null;
-      const gone = new Promise<void>((done) => child.once('exit', (code, signal) => {
-        exited = signal ? `signal ${signal}` : `exit code ${code ?? '?'}`;
-        done();
-      }));
-      child.once('error', (error) => {
-        exited = error.message;
+      let endReason = 'the workload finished';
+      const gone = new Promise<void>((done) => {
+        child.once('exit', (code, signal) => {
+          exited = signal ? `signal ${signal}` : `exit code ${code ?? '?'}`;
+          done();
+        });
+        child.once('error', (error) => {
+          exited = error.message;
+          done();
+        });
       });
-      // The child lives as a job: service close stops it (SIGTERM lets it remove its advert).
-      void context.jobs.run('locks.startDemo', `lock-demo:${child.pid ?? 'x'}:${Date.now()}`, (job) => {
-        job.signal.addEventListener('abort', () => child.kill('SIGTERM'), { once: true });
-        return gone;
+      // When the workload ends (its time is up, Stop, the session or service closing): views of
+      // the copy close, the copy goes, and the UI hears why.
+      const ended = gone.then(() => {
+        if (demos.get(scope.id)?.path === path) demos.delete(scope.id);
+        for (const open of [...context.stores.values()]) if (open.path === path) context.closeStore(open, `the contention demo stopped (${endReason}); its temporary copy was removed`);
+        rmSync(dir, { recursive: true, force: true });
+        context.emit({ type: 'lock.demoEnded', path, reason: endReason });
+      });
+      const stop = async (reason: string): Promise<void> => {
+        endReason = reason;
+        if (exited === null) child.kill('SIGTERM');
+        await ended;
+      };
+      demos.set(scope.id, { path, stop });
+      // The child lives as a job of this session: the session ending (or the service closing) stops it.
+      void context.jobs.run('locks.startDemo', `lock-demo:${scope.id}:${child.pid ?? 'x'}:${Date.now()}`, (job) => {
+        job.signal.addEventListener('abort', () => void stop('its session ended'), { once: true });
+        return ended;
       }).catch(() => undefined);
+      const file = context.files.grant(path, 'store').file;
       const deadline = Date.now() + DEMO_START_TIMEOUT_MS;
       for (;;) {
         if (exited !== null) {
+          await ended;
           const why = stderr.trim().split('\n').pop()?.replace(/^thunderhead: /, '') ?? '';
-          // Exit code 1 is the CLI's one-line refusal (not a store, another writer holds it): the
-          // caller's file is the problem, not the service. Anything else is unexpected.
-          const code = /is open for writing by process/.test(why) ? 'LOCKED' : exited === 'exit code 1' ? 'INVALID_ARGUMENT' : 'INTERNAL';
-          throw new ServiceError(code, `the demo workload stopped (${exited})${why ? `: ${why}` : ''}`);
+          throw new ServiceError(exited === 'exit code 1' ? 'INVALID_ARGUMENT' : 'INTERNAL', `the demo workload stopped (${exited})${why ? `: ${why}` : ''}`);
         }
         const found = await discoverMonitor(path);
-        if (found.status === 'live' && found.pid !== undefined && found.pid === child.pid) return { path, pid: found.pid, discovery: found };
+        if (found.status === 'live' && found.pid !== undefined && found.pid === child.pid) return { path, file, pid: found.pid, discovery: found };
         if (Date.now() > deadline) {
-          child.kill('SIGTERM');
+          await stop('it did not start in time');
           throw new ServiceError('INTERNAL', `the demo workload did not start its monitor within ${DEMO_START_TIMEOUT_MS / 1000} s`);
         }
         await new Promise((r) => setTimeout(r, 100));
       }
+    },
+
+    'locks.stopDemo': async () => {
+      const demo = demos.get(context.scope().id);
+      if (!demo) return { stopped: false };
+      await demo.stop('stopped');
+      return { stopped: true };
     },
   };
 }

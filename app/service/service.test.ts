@@ -14,7 +14,7 @@ let service: Service;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'th-service-'));
-  service = createService({ host: 'test', pollIntervalMs: 25, settingsPath: join(dir, 'settings.json'), demoPath: join(dir, 'demo.th') });
+  service = createService({ host: 'test', allowedPlaces: { files: [], dirs: [tmpdir()] }, pollIntervalMs: 25, settingsPath: join(dir, 'settings.json'), demoPath: join(dir, 'demo.th') });
 });
 
 afterEach(() => {
@@ -332,7 +332,7 @@ describe('requests and settings', () => {
     expect(themes).toContainEqual({ type: 'theme.changed', theme: 'dark' });
     const path = makeStore('recent.th', 5);
     await ok('store.open', { path });
-    const again = createService({ host: 'test', settingsPath: join(dir, 'settings.json') });
+    const again = createService({ host: 'test', allowedPlaces: { files: [], dirs: [tmpdir()] }, settingsPath: join(dir, 'settings.json') });
     try {
       expect(await again.call('theme.get', {})).toEqual({ result: { theme: 'dark' } });
       const recent = await again.call('store.recent', {});

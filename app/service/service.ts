@@ -29,6 +29,10 @@ import { StoreLockedError, openStore } from './engine';
 import type { Store } from './engine';
 import { ServiceError, toErrorData } from './errors';
 import { exportRange } from './export';
+import { FileGrants } from './file-grants';
+import { listFiles } from './file-picker';
+import type { AllowedPlaces } from './file-grants';
+import { SessionScope, currentScope, runInScope } from './session-scope';
 import { Jobs } from './jobs';
 import { findKeyPath } from './keypath';
 import { keyBytes, rangeOptions, successor } from './keys';
@@ -41,7 +45,10 @@ import { readerAt } from './time-travel';
 import { versionHandlers } from './version-handlers';
 import { PREVIEW_LIMITS, addressData, fromHex, infoData, keyView, nodeData, oneLine, valueView } from './views';
 
-/** What only a host can do (native dialogs, the file manager, the window theme). */
+/**
+ * What only a host can do (native dialogs, the file manager, the window theme). Dialogs return
+ * the path the user chose; the service grants it and hands the renderer a handle.
+ */
 export interface HostHooks {
   chooseOpenPath?(): Promise<string | null>;
   chooseSavePath?(options: { defaultName?: string; format?: 'jsonl' | 'csv' }): Promise<string | null>;
@@ -53,8 +60,13 @@ export interface HostHooks {
 export interface ServiceOptions {
   readonly host: AppInfo['host'];
   readonly version?: string;
-  /** Files named on the command line. */
+  /** Files named on the command line (granted: the user chose them). */
   readonly initialFiles?: readonly string[];
+  /**
+   * Where typed paths may reach (serve: the named files and `--allow-dir` folders). Absent or
+   * null: typed paths are refused and files come only as handles (Electron).
+   */
+  readonly allowedPlaces?: AllowedPlaces | null;
   /** The demo store (it may not exist yet). */
   readonly demoPath?: string | null;
   /** Where recent files and the theme persist; in memory when absent. */
@@ -70,11 +82,38 @@ export interface EventSource {
   on(listener: (event: ServiceEvent) => void): () => void;
 }
 
-/** The running service. */
-export interface Service {
-  /** Validates and runs one call. Resolves `{ result }` or `{ error }`; never rejects. */
+/**
+ * Methods that change a store, write a file or start a workload. A read-only session (serve
+ * `--read-only`) is refused every one of them, as is `store.open` with `readOnly: false`.
+ */
+export const WRITE_METHODS: ReadonlySet<Method> = new Set<Method>([
+  'edit.begin', 'edit.stage', 'edit.unstage', 'edit.import', 'edit.stageValueFromFile', 'edit.commit', 'edit.discard',
+  'versions.revert', 'versions.undo', 'snapshots.create', 'branches.create', 'records.export', 'locks.startDemo',
+]);
+
+/** One client of the service (a window, a socket): its calls, and its end. */
+export interface ServiceSession {
+  readonly id: string;
+  readonly readOnly: boolean;
+  /** Validates and runs one call as this session. Resolves `{ result }` or `{ error }`; never rejects. */
   call<M extends Method>(method: M, params: RequestOf<M>): Promise<Outcome<M>>;
   call(method: string, params: unknown): Promise<Outcome<Method>>;
+  /**
+   * Ends the session: its opens are closed, edit mode it began ends (the writer lock is
+   * released), its jobs are cancelled, its attachments detached and its demo workload stopped.
+   */
+  close(): void;
+}
+
+/** The running service. */
+export interface Service {
+  /** Validates and runs one call as the service's own session. Resolves `{ result }` or `{ error }`; never rejects. */
+  call<M extends Method>(method: M, params: RequestOf<M>): Promise<Outcome<M>>;
+  call(method: string, params: unknown): Promise<Outcome<Method>>;
+  /** A new session (one per window or socket); `readOnly` refuses every write-capable method. */
+  session(options?: { readonly readOnly?: boolean }): ServiceSession;
+  /** The handle registry: hosts grant what the user chose (menu, argv, drops) here. */
+  readonly files: FileGrants;
   readonly events: EventSource;
   /** Hosts push their own events (menu → `host.open`) to every listener. */
   emit(event: ServiceEvent): void;
@@ -100,7 +139,12 @@ export function createService(options: ServiceOptions): Service {
   const jobs = new Jobs(emit);
   const stores = new Map<string, OpenStore>();
   const pollMs = options.pollIntervalMs ?? 500;
+  const files = new FileGrants(options.allowedPlaces ?? null);
+  const editEnded: ((open: OpenStore) => void)[] = [];
   let nextId = 0;
+  let nextSession = 0;
+  const ownScope = new SessionScope('service', false);
+  const scope = (): SessionScope => currentScope() ?? ownScope;
 
   const get = (storeId: string): OpenStore => {
     const open = stores.get(storeId);
@@ -110,6 +154,7 @@ export function createService(options: ServiceOptions): Service {
 
   const closeStore = (open: OpenStore, reason: string): void => {
     if (open.poller) clearInterval(open.poller);
+    if (!stores.has(open.id)) return;
     stores.delete(open.id);
     try {
       open.store.close();
@@ -136,11 +181,46 @@ export function createService(options: ServiceOptions): Service {
     open.poller.unref?.();
   };
 
+  /** Leaves edit mode: reopens read-only (the writer lock is released) and follows other writers. */
+  const toReadOnly = (open: OpenStore): void => {
+    if (open.readOnly) return;
+    const reader = openStore(open.path, true);
+    const old = open.store;
+    open.store = reader;
+    open.readOnly = true;
+    open.reason = 'requested';
+    delete open.editor;
+    old.close();
+    watch(open);
+  };
+
+  /** One of the current session's opens of `open` ends: the last one closes it; the editor leaving ends edit mode. */
+  const release = (open: OpenStore, session: SessionScope): void => {
+    if (!stores.has(open.id)) return;
+    open.refs -= 1;
+    if (open.refs <= 0) {
+      closeStore(open, 'closed');
+      return;
+    }
+    if (open.editor === session.id && session.count(`store:${open.id}`) === 0) {
+      toReadOnly(open);
+      for (const listener of editEnded) listener(open);
+    }
+  };
+
+  /** Registers one open of `open` on the current session. */
+  const hold = (open: OpenStore): void => {
+    const session = scope();
+    session.hold(() => release(open, session), `store:${open.id}`);
+  };
+
   const openFile = (path: string, readOnly: boolean): OpenResult => {
     const full = resolve(path);
+    if (!readOnly && scope().readOnly) throw new ServiceError('READ_ONLY', 'this session is read-only: files open read-only here');
     for (const open of stores.values()) {
       if (open.path === full && (open.readOnly === readOnly || open.reason === 'locked')) {
         open.refs += 1;
+        hold(open);
         settings.touch(full);
         return openResult(open);
       }
@@ -177,6 +257,8 @@ export function createService(options: ServiceOptions): Service {
     };
     stores.set(open.id, open);
     if (open.readOnly) watch(open);
+    else open.editor = scope().id;
+    hold(open);
     settings.touch(full);
     return openResult(open);
   };
@@ -190,7 +272,17 @@ export function createService(options: ServiceOptions): Service {
     };
   };
 
-  const context: ServiceContext = { get, jobs, emit, options, stores, openFile, closeStore, watch };
+  /** A recent or listed file as this host may reach it: a store grant, or none outside the allowed places. */
+  const reachable = (path: string): string | undefined => {
+    if (!files.typedPaths) return files.grant(path, 'store').file;
+    try {
+      return files.grant(files.allowTyped(path, 'store'), 'store').file;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const context: ServiceContext = { get, jobs, emit, options, stores, openFile, closeStore, watch, files, scope, toReadOnly, onEditEnded: (listener) => editEnded.push(listener) };
   const handlers: Handlers = {
     ...versionHandlers(context),
     ...diffHandlers(context),
@@ -199,10 +291,13 @@ export function createService(options: ServiceOptions): Service {
     'app.info': () => ({
       host: options.host,
       version: options.version ?? '0.0.0',
-      initialFiles: (options.initialFiles ?? []).map((f) => resolve(f)),
+      initialFiles: (options.initialFiles ?? []).map((f) => files.grant(f, 'store')),
       demoPath: options.demoPath ?? null,
       dialogs: Boolean(options.hooks?.chooseOpenPath),
       reveal: Boolean(options.hooks?.reveal),
+      typedPaths: files.typedPaths,
+      allowedPlaces: files.places,
+      readOnlySession: scope().readOnly,
     }),
     'theme.get': () => ({ theme: settings.theme }),
     'theme.set': ({ theme }) => {
@@ -211,30 +306,48 @@ export function createService(options: ServiceOptions): Service {
       emit({ type: 'theme.changed', theme });
       return { theme };
     },
-    'host.chooseOpenPath': async () => ({ path: (await options.hooks?.chooseOpenPath?.()) ?? null }),
-    'host.chooseSavePath': async (request) => ({ path: (await options.hooks?.chooseSavePath?.(request)) ?? null }),
-    'host.reveal': async ({ path }) => {
+    'host.chooseOpenPath': async () => {
+      const path = (await options.hooks?.chooseOpenPath?.()) ?? null;
+      return path === null ? { path: null } : { path: resolve(path), file: files.grant(path, 'open').file };
+    },
+    'host.chooseSavePath': async (request) => {
+      const path = (await options.hooks?.chooseSavePath?.(request)) ?? null;
+      return path === null ? { path: null } : { path: resolve(path), file: files.grant(path, 'save').file };
+    },
+    'host.grantDropped': ({ path }) => {
+      // Only the Electron preload reaches this (it resolves a real dropped File); a drop grants
+      // opening as a store, nothing more, so a forged one cannot read or write other files.
+      if (options.host !== 'electron') throw new ServiceError('UNSUPPORTED', 'dropped files have no path in this host; use Open');
+      return files.grant(path, 'store');
+    },
+    'host.reveal': async (ref) => {
+      const path = files.resolve(ref, 'reveal');
       if (!options.hooks?.reveal) throw new ServiceError('UNSUPPORTED', 'revealing files is only available in the desktop app');
-      return { ok: await options.hooks.reveal(resolve(path)) };
+      return { ok: await options.hooks.reveal(path) };
+    },
+    'files.list': ({ dir }) => {
+      if (!files.typedPaths) throw new ServiceError('UNSUPPORTED', 'this host uses the system file dialogs; use Open…');
+      return listFiles(files, dir);
     },
     'job.cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
 
-    'store.open': ({ path, readOnly }) => openFile(path, readOnly),
-    'store.close': ({ storeId }) => {
-      const open = stores.get(storeId);
-      if (!open) return { closed: false };
-      open.refs -= 1;
-      if (open.refs <= 0) closeStore(open, 'closed');
-      return { closed: true };
-    },
-    'store.recent': () => ({ files: settings.recent() }),
+    'store.open': (request) => openFile(files.resolve(request, 'store'), request.readOnly),
+    // Closes one of this session's opens; another session's are not its to close.
+    'store.close': ({ storeId }) => ({ closed: stores.has(storeId) && scope().drop(`store:${storeId}`) }),
+    'store.recent': () => ({
+      files: settings.recent().map((r) => {
+        const file = r.exists ? reachable(r.path) : undefined;
+        return file === undefined ? r : { ...r, file };
+      }),
+    }),
     'store.forgetRecent': ({ path }) => {
       settings.forget(path === undefined ? undefined : resolve(path));
       return { files: settings.recent() };
     },
     'store.demoPath': () => {
       const path = options.demoPath ?? null;
-      return { path, exists: path !== null && existsSync(path) };
+      const exists = path !== null && existsSync(path);
+      return exists ? { path, exists, file: files.grant(path, 'store').file } : { path, exists };
     },
     'store.info': ({ storeId }) => infoData(get(storeId).store.info()),
     'store.analyze': ({ storeId, jobId, at }) => jobs.run('store.analyze', jobId, (job) => analyzeTree(get(storeId).store, job, at)),
@@ -264,8 +377,10 @@ export function createService(options: ServiceOptions): Service {
       if (!entry) return { found: false, key: keyView(bytes), value: null };
       return { found: true, key: keyView(entry.key), value: valueView(entry.value, entry.valueLength, entry.large, VALUE_HEX_MAX_BYTES) };
     },
-    'records.export': ({ storeId, range, format, path, overwrite, jobId }) =>
-      jobs.run('records.export', jobId, (job) => exportRange(get(storeId).store, rangeOptions(range), { format, path: resolve(path), overwrite }, job)),
+    'records.export': ({ storeId, range, format, path, file, overwrite, jobId }) => {
+      const target = files.resolve({ path, file }, 'save');
+      return jobs.run('records.export', jobId, (job) => exportRange(get(storeId).store, rangeOptions(range), { format, path: target, overwrite }, job));
+    },
 
     'tree.root': ({ storeId, at }) => {
       const { store } = get(storeId);
@@ -278,20 +393,40 @@ export function createService(options: ServiceOptions): Service {
     'tree.findKey': ({ storeId, key, at }) => findKeyPath(get(storeId).store, keyBytes(key), at),
   };
 
-  async function call(method: string, raw: unknown): Promise<Outcome<Method>> {
+  async function call(session: SessionScope, method: string, raw: unknown): Promise<Outcome<Method>> {
     if (!isMethod(method)) return { error: { code: 'UNKNOWN_METHOD', message: `unknown method ${JSON.stringify(String(method)).slice(0, 80)}` } };
+    if (session.closed) return { error: { code: 'CLOSED', message: 'this session has ended; reload to start a new one' } };
     const parsed = parseRequest(method, raw);
     if (!parsed.ok) return { error: { code: 'BAD_REQUEST', message: parsed.message } };
+    if (session.readOnly && WRITE_METHODS.has(method)) {
+      return { error: { code: 'READ_ONLY', message: `${method} is not allowed: this session is read-only (the server was started with --read-only)` } };
+    }
     try {
       const handler = handlers[method] as (request: unknown) => unknown;
-      return { result: (await handler(parsed.value)) as ResponseOf<Method> };
+      return { result: (await runInScope(session, () => handler(parsed.value))) as ResponseOf<Method> };
     } catch (error) {
       return { error: toErrorData(error) };
     }
   }
 
+  const sessions = new Set<SessionScope>();
+
   return {
-    call: call as Service['call'],
+    call: ((method: string, raw: unknown) => call(ownScope, method, raw)) as Service['call'],
+    session(sessionOptions) {
+      const session = new SessionScope(`session-${++nextSession}`, sessionOptions?.readOnly ?? false);
+      sessions.add(session);
+      return {
+        id: session.id,
+        readOnly: session.readOnly,
+        call: ((method: string, raw: unknown) => call(session, method, raw)) as ServiceSession['call'],
+        close() {
+          sessions.delete(session);
+          session.close();
+        },
+      };
+    },
+    files,
     events: {
       on(listener) {
         listeners.add(listener);
@@ -300,6 +435,9 @@ export function createService(options: ServiceOptions): Service {
     },
     emit,
     close() {
+      for (const session of [...sessions]) session.close();
+      sessions.clear();
+      ownScope.close();
       jobs.cancelAll();
       for (const open of [...stores.values()]) closeStore(open, 'service closed');
     },

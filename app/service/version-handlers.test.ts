@@ -15,7 +15,7 @@ let service: Service;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'th-versions-'));
-  service = createService({ host: 'test', pollIntervalMs: 25, settingsPath: join(dir, 'settings.json') });
+  service = createService({ host: 'test', allowedPlaces: { files: [], dirs: [tmpdir()] }, pollIntervalMs: 25, settingsPath: join(dir, 'settings.json') });
 });
 
 afterEach(() => {

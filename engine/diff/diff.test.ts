@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Store } from '../index';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'th-diff-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const key = (k: number): Buffer => Buffer.from(`k${String(k).padStart(6, '0')}`);
 
 type Model = Map<string, string>;

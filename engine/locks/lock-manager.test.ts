@@ -296,10 +296,12 @@ describe('LockManager observability', () => {
     m.on((e) => events.push(e));
     await m.acquire(1, key('a'), 'shared');
     await m.acquire(2, key('a'), 'shared');
-    void m.acquire(1, key('a'), 'exclusive', { timeoutMs: 20 }).catch(() => undefined);
+    // The timed-out request's own rejection is the condition to wait for (not a sleep that races
+    // its timer): the event is delivered before the promise rejects.
+    const timedOut = m.acquire(1, key('a'), 'exclusive', { timeoutMs: 20 }).then(() => null, (e: unknown) => e);
     await m.acquire(2, key('a'), 'exclusive').catch(() => undefined);
     expect(events.find((e) => e.type === 'deadlock')).toMatchObject({ tx: 2, victim: 2, cycle: [2, 1] });
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(await timedOut).toBeInstanceOf(LockTimeoutError);
     expect(events.find((e) => e.type === 'timeout')).toMatchObject({ tx: 1, holders: [2] });
   });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { ConflictError, DeadlockError, Store } from '../index';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'th-conc-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const k = (i: number): Buffer => Buffer.from(`k${String(i).padStart(3, '0')}`);
 let n = 0;
 const fresh = (): Store => Store.create(path.join(dir, `c${n++}.th`), { durable: false, nodeSize: 512, fanout: 4, bufferSize: 512 });

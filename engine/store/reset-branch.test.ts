@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { ReadOnlyError, Store, VersionNotFoundError } from '../index';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'th-reset-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const fresh = (): string => path.join(dir, `r${++n}.th`);
 const k = (i: number): Buffer => Buffer.from(`k${String(i).padStart(3, '0')}`);

@@ -1499,14 +1499,17 @@ export class Store implements TransactionHost {
   /**
    * Writes a final checkpoint when anything was committed since the last one, flushes whatever
    * is not on disk yet — in every mode: after close() returns every commit is durable — and
-   * releases the writer lock. The zero-filled space past the end is kept for the next writer
-   * (the file is not trimmed). At most two flushes (data, then the superblock naming it).
+   * releases the writer lock. A writer that wrote nothing leaves the file byte for byte as it
+   * was. The zero-filled space past the end is kept for the next writer (the file is not
+   * trimmed). At most two flushes (data, then the superblock naming it).
    */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     for (const tx of [...this.active]) tx.abort();
     try {
+      // Nothing written since the last checkpoint (edit mode entered and left, say): the file
+      // stays byte for byte as it was, so opening for writing is not itself a change.
       if (!this.readOnly) {
         if (this.end !== this.lastCheckpointEnd) this.writeCheckpoint();
         if (this.unsynced) this.file.sync();

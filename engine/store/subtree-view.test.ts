@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -6,6 +6,7 @@ import { Store, encodeKey } from '../index';
 
 describe('subtree views', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'th-view-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('reads, writes, scans, snapshots and diffs with keys relative to the prefix', () => {
     const s = Store.create(path.join(dir, 'v.th'), { durable: false });

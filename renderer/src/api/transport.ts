@@ -5,6 +5,7 @@
  * Views never see the difference; they only use the react-query hooks in ./hooks.
  */
 import type {
+  FileRef,
   Method,
   RequestOf,
   ResponseOf,
@@ -31,8 +32,8 @@ export interface Transport {
   on(fn: (event: ServiceEvent) => void): () => void;
   /** Connection state changes (the preload bridge is always open). */
   onState(fn: (state: ConnectionState) => void): () => void;
-  /** Electron only: filesystem path of a dropped file. */
-  pathForFile?(file: File): string;
+  /** Electron only: grants a dropped file for opening as a store (its handle). */
+  grantDroppedFile?(file: File): Promise<FileRef>;
 }
 
 /**
@@ -83,8 +84,14 @@ export function preloadTransport(bridge: ThunderheadBridge): Transport {
     on: (fn) => bridge.on(fn),
     onState: () => () => undefined,
   };
-  const pathForFile = bridge.pathForFile;
-  if (pathForFile) t.pathForFile = (file) => pathForFile(file);
+  const grant = bridge.grantDroppedFile;
+  if (grant) {
+    t.grantDroppedFile = async (file) => {
+      const outcome = await grant(file);
+      if ('error' in outcome) throw toApiError(outcome.error, 'host.grantDropped');
+      return outcome.result;
+    };
+  }
   return t;
 }
 

@@ -93,3 +93,14 @@ export function hexDump(hex: string, bytesPerRow = 16, maxRows = Infinity): HexD
   }
   return rows;
 }
+
+/**
+ * The serve host's allowed places in a few words: "/data or ~/exports" (folders only when
+ * `foldersOnly`, for saving). O(places).
+ */
+export function placesText(places: { readonly files: readonly string[]; readonly dirs: readonly string[] }, foldersOnly = false): string {
+  const all = foldersOnly ? places.dirs : [...places.dirs, ...places.files];
+  if (all.length === 0) return foldersOnly ? 'no folder (start serve with --allow-dir)' : 'the files named on the command line';
+  const shown = all.slice(0, 3).join(', ');
+  return all.length > 3 ? `${shown} and ${all.length - 3} more` : shown;
+}

@@ -66,14 +66,13 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [navigate, store]);
 
-  // Drag and drop a store file onto the window (Electron can resolve its path).
+  // Drag and drop a store file onto the window (Electron grants it; the page never sees a path it could forge).
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
     const file = e.dataTransfer.files[0];
-    if (file && transport.pathForFile) {
-      const path = transport.pathForFile(file);
-      if (path) void session.open(path);
+    if (file && transport.grantDroppedFile) {
+      void transport.grantDroppedFile(file).then((ref) => session.open(ref), () => undefined);
     }
   };
 
@@ -96,7 +95,7 @@ export function App() {
     <div
       className={`app${dragging ? ' dragging' : ''}`}
       onDragOver={(e) => {
-        if (transport.pathForFile) {
+        if (transport.grantDroppedFile) {
           e.preventDefault();
           setDragging(true);
         }

@@ -36,11 +36,26 @@ export interface OpenStore extends OpenResult {
   readonly generation: number;
 }
 
+/**
+ * A file to open: a handle the host granted (`file`, with its path for showing), or a typed
+ * path (hosts that accept them: serve, inside its allowed places).
+ */
+export type OpenTarget = { readonly file: string; readonly path: string } | { readonly path: string };
+
+/** This tab's contention demo (the Locks view offers Stop while it runs). */
+export interface DemoState {
+  readonly path: string;
+  readonly file: string;
+}
+
 export interface Session {
   readonly appInfo: AppInfo | undefined;
   readonly store: OpenStore | null;
   readonly opening: string | null;
-  readonly openError: { readonly path: string; readonly error: ApiError } | null;
+  readonly openError: { readonly path: string; readonly target: OpenTarget; readonly error: ApiError } | null;
+  /** The contention demo this tab started, while it runs. */
+  readonly demo: DemoState | null;
+  setDemo(demo: DemoState | null): void;
   readonly closedNotice: string | null;
   readonly view: ViewName;
   readonly intent: Intent | null;
@@ -48,7 +63,7 @@ export interface Session {
   readonly at: TimeTravel | null;
   /** Browses as of a version (null: back to head). */
   travel(at: TimeTravel | null): void;
-  open(path: string, readOnly?: boolean): Promise<boolean>;
+  open(target: OpenTarget, readOnly?: boolean): Promise<boolean>;
   close(): void;
   navigate(view: ViewName, intent?: IntentInput): void;
   clearOpenError(): void;
@@ -82,19 +97,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [view, setView] = useState<ViewName>('welcome');
   const [intent, setIntent] = useState<Intent | null>(null);
   const [at, setAt] = useState<TimeTravel | null>(null);
+  const [demo, setDemo] = useState<DemoState | null>(null);
   const intentId = useRef(0);
   const storeRef = useRef<OpenStore | null>(null);
   storeRef.current = store;
   const openSeq = useRef(0);
 
   const open = useCallback(
-    async (path: string, readOnly = true) => {
+    async (target: OpenTarget, readOnly = true) => {
       const seq = ++openSeq.current;
+      const path = target.path;
       setOpening(path);
       setOpenError(null);
       setClosedNotice(null);
       try {
-        const r = await transport.call('store.open', { path, readOnly });
+        const r = await transport.call('store.open', 'file' in target ? { file: target.file, readOnly } : { path, readOnly });
         if (seq !== openSeq.current) return false;
         const previous = storeRef.current;
         if (previous && previous.storeId !== r.storeId) void transport.call('store.close', { storeId: previous.storeId }).catch(() => undefined);
@@ -102,7 +119,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         if (previous?.storeId !== r.storeId) setAt(null);
         setView((v) => (v === 'welcome' ? 'records' : v));
         try {
-          window.sessionStorage.setItem(LAST_PATH, r.path);
+          window.sessionStorage.setItem(LAST_PATH, JSON.stringify('file' in target ? { file: target.file, path: r.path } : { path: r.path }));
         } catch {
           // not critical: only used to reopen after a reload
         }
@@ -110,7 +127,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         return true;
       } catch (e) {
         if (seq !== openSeq.current) return false;
-        setOpenError({ path, error: e instanceof ApiError ? e : new ApiError('INTERNAL', String(e)) });
+        setOpenError({ path, target, error: e instanceof ApiError ? e : new ApiError('INTERNAL', String(e)) });
         setView('welcome');
         void client.invalidateQueries({ queryKey: ['store.recent'] });
         return false;
@@ -148,11 +165,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (!appInfo || started.current) return;
     started.current = true;
-    let last: string | null = null;
+    let last: OpenTarget | null = null;
     try {
-      last = window.sessionStorage.getItem(LAST_PATH);
+      const saved = JSON.parse(window.sessionStorage.getItem(LAST_PATH) ?? 'null') as unknown;
+      if (saved && typeof saved === 'object' && typeof (saved as { path?: unknown }).path === 'string') last = saved as OpenTarget;
     } catch {
-      // ignore
+      // ignore: a value from an older build, or storage is off
     }
     const first = last ?? appInfo.initialFiles[0];
     if (first) void open(first);
@@ -180,12 +198,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const { readOnlyReason: _reason, writer: _writer, ...rest } = s;
     setStore({ ...rest, readOnly, ...(readOnlyReason ? { readOnlyReason } : {}), ...(writer ? { writer } : {}) });
   });
-  useServiceEvent('host.open', (e) => void open(e.path, e.readOnly ?? true));
+  useServiceEvent('host.open', (e) => void open({ file: e.file, path: e.path }, e.readOnly ?? true));
+  useServiceEvent('lock.demoEnded', (e) => setDemo((d) => (d?.path === e.path ? null : d)));
   useServiceEvent('host.closeStore', () => close());
 
   const value = useMemo<Session>(
-    () => ({ appInfo, store, opening, openError, closedNotice, view, intent, at, travel: setAt, open, close, navigate, clearOpenError: () => setOpenError(null) }),
-    [appInfo, store, opening, openError, closedNotice, view, intent, at, open, close, navigate],
+    () => ({ appInfo, store, opening, openError, demo, setDemo, closedNotice, view, intent, at, travel: setAt, open, close, navigate, clearOpenError: () => setOpenError(null) }),
+    [appInfo, store, opening, openError, demo, closedNotice, view, intent, at, open, close, navigate],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

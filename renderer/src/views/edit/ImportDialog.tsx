@@ -1,13 +1,15 @@
 /**
  * Import a JSONL or CSV file (as `records.export` writes them) into the stage, as a job with
- * progress and cancel. The host reads the file: Electron picks it with a dialog, serve takes
- * a path on the server as text.
+ * progress and cancel. The host reads the file: Electron grants the one picked with its dialog
+ * (a handle), serve takes a path on the server as text, inside its allowed places.
  */
 import { useState, type FormEvent } from 'react';
 import { useJob, useTransport } from '../../api/hooks';
 import { Segmented } from '../../components/Empty';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { FilePicker } from '../../components/FilePicker';
 import { ProgressBar } from '../../components/Progress';
+import { placesText } from '../../lib/format';
 import { useSession } from '../../shell/session';
 import { EditModal } from './RecordDialog';
 import type { EditApi } from './useEdit';
@@ -17,6 +19,8 @@ export function ImportDialog({ edit, onClose }: { edit: EditApi; onClose: () => 
   const transport = useTransport();
   const { appInfo } = useSession();
   const [path, setPath] = useState('');
+  const [chosen, setChosen] = useState<{ file: string; path: string } | null>(null);
+  const [picking, setPicking] = useState(false);
   const [format, setFormat] = useState<'auto' | 'jsonl' | 'csv'>('auto');
   const job = useJob('edit.import', (r) => {
     edit.report(`Staged ${r.change.summary}.`);
@@ -25,13 +29,17 @@ export function ImportDialog({ edit, onClose }: { edit: EditApi; onClose: () => 
 
   const choose = async () => {
     const r = await transport.call('host.chooseOpenPath', {}).catch(() => ({ path: null }));
-    if (r.path) setPath(r.path);
+    if (r.path && r.file) {
+      setChosen({ file: r.file, path: r.path });
+      setPath(r.path);
+    }
   };
 
   const start = (e: FormEvent) => {
     e.preventDefault();
     job.reset();
-    void job.run({ storeId: edit.storeId, path: path.trim(), ...(format === 'auto' ? {} : { format }) });
+    const file = chosen && chosen.path === path ? { file: chosen.file } : { path: path.trim() };
+    void job.run({ storeId: edit.storeId, ...file, ...(format === 'auto' ? {} : { format }) });
   };
 
   return (
@@ -41,12 +49,12 @@ export function ImportDialog({ edit, onClose }: { edit: EditApi; onClose: () => 
           JSON Lines (<span className="mono">{'{"key": …, "value": …}'}</span> per line) or CSV with a <span className="mono">key,value</span> header, as Export writes them. Every record is staged as a put; nothing is written until you commit.
         </p>
         <label className="field">
-          <span className="field-label">File {appInfo?.host === 'serve' ? '(a path on the machine running the server)' : ''}</span>
+          <span className="field-label">File {appInfo?.typedPaths ? `(a path on the machine running the server, inside ${placesText(appInfo.allowedPlaces)})` : ''}</span>
           <div className="input-row">
-            <input className="input mono grow" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} disabled={job.running} data-testid="import-path" autoFocus />
-            {appInfo?.dialogs && (
-              <button type="button" className="btn" onClick={() => void choose()} disabled={job.running}>
-                Choose…
+            <input className="input mono grow" value={path} onChange={(e) => setPath(e.target.value)} readOnly={!appInfo?.typedPaths} placeholder={appInfo?.typedPaths ? '' : 'Choose a file'} spellCheck={false} disabled={job.running} data-testid="import-path" autoFocus />
+            {(appInfo?.dialogs || appInfo?.typedPaths) && (
+              <button type="button" className="btn" onClick={() => (appInfo.dialogs ? void choose() : setPicking(true))} disabled={job.running}>
+                {appInfo.dialogs ? 'Choose…' : 'Browse…'}
               </button>
             )}
           </div>
@@ -65,6 +73,17 @@ export function ImportDialog({ edit, onClose }: { edit: EditApi; onClose: () => 
         {job.running && <ProgressBar progress={job.progress} label="Reading" unit="bytes" onCancel={job.cancel} />}
         {job.cancelled && <div className="notice small">Import cancelled; nothing was staged.</div>}
         {job.error && <ErrorPanel error={job.error} compact />}
+        {picking && (
+          <FilePicker
+            title="Import a file from the server"
+            onClose={() => setPicking(false)}
+            onPick={(ref) => {
+              setPicking(false);
+              setChosen({ file: ref.file, path: ref.path });
+              setPath(ref.path);
+            }}
+          />
+        )}
         <div className="modal-foot">
           <button type="button" className="btn" onClick={onClose} disabled={job.running}>
             Close

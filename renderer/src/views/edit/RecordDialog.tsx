@@ -88,7 +88,7 @@ export function RecordDialog({ edit, dialog, onClose }: { edit: EditApi; dialog:
       } else {
         if (!value.ok) return;
         const v = value.value;
-        if (v.kind === 'file') await transport.call('edit.stageValueFromFile', { storeId: edit.storeId, key: k.value, path: v.path, encoding: v.encoding });
+        if (v.kind === 'file') await transport.call('edit.stageValueFromFile', { storeId: edit.storeId, key: k.value, ...(v.file ? { file: v.file } : { path: v.path }), encoding: v.encoding });
         else await transport.call('edit.stage', { storeId: edit.storeId, change: { op: 'put', key: k.value, value: v.kind === 'json' ? { json: v.json as never } : { hex: v.hex } } });
       }
       edit.report(null);

@@ -21,7 +21,8 @@ export const UPLOAD_MAX_BYTES = 400 * 1024;
 export type ValueChoice =
   | { readonly kind: 'json'; readonly json: Json }
   | { readonly kind: 'hex'; readonly hex: string }
-  | { readonly kind: 'file'; readonly path: string; readonly encoding: 'raw' | 'json' };
+  /** `file`: the handle of a file chosen with the dialog; else `path` is typed (serve only). */
+  | { readonly kind: 'file'; readonly path: string; readonly file?: string; readonly encoding: 'raw' | 'json' };
 
 /** Initial state of a {@link ValueEditor}. */
 export interface ValueDraft {
@@ -37,6 +38,7 @@ export function ValueEditor({ initial, onChange }: { initial: ValueDraft; onChan
   const [json, setJson] = useState(initial.mode === 'json' ? initial.text : '');
   const [hex, setHex] = useState(initial.mode === 'hex' ? initial.text : '');
   const [path, setPath] = useState('');
+  const [chosen, setChosen] = useState<{ file: string; path: string } | null>(null);
   const [encoding, setEncoding] = useState<'raw' | 'json'>('raw');
   const [upload, setUpload] = useState<{ name: string; size: number } | null>(null);
   const [uploadError, setUploadError] = useState<string | null>(null);
@@ -55,6 +57,8 @@ export function ValueEditor({ initial, onChange }: { initial: ValueDraft; onChan
     if (uploadError) return { ok: false, error: uploadError };
     if (upload) return { ok: true, value: { kind: 'hex', hex } };
     if (!path.trim()) return { ok: false, error: 'choose a file' };
+    if (chosen && chosen.path === path) return { ok: true, value: { kind: 'file', path, file: chosen.file, encoding } };
+    if (!appInfo?.typedPaths) return { ok: false, error: 'choose a file' };
     return { ok: true, value: { kind: 'file', path: path.trim(), encoding } };
   })();
 
@@ -65,8 +69,9 @@ export function ValueEditor({ initial, onChange }: { initial: ValueDraft; onChan
 
   const choose = async () => {
     const r = await transport.call('host.chooseOpenPath', {}).catch(() => ({ path: null }));
-    if (r.path) {
+    if (r.path && r.file) {
       setUpload(null);
+      setChosen({ file: r.file, path: r.path });
       setPath(r.path);
     }
   };
@@ -113,7 +118,7 @@ export function ValueEditor({ initial, onChange }: { initial: ValueDraft; onChan
       {mode === 'file' && (
         <div className="field">
           <div className="input-row">
-            <input className="input mono grow" value={upload ? `${upload.name} (uploaded, ${formatBytes(upload.size)})` : path} disabled={Boolean(upload)} onChange={(e) => setPath(e.target.value)} placeholder={appInfo?.host === 'serve' ? 'a path on the machine running the server' : '/path/to/file'} spellCheck={false} aria-label="File path" data-testid="value-file-path" />
+            <input className="input mono grow" value={upload ? `${upload.name} (uploaded, ${formatBytes(upload.size)})` : path} disabled={Boolean(upload)} readOnly={!appInfo?.typedPaths} onChange={(e) => setPath(e.target.value)} placeholder={appInfo?.host === 'serve' ? 'a path on the machine running the server' : '/path/to/file'} spellCheck={false} aria-label="File path" data-testid="value-file-path" />
             {appInfo?.dialogs && (
               <button type="button" className="btn" onClick={() => void choose()}>
                 Choose…

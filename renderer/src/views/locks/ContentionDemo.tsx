@@ -1,6 +1,7 @@
 /**
- * The "contention demo" on the Welcome view: starts `thunderhead workload --deadlocks` on the
- * demo store through `locks.startDemo`, opens that store and shows the Locks view attached to it.
+ * The "contention demo" on the Welcome view: starts `thunderhead workload --deadlocks` on a
+ * temporary copy of the demo store through `locks.startDemo`, opens that copy and shows the
+ * Locks view attached to it (which offers Stop while it runs).
  */
 import { useState } from 'react';
 import { useTransport } from '../../api/hooks';
@@ -20,7 +21,8 @@ export function ContentionDemo({ disabled }: { disabled: boolean }) {
     setError(null);
     try {
       const r = await transport.call('locks.startDemo', {});
-      if (await session.open(r.path)) session.navigate('locks', { kind: 'locks.attach' });
+      session.setDemo({ path: r.path, file: r.file });
+      if (await session.open({ file: r.file, path: r.path })) session.navigate('locks', { kind: 'locks.attach' });
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError('INTERNAL', String(e), 'locks.startDemo');
       setError(`Could not start the contention demo: ${err.message}`);

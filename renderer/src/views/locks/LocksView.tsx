@@ -4,7 +4,7 @@
  * victims, the wait timeline and the most contended ranges. Pause freezes the picture; the
  * scrubber moves back through the last minutes of frames kept in a ring buffer.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DeadlockData, LockAttachResult, MonitorDiscovery } from '../../../../app/contract';
 import { useServiceEvent, useTransport } from '../../api/hooks';
 import { ApiError } from '../../api/transport';
@@ -146,10 +146,33 @@ export function LocksView() {
     );
   }
 
-  return <Attached attachment={attachment} stream={stream} detached={detached} onDetach={detach} onReattach={() => void attach()} />;
+  return <Attached attachment={attachment} stream={stream} detached={detached} onDetach={detach} onReattach={() => void attach()} stopDemo={session.demo?.path === store.path ? <StopDemo /> : null} />;
 }
 
-function Attached({ attachment, stream, detached, onDetach, onReattach }: { attachment: LockAttachResult; stream: LockStream; detached: string | null; onDetach: () => void; onReattach: () => void }) {
+/** Stops this tab's contention demo (its workload, and the temporary copy it writes). */
+function StopDemo() {
+  const transport = useTransport();
+  const session = useSession();
+  const [stopping, setStopping] = useState(false);
+  const stop = async () => {
+    setStopping(true);
+    try {
+      await transport.call('locks.stopDemo', {});
+      session.setDemo(null);
+    } catch {
+      // The demo may have ended on its own meanwhile; `lock.demoEnded` clears it either way.
+    } finally {
+      setStopping(false);
+    }
+  };
+  return (
+    <button type="button" className="btn btn-small btn-stop-demo" onClick={() => void stop()} disabled={stopping} title="Stop the demo workload and remove its temporary copy of the demo store" data-testid="locks-stop-demo">
+      <span className="pause-icon stop-icon" aria-hidden="true" /> {stopping ? 'Stopping…' : 'Stop demo'}
+    </button>
+  );
+}
+
+function Attached({ attachment, stream, detached, onDetach, onReattach, stopDemo }: { attachment: LockAttachResult; stream: LockStream; detached: string | null; onDetach: () => void; onReattach: () => void; stopDemo: ReactNode }) {
   const [picked, setPicked] = useState<DeadlockData | null>(null);
   const frame = stream.shown?.frame ?? null;
   const stats = stream.stats;
@@ -160,7 +183,7 @@ function Attached({ attachment, stream, detached, onDetach, onReattach }: { atta
         <span className={`badge ${detached ? 'badge-danger' : live ? 'badge-live' : 'badge-warn'}`} data-testid="locks-state">
           <span className="live-dot" /> {detached ? 'Detached' : live ? 'Live' : 'Paused'}
         </span>
-        <span className="small dim mono" title={attachment.path}>
+        <span className="small dim mono" title={attachment.path} data-testid="locks-bar-path">
           pid {attachment.pid} · {baseName(attachment.path)}
         </span>
         {stream.paused ? (
@@ -174,6 +197,7 @@ function Attached({ attachment, stream, detached, onDetach, onReattach }: { atta
         )}
         <Scrubber stream={stream} />
         <span className="grow" />
+        {detached === null && stopDemo}
         {detached ? (
           <button type="button" className="btn btn-small" onClick={onReattach}>
             <IconRefresh size={14} /> Attach again

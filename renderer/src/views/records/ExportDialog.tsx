@@ -1,6 +1,7 @@
 /**
  * Export the filtered range to JSONL or CSV (`records.export`, a job: progress, cancel). The
- * host writes the file: Electron asks where with a save dialog, serve takes a path as text.
+ * host writes the file: Electron asks where with a save dialog (and grants that target only),
+ * serve takes a path as text inside its allowed folders.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { RangeInput } from '../../../../app/contract';
@@ -9,7 +10,7 @@ import { Segmented } from '../../components/Empty';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { IconX } from '../../components/Icons';
 import { ProgressBar } from '../../components/Progress';
-import { formatBytes, formatCount } from '../../lib/format';
+import { formatBytes, formatCount, placesText } from '../../lib/format';
 import { useSession } from '../../shell/session';
 import { defaultExportPath } from './filters';
 
@@ -19,6 +20,7 @@ export function ExportDialog({ storeId, storePath, range, description, onClose }
   const [format, setFormat] = useState<'jsonl' | 'csv'>('jsonl');
   const [path, setPath] = useState(() => defaultExportPath(storePath, 'jsonl'));
   const [touched, setTouched] = useState(false);
+  const [chosen, setChosen] = useState<{ file: string; path: string } | null>(null);
   const [overwrite, setOverwrite] = useState(false);
   const job = useJob('records.export');
   const dialogRef = useRef<HTMLDivElement>(null);
@@ -38,16 +40,20 @@ export function ExportDialog({ storeId, storePath, range, description, onClose }
 
   const browse = async () => {
     const r = await transport.call('host.chooseSavePath', { defaultName: path.split(/[\\/]/).pop() ?? `export.${format}`, format }).catch(() => ({ path: null }));
-    if (r.path) {
+    if (r.path && r.file) {
       setTouched(true);
+      setChosen({ file: r.file, path: r.path });
       setPath(r.path);
+      // The save dialog asked about replacing an existing file already.
+      setOverwrite(true);
     }
   };
 
   const start = (e: FormEvent) => {
     e.preventDefault();
     job.reset();
-    void job.run({ storeId, format, path: path.trim(), overwrite, ...(range ? { range } : {}) });
+    const target = chosen && chosen.path === path ? { file: chosen.file } : { path: path.trim() };
+    void job.run({ storeId, format, ...target, overwrite, ...(range ? { range } : {}) });
   };
 
   return (
@@ -77,7 +83,7 @@ export function ExportDialog({ storeId, storePath, range, description, onClose }
             />
           </div>
           <label className="field">
-            <span className="field-label">Write to {appInfo?.host === 'serve' ? '(a path on the machine running the server)' : ''}</span>
+            <span className="field-label">Write to {appInfo?.typedPaths ? `(a path on the machine running the server, inside ${placesText(appInfo.allowedPlaces, true)})` : ''}</span>
             <div className="input-row">
               <input
                 className="input mono grow"
@@ -86,6 +92,8 @@ export function ExportDialog({ storeId, storePath, range, description, onClose }
                   setTouched(true);
                   setPath(e.target.value);
                 }}
+                readOnly={!appInfo?.typedPaths}
+                placeholder={appInfo?.typedPaths ? '' : 'Choose where to save'}
                 spellCheck={false}
                 disabled={job.running}
               />
@@ -114,7 +122,7 @@ export function ExportDialog({ storeId, storePath, range, description, onClose }
             <button type="button" className="btn" onClick={onClose} disabled={job.running}>
               {job.result ? 'Done' : 'Close'}
             </button>
-            <button type="submit" className="btn btn-primary" disabled={job.running || !path.trim()}>
+            <button type="submit" className="btn btn-primary" disabled={job.running || !path.trim() || (!appInfo?.typedPaths && !chosen)}>
               {job.result ? 'Export again' : 'Export'}
             </button>
           </div>

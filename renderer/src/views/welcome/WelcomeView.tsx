@@ -1,15 +1,17 @@
 /**
- * Welcome: open a store by path (typed, or the native dialog in Electron), a recent file, or
- * the demo store. A file that fails to open is explained here: what is wrong and where.
+ * Welcome: open a store the user chooses (Electron: the native dialog; serve: a typed path or
+ * the server's picker, inside its allowed places), a recent file, or the demo store. A file
+ * that fails to open is explained here: what is wrong and where.
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useCall, useTransport } from '../../api/hooks';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { FilePicker } from '../../components/FilePicker';
 import { IconDatabase, IconFile, IconOpen, IconPlay, IconX, LogoMark } from '../../components/Icons';
 import { Spinner } from '../../components/Progress';
-import { baseName, dirName, formatTime } from '../../lib/format';
+import { baseName, dirName, formatTime, placesText } from '../../lib/format';
 import { useSession } from '../../shell/session';
 import { ContentionDemo } from '../locks/ContentionDemo';
 
@@ -19,21 +21,27 @@ export function WelcomeView() {
   const client = useQueryClient();
   const [path, setPath] = useState('');
   const [writable, setWritable] = useState(false);
+  const [picking, setPicking] = useState(false);
   const recent = useCall('store.recent', {}, { staleTime: 0 });
   const demo = useCall('store.demoPath', {}, { staleTime: 60_000 });
   const dialogs = session.appInfo?.dialogs ?? false;
+  const typed = session.appInfo?.typedPaths ?? false;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const p = path.trim();
-    if (p) void session.open(p, !writable);
+    if (p) void session.open({ path: p }, !writable);
   };
 
   const browse = async () => {
+    if (!dialogs) {
+      setPicking(true);
+      return;
+    }
     const r = await transport.call('host.chooseOpenPath', {}).catch(() => ({ path: null }));
-    if (r.path) {
+    if (r.path && r.file) {
       setPath(r.path);
-      void session.open(r.path, !writable);
+      void session.open({ file: r.file, path: r.path }, !writable);
     }
   };
 
@@ -61,7 +69,7 @@ export function WelcomeView() {
             path={err.path}
             actions={
               <>
-                <button type="button" className="btn btn-small" onClick={() => void session.open(err.path)}>
+                <button type="button" className="btn btn-small" onClick={() => void session.open(err.target)}>
                   Try again
                 </button>
                 <CopyButton text={err.error.message} label="Copy message" />
@@ -95,29 +103,34 @@ export function WelcomeView() {
             <div className="card-title">
               <IconOpen /> Open a file
             </div>
-            <label className="field-label" htmlFor="open-path">
-              Path to a store file {session.appInfo?.host === 'serve' ? 'on the machine running the server' : ''}
-            </label>
+            {typed && (
+              <label className="field-label" htmlFor="open-path">
+                Path to a store file on the machine running the server, inside {placesText(session.appInfo?.allowedPlaces ?? { files: [], dirs: [] })}
+              </label>
+            )}
             <div className="input-row">
-              <input
-                id="open-path"
-                className="input mono grow"
-                placeholder="/path/to/store.th"
-                value={path}
-                onChange={(e) => setPath(e.target.value)}
-                spellCheck={false}
-                autoComplete="off"
-                data-testid="open-path"
-              />
-              {dialogs && (
-                <button type="button" className="btn" onClick={() => void browse()}>
-                  Browse…
+              {typed && (
+                <input
+                  id="open-path"
+                  className="input mono grow"
+                  placeholder="/path/to/store.th"
+                  value={path}
+                  onChange={(e) => setPath(e.target.value)}
+                  spellCheck={false}
+                  autoComplete="off"
+                  data-testid="open-path"
+                />
+              )}
+              <button type="button" className={typed ? 'btn' : 'btn btn-primary'} onClick={() => void browse()} data-testid="open-browse">
+                {typed ? 'Browse…' : 'Open a file…'}
+              </button>
+              {typed && (
+                <button type="submit" className="btn btn-primary" disabled={!path.trim() || session.opening !== null} data-testid="open-submit">
+                  Open
                 </button>
               )}
-              <button type="submit" className="btn btn-primary" disabled={!path.trim() || session.opening !== null} data-testid="open-submit">
-                Open
-              </button>
             </div>
+            {!typed && <p className="small dim">Or drop a store file on this window. The inspector reaches only the files you choose.</p>}
             <label className="check">
               <input type="checkbox" checked={writable} onChange={(e) => setWritable(e.target.checked)} />
               <span>Open for writing (otherwise read-only)</span>
@@ -143,7 +156,7 @@ export function WelcomeView() {
                   type="button"
                   className="btn btn-primary"
                   disabled={!demo.data.exists || session.opening !== null}
-                  onClick={() => demo.data?.path && void session.open(demo.data.path)}
+                  onClick={() => demo.data?.path && demo.data.file && void session.open({ file: demo.data.file, path: demo.data.path })}
                   data-testid="open-demo"
                 >
                   Open the demo store
@@ -173,11 +186,17 @@ export function WelcomeView() {
             <ul className="recent-list" aria-label="Recent files">
               {recent.data.files.map((f) => (
                 <li key={f.path} className={f.exists ? '' : 'missing'}>
-                  <button type="button" className="recent-open" disabled={!f.exists || session.opening !== null} onClick={() => void session.open(f.path)} title={f.exists ? `Open ${f.path}` : `${f.path} no longer exists`}>
+                  <button
+                    type="button"
+                    className="recent-open"
+                    disabled={!f.exists || !f.file || session.opening !== null}
+                    onClick={() => f.file && void session.open({ file: f.file, path: f.path })}
+                    title={!f.exists ? `${f.path} no longer exists` : f.file ? `Open ${f.path}` : `${f.path} is outside the places this server may open`}
+                  >
                     <IconDatabase size={14} />
                     <span className="recent-name">{baseName(f.path)}</span>
                     <span className="recent-dir mono">{dirName(f.path)}</span>
-                    <span className="recent-time">{f.exists ? formatTime(f.openedAt) : 'missing'}</span>
+                    <span className="recent-time">{!f.exists ? 'missing' : f.file ? formatTime(f.openedAt) : 'not allowed here'}</span>
                   </button>
                   <button type="button" className="btn btn-ghost btn-icon" title="Forget this file" aria-label={`Forget ${f.path}`} onClick={() => void forget(f.path)}>
                     <IconX size={12} />
@@ -187,6 +206,17 @@ export function WelcomeView() {
             </ul>
           )}
         </div>
+        {picking && (
+          <FilePicker
+            title="Open a store on the server"
+            onClose={() => setPicking(false)}
+            onPick={(ref) => {
+              setPicking(false);
+              setPath(ref.path);
+              void session.open(ref, !writable);
+            }}
+          />
+        )}
         <p className="dim small foot-hint">
           Shortcuts: <kbd>Alt</kbd>+<kbd>1</kbd>…<kbd>4</kbd> switch views · <kbd>↑</kbd>
           <kbd>↓</kbd> move in lists · <kbd>Enter</kbd> opens
