@@ -1,5 +1,5 @@
 /**
- * Child process of create-crash.test.ts (`node --import tsx engine/store/create-child.ts FILE KILL_AT`).
+ * Child process of create-crash.test.ts (`node --import tsx engine/store/create-child.ts FILE KILL_AT [syscall|storefile]`).
  * Creates a store at FILE and closes it, counting every system call the store makes on files
  * (`fileCalls`); at call number KILL_AT it SIGKILLs itself before making it, so the parent sees
  * a create cut at every step. KILL_AT -1 runs to the end and prints `calls N linked L` (L: the
@@ -8,13 +8,26 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../index';
-import { fileCalls } from './file';
+import { fileCalls, StoreFile } from './file';
 import { say } from './test-support';
 
-function main(file: string, killAt: number): void {
+function main(file: string, killAt: number, level: string): void {
   let calls = 0;
   let linkedAt = -1;
-  for (const name of Object.keys(fileCalls) as (keyof typeof fileCalls)[]) {
+  if (level === 'storefile') {
+    // One level up: the StoreFile methods (every engine version has them), so a kill lands
+    // between the writes and the flush of the new file itself.
+    const proto = StoreFile.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+    for (const name of ['write', 'sync', 'truncate', 'close']) {
+      const real = proto[name];
+      proto[name] = function (this: unknown, ...args: unknown[]): unknown {
+        if (calls === killAt) process.kill(process.pid, 'SIGKILL');
+        calls++;
+        return real.apply(this, args);
+      };
+    }
+  }
+  for (const name of level === 'storefile' ? [] : (Object.keys(fileCalls) as (keyof typeof fileCalls)[])) {
     const real = fileCalls[name] as (...args: unknown[]) => unknown;
     (fileCalls as Record<string, unknown>)[name] = (...args: unknown[]): unknown => {
       if (calls === killAt) process.kill(process.pid, 'SIGKILL');
@@ -30,4 +43,4 @@ function main(file: string, killAt: number): void {
 }
 
 const entry = process.argv[1] && fs.existsSync(process.argv[1]) ? fs.realpathSync(process.argv[1]) : '';
-if (entry === fileURLToPath(import.meta.url)) main(process.argv[2], Number(process.argv[3]));
+if (entry === fileURLToPath(import.meta.url)) main(process.argv[2], Number(process.argv[3]), process.argv[4] ?? 'syscall');

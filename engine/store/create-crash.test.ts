@@ -18,9 +18,9 @@ import { thrown } from './test-support';
 const CHILD = fileURLToPath(new URL('./create-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-function runChild(file: string, killAt: number): Promise<{ out: string; err: string; signal: NodeJS.Signals | null }> {
+function runChild(file: string, killAt: number, level = 'syscall'): Promise<{ out: string; err: string; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file, String(killAt)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file, String(killAt), level], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8');
@@ -44,6 +44,27 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** After a killed create of `file`: nothing there (then create works) or a complete store (then create refuses). */
+function checkAfterKill(file: string, outcomes: { absent: number; complete: number }): void {
+  if (!fs.existsSync(file)) {
+    outcomes.absent++;
+    // The name is free: create works, and clears the dead child's temp file.
+    Store.create(file).close();
+  } else {
+    outcomes.complete++;
+    const store = Store.open(file, { readOnly: true });
+    try {
+      expect(store.verify().ok).toBe(true);
+      expect(store.head().id).toBe(1);
+    } finally {
+      store.close();
+    }
+    expect(thrown(() => Store.create(file))).toBeInstanceOf(FileStateError);
+  }
+  const left = fs.readdirSync(path.dirname(file)).filter((n) => n.startsWith(`${path.basename(file)}.create-`));
+  expect(left, 'temp files after the next create').toEqual([]);
+}
+
 describe('a create killed at every step', () => {
   it('leaves no store or a complete one, never a partial file', async () => {
     const probe = await runChild(path.join(dir, 'probe.th'), -1);
@@ -63,24 +84,7 @@ describe('a create killed at every step', () => {
         try {
           const run = await runChild(file, k);
           if (run.signal !== 'SIGKILL') throw new Error(`child was not killed at call ${k}: ${run.err.slice(0, 300)}`);
-          if (!fs.existsSync(file)) {
-            outcomes.absent++;
-            // The name is free: create works, and clears the dead child's temp file.
-            Store.create(file).close();
-          } else {
-            outcomes.complete++;
-            const store = Store.open(file, { readOnly: true });
-            try {
-              expect(store.verify().ok).toBe(true);
-              expect(store.head().id).toBe(1);
-            } finally {
-              store.close();
-            }
-            expect(thrown(() => Store.create(file))).toBeInstanceOf(FileStateError);
-            Store.create(path.join(dir, `again-${k}.th`)).close();
-          }
-          const left = fs.readdirSync(dir).filter((n) => n.startsWith(`c${k}.th.create-`));
-          expect(left, 'temp files after the next create').toEqual([]);
+          checkAfterKill(file, outcomes);
         } catch (e) {
           failures.push(`kill before call ${k}: ${(e as Error).message}`);
         } finally {
@@ -95,5 +99,29 @@ describe('a create killed at every step', () => {
     // Kills landed both before the store got its name and after.
     expect(outcomes.absent).toBeGreaterThan(0);
     expect(outcomes.complete).toBeGreaterThan(0);
+  });
+});
+
+describe('a create killed between the writes of the new file', () => {
+  it('at every write and flush of the file itself: no partial store at the path', async () => {
+    const probe = await runChild(path.join(dir, 'probe2.th'), -1, 'storefile');
+    const total = Number(/calls (\d+)/.exec(probe.out)?.[1]);
+    expect(total, probe.err).toBeGreaterThan(2);
+    const outcomes = { absent: 0, complete: 0 };
+    const failures: string[] = [];
+    // The new file's own writes and flush come first; the store's first open after them.
+    for (let k = 0; k < Math.min(total, 6); k++) {
+      const file = path.join(dir, `w${k}.th`);
+      try {
+        const run = await runChild(file, k, 'storefile');
+        if (run.signal !== 'SIGKILL') throw new Error(`child was not killed at call ${k}: ${run.err.slice(0, 300)}`);
+        checkAfterKill(file, outcomes);
+      } catch (e) {
+        failures.push(`kill before StoreFile call ${k}: ${(e as Error).message}`);
+      } finally {
+        for (const n of fs.readdirSync(dir)) if (n === `w${k}.th` || n.startsWith(`w${k}.th.`)) fs.rmSync(path.join(dir, n), { force: true });
+      }
+    }
+    expect(failures).toEqual([]);
   });
 });
