@@ -8,7 +8,8 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../index';
-import { fileCalls, StoreFile } from './file';
+// A namespace import, so that the StoreFile level also runs against engines without `fileCalls`.
+import * as fileLayer from './file';
 import { say } from './test-support';
 
 function main(file: string, killAt: number, level: string): void {
@@ -17,7 +18,7 @@ function main(file: string, killAt: number, level: string): void {
   if (level === 'storefile') {
     // One level up: the StoreFile methods (every engine version has them), so a kill lands
     // between the writes and the flush of the new file itself.
-    const proto = StoreFile.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const proto = fileLayer.StoreFile.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
     for (const name of ['write', 'sync', 'truncate', 'close']) {
       const real = proto[name];
       proto[name] = function (this: unknown, ...args: unknown[]): unknown {
@@ -27,6 +28,7 @@ function main(file: string, killAt: number, level: string): void {
       };
     }
   }
+  const fileCalls = fileLayer.fileCalls;
   for (const name of level === 'storefile' ? [] : (Object.keys(fileCalls) as (keyof typeof fileCalls)[])) {
     const real = fileCalls[name] as (...args: unknown[]) => unknown;
     (fileCalls as Record<string, unknown>)[name] = (...args: unknown[]): unknown => {
