@@ -1,8 +1,40 @@
-// Layers point down: renderer -> app (types only); main -> app -> engine; level -> engine.
+// Layers point down: renderer -> app's contract (types only); main -> app -> engine;
+// level -> the engine's public API (engine/index.ts).
 // engine/ imports nothing from app/main/renderer, nor Electron/React/DOM libraries.
+// The folder rule is written once, as elements and the imports each may make
+// (eslint-plugin-boundaries resolves every import to a file, so depth does not matter);
+// layers.test.ts proves it fails on violating files.
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
-const upper = (names) => names.flatMap((n) => [`../${n}/*`, `../../${n}/*`, `../../../${n}/*`, `../../../../${n}/*`, `../${n}`, `../../${n}`, `../../../${n}`]);
+/** The layers, matched against each file's path; the first match names a file's layer. */
+export const LAYERS = [
+  { type: 'engine-api', pattern: 'engine/index.ts', mode: 'full' },
+  { type: 'engine', pattern: 'engine/**', mode: 'full' },
+  // The contract's import-free modules: constants and pure checks the page itself needs.
+  { type: 'wire', pattern: ['app/contracts/serve-wire.ts', 'app/contracts/request-limits.ts'], mode: 'full' },
+  { type: 'contract', pattern: ['app/contract.ts', 'app/contracts/**'], mode: 'full' },
+  { type: 'app', pattern: 'app/**', mode: 'full' },
+  { type: 'main', pattern: 'main/**', mode: 'full' },
+  { type: 'renderer', pattern: 'renderer/**', mode: 'full' },
+  { type: 'level', pattern: 'level/**', mode: 'full' },
+];
+
+/** What each layer may import; anything else between layers is an error. */
+export const LAYER_RULES = [
+  { from: 'engine', allow: ['engine', 'engine-api'] },
+  { from: 'engine-api', allow: ['engine'] },
+  { from: 'wire', allow: [] },
+  { from: 'contract', allow: ['contract', 'wire', 'engine', 'engine-api'] },
+  { from: 'app', allow: ['app', 'contract', 'wire', 'engine', 'engine-api'] },
+  { from: 'main', allow: ['main', 'app', 'contract', 'wire', 'engine', 'engine-api'] },
+  // The Level adapter is a library over the engine's public API only.
+  { from: 'level', allow: ['level', 'engine-api'] },
+  { from: 'renderer', allow: ['renderer', 'wire'] },
+  // The renderer sees the contract's types only (its code runs in a page without Node), and
+  // values only from the import-free wire modules.
+  { from: 'renderer', allow: ['contract'], importKind: 'type' },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tmp/**', 'out/**', 'dist/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'] },
@@ -19,11 +51,26 @@ export default tseslint.config(
     rules: { 'no-restricted-exports': 'off' },
   },
   {
+    files: ['engine/**/*.ts', 'app/**/*.ts', 'main/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx', 'level/**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': LAYERS,
+      'boundaries/include': ['engine/**', 'app/**', 'main/**', 'renderer/**', 'level/**'],
+      'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js', '.mjs'] } },
+    },
+    rules: {
+      'boundaries/element-types': ['error', {
+        default: 'disallow',
+        rules: LAYER_RULES,
+        message: 'layers point down: ${file.type} may not import ${dependency.type} (renderer -> contract types only; main -> app -> engine)',
+      }],
+    },
+  },
+  {
     files: ['engine/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: upper(['app', 'main', 'renderer']), message: 'engine/ is the bottom layer: it must not import app/, main/ or renderer/.' },
           { group: ['electron', 'electron/*', 'react', 'react-dom', 'react/*', 'react-dom/*', 'd3', 'd3-*', '@tanstack/*'], message: 'engine/ must not depend on Electron, React, d3 or the DOM.' },
         ],
       }],
@@ -34,8 +81,6 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: upper(['app', 'main', 'renderer']), message: 'level/ is the Level adapter over the engine: it must not import app/, main/ or renderer/.' },
-          { group: ['../engine/*', '../../engine/*', '!../engine/index'], message: 'level/ uses the engine\'s public API only: import from ../engine/index.' },
           { group: ['electron', 'electron/*', 'react', 'react-dom', 'react/*', 'react-dom/*', 'd3', 'd3-*', '@tanstack/*'], message: 'level/ is a library: no Electron, React, d3 or the DOM.' },
         ],
       }],
@@ -46,7 +91,6 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: upper(['main', 'renderer']), message: 'app/ must not import main/ or renderer/.' },
           { group: ['electron', 'electron/*', 'react', 'react-dom', 'd3'], message: 'app/ is host-agnostic: no Electron, React or d3.' },
         ],
       }],
@@ -57,7 +101,6 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: upper(['engine', 'main']), message: 'renderer/ talks only to the contract in app/ (types), never to engine/ or main/.' },
           { group: ['fs', 'node:*', 'path', 'child_process', 'electron'], message: 'renderer/ has no Node or Electron access.' },
         ],
       }],

@@ -10,6 +10,7 @@
  * nothing from Node, so the renderer can import its types (and schemas) safely.
  */
 import { z } from 'zod';
+import { checkRequestShape } from './contracts/request-limits';
 import { addressInput, empty, fileFields, fileHandle, filePath, hex, jobId, keyInput, oneFile, rangeInput, returns, storeId, themeSchema } from './contracts/schemas';
 import { diffMethods } from './contracts/diff';
 import { editMethods } from './contracts/edits';
@@ -20,6 +21,8 @@ import type { LockEvent } from './contracts/locks';
 import type { VersionEvent } from './contracts/versions';
 
 export { addressInput, keyInput, rangeInput } from './contracts/schemas';
+export { REQUEST_MAX_BYTES, REQUEST_MAX_DEPTH, checkRequestShape, formatLimit } from './contracts/request-limits';
+export * from './contracts/serve-wire';
 export type { KeyInput, RangeInput } from './contracts/schemas';
 export * from './contracts/versions';
 export * from './contracts/diff';
@@ -57,6 +60,32 @@ export interface KeyView {
   /** False when the bytes are not a valid tuple encoding (raw byte keys). */
   readonly decoded: boolean;
   readonly length: number;
+  /**
+   * When `decoded` is false but the bytes start like a tuple and stop mid-element (a pivot made
+   * by suffix truncation): what of it decodes. Absent for whole tuples and raw byte keys.
+   */
+  readonly partial?: PartialKeyView;
+}
+
+/**
+ * A key cut inside a tuple element (internal-node pivots are the shortest prefixes that still
+ * separate two children): the whole elements it starts with, then the cut element.
+ */
+export interface PartialKeyView {
+  /** The whole elements at the start, each in the records layer's JSON form (may be empty). */
+  readonly elements: readonly Json[];
+  /** The cut element, from its type byte to the end of the key. */
+  readonly rest: {
+    /** What the cut element is, by its type byte ('unknown': bytes that start no element). */
+    readonly kind: 'string' | 'bytes' | 'number' | 'tuple' | 'unknown';
+    /** The rest of the key as hex, type byte included. */
+    readonly hex: Hex;
+    /**
+     * 'string': the complete characters before the cut; 'bytes': the content bytes as hex;
+     * 'number': the bound every number starting with these bytes meets (`≥ 1920`, `≤ -3.5`).
+     */
+    readonly text?: string;
+  };
 }
 
 /** A value as shown: length, a (possibly truncated) hex and decoded preview. */
@@ -147,10 +176,31 @@ export interface VersionData {
   readonly stats: { readonly puts: number; readonly deletes: number; readonly rangeDeletes: number; readonly bytesWritten: number };
 }
 
+/**
+ * The sizes of a store file, as the CLI's `info --json` (`sizes`) and the Overview show them
+ * (defined in app/service/sizes.ts). `fileBytes = usedBytes + preallocatedBytes` and
+ * `usedBytes = reachableBytes + deadBytes`.
+ */
+export interface StoreSizesData {
+  /** File size on disk (its length), preallocated tail included. */
+  readonly fileBytes: number;
+  /** Bytes used: the header and every committed block, up to the committed end. */
+  readonly usedBytes: number;
+  /** Preallocated tail: zero-filled space reserved ahead of the next commits. */
+  readonly preallocatedBytes: number;
+  /** Used bytes some retained version (or the catalog, or the header) still reaches. */
+  readonly reachableBytes: number;
+  /** Dead bytes: used bytes no version reaches any more; `compact` drops them. */
+  readonly deadBytes: number;
+}
+
 /** Cheap facts about an open store (no tree walk). */
 export interface StoreInfoData {
   readonly path: string;
+  /** Bytes used (header and committed blocks); see {@link StoreSizesData.usedBytes}. */
   readonly fileSize: number;
+  /** File size on disk: `fileSize` plus the preallocated tail; see {@link StoreSizesData.fileBytes}. */
+  readonly diskBytes: number;
   readonly formatVersion: number;
   readonly height: number;
   readonly versions: number;
@@ -172,10 +222,12 @@ export interface TreeStatsData {
   readonly bufferOccupancy: readonly { readonly level: number; readonly depth: number; readonly nodes: number; readonly messages: number; readonly bytes: number; readonly fill: number }[];
   /** Live records (buffered messages applied). */
   readonly records: number;
-  /** Bytes reachable from the head version (header, nodes, journal chains, blobs). */
+  /** Bytes of the walked version's tree: its nodes with their journal chains, and its large values. */
   readonly liveBytes: number;
-  /** The rest of the file: older versions' nodes and superseded blocks (compaction reclaims them). */
+  /** Dead bytes, as `sizes.deadBytes`: used bytes no retained version reaches (compaction drops them). */
   readonly deadBytes: number;
+  /** The file's sizes, measured with the walk (the same numbers as `thunderhead info --json`). */
+  readonly sizes: StoreSizesData;
   readonly largeValues: { readonly count: number; readonly bytes: number };
 }
 
@@ -275,6 +327,22 @@ export interface PageResult {
   readonly nextAfter: Hex | null;
   /** Store version the page was read from (pages stay consistent with `store.changed`). */
   readonly version: number;
+}
+
+/** Result of `records.count`. */
+export interface CountResult {
+  /** Records in the range (buffered messages applied), in the version read. */
+  readonly count: number;
+  /** Store version counted. */
+  readonly version: number;
+  /** Positions per block: the `every` asked for. */
+  readonly every: number;
+  /**
+   * The key ending each full block, in scan order: `marks[j]` is the key at position
+   * `(j + 1) · every − 1`. `records.page` with `after: marks[j − 1]` (none for j = 0) reads the
+   * rows from position `j · every`: how a list jumps to any position of a counted range.
+   */
+  readonly marks: readonly Hex[];
 }
 
 /** Result of `records.value`. */
@@ -382,6 +450,25 @@ export const contract = {
       at: atVersion.optional(),
     }),
     response: returns<PageResult>(),
+  },
+  /**
+   * Counts a range and marks every `every`-th key, so a list can show the exact total and jump
+   * to any position (`CountResult.marks`). A job: O(records in range) cursor steps with no
+   * value decoded, sliced so the host stays responsive; progress counts records so far
+   * (`total` -1: unknown until the end).
+   */
+  'records.count': {
+    request: z.strictObject({
+      storeId,
+      range: rangeInput.optional(),
+      every: z.int({ error: 'must be a positive integer' })
+        .positive({ error: 'must be a positive integer' })
+        .max(PAGE_LIMIT_MAX, { error: `must be at most ${PAGE_LIMIT_MAX}` })
+        .default(PAGE_LIMIT_DEFAULT),
+      at: atVersion.optional(),
+      jobId: jobId.optional(),
+    }),
+    response: returns<CountResult>(),
   },
   /** The full value of one key (loaded lazily: large values are only read here). */
   'records.value': { request: z.strictObject({ storeId, key: keyInput, at: atVersion.optional() }), response: returns<ValueResult>() },
@@ -497,10 +584,6 @@ export const IPC_EVENT_CHANNEL = 'thunderhead-event';
 export function ipcChannel(method: Method): string {
   return `${IPC_METHOD_PREFIX}${method}`;
 }
-/** Query parameter (and Authorization bearer) carrying the serve host's per-run token. */
-export const SERVE_TOKEN_PARAM = 'token';
-/** WebSocket path of the serve host. */
-export const SERVE_WS_PATH = '/api';
 
 /** What preload exposes as `window.thunderhead` (Electron); the serve transport mimics it. */
 export interface ThunderheadBridge {
@@ -526,16 +609,29 @@ export function isMethod(name: unknown): name is Method {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
 }
 
-/** Validates a raw request: the parsed value, or one line saying what is wrong. */
+/**
+ * Validates a raw request: the parsed value, or one line saying what is wrong. Never throws:
+ * size and depth are checked first ({@link checkRequestShape}), then the schema. O(size).
+ */
 export function parseRequest<M extends Method>(
   method: M,
   raw: unknown,
 ): { readonly ok: true; readonly value: ParsedRequestOf<M> } | { readonly ok: false; readonly message: string } {
   const schema = contract[method].request as unknown as z.ZodType<ParsedRequestOf<M>>;
-  // reportInput lets the messages tell "missing" from "wrong type".
-  const parsed = schema.safeParse(raw ?? {}, { reportInput: true });
-  if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, message: `bad request to ${method}: ${describeIssues(parsed.error.issues)}` };
+  try {
+    // Size and depth first, without recursion: a schema walks the value recursively, and a deep
+    // enough value would overflow the stack of the host validating it.
+    const tooBig = checkRequestShape(raw);
+    if (tooBig !== null) return { ok: false, message: `bad request to ${method}: ${tooBig}` };
+    // reportInput lets the messages tell "missing" from "wrong type".
+    const parsed = schema.safeParse(raw ?? {}, { reportInput: true });
+    if (parsed.success) return { ok: true, value: parsed.data };
+    return { ok: false, message: `bad request to ${method}: ${describeIssues(parsed.error.issues)}` };
+  } catch {
+    // A value no schema can read (a getter that throws, a stack still too shallow): refused,
+    // never thrown at the host.
+    return { ok: false, message: `bad request to ${method}: the request could not be read` };
+  }
 }
 
 /** One line from zod issues: `limit must be a positive integer; path is required`. */

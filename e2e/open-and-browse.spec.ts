@@ -91,7 +91,7 @@ test('the overview shows the walk of the tree', async ({ page }) => {
   await expect(card('Nodes per level')).toBeVisible({ timeout: 30_000 });
   await expect(card('Leaf fill')).toBeVisible();
   await expect(card('Buffer occupancy')).toBeVisible();
-  await expect(card('Live vs dead bytes')).toBeVisible();
+  await expect(card('Space')).toBeVisible();
   await expect(page.getByRole('img', { name: /Leaf fill histogram/ })).toBeVisible();
   await screenshot(page, 'overview');
   await setTheme(page, 'Light');

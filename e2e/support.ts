@@ -1,6 +1,6 @@
 /**
  * What every story starts with, written against the UI only so the same specs run against the
- * serve host (SERVE_URL, token included) or the Electron window.
+ * serve host (SERVE_URL, its token in the URL fragment) or the Electron window.
  */
 import { expect, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync } from 'node:fs';
@@ -9,11 +9,15 @@ import { join } from 'node:path';
 
 export const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
 
-/** Loads the inspector. The serve URL carries its token; Electron runs start with the window open. */
+/**
+ * Loads the inspector. The serve URL carries its token in the fragment (`/#token=…`); the page
+ * keeps it for the tab and takes it out of the address bar. Electron runs start with the window open.
+ */
 export async function openInspector(page: Page): Promise<void> {
   const url = process.env.SERVE_URL;
   if (url) await page.goto(url);
   await expect(page.getByRole('navigation', { name: 'Views' })).toBeVisible();
+  if (url) await expect(page).not.toHaveURL(/token=/);
 }
 
 /** Goes to the Open view and opens the demo store through its button. */

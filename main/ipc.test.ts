@@ -78,3 +78,73 @@ describe('IPC binding', () => {
     expect(checkCall('app.info', goodEvent, [], isTrusted)).toBeNull();
   });
 });
+
+describe('IPC handler under hostile arguments (protocol fuzz)', () => {
+  const STACK = /\n\s+at\s|\bat\s.*\(.*:\d+:\d+\)|\.(?:ts|js|mjs):\d+:\d+/;
+  const nestedArray = (depth: number): unknown => {
+    let v: unknown = 1;
+    for (let i = 0; i < depth; i++) v = [v];
+    return v;
+  };
+  const nestedObject = (depth: number): unknown => {
+    let v: unknown = 1;
+    for (let i = 0; i < depth; i++) v = { a: v };
+    return v;
+  };
+
+  it('answers every hostile call with a one-line outcome, never a rejection or a stack, and still answers after each', async () => {
+    const { ipcMain, handlers } = recorder();
+    const calls: unknown[] = [];
+    const service = {
+      call: vi.fn(async (method: string, params: unknown) => {
+        calls.push(params);
+        if (method === 'store.close') throw new TypeError('boom from the service');
+        return { result: { ok: true } } as Outcome<Method>;
+      }),
+    };
+    bindIpc(ipcMain as never, service, isTrusted, (method) => {
+      if (method === 'store.recent') throw new Error('observer failed');
+    });
+    const cyclic: Record<string, unknown> = { storeId: 's1' };
+    cyclic.self = cyclic;
+    const throwing = { get storeId(): string { throw new Error('getter exploded'); } };
+    const wide = { storeId: 's1', range: { from: { json: Array.from({ length: 3_000_000 }, () => 1) } } };
+    const cases: [string, string, unknown[], RegExp][] = [
+      ['deep array (12 KB of brackets)', 'records.page', [{ storeId: 's1', range: { from: { json: nestedArray(6000) } } }], /nests more than 300 levels/],
+      ['deep object', 'edit.stage', [{ storeId: 's1', change: { op: 'put', key: { json: 'k' }, value: { json: nestedObject(6000) } } }], /nests more than 300 levels/],
+      ['deep top level', 'app.info', [nestedArray(100_000)], /nests more than 300 levels/],
+      ['cyclic', 'records.page', [cyclic], /nests more than 300 levels/],
+      ['huge string', 'records.page', [{ storeId: 'x'.repeat(17 * 1024 * 1024) }], /larger than 16 MiB/],
+      ['huge array', 'records.page', [wide], /larger than 16 MiB/],
+      ['huge typed array', 'records.page', [{ storeId: 's1', after: new Uint8Array(17 * 1024 * 1024) }], /larger than 16 MiB/],
+      ['a getter that throws', 'records.page', [throwing], /could not be read/],
+      ['schema-invalid', 'records.page', [{ storeId: 5 }], /storeId must be a string/],
+      ['a Map', 'records.page', [new Map([['storeId', 's1']])], /bad request to records\.page/],
+      ['extra arguments', 'records.page', [{ storeId: 's1' }, 'extra'], /expected one parameters object/],
+      ['the service throws', 'store.close', [{ storeId: 's1' }], /^internal error while handling store\.close$/],
+    ];
+    for (const [what, method, args, says] of cases) {
+      const handler = handlers.get(ipcChannel(method as Method))!;
+      const outcome = await handler(goodEvent, ...args);
+      expect(outcome, what).toHaveProperty('error');
+      const message = (outcome as { error: { message: string } }).error.message;
+      expect(message, what).toMatch(says);
+      expect(message, what).not.toMatch(STACK);
+      expect(message.split('\n'), what).toHaveLength(1);
+      expect(await handlers.get(ipcChannel('app.info'))!(goodEvent, {}), `still answers after: ${what}`).toEqual({ result: { ok: true } });
+    }
+    // An observer that throws does not fail a call that succeeded.
+    expect(await handlers.get(ipcChannel('store.recent'))!(goodEvent, {})).toEqual({ result: { ok: true } });
+    // Only the valid calls (and the one the service threw on) reached the service.
+    expect(calls.length).toBe(cases.length + 2);
+  });
+
+  it('refuses a hostile call from a foreign frame before measuring it', async () => {
+    const { ipcMain, handlers } = recorder();
+    const service = { call: vi.fn() };
+    bindIpc(ipcMain as never, service, isTrusted);
+    const outcome = await handlers.get(ipcChannel('records.page'))!({ sender: null, senderFrame: null }, nestedArray(6000));
+    expect(outcome).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    expect(service.call).not.toHaveBeenCalled();
+  });
+});

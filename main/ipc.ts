@@ -2,8 +2,11 @@
  * Binds the contract to Electron IPC: exactly one `ipcMain.handle` channel per contract method,
  * nothing else. Each call is checked twice before it reaches the service: the sender must be
  * the app's own top-level frame, and the arguments must be one request matching the method's
- * schema. Rejections are `{ error }` outcomes like any other failure (the renderer shows them);
- * they never reach the service.
+ * schema, after its size and nesting depth were measured without recursion (so a deep value
+ * cannot overflow main's stack in the validator). Rejections are `{ error }` outcomes like any
+ * other failure (the renderer shows them); they never reach the service. Each handler is one
+ * error boundary: whatever throws becomes a one-line INTERNAL outcome, never a rejected invoke
+ * (whose message would carry a stack) and never a crash of main.
  */
 import type { IpcMainInvokeEvent } from 'electron';
 import { contract, ipcChannel, parseRequest } from '../app/contract';
@@ -69,11 +72,20 @@ export function bindIpc(
 ): () => void {
   const methods = Object.keys(contract) as Method[];
   for (const method of methods) {
-    ipcMain.handle(ipcChannel(method), async (event, ...args) => {
-      const refused = checkCall(method, event, args, isTrusted);
-      if (refused) return refused;
-      const outcome = await service.call(method, args[0] ?? {});
-      onResult?.(method, outcome);
+    ipcMain.handle(ipcChannel(method), async (event, ...args): Promise<Outcome<Method>> => {
+      let outcome: Outcome<Method>;
+      try {
+        const refused = checkCall(method, event, args, isTrusted);
+        if (refused) return refused;
+        outcome = await service.call(method, args[0] ?? {});
+      } catch {
+        return { error: { code: 'INTERNAL', message: `internal error while handling ${method}` } };
+      }
+      try {
+        onResult?.(method, outcome);
+      } catch {
+        // An observer's failure (the menu) must not turn a done call into a failed one.
+      }
       return outcome;
     });
   }

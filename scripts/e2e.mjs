@@ -1,6 +1,7 @@
 // `npm run test:e2e`: builds the renderer, serves a freshly generated demo store (and a corrupt
 // file) from a temp dir, and runs the Playwright specs in Debian's Chromium against it.
-// SERVE_URL carries the URL with its token; E2E_DEMO_PATH and E2E_CORRUPT_PATH name the files.
+// SERVE_URL is the URL with its token in the fragment (`/#token=…`: no cookie, nothing in the
+// query); E2E_DEMO_PATH and E2E_CORRUPT_PATH name the files.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

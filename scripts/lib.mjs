@@ -55,7 +55,7 @@ export function ensureDemo(path, extra = []) {
   run('thunderhead demo', process.execPath, [join(ROOT, 'bin', 'thunderhead.mjs'), 'demo', path, ...extra]);
 }
 
-/** Starts the serve host in this process. Resolves with its handle ({ url, close }). */
+/** Starts the serve host in this process. Resolves with its handle ({ url, close }); `url` carries the token in its fragment. */
 export async function serveInProcess(options) {
   const { register } = await import('tsx/esm/api');
   register();

@@ -24,6 +24,8 @@ function ensureElectronBinary() {
 
 async function serveInstead(reason) {
   const handle = await serveInProcess({ files: files.length ? files : [DEMO], demoPath: DEMO });
+  // The URL carries the token in its fragment: open it as printed (the page keeps the token for
+  // its tab and takes it out of the address bar).
   console.log(`Electron binary unavailable (${reason}); serving the inspector at ${handle.url} instead`);
   const stop = () => void handle.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

@@ -2,7 +2,7 @@
  * The `thunderhead` CLI end to end, in-process (captured output, temp dirs): every command,
  * its --json form, exit codes 0/1/2 and one-line errors.
  */
-import { openSync, readFileSync, readSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { openSync, readFileSync, readSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../engine/index';
 import { lines, run, tempDir } from './testing';
@@ -56,10 +56,16 @@ describe('create and info', () => {
 
     const human = await run(['info', file]);
     expect(human.code).toBe(0);
-    for (const label of ['file', 'params', 'head', 'versions', 'records', 'height', 'nodes', 'leaf fill', 'buffers', 'bytes']) {
+    for (const label of ['file', 'size', 'params', 'head', 'versions', 'records', 'height', 'nodes', 'leaf fill', 'buffers', 'used']) {
       expect(human.stdout).toMatch(new RegExp(`^${label} +\\S`, 'm'));
     }
-    expect(human.stdout).toMatch(/live .*dead/);
+    expect(human.stdout).toMatch(/on disk = .* used \+ .* preallocated tail/);
+    expect(human.stdout).toMatch(/reachable from retained versions, .* dead/);
+    // The sizes, as the inspector's Overview shows them: on disk = used + tail, used = reachable + dead.
+    const sizes = (JSON.parse(info.stdout) as { sizes: { fileBytes: number; usedBytes: number; preallocatedBytes: number; reachableBytes: number; deadBytes: number } }).sizes;
+    expect(sizes.fileBytes).toBe(statSync(file).size);
+    expect(sizes.fileBytes).toBe(sizes.usedBytes + sizes.preallocatedBytes);
+    expect(sizes.usedBytes).toBe(sizes.reachableBytes + sizes.deadBytes);
   });
 
   it('refuses to create over an existing file', async () => {

@@ -3,16 +3,30 @@
  * to the endpoint an advert names, says hello with its token, asks for snapshots and receives
  * batches. Every wait has a timeout, so a hung or vanished process never hangs the inspector.
  */
+import { lstatSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
+import { MAX_KEY_BYTES } from '../../engine/index';
+import { LOCK_BATCH_SAMPLE_MAX, LOCK_BUCKETS_MAX, LOCK_GROUPS_LIMIT_MAX, LOCK_TIMELINE_MAX } from '../contracts/locks';
 import type { LockSnapshotData } from '../contracts/locks';
-import { discover } from './advert';
+import { discover, isLoopbackAddress } from './advert';
 import type { MonitorDiscovery } from '../contracts/locks';
 import { MONITOR_FORMAT, type MonitorAdvert, type MonitorCommand, type MonitorHello, type MonitorSnapshotParams, type WireBatch } from './protocol';
 
 /** How long a connect or a request may take before it fails. */
 const DEFAULT_TIMEOUT_MS = 3000;
-/** Longest line accepted from a monitor (a snapshot page is far smaller). */
-const MAX_REPLY_LINE = 64 << 20;
+/**
+ * Longest line accepted from a monitor: the largest reply the protocol can produce, and no
+ * more. A snapshot page carries at most LOCK_GROUPS_LIMIT_MAX groups, LOCK_TIMELINE_MAX waits and
+ * LOCK_BUCKETS_MAX buckets (a batch, LOCK_BATCH_SAMPLE_MAX events), each with two keys of at
+ * most MAX_KEY_BYTES as hex; 4 MiB covers everything else (ids, counters, member lists). With
+ * 2 KiB keys that is about 33 MiB; typical pages are a few KB.
+ */
+export const MAX_REPLY_LINE = (LOCK_GROUPS_LIMIT_MAX + LOCK_TIMELINE_MAX + LOCK_BUCKETS_MAX + LOCK_BATCH_SAMPLE_MAX) * 2 * (2 * MAX_KEY_BYTES + 16) + (4 << 20);
+/**
+ * A subscribed monitor sends at least one batch a second (its heartbeat); this long without a
+ * line means the process hangs or the connection is half-open, and the attachment ends.
+ */
+const DEFAULT_HEARTBEAT_TIMEOUT_MS = 15_000;
 
 /** A failure talking to a monitor, with one line a person can act on. */
 export class MonitorError extends Error {
@@ -37,6 +51,8 @@ export interface MonitorClient {
 /** Options of {@link connectMonitor}. */
 export interface ConnectOptions {
   readonly timeoutMs?: number;
+  /** While subscribed, silence longer than this ends the connection (default 15 s). */
+  readonly heartbeatTimeoutMs?: number;
   onBatch?(batch: WireBatch): void;
   /** The connection ended without {@link MonitorClient.close}: the process exited or the socket dropped. */
   onClose?(reason: string): void;
@@ -48,9 +64,33 @@ function describeSocketError(error: NodeJS.ErrnoException, advert: MonitorAdvert
   return `cannot reach the monitor at ${where}: ${error.code ?? error.message}`;
 }
 
+/**
+ * Why the endpoint an advert names must not be contacted, or null. A TCP endpoint must be a
+ * loopback address; a Unix socket that exists must be a socket owned by this user (one that
+ * does not exist is left to connect, which says the process is gone). O(1): one lstat.
+ */
+export function endpointProblem(advert: MonitorAdvert): string | null {
+  if (advert.transport === 'tcp') {
+    return isLoopbackAddress(advert.host ?? '') ? null : `the monitor address ${String(advert.host)} is not a loopback address; it is not contacted`;
+  }
+  let stat;
+  try {
+    stat = lstatSync(advert.socket as string);
+  } catch {
+    return null;
+  }
+  if (!stat.isSocket()) return `${String(advert.socket)} is not a socket; it is not contacted`;
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid) return `the monitor socket ${String(advert.socket)} belongs to user ${stat.uid}, not to you (${uid}); it is not contacted`;
+  return null;
+}
+
 /** Connects and says hello. Rejects with {@link MonitorError} (refused, timed out, wrong token, wrong format). */
 export function connectMonitor(advert: MonitorAdvert, options: ConnectOptions = {}): Promise<MonitorClient> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
+  const refused = endpointProblem(advert);
+  if (refused !== null) return Promise.reject(new MonitorError(refused));
   const socket: Socket = advert.transport === 'unix'
     ? netConnect({ path: advert.socket as string })
     : netConnect({ host: advert.host ?? '127.0.0.1', port: advert.port as number });
@@ -62,10 +102,23 @@ export function connectMonitor(advert: MonitorAdvert, options: ConnectOptions = 
   let endReason = 'the monitor closed the connection';
   let buffered = '';
   let helloDone = false;
+  let subscribed = false;
+  let silence: ReturnType<typeof setTimeout> | null = null;
+  // While subscribed, every line re-arms this; silence past the limit ends the connection.
+  const armHeartbeat = (): void => {
+    if (!subscribed || ended) return;
+    if (silence) clearTimeout(silence);
+    silence = setTimeout(() => {
+      endReason = `the monitor sent nothing for ${heartbeatTimeoutMs} ms (its heartbeat stopped): the process hangs or the connection dropped`;
+      socket.destroy();
+    }, heartbeatTimeoutMs);
+    silence.unref();
+  };
 
   const finish = (reason: string): void => {
     if (ended) return;
     ended = true;
+    if (silence) clearTimeout(silence);
     for (const p of pending.values()) {
       clearTimeout(p.timer);
       p.reject(new MonitorError(reason));
@@ -109,15 +162,21 @@ export function connectMonitor(advert: MonitorAdvert, options: ConnectOptions = 
   };
 
   socket.on('data', (chunk: string) => {
-    buffered += chunk;
+    armHeartbeat();
+    // Newlines are searched in the new chunk only: a long line costs O(its length), not O(n²).
+    let start = 0;
     let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
+    while ((newline = chunk.indexOf('\n', start)) >= 0) {
+      const line = buffered + chunk.slice(start, newline);
+      buffered = '';
+      start = newline + 1;
       if (line.trim()) onLine(line);
+      if (socket.destroyed) return;
     }
+    buffered += chunk.slice(start);
     if (buffered.length > MAX_REPLY_LINE) {
-      endReason = 'the monitor sent an overlong line';
+      endReason = `the monitor sent a line longer than ${MAX_REPLY_LINE} bytes, more than any reply can be`;
+      buffered = '';
       socket.destroy();
     }
   });
@@ -142,6 +201,8 @@ export function connectMonitor(advert: MonitorAdvert, options: ConnectOptions = 
           snapshot: (params) => request<LockSnapshotData<string>>('snapshot', { ...params }),
           subscribe: async () => {
             await request('subscribe');
+            subscribed = true;
+            armHeartbeat();
           },
           close() {
             closedByUs = true;

@@ -6,6 +6,12 @@
  * Aggregation happens here, in the monitored process, so a 50k-lock table or 10k events/s cost
  * the socket only a page and a batch every 100 ms. Nothing a client sends can reach a method
  * that changes state: the server holds only `snapshot`, `stats` and `on` of the lock manager.
+ *
+ * A client must present the token within `authTimeoutMs` of connecting or it is dropped, and
+ * events are recorded only while an authenticated client is connected (an unauthenticated one
+ * costs the monitored process nothing). An authenticated client that neither subscribes nor
+ * asks anything for `idleTimeoutMs` is dropped too; a subscriber that stops reading is dropped
+ * once its unsent backlog passes {@link MAX_SUBSCRIBER_BACKLOG_BYTES}.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, rmSync } from 'node:fs';
@@ -34,6 +40,10 @@ export interface MonitorOptions {
   readonly transport?: 'auto' | 'tcp';
   /** Batch interval, ms (default {@link LOCK_BATCH_INTERVAL_MS}). */
   readonly batchIntervalMs?: number;
+  /** A client must send a request with the token within this (default 5 s). */
+  readonly authTimeoutMs?: number;
+  /** An authenticated, unsubscribed client silent this long is dropped (default 60 s). */
+  readonly idleTimeoutMs?: number;
 }
 
 /** A running monitor. */
@@ -50,12 +60,20 @@ export interface MonitorServer {
 const MAX_SOCKET_PATH = 103;
 /** A client whose socket has this much unsent data gets no more batches until it drains. */
 const MAX_BACKLOG_BYTES = 4 << 20;
+/** A subscriber this far behind has stopped reading: it is dropped. */
+export const MAX_SUBSCRIBER_BACKLOG_BYTES = 16 << 20;
+const DEFAULT_AUTH_TIMEOUT_MS = 5000;
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 /** Even without events, a subscriber hears from the monitor this often (counters, liveness). */
 const HEARTBEAT_MS = 1000;
 
 interface Client {
   readonly socket: Socket;
   subscribed: boolean;
+  /** Sent a request with the right token. */
+  authenticated: boolean;
+  /** Drops the client when it stays unauthenticated, or idle and unsubscribed, too long. */
+  timer: ReturnType<typeof setTimeout> | null;
 }
 
 /**
@@ -114,6 +132,13 @@ export async function startMonitor(options: MonitorOptions): Promise<MonitorServ
       client.socket.end();
       return;
     }
+    if (!client.authenticated) {
+      client.authenticated = true;
+      // Events are only produced while an authenticated client watches: an unwatched (or merely
+      // probed by a stranger) lock manager pays nothing.
+      if (!unlisten) unlisten = locks.on(onEvent);
+    }
+    armIdle(client);
     try {
       switch (request.cmd) {
         case 'hello':
@@ -124,6 +149,8 @@ export async function startMonitor(options: MonitorOptions): Promise<MonitorServ
           return;
         case 'subscribe':
           client.subscribed = true;
+          if (client.timer) clearTimeout(client.timer);
+          client.timer = null;
           send(client, { id, result: { subscribed: true, intervalMs: options.batchIntervalMs ?? LOCK_BATCH_INTERVAL_MS } });
           return;
         case 'unsubscribe':
@@ -138,29 +165,49 @@ export async function startMonitor(options: MonitorOptions): Promise<MonitorServ
     }
   };
 
+  const authTimeoutMs = options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+
+  /** (Re)starts the idle timer of an authenticated client that is not subscribed. */
+  function armIdle(client: Client): void {
+    if (client.timer) clearTimeout(client.timer);
+    client.timer = null;
+    if (client.subscribed) return;
+    client.timer = setTimeout(() => client.socket.destroy(), idleTimeoutMs);
+    client.timer.unref();
+  }
+
   const connect = (socket: Socket): void => {
-    const client: Client = { socket, subscribed: false };
+    const client: Client = { socket, subscribed: false, authenticated: false, timer: null };
     clients.add(client);
-    // Events are only produced while someone watches: an unwatched lock manager pays nothing.
-    if (!unlisten) unlisten = locks.on(onEvent);
+    // Until it presents the token, a client gets authTimeoutMs and nothing else.
+    client.timer = setTimeout(() => socket.destroy(), authTimeoutMs);
+    client.timer.unref();
     socket.setEncoding('utf8');
     let buffered = '';
     socket.on('data', (chunk: string) => {
-      buffered += chunk;
+      // Newlines are searched in the new chunk only: a long line costs O(its length).
+      let start = 0;
       let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline).trim();
-        buffered = buffered.slice(newline + 1);
+      while ((newline = chunk.indexOf('\n', start)) >= 0) {
+        const line = (buffered + chunk.slice(start, newline)).trim();
+        buffered = '';
+        start = newline + 1;
         if (line) handle(client, line);
+        if (socket.destroyed) return;
       }
+      buffered += chunk.slice(start);
       if (buffered.length > MAX_REQUEST_LINE) {
         send(client, { id: null, error: `request line longer than ${MAX_REQUEST_LINE} bytes` });
+        buffered = '';
         socket.destroy();
       }
     });
     const drop = (): void => {
+      if (client.timer) clearTimeout(client.timer);
+      client.timer = null;
       clients.delete(client);
-      if (clients.size === 0 && unlisten) {
+      if (unlisten && ![...clients].some((c) => c.authenticated)) {
         unlisten();
         unlisten = null;
       }
@@ -177,8 +224,10 @@ export async function startMonitor(options: MonitorOptions): Promise<MonitorServ
     if (subscribers.length === 0) return;
     lastSent = now;
     for (const client of subscribers) {
-      // A client that cannot keep up misses batches (it sees a gap in seq) rather than growing our memory.
-      if (client.socket.writableLength < MAX_BACKLOG_BYTES) send(client, { batch });
+      // A client that cannot keep up misses batches (it sees a gap in seq) rather than growing
+      // our memory; one that stopped reading altogether is dropped.
+      if (client.socket.writableLength > MAX_SUBSCRIBER_BACKLOG_BYTES) client.socket.destroy();
+      else if (client.socket.writableLength < MAX_BACKLOG_BYTES) send(client, { batch });
     }
   }, options.batchIntervalMs ?? LOCK_BATCH_INTERVAL_MS);
   timer.unref();

@@ -13,7 +13,8 @@ import type { ServeHandle } from './serve';
 /** Help text of the serve command. */
 export const SERVE_USAGE = `Usage: thunderhead serve [FILE…] [--allow-dir DIR]… [--read-only] [--port N] [--open] [--json]
 
-Serves the inspector on http://127.0.0.1 with a per-run access token and prints its URL.
+Serves the inspector on http://127.0.0.1 with a per-run access token and prints its URL
+(http://127.0.0.1:PORT/#token=…: the token rides in the fragment; no cookie is set).
 Reach it from another machine through an SSH tunnel (ssh -L PORT:127.0.0.1:PORT host).
 The page reaches only the FILEs named here and files inside --allow-dir folders.
 
@@ -22,7 +23,8 @@ Options:
   --read-only      no session may write: no edit mode, exports or demo workloads
   --port N         listen on port N (default: a random free port)
   --host H         loopback address to bind: 127.0.0.1 (default), localhost or ::1
-  --open           open the URL in the default browser
+  --open           open the inspector in the default browser, through a private (0600)
+                   launch file, so the token never appears on a command line others can read
   --json           print {"url", "port", "token"} as JSON
   -h, --help       show this help`;
 

@@ -1,11 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Store } from '../../engine/index';
 import { encodeKey, encodeValue } from '../../engine/records/index';
+import { SERVE_CLOSE_UNAUTHORIZED, SERVE_TOKEN_PROTOCOL_PREFIX, SERVE_WS_PROTOCOL } from '../contract';
 import type { WireMessage } from '../contract';
 import { ServeError, checkLoopback, startServe } from './serve';
 import type { ServeHandle } from './serve';
@@ -47,13 +48,23 @@ function get(url: string, headers: Record<string, string> = {}): Promise<Reply> 
 }
 
 /** Opens a socket; resolves with it once open, or with the HTTP status it was refused with. */
-function connect(url: string, headers: Record<string, string> = {}): Promise<WebSocket | number> {
+function connect(url: string, headers: Record<string, string> = {}, protocols: string[] = []): Promise<WebSocket | number> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, protocols, { headers });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
     ws.once('error', () => resolve(-1));
   });
+}
+
+/** The subprotocols the inspector page offers: the API's, then the token. */
+function pageProtocols(token: string): string[] {
+  return [SERVE_WS_PROTOCOL, `${SERVE_TOKEN_PROTOCOL_PREFIX}${token}`];
+}
+
+/** Resolves with the close code of a socket the host accepted and then closed. */
+function closeCode(ws: WebSocket): Promise<number> {
+  return new Promise((resolve) => ws.once('close', (code) => resolve(code)));
 }
 
 function rpc(ws: WebSocket, message: unknown): Promise<WireMessage> {
@@ -78,46 +89,86 @@ describe('serve', () => {
     expect(() => checkLoopback('127.0.0.1')).not.toThrow();
   });
 
-  it('answers 401 to HTTP requests without the token', async () => {
+  it('guards /api with the token and never sets a cookie; the URL carries the token in its fragment', async () => {
     const h = await serve();
-    expect(h.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
-    expect((await get(`${h.origin}/`)).status).toBe(401);
-    expect((await get(`${h.origin}/assets/app.js`)).status).toBe(401);
-    expect((await get(`${h.origin}/?token=wrong`)).status).toBe(401);
-    expect((await get(`${h.origin}/`, { Authorization: 'Bearer nope' })).status).toBe(401);
+    expect(h.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}$/);
+    const replies = [
+      await get(`${h.origin}/api`),
+      await get(`${h.origin}/api?token=${h.token}`),
+      await get(`${h.origin}/api`, { Authorization: 'Bearer nope' }),
+      await get(`${h.origin}/api`, { Cookie: `thunderhead_token=${h.token}` }),
+    ];
+    for (const reply of replies) expect(reply.status).toBe(401);
+    const upgradeNeeded = await get(`${h.origin}/api`, { Authorization: `Bearer ${h.token}` });
+    expect(upgradeNeeded.status).toBe(426);
+    const page = await get(h.url);
+    expect(page.status).toBe(200);
+    for (const reply of [...replies, upgradeNeeded, page, await get(`${h.origin}/assets/app.js`)]) {
+      expect(reply.headers['set-cookie']).toBeUndefined();
+      expect(reply.body).not.toContain(h.token);
+    }
   });
 
-  it('serves the bundle with the token, then by cookie, with a strict CSP', async () => {
+  it('serves the bundle (it holds no secret) with a strict CSP, and nothing outside it', async () => {
     const h = await serve();
-    const page = await get(h.url);
+    const page = await get(`${h.origin}/`);
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Thunderhead</title>');
     expect(String(page.headers['content-security-policy'])).toContain("default-src 'self'");
     expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
-    const cookie = String(page.headers['set-cookie']).split(';')[0]!;
-    expect(cookie).toMatch(/^thunderhead_token=/);
-    expect(String(page.headers['set-cookie'])).toMatch(/HttpOnly/);
-    const asset = await get(`${h.origin}/assets/app.js`, { Cookie: cookie });
+    const asset = await get(`${h.origin}/assets/app.js`);
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toMatch(/javascript/);
-    expect((await get(`${h.origin}/some/route`, { Cookie: cookie })).body).toContain('<title>Thunderhead</title>');
-    expect((await get(`${h.origin}/missing.js`, { Cookie: cookie })).status).toBe(404);
-    expect((await get(`${h.origin}/../secret.txt`, { Cookie: cookie })).body).not.toContain('outside the bundle');
-    expect((await get(`${h.origin}/%2e%2e/secret.txt`, { Cookie: cookie })).body).not.toContain('outside the bundle');
+    expect((await get(`${h.origin}/some/route`)).body).toContain('<title>Thunderhead</title>');
+    expect((await get(`${h.origin}/missing.js`)).status).toBe(404);
+    expect((await get(`${h.origin}/../secret.txt`)).body).not.toContain('outside the bundle');
+    expect((await get(`${h.origin}/%2e%2e/secret.txt`)).body).not.toContain('outside the bundle');
   });
 
   it('refuses requests under a foreign Host name (DNS rebinding)', async () => {
     const h = await serve();
-    expect((await get(h.url, { Host: `evil.example:${h.port}` })).status).toBe(401);
+    expect((await get(`${h.origin}/`, { Host: `evil.example:${h.port}` })).status).toBe(403);
+    expect((await get(`${h.origin}/api`, { Host: `evil.example:${h.port}`, Authorization: `Bearer ${h.token}` })).status).toBe(403);
+    expect(await connect(`${h.origin.replace('http', 'ws')}/api`, { Host: `evil.example:${h.port}` }, pageProtocols(h.token))).toBe(403);
   });
 
-  it('closes WebSocket connections without the token', async () => {
+  it('opens the API socket only with the token, offered as a subprotocol (never echoed) or a bearer header', async () => {
     const h = await serve();
     const ws = h.origin.replace('http', 'ws');
     expect(await connect(`${ws}/api`)).toBe(401);
-    expect(await connect(`${ws}/api?token=wrong`)).toBe(401);
-    expect(await connect(`${ws}/elsewhere?token=${h.token}`)).toBe(401);
-    expect(await connect(`${ws}/api?token=${h.token}`, { Origin: 'http://evil.example' })).toBe(401);
+    expect(await connect(`${ws}/api?token=${h.token}`)).toBe(401);
+    expect(await connect(`${ws}/api`, {}, [`${SERVE_TOKEN_PROTOCOL_PREFIX}wrong`])).toBe(401);
+    expect(await connect(`${ws}/elsewhere`, {}, pageProtocols(h.token))).toBe(404);
+    expect(await connect(`${ws}/api`, { Origin: 'http://evil.example' }, pageProtocols(h.token))).toBe(403);
+    // The page (it offers the API's subprotocol) is told of a wrong token with a close code it can read.
+    const refused = await connect(`${ws}/api`, {}, pageProtocols('wrong'));
+    if (typeof refused === 'number') throw new Error(`refused with ${refused}`);
+    expect(await closeCode(refused)).toBe(SERVE_CLOSE_UNAUTHORIZED);
+    const page = await connect(`${ws}/api`, { Origin: h.origin }, pageProtocols(h.token));
+    if (typeof page === 'number') throw new Error(`refused with ${page}`);
+    expect(page.protocol).toBe(SERVE_WS_PROTOCOL);
+    expect(await rpc(page, { id: 1, method: 'app.info', params: {} })).toMatchObject({ id: 1, result: { host: 'serve' } });
+    page.close();
+    const tool = await connect(`${ws}/api`, { Authorization: `Bearer ${h.token}` });
+    if (typeof tool === 'number') throw new Error(`refused with ${tool}`);
+    expect(await rpc(tool, { id: 2, method: 'app.info', params: {} })).toMatchObject({ id: 2, result: { host: 'serve' } });
+    tool.close();
+  });
+
+  it('--open gives the browser a 0600 launch file, never the token, and removes it on close', async () => {
+    const launched: string[] = [];
+    const h = await startServe({ files: [], rendererDir: join(dir, 'bundle'), demoPath: null, open: true, launch: (path) => launched.push(path) });
+    handle = h;
+    expect(launched).toEqual([h.launchFile]);
+    const file = launched[0]!;
+    expect(file).not.toContain(h.token);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(file)).mode & 0o777).toBe(0o700);
+    expect(readFileSync(file, 'utf8')).toContain(`url=${h.url}`);
+    await h.close();
+    handle = undefined;
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(dirname(file))).toBe(false);
   });
 
   it('round-trips calls and errors over the WebSocket', async () => {
@@ -126,7 +177,7 @@ describe('serve', () => {
     store.put(encodeKey(['hello']), encodeValue({ world: true }));
     store.close();
     const h = await serve([path]);
-    const ws = await connect(`${h.origin.replace('http', 'ws')}/api?token=${h.token}`);
+    const ws = await connect(`${h.origin.replace('http', 'ws')}/api`, {}, pageProtocols(h.token));
     if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
     try {
       const info = await rpc(ws, { id: 1, method: 'app.info', params: {} });
@@ -163,7 +214,7 @@ describe('serve', () => {
       process.stdout.write = write;
     }
     const printed = JSON.parse(lines.join('').trim()) as { url: string; token: string };
-    expect(printed.url).toContain(`token=${printed.token}`);
+    expect(printed.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/#token=${printed.token}$`));
     const errors: string[] = [];
     const writeErr = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;

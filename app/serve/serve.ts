@@ -2,25 +2,38 @@
  * The serve host: the inspector's renderer bundle and its API over HTTP + WebSocket, for boxes
  * without an Electron binary, remote inspection through an SSH tunnel, and the e2e tests.
  *
- * It serves the user's files to whoever can reach it, so it listens on loopback only and
- * requires a per-run random token on every request and socket. The token arrives in the URL
- * once and is then kept in an HttpOnly, SameSite=Strict cookie, so the bundle's own asset and
- * WebSocket requests carry it without the page handling it. The Host header is checked too,
- * which stops DNS-rebinding pages from reaching the port under another name.
+ * It serves the user's files to whoever can reach its API, so it listens on loopback only and
+ * the API requires a per-run random token (see ./auth.ts: no cookie; the page gets the token in
+ * the URL fragment and presents it as a WebSocket subprotocol). The Host header is checked on
+ * every request, which stops DNS-rebinding pages from reaching the port under another name.
+ *
+ * Hostile input never ends the process: each HTTP request and each upgrade is handled inside a
+ * try, a socket error closes that socket, and API frames pass the boundary in ./socket-api.ts.
+ * Slow and dead clients are timed out: a request's headers must arrive within `headersMs`, and
+ * a WebSocket must answer a ping every `heartbeatMs`.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { SERVE_TOKEN_PARAM, SERVE_WS_PATH } from '../contract';
+import { REQUEST_MAX_BYTES, SERVE_CLOSE_UNAUTHORIZED, SERVE_TOKEN_PARAM, SERVE_WS_PATH, SERVE_WS_PROTOCOL } from '../contract';
 import type { WireMessage } from '../contract';
 import { createService } from '../service/index';
 import type { Service, ServiceSession } from '../service/index';
+import { HostCheck, LOOPBACK, hasToken, offeredProtocols, requestUrl } from './auth';
+import { openWithPlatform, writeLaunchFile } from './launch';
+import type { LaunchFile } from './launch';
+import { attachSocket } from './socket-api';
+import type { ServedSocket } from './socket-api';
+import { sendText, serveStatic } from './static';
+
+export { serveCsp } from './static';
 
 /** The repository root (app/serve/ is two levels down). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -28,6 +41,17 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)
 export const DEFAULT_RENDERER_DIR = join(REPO_ROOT, 'out', 'renderer');
 /** The demo store `npm start` creates. */
 export const DEFAULT_DEMO_PATH = join(REPO_ROOT, 'resources', 'demo.th');
+
+/** How long clients may be slow or silent (ms). */
+export interface ServeTimeouts {
+  /** A request's headers must be complete within this (slowloris); idle keep-alive sockets close after it too. */
+  readonly headersMs: number;
+  /** Each WebSocket is pinged this often and closed when it missed the previous ping. */
+  readonly heartbeatMs: number;
+}
+
+/** The timeouts of a host started without any. */
+export const DEFAULT_SERVE_TIMEOUTS: ServeTimeouts = { headersMs: 10_000, heartbeatMs: 30_000 };
 
 /** Options of {@link startServe}. */
 export interface ServeOptions {
@@ -41,8 +65,10 @@ export interface ServeOptions {
   readonly port?: number;
   /** Loopback only: '127.0.0.1' (default), 'localhost' or '::1'. Anything else is refused. */
   readonly host?: string;
-  /** Open the URL in the default browser. */
+  /** Open the inspector in the default browser (through a launch file: see ./launch.ts). */
   readonly open?: boolean;
+  /** How `open` opens the launch file (tests); the platform's opener by default. */
+  readonly launch?: (path: string) => void;
   readonly rendererDir?: string;
   readonly demoPath?: string | null;
   /** Persist recent files and theme here (in memory when absent). */
@@ -52,16 +78,20 @@ export interface ServeOptions {
   /** A service to host instead of a new one (tests). */
   readonly service?: Service;
   readonly pollIntervalMs?: number;
+  /** Shorter timeouts (tests); {@link DEFAULT_SERVE_TIMEOUTS} otherwise. */
+  readonly timeouts?: Partial<ServeTimeouts>;
 }
 
 /** A running serve host. */
 export interface ServeHandle {
-  /** The URL to open, token included. */
+  /** The URL to open: the token travels in its fragment (`/#token=…`). */
   readonly url: string;
   readonly origin: string;
   readonly port: number;
   readonly token: string;
   readonly service: Service;
+  /** The launch file `open` wrote (null without `open`); removed by {@link ServeHandle.close}. */
+  readonly launchFile: string | null;
   /** Stops listening, closes sockets and the service. */
   close(): Promise<void>;
 }
@@ -74,24 +104,6 @@ export class ServeError extends Error {
   }
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-const COOKIE = 'thunderhead_token';
-const TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.map': 'application/json; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
 /** Refuses any bind address that is not loopback, with a message that says why. */
 export function checkLoopback(host: string): void {
   if (!LOOPBACK.has(host)) {
@@ -99,50 +111,30 @@ export function checkLoopback(host: string): void {
   }
 }
 
-/** The Content-Security-Policy of served pages: same origin only, no inline code, no remote content. */
-export function serveCsp(origin: string): string {
-  const ws = origin.replace(/^http/, 'ws');
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    `connect-src 'self' ${ws}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
-function sameToken(given: string | undefined, token: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function cookieToken(request: IncomingMessage): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === COOKIE) return value.join('=');
+/** Answers on a raw socket (an upgrade refused before any WebSocket exists, malformed HTTP): one status line, then it closes. */
+function refuseSocket(socket: Duplex, status: number, reason: string, text: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
   }
-  return undefined;
+  const body = `${text}\n`;
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, () => socket.destroy());
 }
 
-function bearerToken(request: IncomingMessage): string | undefined {
-  const header = request.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
-}
+const NOT_OURS = '403 Forbidden: this host name is not the inspector\u2019s (open the URL `thunderhead serve` printed)';
+const NO_TOKEN = '401 Unauthorized: the API needs the token from the URL `thunderhead serve` printed';
 
-/** Starts the serve host. Resolves once it listens. */
+/**
+ * Starts the serve host. Resolves once it listens. Each request costs O(its size); nothing a
+ * client sends can end the process or block the event loop.
+ */
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const host = options.host ?? '127.0.0.1';
   checkLoopback(host);
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServeError(`--port must be an integer from 0 to 65535, not ${port}`);
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const timeouts: ServeTimeouts = { ...DEFAULT_SERVE_TIMEOUTS, ...options.timeouts };
   const rendererDir = resolve(options.rendererDir ?? DEFAULT_RENDERER_DIR);
   const demoPath = options.demoPath === undefined ? DEFAULT_DEMO_PATH : options.demoPath;
   const service = options.service ?? createService({
@@ -158,82 +150,151 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   });
 
   let origin = '';
-  let allowedHosts = new Set<string>();
+  const hosts = new HostCheck();
 
-  const authorized = (request: IncomingMessage, url: URL): boolean => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     // A request under another Host name is a DNS-rebinding attempt or a proxy we did not set up.
-    if (!allowedHosts.has(request.headers.host ?? '')) return false;
-    return sameToken(url.searchParams.get(SERVE_TOKEN_PARAM) ?? undefined, token)
-      || sameToken(bearerToken(request), token)
-      || sameToken(cookieToken(request), token);
+    if (!hosts.hostAllowed(request)) return sendText(response, 403, NOT_OURS);
+    const url = requestUrl(request);
+    if (url === null) return sendText(response, 400, '400 Bad Request: the request target is not a URL path');
+    if (url.pathname === SERVE_WS_PATH || url.pathname.startsWith(`${SERVE_WS_PATH}/`)) {
+      if (!hasToken(request, token)) return sendText(response, 401, NO_TOKEN);
+      return sendText(response, 426, '426 Upgrade Required: the API is a WebSocket', { Upgrade: 'websocket' });
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, '405 Method Not Allowed', { Allow: 'GET, HEAD' });
+    serveStatic(rendererDir, url.pathname, response, origin, request.method === 'HEAD');
   };
 
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', origin);
-    if (!authorized(request, url)) {
-      response.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-      response.end('401 Unauthorized: open the URL printed by `thunderhead serve` (it carries the access token)\n');
-      return;
+  const server = createServer({
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.headersMs * 2,
+    keepAliveTimeout: Math.min(5000, timeouts.headersMs),
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(timeouts.headersMs / 4))),
+  }, (request, response) => {
+    try {
+      onRequest(request, response);
+    } catch {
+      // One request failed (an unreadable bundle file, a bug): that request gets a 500, the host goes on.
+      sendText(response, 500, '500 Internal Server Error');
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { Allow: 'GET, HEAD' });
-      response.end();
-      return;
-    }
-    serveStatic(rendererDir, url, response, origin, token, request.method === 'HEAD');
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // Malformed HTTP (a bad request line, oversized headers) or a client too slow to send its
+    // headers: one status line and that socket closes.
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') refuseSocket(socket, 408, 'Request Timeout', '408 Request Timeout');
+    else if (error.code === 'HPE_HEADER_OVERFLOW') refuseSocket(socket, 431, 'Request Header Fields Too Large', '431 Request Header Fields Too Large');
+    else refuseSocket(socket, 400, 'Bad Request', '400 Bad Request');
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
-  const sockets = new Set<WebSocket>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: REQUEST_MAX_BYTES,
+    // No compression: a small compressed frame must not inflate into a large one (and loopback
+    // gains nothing from it).
+    perMessageDeflate: false,
+    // The page offers [SERVE_WS_PROTOCOL, thunderhead.token.<token>]: answer with the first,
+    // never echo the token.
+    handleProtocols: (protocols) => (protocols.has(SERVE_WS_PROTOCOL) ? SERVE_WS_PROTOCOL : false),
+  });
+  wss.on('error', () => undefined);
+  const served = new Map<WebSocket, ServedSocket>();
   const tracked = new Set<Socket>();
-  server.on('connection', (socket) => {
+  server.on('connection', (socket: Socket) => {
     tracked.add(socket);
-    socket.once('close', () => tracked.delete(socket));
-  });
-
-  server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', origin);
-    const originHeader = request.headers.origin;
-    const okOrigin = originHeader === undefined || allowedHosts.has(originHeader.replace(/^https?:\/\//, ''));
-    if (url.pathname !== SERVE_WS_PATH || !authorized(request, url) || !okOrigin) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      sockets.add(ws);
-      // One socket, one session: what the tab opened, its writer lock, jobs and demo end with it.
-      const session = service.session({ readOnly: options.readOnly ?? false });
-      ws.on('close', () => {
-        sockets.delete(ws);
-        session.close();
-      });
-      ws.on('message', (data, isBinary) => {
-        if (isBinary) return reply(ws, { id: null, error: { code: 'BAD_REQUEST', message: 'messages must be JSON text' } });
-        void handleMessage(session, ws, data.toString());
-      });
+    // A socket that says nothing at all (not even a request line) is closed too; once bytes
+    // arrive, the headers timeout takes over. (server.setTimeout would do, but Node's
+    // connection checker stops it from firing on a socket that never sent a byte.) bytesRead,
+    // not a 'data' listener: the HTTP parser reads the socket's handle directly.
+    const silent = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, timeouts.headersMs);
+    silent.unref();
+    socket.once('close', () => {
+      clearTimeout(silent);
+      tracked.delete(socket);
     });
   });
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (!hosts.hostAllowed(request) || !hosts.originAllowed(request)) return refuseSocket(socket, 403, 'Forbidden', NOT_OURS);
+    const url = requestUrl(request);
+    if (url === null) return refuseSocket(socket, 400, 'Bad Request', '400 Bad Request: the request target is not a URL path');
+    if (url.pathname !== SERVE_WS_PATH) return refuseSocket(socket, 404, 'Not Found', '404 Not Found');
+    const authorized = hasToken(request, token);
+    // The inspector page (it offers our subprotocol) learns of a refused token through a close
+    // code it can read, and says so; it cannot read an HTTP status. It gets no API either way.
+    if (!authorized && !offeredProtocols(request).includes(SERVE_WS_PROTOCOL)) return refuseSocket(socket, 401, 'Unauthorized', NO_TOKEN);
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      if (!authorized) {
+        ws.on('error', () => ws.terminate());
+        ws.close(SERVE_CLOSE_UNAUTHORIZED, 'unauthorized');
+        return;
+      }
+      // One socket, one session: what the tab opened, its writer lock, jobs and demo end with it.
+      const session: ServiceSession = service.session({ readOnly: options.readOnly ?? false });
+      served.set(ws, attachSocket(ws, {
+        service: session,
+        onGone: () => {
+          served.delete(ws);
+          session.close();
+        },
+      }));
+    });
+  };
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Errors on the raw socket (a reset mid-handshake) close it; nothing else hears of them.
+    socket.on('error', () => socket.destroy());
+    try {
+      onUpgrade(request, socket, head);
+    } catch {
+      refuseSocket(socket, 500, 'Internal Server Error', '500 Internal Server Error');
+    }
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const socket of served.values()) socket.beat();
+  }, timeouts.heartbeatMs);
+  heartbeat.unref();
 
   const unsubscribe = service.events.on((event) => {
-    const text = JSON.stringify({ event } satisfies WireMessage);
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+    let text: string;
+    try {
+      text = JSON.stringify({ event } satisfies WireMessage);
+    } catch {
+      // An event that cannot be encoded is dropped; it must not fail the service that emitted it.
+      return;
+    }
+    for (const socket of served.values()) socket.push(text);
   });
 
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE'
-        ? new ServeError(`port ${port} on ${host} is already in use; choose another with --port or omit it for a free one`)
-        : error);
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        reject(error.code === 'EADDRINUSE'
+          ? new ServeError(`port ${port} on ${host} is already in use; choose another with --port or omit it for a free one`)
+          : error);
+      });
+      server.listen(port, host, () => resolveListen());
     });
-    server.listen(port, host, () => resolveListen());
-  });
+  } catch (error) {
+    clearInterval(heartbeat);
+    unsubscribe();
+    if (!options.service) service.close();
+    throw error;
+  }
+  // After listening, errors belong to single connections, which handle their own.
+  server.on('error', () => undefined);
   const bound = (server.address() as AddressInfo).port;
   const urlHost = host === '::1' ? '[::1]' : host;
   origin = `http://${urlHost}:${bound}`;
-  allowedHosts = new Set([`${urlHost}:${bound}`, `127.0.0.1:${bound}`, `localhost:${bound}`, `[::1]:${bound}`]);
-  const url = `${origin}/?${SERVE_TOKEN_PARAM}=${token}`;
-  if (options.open) openBrowser(url);
+  hosts.listen(urlHost, bound);
+  const url = `${origin}/#${SERVE_TOKEN_PARAM}=${token}`;
+  let launchFile: LaunchFile | null = null;
+  if (options.open) {
+    launchFile = writeLaunchFile(url);
+    (options.launch ?? openWithPlatform)(launchFile.path);
+  }
 
   return {
     url,
@@ -241,9 +302,12 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     port: bound,
     token,
     service,
+    launchFile: launchFile?.path ?? null,
     async close() {
+      clearInterval(heartbeat);
       unsubscribe();
-      for (const ws of sockets) ws.terminate();
+      launchFile?.remove();
+      for (const ws of served.keys()) ws.terminate();
       wss.close();
       await new Promise<void>((done) => {
         server.close(() => done());
@@ -254,95 +318,10 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   };
 }
 
-async function handleMessage(service: ServiceSession, ws: WebSocket, text: string): Promise<void> {
-  let message: unknown;
-  try {
-    message = JSON.parse(text);
-  } catch {
-    return reply(ws, { id: null, error: { code: 'BAD_REQUEST', message: 'message is not valid JSON' } });
-  }
-  const { id, method, params } = (message ?? {}) as { id?: unknown; method?: unknown; params?: unknown };
-  if ((typeof id !== 'number' && typeof id !== 'string') || typeof method !== 'string') {
-    return reply(ws, { id: typeof id === 'number' || typeof id === 'string' ? id : null, error: { code: 'BAD_REQUEST', message: 'a message needs {id: number|string, method: string, params}' } });
-  }
-  const outcome = await service.call(method, params ?? {});
-  reply(ws, 'error' in outcome ? { id, error: outcome.error } : { id, result: outcome.result });
-}
-
-function reply(ws: WebSocket, message: WireMessage): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-}
-
-function serveStatic(root: string, url: URL, response: ServerResponse, origin: string, token: string, head: boolean): void {
-  const index = join(root, 'index.html');
-  if (!existsSync(index)) {
-    response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
-    response.end(`The inspector bundle is not built (${index} is missing): run \`npm run build\`.\n`);
-    return;
-  }
-  let pathname: string;
-  try {
-    pathname = decodeURIComponent(url.pathname);
-  } catch {
-    response.writeHead(400);
-    response.end();
-    return;
-  }
-  let file = normalize(join(root, pathname));
-  // Never step outside the bundle directory, whatever the path says.
-  if (file !== root && !file.startsWith(root + sep)) {
-    response.writeHead(404);
-    response.end();
-    return;
-  }
-  const isFile = existsSync(file) && statSync(file).isFile();
-  if (!isFile) {
-    // Client-side routes fall back to the app; a missing asset is a real 404.
-    if (extname(pathname) !== '') {
-      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-      response.end('404 Not Found\n');
-      return;
-    }
-    file = index;
-  }
-  const type = TYPES[extname(file)] ?? 'application/octet-stream';
-  const headers: Record<string, string> = {
-    'Content-Type': type,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-  };
-  if (file === index) {
-    headers['Content-Security-Policy'] = serveCsp(origin);
-    headers['Cache-Control'] = 'no-store';
-    headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-  } else {
-    headers['Cache-Control'] = 'no-cache';
-  }
-  const body = readFileSync(file);
-  headers['Content-Length'] = String(body.length);
-  response.writeHead(200, headers);
-  response.end(head ? undefined : body);
-}
-
 function packageVersion(): string {
   try {
     return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
   } catch {
     return '0.0.0';
-  }
-}
-
-async function openBrowser(url: string): Promise<void> {
-  const { spawn } = await import('node:child_process');
-  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
-  const args = process.platform === 'win32' ? ['/c', 'start', '""', url] : [url];
-  try {
-    const child = spawn(command, args, { detached: true, stdio: 'ignore' });
-    child.on('error', () => undefined);
-    child.unref();
-  } catch {
-    // No browser to open (headless box): the printed URL is enough.
   }
 }

@@ -6,11 +6,13 @@
  * one node per step with a checkpoint between slices, keeps the host responsive, streams
  * progress and stops on `job.cancel`. The walk is breadth-first so the total is exact once the
  * level above the leaves has been read (after the first ~1/fanout of the work); the record
- * count is then a cursor pass (buffered messages applied), also sliced.
+ * count is then a cursor pass (buffered messages applied), also sliced. The file's sizes
+ * (app/service/sizes.ts) come last, from the engine's walk of every retained version.
  */
 import type { TreeStatsData, AtVersion } from '../contract';
 import type { AddressView, Store } from './engine';
 import type { JobContext } from './jobs';
+import { storeSizes } from './sizes';
 import { readerAt } from './time-travel';
 
 /**
@@ -73,6 +75,8 @@ export async function analyzeTree(store: Store, job: JobContext, at?: AtVersion)
       await job.checkpoint();
     }
   }
+  // Sizes need every retained version's blocks, not just this tree's (one more sync walk).
+  const sizes = storeSizes(store);
   job.progress(done, done, 'done');
   const liveBytes = nodeBytes + largeBytes;
   const bufferSize = info.params.bufferSize;
@@ -85,7 +89,8 @@ export async function analyzeTree(store: Store, job: JobContext, at?: AtVersion)
       .map(([level, b]) => ({ level, depth: height - 1 - level, nodes: b.nodes, messages: b.messages, bytes: b.bytes, fill: b.bytes / (b.nodes * bufferSize) })),
     records,
     liveBytes,
-    deadBytes: Math.max(0, info.fileSize - liveBytes),
+    deadBytes: sizes.deadBytes,
+    sizes,
     largeValues: { count: largeCount, bytes: largeBytes },
   };
 }

@@ -25,6 +25,7 @@ import type {
   Theme,
 } from '../contract';
 import { analyzeTree } from './analyze';
+import { countRange } from './count';
 import { StoreLockedError, openStore } from './engine';
 import type { Store } from './engine';
 import { ServiceError, toErrorData } from './errors';
@@ -370,6 +371,7 @@ export function createService(options: ServiceOptions): Service {
       }
       return { rows, nextAfter: more ? rows[rows.length - 1]!.key.hex : null, version };
     },
+    'records.count': ({ storeId, range, every, at, jobId }) => jobs.run('records.count', jobId, (job) => countRange(get(storeId).store, range, every, job, at)),
     'records.value': ({ storeId, key, at }) => {
       const reader = readerAt(get(storeId).store, at);
       const bytes = keyBytes(key);

@@ -152,7 +152,7 @@ describe('a session ending', () => {
     const path = makeStore('socket.th');
     const handle = await startServe({ files: [], allowDirs: [dir], rendererDir: join(dir, 'bundle'), demoPath: null });
     try {
-      const url = `${handle.origin.replace(/^http/, 'ws')}/api?token=${handle.token}`;
+      const url = `${handle.origin.replace(/^http/, 'ws')}/api`;
       const ws = await new Promise<WebSocket>((resolve, reject) => {
         const socket = new WebSocket(url, { headers: { Authorization: `Bearer ${handle.token}` } });
         socket.once('open', () => resolve(socket));

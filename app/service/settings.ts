@@ -3,7 +3,7 @@
  * (the host chooses where: Electron's userData, or ~/.config/thunderhead for serve); without a
  * path they live in memory only (tests, throwaway serve runs).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { RecentFile, Theme } from '../contract';
@@ -61,10 +61,13 @@ export class Settings {
   #save(): void {
     if (!this.path) return;
     try {
-      mkdirSync(dirname(this.path), { recursive: true });
-      // Write then rename so a crash never leaves half a settings file.
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      // Write then rename so a crash never leaves half a settings file. 0600: the recent list
+      // names the user's files, which other local users have no business reading. The mode
+      // applies only when the file is created, so a leftover temporary file is removed first.
       const tmp = `${this.path}.tmp-${process.pid}`;
-      writeFileSync(tmp, `${JSON.stringify(this.#data, null, 2)}\n`);
+      rmSync(tmp, { force: true });
+      writeFileSync(tmp, `${JSON.stringify(this.#data, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
       renameSync(tmp, this.path);
     } catch {
       // Settings are a convenience: failing to save them must not fail the call that changed them.

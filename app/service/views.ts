@@ -14,6 +14,8 @@ import type {
   VersionData,
 } from '../contract';
 import { decodeKeyJson, decodeValueJson } from './engine';
+import { partialKey } from './partial-key';
+import { diskBytes } from './sizes';
 import type { AddressView, NodeView, StoreInfo, VersionInfo } from './engine';
 
 /** Lower-case hex of bytes. */
@@ -26,15 +28,20 @@ export function fromHex(hex: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
-/** A key with its tuple decoding, or `decoded: false` for raw byte keys. */
+/**
+ * A key with its tuple decoding, or `decoded: false` for raw byte keys, with what decodes of a
+ * key cut mid-element (a pivot) as `partial`. O(key length).
+ */
 export function keyView(key: Uint8Array): KeyView {
   const hex = toHex(key);
   try {
     const { json, decoded } = decodeKeyJson(key);
-    return { hex, json, decoded, length: key.length };
+    if (decoded) return { hex, json, decoded, length: key.length };
   } catch {
-    return { hex, json: null, decoded: false, length: key.length };
+    // Not a tuple: fall through to the partial decoding.
   }
+  const partial = partialKey(key);
+  return partial ? { hex, json: null, decoded: false, length: key.length, partial } : { hex, json: null, decoded: false, length: key.length };
 }
 
 /** Limits for {@link truncateJson}; page rows use the defaults, full values none. */
@@ -136,6 +143,7 @@ export function infoData(i: StoreInfo): StoreInfoData {
   const base = {
     path: i.path,
     fileSize: i.fileSize,
+    diskBytes: Math.max(i.fileSize, diskBytes(i.path, i.fileSize)),
     formatVersion: i.formatVersion,
     height: i.height,
     versions: i.versions,

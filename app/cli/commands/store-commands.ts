@@ -9,6 +9,8 @@ import { progressBar } from '../progress';
 import { findDanglingRefs, type DanglingRef } from '../records';
 import { describeKey, formatBytes, formatPercent, formatTime, jsonLine } from '../render';
 import { withStore } from '../store-access';
+import type { StoreSizesData } from '../../contract';
+import { storeSizes } from '../../service/sizes';
 
 interface CreateOptions { nodeSize?: number; fanout?: number; bufferSize?: number; blobThreshold?: number }
 
@@ -48,7 +50,7 @@ export function registerStoreCommands(program: Command, ctx: CommandContext): vo
     .command('info')
     .description('size, height, nodes per level, fill, buffer occupancy, live vs dead bytes, versions')
     .argument('<file>', 'store file')
-    .option('--json', 'print one JSON object {info, stats, snapshots, branches}')
+    .option('--json', 'print one JSON object {info, stats, sizes, snapshots, branches}; sizes: fileBytes (on disk) = usedBytes + preallocatedBytes, usedBytes = reachableBytes + deadBytes')
     .action(async (file: string, opts: { json?: boolean }) => {
       await withStore(file, { readOnly: true }, async (store) => {
         const info = store.info();
@@ -61,11 +63,13 @@ export function registerStoreCommands(program: Command, ctx: CommandContext): vo
         }
         const snapshots = store.snapshots();
         const branches = store.branches();
+        // The inspector's Overview shows the same sizes, under the same names (app/service/sizes.ts).
+        const sizes = storeSizes(store);
         if (opts.json) {
-          await ctx.out.line(jsonLine({ info, stats, snapshots, branches }));
+          await ctx.out.line(jsonLine({ info, stats, sizes, snapshots, branches }));
           return;
         }
-        for (const line of describeInfo(info, stats, snapshots.length, branches.length)) await ctx.out.line(line);
+        for (const line of describeInfo(info, stats, sizes, snapshots.length, branches.length)) await ctx.out.line(line);
       });
     });
 
@@ -151,10 +155,11 @@ function describeReport(file: string, report: VerifyReport, dangling: DanglingRe
 }
 
 /** The human form of `info`, one fact per line with aligned labels. */
-function describeInfo(info: StoreInfo, stats: TreeStats, snapshots: number, branches: number): string[] {
+function describeInfo(info: StoreInfo, stats: TreeStats, sizes: StoreSizesData, snapshots: number, branches: number): string[] {
   const { params, head } = info;
   const rows: [string, string][] = [
-    ['file', `${info.path} (${formatBytes(info.fileSize)}, format v${info.formatVersion}${info.writerPid ? `, open for writing by pid ${info.writerPid}` : ''})`],
+    ['file', `${info.path} (${formatBytes(sizes.fileBytes)} on disk, format v${info.formatVersion}${info.writerPid ? `, open for writing by pid ${info.writerPid}` : ''})`],
+    ['size', `${formatBytes(sizes.fileBytes)} on disk = ${formatBytes(sizes.usedBytes)} used + ${formatBytes(sizes.preallocatedBytes)} preallocated tail`],
     ['params', `node size ${params.nodeSize} B, fanout ${params.fanout}, buffer ${formatBytes(params.bufferSize)}, blob threshold ${params.blobThreshold} B`],
     ['head', `version ${head.id} on ${info.branch}, ${formatTime(head.time)}${head.message ? `: ${head.message}` : ''}`],
     ['versions', `${info.versions} (${snapshots} snapshot${snapshots === 1 ? '' : 's'}, ${branches} branch${branches === 1 ? '' : 'es'})`],
@@ -170,7 +175,7 @@ function describeInfo(info: StoreInfo, stats: TreeStats, snapshots: number, bran
             .map((o) => `${levelName(o.level, stats.height)}: ${o.messages} messages, ${formatBytes(o.bytes)} (${formatPercent(o.fill)} full)`)
             .join('; '),
     ],
-    ['bytes', `live ${formatBytes(stats.liveBytes)}, dead ${formatBytes(stats.deadBytes)} (${formatPercent(info.fileSize > 0 ? stats.deadBytes / info.fileSize : 0)} reclaimable by compact)`],
+    ['used', `${formatBytes(sizes.reachableBytes)} reachable from retained versions, ${formatBytes(sizes.deadBytes)} dead (${formatPercent(sizes.usedBytes > 0 ? sizes.deadBytes / sizes.usedBytes : 0)} of used; compact drops it)`],
   ];
   // Opened read-only up to damaged committed data: say so first, the rest describes what is before it.
   if (info.damage) rows.unshift(['DAMAGED', `${info.damage.message}; showing the commits before byte ${info.damage.offset} (run \`thunderhead check\`)`]);

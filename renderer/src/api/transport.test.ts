@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceEvent } from '../../../app/contract';
-import { ApiError, preloadTransport, serveSocketUrl, takeToken, toApiError, webSocketTransport } from './transport';
+import { ApiError, preloadTransport, requestTooLarge, serveSocketUrl, takeToken, toApiError, webSocketTransport } from './transport';
 
 /** A stand-in WebSocket: records what is sent, lets the test play the server. */
 class FakeSocket {
@@ -12,7 +12,7 @@ class FakeSocket {
   onmessage: ((e: { data: string }) => void) | null = null;
   onclose: ((e: { code: number }) => void) | null = null;
   onerror: (() => void) | null = null;
-  constructor(readonly url: string) {
+  constructor(readonly url: string, readonly protocols: string[] = []) {
     FakeSocket.instances.push(this);
   }
   send(text: string) {
@@ -31,9 +31,9 @@ class FakeSocket {
   }
 }
 
-const transport = () => {
+const transport = (token: string | null = 'tok', maxRequestBytes?: number) => {
   FakeSocket.instances = [];
-  const t = webSocketTransport({ url: 'ws://h/api', WebSocketImpl: FakeSocket as unknown as typeof WebSocket, minDelay: 1, maxDelay: 2 });
+  const t = webSocketTransport({ url: 'ws://h/api', token, WebSocketImpl: FakeSocket as unknown as typeof WebSocket, minDelay: 1, maxDelay: 2, ...(maxRequestBytes ? { maxRequestBytes } : {}) });
   return { t, socket: () => FakeSocket.instances[FakeSocket.instances.length - 1] as FakeSocket };
 };
 
@@ -75,6 +75,31 @@ describe('webSocketTransport', () => {
     expect(t.state).toBe('unauthorized');
     await expect(t.call('app.info', {})).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
+  it('presents the token as a subprotocol, never in the URL', () => {
+    const { socket } = transport('s3cret');
+    expect(socket().url).toBe('ws://h/api');
+    expect(socket().protocols).toEqual(['thunderhead.v1', 'thunderhead.token.s3cret']);
+  });
+  it('without a token, says so at once instead of trying', async () => {
+    const { t } = transport(null);
+    expect(FakeSocket.instances).toHaveLength(0);
+    expect(t.state).toBe('unauthorized');
+    await expect(t.call('app.info', {})).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/no token/) });
+  });
+  it('refuses a request over the host\'s limit with a clear error, sends nothing, and keeps the connection', async () => {
+    const { t, socket } = transport('tok', 4096);
+    socket().open();
+    const call = t.call('edit.stage', { storeId: 's1', change: { op: 'put', key: { json: 'k' }, value: { json: 'v'.repeat(5000) } } });
+    await expect(call).rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringMatching(/more than the 4 KiB the inspector host accepts in one message; nothing was sent; stage a value this large from a file/) });
+    expect(socket().sent).toHaveLength(0);
+    expect(t.state).toBe('open');
+    // Multi-byte text counts in UTF-8 bytes: 1500 × 3 bytes is over 4 KiB although 1500 characters are not.
+    await expect(t.call('theme.set', { theme: '\u20ac'.repeat(1500) as never })).rejects.toMatchObject({ code: 'TOO_LARGE' });
+    const small = t.call('app.info', {});
+    expect(socket().sent).toHaveLength(1);
+    socket().reply({ id: (JSON.parse(socket().sent[0]!) as { id: number }).id, result: { host: 'serve' } });
+    await expect(small).resolves.toEqual({ host: 'serve' });
+  });
 });
 
 describe('preloadTransport', () => {
@@ -86,18 +111,31 @@ describe('preloadTransport', () => {
     await expect(t.call('app.info', {})).resolves.toEqual({ host: 'electron' });
     await expect(t.call('store.recent', {})).rejects.toBeInstanceOf(ApiError);
   });
+  it('refuses a request over the limit before it reaches main, with the same clear error', async () => {
+    const sent: string[] = [];
+    const t = preloadTransport({ call: async (method) => (sent.push(method), { result: {} }) as never, on: () => () => undefined });
+    const huge = { storeId: 's1', change: { op: 'put', key: { json: 'k' }, value: { json: 'v'.repeat(17 << 20) } } } as const;
+    await expect(t.call('edit.stage', huge)).rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringMatching(/more than the 16 MiB .* stage a value this large from a file/) });
+    expect(sent).toEqual([]);
+    expect(requestTooLarge('app.info', '{}')).toBeNull();
+  });
 });
 
 describe('token and URL', () => {
-  it('takes the token from the URL once, then from session storage', () => {
+  it('takes the token from the URL fragment once, then from session storage', () => {
     const store = new Map<string, string>();
     const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
     let replaced = '';
-    expect(takeToken({ search: '?token=abc&x=1', pathname: '/', hash: '#r' }, storage, (u) => (replaced = u))).toBe('abc');
-    expect(replaced).toBe('/?x=1#r');
-    expect(takeToken({ search: '', pathname: '/', hash: '' }, storage)).toBe('abc');
-    expect(serveSocketUrl({ protocol: 'http:', host: '127.0.0.1:5000' }, 'a b')).toBe('ws://127.0.0.1:5000/api?token=a%20b');
-    expect(serveSocketUrl({ protocol: 'https:', host: 'x' }, null)).toBe('wss://x/api');
+    expect(takeToken({ search: '?x=1', pathname: '/', hash: '#token=abc&r=2' }, storage, (u) => (replaced = u))).toBe('abc');
+    expect(replaced).toBe('/?x=1#r=2');
+    expect(takeToken({ search: '', pathname: '/', hash: '#token=def' }, storage, (u) => (replaced = u))).toBe('def');
+    expect(replaced).toBe('/');
+    expect(takeToken({ search: '', pathname: '/', hash: '' }, storage)).toBe('def');
+    // A token in the query string is not taken: it would have reached the server and its logs.
+    const empty = { getItem: () => null, setItem: () => undefined };
+    expect(takeToken({ search: '?token=abc', pathname: '/', hash: '' }, empty)).toBeNull();
+    expect(serveSocketUrl({ protocol: 'http:', host: '127.0.0.1:5000' })).toBe('ws://127.0.0.1:5000/api');
+    expect(serveSocketUrl({ protocol: 'https:', host: 'x' })).toBe('wss://x/api');
   });
   it('unwraps Electron remote-method errors', () => {
     expect(toApiError({ message: "Error invoking remote method 'thunderhead:call': Error: boom" }).message).toBe('boom');

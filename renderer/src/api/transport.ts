@@ -1,9 +1,13 @@
 /**
  * One interface to the inspector API whichever host runs us:
  *  - Electron: the preload bridge `window.thunderhead` (contextBridge; main validates every call);
- *  - serve: a WebSocket to `ws://<host>/api?token=…` on the page's own origin.
+ *  - serve: a WebSocket to `ws://<host>/api` on the page's own origin, presenting the token
+ *    as a subprotocol (the page got it in the URL fragment; no cookie is involved).
  * Views never see the difference; they only use the react-query hooks in ./hooks.
  */
+// Values from the contract's import-free modules (app/contract.ts itself pulls in zod).
+import { REQUEST_MAX_BYTES, formatLimit } from '../../../app/contracts/request-limits';
+import { SERVE_CLOSE_UNAUTHORIZED, SERVE_TOKEN_PARAM, SERVE_TOKEN_PROTOCOL_PREFIX, SERVE_WS_PROTOCOL } from '../../../app/contracts/serve-wire';
 import type {
   FileRef,
   Method,
@@ -72,6 +76,15 @@ export function preloadTransport(bridge: ThunderheadBridge): Transport {
     kind: 'electron',
     state: 'open',
     async call<M extends Method>(method: M, params: RequestOf<M>): Promise<ResponseOf<M>> {
+      // Main refuses the same requests (with a terser message); say it here, with what to do.
+      let text = '';
+      try {
+        text = JSON.stringify(params) ?? '';
+      } catch {
+        // Not JSON (main's structured clone may still carry it, or refuse it): main decides.
+      }
+      const tooLarge = requestTooLarge(method, text);
+      if (tooLarge) throw tooLarge;
       let outcome;
       try {
         outcome = await bridge.call(method, params);
@@ -103,6 +116,10 @@ interface Pending {
 
 export interface WebSocketTransportOptions {
   url: string;
+  /** The serve host's token (null: none was given, so the host would refuse us: say so at once). */
+  token: string | null;
+  /** Most bytes of one request (the host closes a socket that sends more); REQUEST_MAX_BYTES by default. */
+  maxRequestBytes?: number;
   /** For tests: a WebSocket constructor. */
   WebSocketImpl?: typeof WebSocket;
   /** Reconnect backoff bounds in ms. */
@@ -111,7 +128,32 @@ export interface WebSocketTransportOptions {
 }
 
 /** Close codes with which the serve host refuses a token (retrying cannot help). */
-const REFUSED = new Set([1008, 4001, 4003, 4401, 4403]);
+const REFUSED = new Set([1008, 4001, 4003, SERVE_CLOSE_UNAUTHORIZED, 4403]);
+
+const REFUSED_MESSAGE = 'the inspector host refused this page\u2019s token: open the URL that `thunderhead serve` printed';
+
+/** UTF-8 length of `text`, without encoding it when its length alone settles the question. */
+function utf8Length(text: string, limit: number): number {
+  // Each UTF-16 unit is at most 3 UTF-8 bytes.
+  if (text.length * 3 <= limit) return text.length;
+  return new TextEncoder().encode(text).length;
+}
+
+/**
+ * A TOO_LARGE error when `text` (a request as JSON) is over `maxBytes`, else null: the page
+ * refuses it before sending, says what to do, and nothing staged is lost. O(length).
+ */
+export function requestTooLarge(method: string, text: string, maxBytes: number = REQUEST_MAX_BYTES): ApiError | null {
+  const bytes = utf8Length(text, maxBytes);
+  if (bytes <= maxBytes) return null;
+  const hint = method.startsWith('edit.') ? '; stage a value this large from a file' : '';
+  return new ApiError('TOO_LARGE', `this request is ${(bytes / (1 << 20)).toFixed(1)} MiB, more than the ${formatLimit(maxBytes)} the inspector host accepts in one message; nothing was sent${hint}`, method);
+}
+
+/** The subprotocols the page offers: the API's own, then the token (browsers cannot set headers on a WebSocket). */
+export function serveProtocols(token: string): string[] {
+  return [SERVE_WS_PROTOCOL, `${SERVE_TOKEN_PROTOCOL_PREFIX}${token}`];
+}
 
 /**
  * serve: a WebSocket with request ids, sends queued while (re)connecting, exponential-backoff
@@ -145,8 +187,15 @@ export function webSocketTransport(opts: WebSocketTransportOptions): Transport {
     }
   };
 
+  const maxBytes = opts.maxRequestBytes ?? REQUEST_MAX_BYTES;
+
   const connect = () => {
-    const ws = new WS(opts.url);
+    if (opts.token === null) {
+      // No token in the URL and none kept for this tab: the host would refuse us.
+      setState('unauthorized');
+      return;
+    }
+    const ws = new WS(opts.url, serveProtocols(opts.token));
     socket = ws;
     ws.onopen = () => {
       everOpened = true;
@@ -185,8 +234,7 @@ export function webSocketTransport(opts: WebSocketTransportOptions): Transport {
       // A refused token, or a first connection that never opened with a refusal code.
       if (REFUSED.has(ev.code)) {
         setState('unauthorized');
-        const msg = 'the inspector host refused this page\u2019s token: open the URL that `thunderhead serve` printed';
-        failPending('UNAUTHORIZED', () => msg);
+        failPending('UNAUTHORIZED', () => REFUSED_MESSAGE);
         queue = [];
         return;
       }
@@ -209,11 +257,14 @@ export function webSocketTransport(opts: WebSocketTransportOptions): Transport {
     },
     call<M extends Method>(method: M, params: RequestOf<M>): Promise<ResponseOf<M>> {
       if (state === 'unauthorized') {
-        return Promise.reject(new ApiError('UNAUTHORIZED', 'the inspector host refused this page\u2019s token: open the URL that `thunderhead serve` printed', method));
+        return Promise.reject(new ApiError('UNAUTHORIZED', opts.token === null ? 'this page has no token for the inspector host: open the URL that `thunderhead serve` printed' : REFUSED_MESSAGE, method));
       }
       const id = nextId++;
       const request: WireRequest<M> = { id, method, params };
       const text = JSON.stringify(request);
+      // The host would close the socket (and fail every call in flight): refuse here instead.
+      const tooLarge = requestTooLarge(method, text, maxBytes);
+      if (tooLarge) return Promise.reject(tooLarge);
       return new Promise<ResponseOf<M>>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method });
         if (socket && socket.readyState === WS.OPEN) socket.send(text);
@@ -234,35 +285,36 @@ export function webSocketTransport(opts: WebSocketTransportOptions): Transport {
 const TOKEN_KEY = 'thunderhead.token';
 
 /**
- * The serve host hands us its token in the URL once (`/?token=…`). Keep it for this tab in
- * sessionStorage and take it out of the address bar so it stays out of history and screenshots.
+ * The serve host hands us its token in the URL fragment once (`/#token=…`: a fragment never
+ * reaches a server, a log or a Referer). Keep it for this tab in sessionStorage and take it out
+ * of the address bar so it stays out of history, bookmarks and screenshots.
  */
 export function takeToken(
   loc: Pick<Location, 'search' | 'pathname' | 'hash'>,
   storage: Pick<Storage, 'getItem' | 'setItem'>,
   replace?: (url: string) => void,
 ): string | null {
-  const params = new URLSearchParams(loc.search);
-  const fromUrl = params.get('token');
+  const params = new URLSearchParams(loc.hash.replace(/^#/, ''));
+  const fromUrl = params.get(SERVE_TOKEN_PARAM);
   if (fromUrl) {
     storage.setItem(TOKEN_KEY, fromUrl);
-    params.delete('token');
+    params.delete(SERVE_TOKEN_PARAM);
     const rest = params.toString();
-    replace?.(`${loc.pathname}${rest ? `?${rest}` : ''}${loc.hash}`);
+    replace?.(`${loc.pathname}${loc.search}${rest ? `#${rest}` : ''}`);
     return fromUrl;
   }
   return storage.getItem(TOKEN_KEY);
 }
 
-/** The WebSocket URL of the serve host that served this page. */
-export function serveSocketUrl(loc: Pick<Location, 'protocol' | 'host'>, token: string | null): string {
+/** The WebSocket URL of the serve host that served this page (the token is not in it). */
+export function serveSocketUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${loc.host}/api${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  return `${scheme}//${loc.host}/api`;
 }
 
 /** Picks the preload bridge when present (Electron), else the serve host's WebSocket. */
 export function createTransport(): Transport {
   if (window.thunderhead) return preloadTransport(window.thunderhead);
   const token = takeToken(window.location, window.sessionStorage, (url) => window.history.replaceState(null, '', url));
-  return webSocketTransport({ url: serveSocketUrl(window.location, token) });
+  return webSocketTransport({ url: serveSocketUrl(window.location), token });
 }

@@ -1,6 +1,6 @@
 /** A key in monospace: the decoded tuple with typed colours, or raw hex. */
 import type { Json, KeyView } from '../../../app/contract';
-import { hexToPrintable, tupleTokens, type Token } from '../lib/keys';
+import { hexToPrintable, partialTokens, tupleTokens, type Token } from '../lib/keys';
 import { spacedHex } from '../lib/format';
 
 export function Tokens({ tokens, className }: { tokens: readonly Token[]; className?: string }) {
@@ -20,6 +20,14 @@ export function TupleText({ json }: { json: Json }) {
 }
 
 export function KeyText({ k, showHex = false }: { k: KeyView; showHex?: boolean }) {
+  if (!showHex && !k.decoded && k.partial) {
+    // A pivot cut mid-element: what decodes, then the cut mark; the hex on hover.
+    return (
+      <span title={`A key prefix cut inside an element (suffix truncation): 0x${k.hex}`} data-partial="true">
+        <Tokens tokens={partialTokens(k.partial)} />
+      </span>
+    );
+  }
   if (showHex || !k.decoded) {
     return (
       <span className="mono key-hex" title={hexToPrintable(k.hex)}>

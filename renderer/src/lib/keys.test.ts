@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyView } from '../../../app/contract';
-import { asBytes, asRef, asTagged, formatTuple, hexToPrintable, keyText, keyToInputText, parseKeyText, tupleTokens } from './keys';
+import { asBytes, asRef, asTagged, formatTuple, hexToPrintable, keyLine, keyText, keyToInputText, parseKeyText, partialTokens, tupleTokens } from './keys';
 
 describe('parseKeyText', () => {
   it('reads tuples in relaxed and JSON notation', () => {
@@ -53,5 +53,32 @@ describe('tags', () => {
     expect(asRef({ $ref: { $raw: 'ff' } })).toEqual({ key: { hex: 'ff' }, label: '0xff' });
     expect(asRef({ $ref: ['a'], other: 1 })).toBeNull();
     expect(asRef(['a'])).toBeNull();
+  });
+});
+
+describe('cut keys (pivots)', () => {
+  const text = (tokens: readonly { text: string }[]) => tokens.map((t) => t.text).join('');
+
+  it('shows the whole elements, then the cut string with a cut mark and no closing parenthesis', () => {
+    const tokens = partialTokens({ elements: ['orders', 19], rest: { kind: 'string', hex: '2061', text: 'a"b' } });
+    expect(text(tokens)).toBe('("orders", 19, "a\\"b…');
+    expect(tokens[tokens.length - 1]).toEqual({ kind: 'cut', text: '…' });
+  });
+
+  it('shows a cut number or nested tuple as its raw hex, marked', () => {
+    expect(text(partialTokens({ elements: ['orders'], rest: { kind: 'number', hex: '1581' } }))).toBe('("orders", ‹number 0x1581›…');
+    expect(text(partialTokens({ elements: ['orders'], rest: { kind: 'number', hex: '15810a', text: '≥ 1920' } }))).toBe('("orders", ≥ 1920…');
+    expect(partialTokens({ elements: [], rest: { kind: 'unknown', hex: 'ff' } }).filter((t) => t.kind === 'cut').length).toBe(2);
+  });
+
+  it('a cut byte string shows its bytes', () => {
+    expect(text(partialTokens({ elements: [], rest: { kind: 'bytes', hex: '210a0b', text: '0a0b' } }))).toBe('(0x0a0b…');
+  });
+
+  it('keyLine: tuple, cut key, raw hex', () => {
+    const base = { hex: '2065', length: 2 };
+    expect(keyLine({ ...base, json: ['users', 7], decoded: true })).toBe('("users", 7)');
+    expect(keyLine({ ...base, json: null, decoded: false, partial: { elements: [], rest: { kind: 'string', hex: '2065', text: 'e' } } })).toBe('("e…');
+    expect(keyLine({ ...base, json: null, decoded: false })).toBe('0x2065');
   });
 });

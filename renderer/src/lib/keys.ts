@@ -2,7 +2,7 @@
  * Keys as people type and read them. Keys are tuples (decoded by the service) or raw bytes; the
  * UI shows tuples as `("users", 42)` and takes input in the same notation. Pure functions.
  */
-import type { Json, KeyInput, KeyView } from '../../../app/contract';
+import type { Json, KeyInput, KeyView, PartialKeyView } from '../../../app/contract';
 
 export type KeyMode = 'tuple' | 'text' | 'hex';
 
@@ -88,7 +88,7 @@ function relaxedAtom(part: string): Json {
 
 /** A token of a formatted tuple or JSON scalar, for colouring. */
 export interface Token {
-  readonly kind: 'string' | 'number' | 'bool' | 'null' | 'bytes' | 'punct' | 'ref' | 'other';
+  readonly kind: 'string' | 'number' | 'bool' | 'null' | 'bytes' | 'punct' | 'ref' | 'other' | 'cut';
   readonly text: string;
 }
 
@@ -173,6 +173,35 @@ export function tupleTokens(json: Json): Token[] {
   });
   out.push({ kind: 'punct', text: ')' });
   return out;
+}
+
+/**
+ * Tokens of a key cut inside an element (a pivot): the whole elements as in a tuple, then the
+ * cut element as far as it reads — a string's characters, a byte string's bytes, else its raw
+ * hex — and a `…` cut mark; no closing parenthesis, since the tuple goes on past the cut.
+ * O(key length).
+ */
+export function partialTokens(p: PartialKeyView): Token[] {
+  const out: Token[] = [{ kind: 'punct', text: '(' }];
+  p.elements.forEach((item, i) => {
+    if (i > 0) out.push({ kind: 'punct', text: ', ' });
+    out.push(...atomTokens(item));
+  });
+  if (p.elements.length > 0) out.push({ kind: 'punct', text: ', ' });
+  const { kind, text, hex } = p.rest;
+  if (kind === 'string' && text !== undefined) out.push({ kind: 'string', text: JSON.stringify(text).slice(0, -1) });
+  else if (kind === 'bytes' && text !== undefined) out.push({ kind: 'bytes', text: `0x${text}` });
+  else if (kind === 'number' && text !== undefined) out.push({ kind: 'number', text });
+  else out.push({ kind: 'cut', text: `‹${kind === 'unknown' ? '' : `${kind} `}0x${hex}›` });
+  out.push({ kind: 'cut', text: '…' });
+  return out;
+}
+
+/** A key as one line: the tuple, the decoded part of a cut key (a pivot), or `0x…`. */
+export function keyLine(key: KeyView): string {
+  if (key.decoded) return formatTuple(key.json);
+  if (key.partial) return partialTokens(key.partial).map((t) => t.text).join('');
+  return `0x${key.hex}`;
 }
 
 /** A decoded tuple as text: `("users", 42)`. */

@@ -193,7 +193,7 @@ function Header() {
         )}
       </div>
       <div className="header-facts">
-        <Fact label="Size" value={formatBytes(info.fileSize)} />
+        <Fact label="On disk" value={formatBytes(info.diskBytes)} title={`File size on disk: ${formatBytes(info.fileSize)} used + ${formatBytes(info.diskBytes - info.fileSize)} preallocated tail`} />
         <Fact label="Version" value={`#${formatCount(info.head.id)}`} />
         <Fact label="Branch" value={info.branch} />
         <Fact label="Height" value={String(info.height)} />
@@ -205,9 +205,9 @@ function Header() {
   );
 }
 
-function Fact({ label, value }: { label: string; value: string }) {
+function Fact({ label, value, title }: { label: string; value: string; title?: string }) {
   return (
-    <span className="fact">
+    <span className="fact" title={title}>
       <span className="fact-label">{label}</span>
       <span className="fact-value mono">{value}</span>
     </span>
@@ -243,7 +243,7 @@ function ConnectionBanner() {
   return (
     <div className="conn-banner" role="alert">
       {state === 'unauthorized'
-        ? 'The inspector host refused this page’s token. Open the URL that `thunderhead serve` printed.'
+        ? 'This page has no token the inspector host accepts. Open the URL that `thunderhead serve` printed (it carries the token).'
         : 'Cannot reach the inspector host; retrying. If you restarted `thunderhead serve`, open the new URL it printed.'}
     </div>
   );

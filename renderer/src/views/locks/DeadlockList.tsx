@@ -20,7 +20,7 @@ export const DeadlockList = memo(function DeadlockList({ deadlocks, now, picked,
                 victim <strong className="mono">tx {d.victim}</strong>
               </span>
               <span className="deadlock-when small dim">{formatAgo(d.at, now)}</span>
-              <span className="deadlock-cycle mono small dim ellipsis" title={cycleText(d.cycle)}>{cycleText(d.cycle)}</span>
+              <span className="deadlock-cycle mono small dim" title={cycleText(d.cycle)}>{cycleText(d.cycle)}</span>
             </button>
           </li>
         );

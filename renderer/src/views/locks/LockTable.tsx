@@ -70,20 +70,27 @@ const GroupRow = memo(function GroupRow({ g }: { g: LockGroupData }) {
       </span>
       <span className="lock-chips" title={held}>
         {g.heldMode && <span className={`tag lock-mode lock-mode-${g.heldMode}`}>{g.heldMode === 'exclusive' ? 'X' : 'S'}</span>}
-        {g.holders.slice(0, CHIPS).map((h) => (
-          <span key={h.lockId} className="lock-chip mono">
-            tx {h.tx}
-          </span>
-        ))}
+        <span className="lock-chip-list">
+          {g.holders.slice(0, CHIPS).map((h) => (
+            <span key={h.lockId} className="lock-chip mono" data-testid="lock-chip">
+              tx {h.tx}
+            </span>
+          ))}
+        </span>
         {g.heldCount > CHIPS && <span className="dim small">+{formatCount(g.heldCount - CHIPS)}</span>}
         {g.heldCount === 0 && <span className="dim small">—</span>}
       </span>
       <span className="lock-chips" title={waiting}>
-        {g.waiters.slice(0, CHIPS).map((w) => (
-          <span key={w.lockId} className={`lock-chip lock-chip-wait mono lock-mode-${w.mode}`}>
-            tx {w.tx} <span className="dim">{w.mode === 'exclusive' ? 'X' : 'S'} · {formatDuration(w.waitedMs)}</span>
-          </span>
-        ))}
+        <span className="lock-chip-list">
+          {g.waiters.slice(0, CHIPS).map((w) => (
+            <span key={w.lockId} className={`lock-chip lock-chip-wait mono lock-mode-${w.mode}`} data-testid="lock-chip">
+              <span>tx {w.tx}</span>
+              <span className="dim">
+                {w.mode === 'exclusive' ? 'X' : 'S'} · {formatDuration(w.waitedMs)}
+              </span>
+            </span>
+          ))}
+        </span>
         {g.waitingCount > CHIPS && <span className="dim small">+{formatCount(g.waitingCount - CHIPS)}</span>}
         {g.waitingCount === 0 && <span className="dim small">—</span>}
       </span>

@@ -175,6 +175,9 @@ function StopDemo() {
 function Attached({ attachment, stream, detached, onDetach, onReattach, stopDemo }: { attachment: LockAttachResult; stream: LockStream; detached: string | null; onDetach: () => void; onReattach: () => void; stopDemo: ReactNode }) {
   const [picked, setPicked] = useState<DeadlockData | null>(null);
   const frame = stream.shown?.frame ?? null;
+  // A deadlock picked from the list stays pinned only on frames at or after it: scrubbing back
+  // to before it happened shows that moment's graph and list, not a cycle from its future.
+  const pinned = picked !== null && frame !== null && picked.at <= frame.at ? picked : null;
   const stats = stream.stats;
   const live = !stream.paused && detached === null;
   return (
@@ -219,10 +222,16 @@ function Attached({ attachment, stream, detached, onDetach, onReattach, stopDemo
         {frame && frame.dropped > 0 && <span className="warn">{`${frame.dropped} event batches dropped`}</span>}
       </div>
       {detached && <div className="notice small locks-notice">{`The monitored process stopped: ${detached}. What was recorded stays below; scrub through it.`}</div>}
-      {stream.error && <div className="inline-error small">{`Lock table: ${stream.error.message}`}</div>}
+      {stream.error && !detached && <div className="inline-error small">{`Lock table: ${stream.error.message}`}</div>}
       {!frame ? (
-        <div className="pad">
-          <Spinner label="Reading the lock table…" />
+        <div className="pad" data-testid="locks-no-frame">
+          {detached ? (
+            <div className="dim">Nothing was recorded before the process stopped: it exited before the first lock table arrived.</div>
+          ) : stream.error ? (
+            <div className="dim">No lock table yet: the monitor did not answer (see above). It is asked again every moment.</div>
+          ) : (
+            <Spinner label="Reading the lock table…" />
+          )}
         </div>
       ) : (
         <div className="locks-body">
@@ -238,10 +247,10 @@ function Attached({ attachment, stream, detached, onDetach, onReattach, stopDemo
               Waits-for graph <span className="dim small">arrow: waits for · red: deadlock cycle</span>
             </div>
             <div className="locks-graph-row">
-              <WaitsForGraph graph={graphWith(frame, picked)} truncated={frame.graphTruncated} />
+              <WaitsForGraph graph={graphWith(frame, pinned)} truncated={frame.graphTruncated} />
               <aside className="locks-deadlocks" aria-label="Recent deadlocks">
                 <div className="pane-subtitle">Recent deadlocks</div>
-                <DeadlockList deadlocks={frame.deadlocks} now={frame.at} picked={picked} onPick={setPicked} total={frame.stats.deadlocks} />
+                <DeadlockList deadlocks={frame.deadlocks} now={frame.at} picked={pinned} onPick={setPicked} total={frame.stats.deadlocks} />
               </aside>
             </div>
           </section>

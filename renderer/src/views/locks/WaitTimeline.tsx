@@ -21,7 +21,7 @@ export const WaitTimeline = memo(function WaitTimeline({ lanes }: { lanes: WaitL
         <>
           <div className="wt-lanes" role="list" aria-label="Waits per transaction">
             {lanes.lanes.map((l) => (
-              <div key={l.tx} className="wt-lane" role="listitem">
+              <div key={l.tx} className="wt-lane" role="listitem" data-total-ms={l.totalMs}>
                 <span className="wt-tx mono" title={`tx ${l.tx} waited ${formatDuration(l.totalMs)} in this window`}>
                   tx {l.tx}
                 </span>

@@ -6,27 +6,28 @@
 import { memo, useMemo, useRef } from 'react';
 import { useElementSize } from '../../components/useSize';
 import { formatCount } from '../../lib/format';
-import type { CappedGraph } from './graph';
-import { forceLayout, NODE_R, type Placed } from './layout';
+import { fitGraph, type CappedGraph } from './graph';
+import { forceLayout, gridCells, NODE_R, spreadToCells, type Placed } from './layout';
+
+/** Height of the strip under the drawing that says the graph was cut (px). */
+const NOTE_H = 48;
 
 /** The drawing; re-rendered only when a new frame brings a new graph. */
-export const WaitsForGraph = memo(function WaitsForGraph({ graph, truncated }: { graph: CappedGraph; truncated: boolean }) {
+export const WaitsForGraph = memo(function WaitsForGraph({ graph: full, truncated }: { graph: CappedGraph; truncated: boolean }) {
   const wrap = useRef<HTMLDivElement>(null);
   const size = useElementSize(wrap);
   const width = Math.max(240, size.width);
-  const height = Math.max(180, size.height);
+  // The note under a cut graph takes its own strip, so it never covers the bottom row.
+  const noted = truncated || full.capped || full.nodes.length > gridCells(width, Math.max(180, size.height)).length;
+  const height = Math.max(180, size.height - (noted ? NOTE_H : 0));
+  // No more transactions than the box has cells for: each gets room for its label.
+  const graph = useMemo(() => fitGraph(full, gridCells(width, height).length), [full, width, height]);
   const previous = useRef<{ key: string; placed: ReadonlyMap<number, Placed> }>({ key: '', placed: new Map() });
   const placed = useMemo(() => {
     // Same nodes, edges and box as last time: keep the positions, run no simulation at all.
     const key = `${width}x${height}|${graph.nodes.map((n) => n.tx).join(',')}|${graph.edges.map((e) => e.id).join(',')}`;
     if (key === previous.current.key) return previous.current.placed;
-    const p = forceLayout(
-      graph.nodes.map((n) => n.tx),
-      graph.edges,
-      width,
-      height,
-      previous.current.placed,
-    );
+    const p = spreadToCells(forceLayout(graph.nodes.map((n) => n.tx), graph.edges, width, height, previous.current.placed), width, height);
     previous.current = { key, placed: p };
     return p;
   }, [graph, width, height]);

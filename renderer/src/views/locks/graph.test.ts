@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { capGraph, stronglyConnected } from './graph';
+import { capGraph, fitGraph, stronglyConnected } from './graph';
 
 /** Brute force: a and b share a component iff each reaches the other. */
 function reaches(edges: readonly { waiter: number; holder: number }[], from: number, to: number): boolean {
@@ -99,5 +99,26 @@ describe('capGraph', () => {
         }
       }),
     );
+  });
+});
+
+describe('fitGraph', () => {
+  it('cuts to the limit keeping victims, then cycles, then the most connected', () => {
+    const edges = [
+      { waiter: 1, holder: 2, kind: 'held' as const },
+      { waiter: 2, holder: 1, kind: 'held' as const },
+      ...Array.from({ length: 20 }, (_, i) => ({ waiter: 100 + i, holder: 50, kind: 'held' as const })),
+      { waiter: 7, holder: 8, kind: 'held' as const },
+    ];
+    const g = capGraph(edges, [{ cycle: [3, 4], victim: 3 }], 100);
+    expect(fitGraph(g, 100)).toBe(g);
+    const fit = fitGraph(g, 5);
+    const ids = fit.nodes.map((n) => n.tx);
+    expect(ids.length).toBe(5);
+    expect(ids).toContain(3); // the victim
+    for (const tx of [1, 2, 4]) expect(ids).toContain(tx); // the cycles
+    expect(ids).toContain(50); // blocks twenty
+    expect(fit.capped).toBe(true);
+    for (const e of fit.edges) expect(ids.includes(e.waiter) && ids.includes(e.holder)).toBe(true);
   });
 });

@@ -188,3 +188,24 @@ export function stronglyConnected(edges: readonly { readonly waiter: number; rea
   }
   return result;
 }
+
+/**
+ * The graph cut to at most `limit` nodes for a box that holds no more: victims, then the rest
+ * of the cycles, then the most connected (degree, then id); edges between kept nodes. The
+ * same graph when it fits. O(V log V + E).
+ */
+export function fitGraph(graph: CappedGraph, limit: number): CappedGraph {
+  if (graph.nodes.length <= limit) return graph;
+  const rank = (n: GraphNode) => (n.role === 'victim' ? 0 : n.role === 'cycle' ? 1 : 2);
+  const kept = [...graph.nodes]
+    .sort((a, b) => rank(a) - rank(b) || b.waitsFor + b.blocking - (a.waitsFor + a.blocking) || a.tx - b.tx)
+    .slice(0, Math.max(0, limit));
+  const ids = new Set(kept.map((n) => n.tx));
+  return {
+    nodes: graph.nodes.filter((n) => ids.has(n.tx)),
+    edges: graph.edges.filter((e) => ids.has(e.waiter) && ids.has(e.holder)),
+    totalNodes: graph.totalNodes,
+    totalEdges: graph.totalEdges,
+    capped: true,
+  };
+}

@@ -24,7 +24,9 @@ describe('labels', () => {
     expect(rangeLabel(k(['a']), null, 'range')).toBe('[("a"), +∞)');
   });
   it('writes a cycle back to its start', () => {
-    expect(cycleText([9, 4])).toBe('tx 9 → tx 4 → tx 9');
+    expect(cycleText([9, 4])).toBe('tx\u00a09 → tx\u00a04 → tx\u00a09');
+    // Breaks only between transactions: no plain space inside "tx 9".
+    expect(cycleText([9, 4]).split(' ').every((part) => part === '→' || /^tx\u00a0\d+$/.test(part))).toBe(true);
     expect(cycleText([])).toBe('');
   });
 });

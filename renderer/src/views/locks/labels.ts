@@ -29,5 +29,6 @@ export function rangeLabel(from: KeyView, to: KeyView | null, shape: 'key' | 'pr
 /** A deadlock cycle as text, each waiting for the next, back to the first: `tx 9 → tx 4 → tx 9`. */
 export function cycleText(cycle: readonly number[]): string {
   if (cycle.length === 0) return '';
-  return [...cycle, cycle[0]].map((t) => `tx ${t}`).join(' → ');
+  // A no-break space inside "tx 123": a long cycle wraps between transactions, never mid-name.
+  return [...cycle, cycle[0]].map((t) => `tx\u00a0${t}`).join(' → ');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forceLayout, NODE_R } from './layout';
+import { CELL_H, CELL_W, forceLayout, gridCells, NODE_R, spreadToCells } from './layout';
 
 describe('forceLayout', () => {
   const nodes = [1, 2, 3, 4, 5, 6];
@@ -33,5 +33,27 @@ describe('forceLayout', () => {
       if (!p || !q) throw new Error('missing node');
       expect(Math.hypot(p.x - q.x, p.y - q.y)).toBeLessThan(40);
     }
+  });
+});
+
+describe('spreadToCells', () => {
+  it('keeps 40 transactions apart and inside the box, victim labels included', () => {
+    const nodes = Array.from({ length: 40 }, (_, i) => 9600 + i);
+    const edges = nodes.slice(1).map((tx, i) => ({ waiter: tx, holder: nodes[i % 5] as number }));
+    const width = 420;
+    const height = 300;
+    const capacity = gridCells(width, height).length;
+    const placed = spreadToCells(forceLayout(nodes, edges, width, height), width, height);
+    expect(placed.size).toBe(Math.min(nodes.length, capacity));
+    const pts = [...placed.values()];
+    for (const p of pts) {
+      expect(p.x - NODE_R - 5).toBeGreaterThanOrEqual(0);
+      expect(p.x + NODE_R + 5).toBeLessThanOrEqual(width);
+      expect(p.y - NODE_R - 5).toBeGreaterThanOrEqual(0);
+      // The "victim" label sits NODE_R + 16 below the centre, ~10 px tall.
+      expect(p.y + NODE_R + 20).toBeLessThanOrEqual(height);
+    }
+    // A cell apart: circles, rings and five-digit ids never overlap.
+    for (const a of pts) for (const b of pts) if (a !== b) expect(Math.abs(a.x - b.x) >= CELL_W - 0.01 || Math.abs(a.y - b.y) >= CELL_H - 0.01).toBe(true);
   });
 });

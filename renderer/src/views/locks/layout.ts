@@ -82,3 +82,59 @@ export function forceLayout(
   }
   return out;
 }
+
+/** Horizontal room per node: its circle, its victim ring and a five-digit id with a gap. */
+export const CELL_W = 2 * NODE_R + 26;
+/** Vertical room per node: the ring above, the "victim" label below. */
+export const CELL_H = 2 * NODE_R + 30;
+/** Room around the grid: the ring above and beside, the victim label below. */
+// Wide enough for a centred "VICTIM" label (about 50 px) under a node in the outer column.
+const PAD_SIDE = NODE_R + 16;
+const PAD_TOP = NODE_R + 8;
+const PAD_BOTTOM = NODE_R + 28;
+
+/** The cell centres of a `width` × `height` box, row by row; every two are a cell apart. O(cells). */
+export function gridCells(width: number, height: number): { x: number; y: number }[] {
+  const w = Math.max(0, width - 2 * PAD_SIDE);
+  const h = Math.max(0, height - PAD_TOP - PAD_BOTTOM);
+  const cols = Math.floor(w / CELL_W) + 1;
+  const rows = Math.floor(h / CELL_H) + 1;
+  const sx = cols > 1 ? w / (cols - 1) : 0;
+  const sy = rows > 1 ? h / (rows - 1) : 0;
+  const cells: { x: number; y: number }[] = [];
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) cells.push({ x: cols > 1 ? PAD_SIDE + c * sx : width / 2, y: rows > 1 ? PAD_TOP + r * sy : height / 2 });
+  return cells;
+}
+
+/**
+ * Moves each placed node to the nearest free cell of {@link gridCells}, the nodes nearest the
+ * centre first (they keep the middle). The force layout alone, clamped to a small box, piles
+ * nodes on its edges past ~15 transactions (labels over each other, "victim" cut off); cells
+ * keep every circle and label apart and inside the box. Nodes beyond the cell count are left
+ * out: the caller caps the graph to the cell count first. O(V · cells).
+ */
+export function spreadToCells(placed: ReadonlyMap<number, Placed>, width: number, height: number): Map<number, Placed> {
+  const cells = gridCells(width, height);
+  const free = cells.map(() => true);
+  const cx = width / 2;
+  const cy = height / 2;
+  const order = [...placed.values()].sort((a, b) => Math.hypot(a.x - cx, a.y - cy) - Math.hypot(b.x - cx, b.y - cy) || a.tx - b.tx);
+  const out = new Map<number, Placed>();
+  for (const p of order) {
+    let best = -1;
+    let bestD = Infinity;
+    cells.forEach((c, i) => {
+      if (!free[i]) return;
+      const d = Math.hypot(c.x - p.x, c.y - p.y);
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
+    });
+    if (best < 0) break;
+    free[best] = false;
+    const c = cells[best] as { x: number; y: number };
+    out.set(p.tx, { tx: p.tx, x: c.x, y: c.y });
+  }
+  return out;
+}

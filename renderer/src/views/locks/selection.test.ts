@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { covers, pickPage, pickShown, type GroupPage } from './selection';
+import { covers, pickPage, pickShown, pickView, type GroupPage } from './selection';
 import { RingBuffer } from './ring';
 
 const page = (offset: number, rows: number, total: number): GroupPage => ({ offset, limit: rows, total, rows: new Array(rows).fill(null) as never[] });
@@ -41,5 +41,21 @@ describe('pickPage', () => {
     expect(pickPage(true, frozen, latest, { offset: 0, limit: 50 })).toEqual({ page: frozen, live: false });
     expect(pickPage(true, frozen, latest, { offset: 400, limit: 50 })).toEqual({ page: latest, live: true });
     expect(pickPage(true, null, latest, { offset: 0, limit: 50 })).toEqual({ page: latest, live: true });
+  });
+});
+
+describe('pickView', () => {
+  it('rewinds the table with the frame: a scrubbed-to frame shows the page recorded with it', () => {
+    const ring = new RingBuffer<{ n: number; page: GroupPage }>(10);
+    const pages = [page(0, 100, 1000), page(0, 100, 1100), page(0, 100, 1200)];
+    pages.forEach((p, i) => ring.push({ n: i + 1, page: p }));
+    const latest = page(0, 100, 1300);
+    const w = { offset: 0, limit: 50 };
+    expect(pickView(ring, false, null, latest, w)).toMatchObject({ shown: { n: 3 }, page: latest, live: false });
+    // Paused on the newest, then scrubbed back to the first: the table goes back with it.
+    expect(pickView(ring, true, 3, latest, w)).toMatchObject({ shown: { n: 3 }, page: pages[2], live: false });
+    expect(pickView(ring, true, 1, latest, w)).toMatchObject({ shown: { n: 1 }, page: pages[0], live: false });
+    // Rows the frame did not record are read live, and said to be.
+    expect(pickView(ring, true, 1, latest, { offset: 500, limit: 50 })).toMatchObject({ shown: { n: 1 }, page: latest, live: true });
   });
 });

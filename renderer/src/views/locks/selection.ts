@@ -33,7 +33,17 @@ export function pickShown<T extends { readonly n: number }>(ring: RingBuffer<T>,
   return ring.at(Math.max(0, Math.min(ring.size - 1, cursor - first))) ?? null;
 }
 
-/** The page to show and whether it was read after the pause. */
+/**
+ * Frame and table together, so scrubbing rewinds both: when paused, the table is the page
+ * recorded with the frame shown (each frame keeps the page read with its snapshot) while it
+ * covers the rows on screen; else the newest page, flagged live. O(1).
+ */
+export function pickView<T extends { readonly n: number; readonly page: GroupPage | null }>(ring: RingBuffer<T>, paused: boolean, cursor: number | null, latest: GroupPage | null, w: TableWindow): { readonly shown: T | null; readonly page: GroupPage | null; readonly live: boolean } {
+  const shown = pickShown(ring, paused, cursor);
+  return { shown, ...pickPage(paused, shown?.page ?? null, latest, w) };
+}
+
+/** The page to show and whether it was read after the frame shown. */
 export function pickPage(paused: boolean, frozen: GroupPage | null, latest: GroupPage | null, w: TableWindow): { readonly page: GroupPage | null; readonly live: boolean } {
   if (!paused) return { page: latest, live: false };
   if (frozen !== null && covers(frozen, w)) return { page: frozen, live: false };

@@ -40,7 +40,8 @@ export interface WaitLanes {
 
 /**
  * Clips each wait to `[now - spanMs, now]` (an open wait runs to `now`), sums per transaction,
- * and keeps the `maxLanes` transactions with the most waiting, ordered by their first wait.
+ * and keeps the `maxLanes` transactions with the most waiting, longest first (the pane is
+ * "the longest waits": ordered by tx id or first wait, a storm of short waits read as noise).
  * Bars narrower than `minFraction` are widened so a 1 ms wait stays visible. O(n log n).
  */
 export function waitLanes(waits: readonly WaitInput[], now: number, spanMs: number, maxLanes: number, minFraction = 0.002): WaitLanes {
@@ -62,8 +63,7 @@ export function waitLanes(waits: readonly WaitInput[], now: number, spanMs: numb
   }
   const kept = [...byTx.entries()]
     .sort((a, b) => b[1].total - a[1].total || a[0] - b[0])
-    .slice(0, Math.max(0, maxLanes))
-    .sort((a, b) => a[1].first - b[1].first || a[0] - b[0]);
+    .slice(0, Math.max(0, maxLanes));
   return {
     lanes: kept.map(([tx, l]) => ({ tx, totalMs: l.total, bars: l.bars })),
     transactions: byTx.size,

@@ -10,7 +10,7 @@ import { useServiceEvent, useTransport } from '../../api/hooks';
 import { ApiError } from '../../api/transport';
 import { BatchAccumulator, buildFrame, type LockFrame } from './frames';
 import { RingBuffer } from './ring';
-import { covers, pickPage, pickShown, type GroupPage, type TableWindow } from './selection';
+import { covers, pickView, type GroupPage, type TableWindow } from './selection';
 
 export type { GroupPage, TableWindow } from './selection';
 
@@ -23,10 +23,12 @@ export const RENDER_MS = 100;
 /** Contention buckets asked for. */
 export const BUCKETS = 64;
 
-/** A frame with its position in the stream. */
+/** A frame with its position in the stream, and the table page read with it. */
 export interface NumberedFrame {
   readonly n: number;
   readonly frame: LockFrame;
+  /** The lock table rows of the snapshot (the window on screen then: ≤ a few hundred groups). */
+  readonly page: GroupPage;
 }
 
 /** What {@link useLockStream} gives the view. */
@@ -35,7 +37,7 @@ export interface LockStream {
   readonly shown: NumberedFrame | null;
   /** Oldest and newest frame numbers in the ring, and how many. */
   readonly range: { readonly first: number; readonly last: number; readonly size: number; readonly firstAt: number; readonly lastAt: number };
-  /** Table rows: the page at the moment of pausing, or the newest. */
+  /** Table rows: the page recorded with the frame shown (paused), or the newest. */
   readonly page: GroupPage | null;
   /** True when `page` was read after the shown frame (paused, scrolled past the frozen page). */
   readonly pageIsLive: boolean;
@@ -60,7 +62,6 @@ export function useLockStream(attachmentId: string | null, live: boolean, visibl
   const acc = useRef(new BatchAccumulator());
   const counter = useRef(0);
   const latestPage = useRef<GroupPage | null>(null);
-  const frozenPage = useRef<GroupPage | null>(null);
   const windowRef = useRef<TableWindow>({ offset: 0, limit: 100 });
   const wake = useRef<() => void>(() => undefined);
   const [, setTick] = useState(0);
@@ -98,7 +99,6 @@ export function useLockStream(attachmentId: string | null, live: boolean, visibl
     ring.current.clear();
     acc.current = new BatchAccumulator();
     latestPage.current = null;
-    frozenPage.current = null;
     setPaused(false);
     setCursor(null);
     setError(null);
@@ -121,7 +121,7 @@ export function useLockStream(attachmentId: string | null, live: boolean, visibl
         const snap = await transport.call('locks.snapshot', { attachmentId, offset: w.offset, limit: w.limit, buckets: BUCKETS });
         if (stopped) return;
         counter.current += 1;
-        ring.current.push({ n: counter.current, frame: buildFrame(snap, acc.current.take()) });
+        ring.current.push({ n: counter.current, frame: buildFrame(snap, acc.current.take()), page: snap.groups });
         latestPage.current = snap.groups;
         setError(null);
         request();
@@ -155,17 +155,14 @@ export function useLockStream(attachmentId: string | null, live: boolean, visibl
   }, []);
 
   const pause = useCallback(() => {
-    frozenPage.current = latestPage.current;
     setCursor(ring.current.last()?.n ?? null);
     setPaused(true);
   }, []);
   const resume = useCallback(() => {
-    frozenPage.current = null;
     setCursor(null);
     setPaused(false);
   }, []);
   const seek = useCallback((n: number) => {
-    if (!pausedRef.current) frozenPage.current = latestPage.current;
     setPaused(true);
     setCursor(n);
   }, []);
@@ -173,8 +170,8 @@ export function useLockStream(attachmentId: string | null, live: boolean, visibl
   const r = ring.current;
   const first = r.at(0)?.n ?? 0;
   const last = r.last()?.n ?? 0;
-  const shown = pickShown(r, paused, cursor);
-  const table = pickPage(paused, frozenPage.current, latestPage.current, windowRef.current);
+  // Scrubbing rewinds the frame and the table together (the page recorded with that frame).
+  const { shown, ...table } = pickView(r, paused, cursor, latestPage.current, windowRef.current);
   return {
     shown,
     range: { first, last, size: r.size, firstAt: r.at(0)?.frame.at ?? 0, lastAt: r.last()?.frame.at ?? 0 },

@@ -10,9 +10,9 @@ import { ErrorPanel } from '../../components/ErrorPanel';
 import { IconRefresh } from '../../components/Icons';
 import { ProgressBar } from '../../components/Progress';
 import { formatBytes, formatCount, formatPercent, formatTime } from '../../lib/format';
-import { histogramMean, levelsLeafFirst, liveShare, totalNodes } from '../../lib/fill';
+import { histogramMean, levelsLeafFirst, totalNodes } from '../../lib/fill';
 import { useOpenStore, useSession } from '../../shell/session';
-import { BarList, FillHistogram, LiveDeadBar } from './charts';
+import { BarList, FillHistogram, SpaceBar } from './charts';
 
 export function OverviewView() {
   const store = useOpenStore();
@@ -61,13 +61,13 @@ export function OverviewView() {
       </div>
 
       <div className="stat-grid">
-        <Stat label="File size" value={formatBytes(info.fileSize)} sub={`${formatCount(info.fileSize)} bytes`} />
+        <Stat label="File size on disk" value={formatBytes(info.diskBytes)} sub={`${formatBytes(info.fileSize)} used + ${formatBytes(info.diskBytes - info.fileSize)} preallocated tail`} testId="stat-file-size" />
         <Stat label="Format version" value={`v${info.formatVersion}`} />
         <Stat label="Versions" value={formatCount(info.versions)} sub={`branch ${info.branch}`} />
         <Stat label="Tree height" value={String(info.height)} sub={info.height === 1 ? 'a single leaf' : `${info.height - 1} internal level${info.height > 2 ? 's' : ''}`} />
         <Stat label="Records" value={stats ? formatCount(stats.records) : pending} sub={stats ? undefined : 'counted by the walk'} />
         <Stat label="Nodes" value={stats ? formatCount(totalNodes(stats.nodesPerLevel)) : pending} sub={stats ? `${formatCount(levelsLeafFirst(stats.nodesPerLevel)[0] ?? 0)} leaves` : undefined} />
-        <Stat label="Live data" value={stats ? formatPercent(liveShare(stats.liveBytes, stats.deadBytes)) : pending} sub={stats ? `${formatBytes(stats.deadBytes)} reclaimable` : undefined} />
+        <Stat label="Dead bytes" value={stats ? formatBytes(stats.sizes.deadBytes) : pending} sub={stats ? `${formatPercent(stats.sizes.usedBytes > 0 ? stats.sizes.deadBytes / stats.sizes.usedBytes : 0)} of used · compact drops them` : 'measured by the walk'} />
         <Stat label="Large values" value={stats ? formatCount(stats.largeValues.count) : pending} sub={stats ? `${formatBytes(stats.largeValues.bytes)} off-tree` : undefined} />
       </div>
 
@@ -109,9 +109,9 @@ export function OverviewView() {
   );
 }
 
-function Stat({ label, value, sub }: { label: string; value: string; sub?: string | undefined }) {
+function Stat({ label, value, sub, testId }: { label: string; value: string; sub?: string | undefined; testId?: string }) {
   return (
-    <div className="stat">
+    <div className="stat" data-testid={testId}>
       <div className="stat-label">{label}</div>
       <div className="stat-value">{value}</div>
       {sub && <div className="stat-sub">{sub}</div>}
@@ -165,9 +165,15 @@ function StatsCharts({ stats }: { stats: TreeStatsData }) {
         )}
       </div>
       <div className="card chart-card">
-        <div className="card-title">Live vs dead bytes</div>
-        <LiveDeadBar live={stats.liveBytes} dead={stats.deadBytes} />
+        <div className="card-title">
+          Space <span className="dim small">file size on disk, bytes used, dead bytes</span>
+        </div>
+        <SpaceBar sizes={stats.sizes} />
         <div className="kv small">
+          <span>This version&apos;s tree</span>
+          <span className="mono" title="Its nodes with their journal chains, and its large values">
+            {formatBytes(stats.liveBytes)}
+          </span>
           <span>Large values</span>
           <span className="mono">
             {formatCount(stats.largeValues.count)} · {formatBytes(stats.largeValues.bytes)}

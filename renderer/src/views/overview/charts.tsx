@@ -1,8 +1,9 @@
 /** Small charts for the overview: d3 scales, React-rendered SVG and HTML (theme via CSS). */
 import { scaleBand, scaleLinear } from 'd3';
-import { useRef } from 'react';
+import { Fragment, useRef } from 'react';
+import type { StoreSizesData } from '../../../../app/contract';
 import { useElementSize } from '../../components/useSize';
-import { bucketLabels, clampFraction, liveShare, niceMax } from '../../lib/fill';
+import { bucketLabels, clampFraction, niceMax } from '../../lib/fill';
 import { formatBytes, formatCount, formatPercent, formatShortCount } from '../../lib/format';
 
 export interface BarRow {
@@ -85,24 +86,42 @@ export function FillHistogram({ counts }: { counts: readonly number[] }) {
   );
 }
 
-/** A stacked bar: live bytes vs dead (unreachable from retained versions) bytes. */
-export function LiveDeadBar({ live, dead }: { live: number; dead: number }) {
-  const share = liveShare(live, dead);
+/**
+ * Where the file's bytes go, with the names `thunderhead info` uses (app/service/sizes.ts):
+ * on disk = used + preallocated tail; used = reachable + dead. A stacked bar of the three
+ * parts, then each size labelled, exact bytes in `data-bytes`.
+ */
+export function SpaceBar({ sizes }: { sizes: StoreSizesData }) {
+  const total = Math.max(1, sizes.fileBytes);
+  const parts = [
+    { key: 'reachable', cls: 'live', bytes: sizes.reachableBytes, label: 'reachable', title: 'Used bytes a retained version, the catalog or the header still reaches' },
+    { key: 'dead', cls: 'dead', bytes: sizes.deadBytes, label: 'dead', title: 'Used bytes no version reaches any more; compaction drops them' },
+    { key: 'preallocated', cls: 'tail', bytes: sizes.preallocatedBytes, label: 'preallocated tail', title: 'Zero-filled space reserved ahead of the next commits' },
+  ] as const;
   return (
     <div className="livedead">
-      <div className="livedead-track" role="img" aria-label={`${formatPercent(share)} live`}>
-        <span className="livedead-live" style={{ width: `${share * 100}%` }} />
-        <span className="livedead-dead" style={{ width: `${(1 - share) * 100}%` }} />
+      <div className="livedead-track" role="img" aria-label={`${formatPercent(sizes.reachableBytes / total)} reachable, ${formatPercent(sizes.deadBytes / total)} dead, ${formatPercent(sizes.preallocatedBytes / total)} preallocated`}>
+        {parts.map((p) => (
+          <span key={p.key} className={`livedead-${p.cls}`} style={{ width: `${(p.bytes / total) * 100}%` }} title={p.title} />
+        ))}
       </div>
-      <div className="legend small">
-        <span>
-          <i className="sw sw-live" /> live {formatBytes(live)} ({formatPercent(share)})
-        </span>
-        <span>
-          <i className="sw sw-dead" /> dead {formatBytes(dead)} ({formatPercent(1 - share)})
-        </span>
-      </div>
-      <div className="dim small">Dead bytes belong to no retained version; compaction gives them back.</div>
+      <dl className="kv small space-sizes">
+        <dt>File size on disk</dt>
+        <dd className="mono" data-testid="size-file" data-bytes={sizes.fileBytes}>{formatBytes(sizes.fileBytes)}</dd>
+        <dt>Bytes used</dt>
+        <dd className="mono" data-testid="size-used" data-bytes={sizes.usedBytes}>{formatBytes(sizes.usedBytes)}</dd>
+        {parts.map((p) => (
+          <Fragment key={p.key}>
+            <dt title={p.title}>
+              <i className={`sw sw-${p.cls}`} /> {p.label[0]?.toUpperCase()}{p.label.slice(1)}
+            </dt>
+            <dd className="mono" data-testid={`size-${p.key}`} data-bytes={p.bytes}>
+              {formatBytes(p.bytes)} <span className="dim">({formatPercent(p.bytes / total)})</span>
+            </dd>
+          </Fragment>
+        ))}
+      </dl>
+      <div className="dim small">On disk = used + preallocated tail; used = reachable + dead. The same numbers as <span className="mono">thunderhead info</span>.</div>
     </div>
   );
 }

@@ -1,7 +1,9 @@
 /**
  * Records: a virtualized browser over a cursor. Only the rows on screen are rendered, and pages
  * (`records.page`, 200 rows) are fetched as the user scrolls near the end of what is loaded;
- * the store is never read whole. Filters: prefix, from/to, reverse, jump to a key.
+ * the store is never read whole. A background `records.count` gives the exact total and marks
+ * that reach any position (useRecordWindow); until it lands the list says the total is unknown
+ * and End reads the last page backward. Filters: prefix, from/to, reverse, jump to a key.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
@@ -13,7 +15,7 @@ import { ErrorPanel } from '../../components/ErrorPanel';
 import { IconDownload, IconSearch, IconSort, IconX } from '../../components/Icons';
 import { KeyText } from '../../components/KeyText';
 import { Spinner } from '../../components/Progress';
-import { formatBytes, formatCount } from '../../lib/format';
+import { formatBytes } from '../../lib/format';
 import { previewLine } from '../../lib/jsonTree';
 import { keyText, parseKeyText, type KeyMode, type RefTarget } from '../../lib/keys';
 import { useOpenStore, useSession } from '../../shell/session';
@@ -23,6 +25,8 @@ import type { StagedMark } from '../edit/useEdit';
 import { ExportDialog } from './ExportDialog';
 import { buildRange, describeFilter, EMPTY_FILTER, type FilterText, type Jump } from './filters';
 import { RecordDetail } from './RecordDetail';
+import { useRecordWindow, type RecordWindow } from './useRecordWindow';
+import { knownTotal, rowNumber, slotAt, totalText } from './window';
 
 const PAGE = 200;
 const ROW_H = 26;
@@ -61,6 +65,11 @@ export function RecordsView() {
   const pages = useInfiniteCall('records.page', params, 'after', (p: PageResult) => p.nextAfter);
   const rows = useMemo<readonly RecordRow[]>(() => pages.data?.pages.flatMap((p) => p.rows) ?? [], [pages.data]);
   const hasMore = pages.hasNextPage ?? false;
+  const { fetchNextPage, isFetchingNextPage } = pages;
+  const fetchHead = useCallback(() => {
+    if (hasMore && !isFetchingNextPage) void fetchNextPage();
+  }, [hasMore, isFetchingNextPage, fetchNextPage]);
+  const win = useRecordWindow(params, store.generation, rows, pages.data !== undefined && !hasMore, fetchHead);
 
   const apply = (e?: FormEvent) => {
     e?.preventDefault();
@@ -127,12 +136,15 @@ export function RecordsView() {
     void jumpTo(intent.key, intent.label, true);
   }, [intent, jumpTo]);
 
-  const row = rows[selected];
+  const row = win.rowAt(selected);
   const fieldError = built.ok ? null : built;
-  const markedRows = useMemo(() => rows.filter((r) => marked.has(r.key.hex)), [rows, marked]);
+  const loadedRows = win.loaded;
+  const markedRows = useMemo(() => loadedRows.filter((r) => marked.has(r.key.hex)), [loadedRows, marked]);
+  const rowAt = win.rowAt;
   const onMark = useCallback(
     (index: number, range: boolean) => {
-      const keys = (range ? rows.slice(Math.min(selected, index), Math.max(selected, index) + 1) : [rows[index]]).flatMap((r) => (r ? [r.key.hex] : []));
+      const span = range ? Array.from({ length: Math.abs(index - selected) + 1 }, (_, k) => rowAt(Math.min(selected, index) + k)) : [rowAt(index)];
+      const keys = span.flatMap((r) => (r ? [r.key.hex] : []));
       setMarked((m) => {
         const next = new Set(m);
         const add = range || !m.has(keys[0] ?? '');
@@ -141,7 +153,7 @@ export function RecordsView() {
         return next;
       });
     },
-    [rows, selected],
+    [rowAt, selected],
   );
 
   return (
@@ -178,7 +190,7 @@ export function RecordsView() {
         </label>
         <span className="grow" />
         <span className="status small dim" data-testid="records-status">
-          {pages.isLoading ? 'Loading…' : `${formatCount(rows.length)}${hasMore ? '+' : ''} record${rows.length === 1 && !hasMore ? '' : 's'} · ${describeFilter(filter, jump)}`}
+          {pages.isLoading ? 'Loading…' : `${totalText(win.shape, win.counting)} · ${describeFilter(filter, jump)}`}
           {pages.isFetchingNextPage ? ' · loading more…' : ''}
           {note ? ` · ${note}` : ''}
         </span>
@@ -199,11 +211,9 @@ export function RecordsView() {
             </div>
           ) : (
             <RecordList
-              rows={rows}
-              hasMore={hasMore}
+              win={win}
               loading={pages.isLoading}
               fetchingMore={pages.isFetchingNextPage}
-              fetchMore={() => void pages.fetchNextPage()}
               selected={selected}
               onSelect={setSelected}
               hexKeys={hexKeys}
@@ -277,11 +287,10 @@ function Splitter({ width, onWidth }: { width: number; onWidth: (w: number) => v
 }
 
 interface ListProps {
-  rows: readonly RecordRow[];
-  hasMore: boolean;
+  /** The rows by list position, the list's length and what it knows of its total. */
+  win: RecordWindow;
   loading: boolean;
   fetchingMore: boolean;
-  fetchMore: () => void;
   selected: number;
   onSelect: (i: number) => void;
   hexKeys: boolean;
@@ -298,9 +307,11 @@ interface ListProps {
   onEditKey: (key: string) => boolean;
 }
 
-function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected, onSelect, hexKeys, resetKey, moreError, staged, marked, onMark, onEditKey }: ListProps) {
+function RecordList({ win, loading, fetchingMore, selected, onSelect, hexKeys, resetKey, moreError, staged, marked, onMark, onEditKey }: ListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const count = rows.length + (hasMore || loading ? 1 : 0);
+  // The whole range when its total is known (the scrollbar covers every record); else the
+  // loaded rows, one gap row for the rest, and the last page when End read it.
+  const count = loading ? 1 : win.length;
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
@@ -308,23 +319,44 @@ function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected,
     overscan: 16,
   });
   const items = virtualizer.getVirtualItems();
-  const last = items[items.length - 1];
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
 
-  // Pages on demand: near the end of what is loaded, ask for the next page.
+  // Pages on demand: the rows on screen (and PREFETCH_ROWS beyond) are read if not loaded yet.
+  const { onRange } = win;
   useEffect(() => {
-    if (!last || !hasMore || fetchingMore || moreError) return;
-    if (last.index >= rows.length - PREFETCH_ROWS) fetchMore();
-  }, [last, hasMore, fetchingMore, rows.length, fetchMore, moreError]);
+    if (loading || moreError) return;
+    onRange(first, Math.min(count - 1, last + PREFETCH_ROWS));
+  }, [first, last, count, loading, moreError, onRange]);
 
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: 0 });
   }, [resetKey]);
 
-  const move = (to: number) => {
-    const i = Math.max(0, Math.min(rows.length - 1, to));
+  const move = (to: number, length = count) => {
+    const i = Math.max(0, Math.min(length - 1, to));
     onSelect(i);
     virtualizer.scrollToIndex(i, { align: 'auto' });
   };
+
+  // The total arrives while the selection sits in the last page (its positions were counted
+  // from the end): keep the same record selected and in sight at its real position.
+  const before = useRef(win.shape);
+  useEffect(() => {
+    const was = before.current;
+    before.current = win.shape;
+    if (knownTotal(was) !== null || knownTotal(win.shape) === null) return;
+    const slot = slotAt(was, selected);
+    if (slot.kind === 'tail') move(win.length - slot.fromEnd, win.length);
+  });
+
+  // End before the total is known: read the last page backward, then go to its last row.
+  const [toEnd, setToEnd] = useState(false);
+  useEffect(() => {
+    if (!toEnd || win.shape.tail === 0) return;
+    setToEnd(false);
+    move(win.length - 1, win.length);
+  });
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_H) - 1);
@@ -351,7 +383,10 @@ function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected,
         move(0);
         break;
       case 'End':
-        move(rows.length - 1);
+        if (slotAt(win.shape, count - 1).kind === 'gap') {
+          setToEnd(true);
+          void win.loadTail();
+        } else move(count - 1);
         break;
       case 'Enter':
         // Into the value: the JSON tree takes the arrow keys from here.
@@ -363,7 +398,7 @@ function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected,
     e.preventDefault();
   };
 
-  if (!loading && rows.length === 0) {
+  if (!loading && win.length === 0) {
     return (
       <div className="empty">
         <div className="empty-title">No records in this range</div>
@@ -372,6 +407,7 @@ function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected,
     );
   }
 
+  const error = moreError ?? win.error;
   return (
     <div className="table">
       <div className="table-head record-grid" role="row">
@@ -390,22 +426,32 @@ function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected,
         tabIndex={0}
         role="grid"
         aria-label="Records"
-        aria-rowcount={hasMore ? -1 : rows.length}
-        aria-activedescendant={rows[selected] ? `rec-${selected}` : undefined}
+        aria-rowcount={win.shape.headDone || win.shape.counted !== null ? win.length : -1}
+        aria-activedescendant={win.rowAt(selected) ? `rec-${selected}` : undefined}
         onKeyDown={onKey}
         data-testid="records-list"
       >
         <div className="table-inner" style={{ height: `${virtualizer.getTotalSize()}px` }}>
           {items.map((vi) => {
-            const r = rows[vi.index];
+            const r = loading ? undefined : win.rowAt(vi.index);
+            const gap = !loading && slotAt(win.shape, vi.index).kind === 'gap';
+            const n = rowNumber(win.shape, vi.index);
             return (
               <div key={vi.key} className="table-row-pos" style={{ transform: `translateY(${vi.start}px)` }}>
                 {r ? (
-                  <Row row={r} index={vi.index} selected={vi.index === selected} onSelect={onSelect} hexKeys={hexKeys} staged={staged.get(r.key.hex)} marked={marked.has(r.key.hex)} onMark={onMark} />
+                  <Row row={r} index={vi.index} number={n.text} numberTitle={n.title} selected={vi.index === selected} onSelect={onSelect} hexKeys={hexKeys} staged={staged.get(r.key.hex)} marked={marked.has(r.key.hex)} onMark={onMark} />
                 ) : (
-                  <div className="record-grid table-row loading-row">
+                  <div className={`record-grid table-row loading-row${gap ? ' gap-row' : ''}`} data-testid={gap ? 'records-gap' : undefined}>
                     <span />
-                    <span>{moreError ? <span className="danger">{moreError.message}</span> : <Spinner label={fetchingMore || loading ? 'Loading records…' : 'More records'} />}</span>
+                    <span>
+                      {error ? (
+                        <span className="danger">{error.message}</span>
+                      ) : gap ? (
+                        <span className="dim">{win.shape.tail > 0 ? 'Records not loaded between here and the last page: scroll up to read on, or wait for the count.' : <Spinner label={fetchingMore ? 'Loading records…' : 'More records'} />}</span>
+                      ) : (
+                        <Spinner label="Loading records…" />
+                      )}
+                    </span>
                   </div>
                 )}
               </div>
@@ -417,7 +463,7 @@ function RecordList({ rows, hasMore, loading, fetchingMore, fetchMore, selected,
   );
 }
 
-const Row = memo(function Row({ row, index, selected, onSelect, hexKeys, staged, marked, onMark }: { row: RecordRow; index: number; selected: boolean; onSelect: (i: number) => void; hexKeys: boolean; staged: StagedMark | undefined; marked: boolean; onMark: (index: number, range: boolean) => void }) {
+const Row = memo(function Row({ row, index, number, numberTitle, selected, onSelect, hexKeys, staged, marked, onMark }: { row: RecordRow; index: number; number: string; numberTitle: string | undefined; selected: boolean; onSelect: (i: number) => void; hexKeys: boolean; staged: StagedMark | undefined; marked: boolean; onMark: (index: number, range: boolean) => void }) {
   const v = row.value;
   return (
     <div
@@ -432,7 +478,9 @@ const Row = memo(function Row({ row, index, selected, onSelect, hexKeys, staged,
         else onSelect(index);
       }}
     >
-      <span className="num dim mono">{index + 1}</span>
+      <span className="num dim mono" title={numberTitle}>
+        {number}
+      </span>
       <span className="cell-key ellipsis">
         {staged && <span className={`tag staged-tag tag-${staged}`} data-testid="staged-tag">{staged === 'removed' ? 'deleted' : staged}</span>}
         <KeyText k={row.key} showHex={hexKeys} />

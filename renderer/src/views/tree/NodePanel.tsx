@@ -40,9 +40,12 @@ export function NodePanel({
   onShowKey: (k: KeyView) => void;
 }) {
   const [tab, setTab] = useState<Tab | null>(null);
+  const [hexKeys, setHexKeys] = useState(false);
   const kind = node?.kind ?? (address?.kind === 'leaf' ? 'leaf' : 'internal');
   const defaultTab: Tab = kind === 'internal' && (node?.buffer.length ?? 0) > 0 ? 'buffer' : 'keys';
-  const active = tab ?? defaultTab;
+  // The panel outlives the node it shows: a tab picked on an internal node (Buffer, Children)
+  // does not exist on a leaf, so a leaf opened next ("Find path") falls back to its Keys.
+  const active = tab !== null && (kind === 'internal' || tab === 'keys') ? tab : defaultTab;
   const touching = new Set(step?.messages.map((m) => m.seq) ?? []);
 
   return (
@@ -141,6 +144,11 @@ export function NodePanel({
                   Children <span className="count">{formatCount(node.children.length)}</span>
                 </TabButton>
               )}
+              <span className="grow" />
+              <label className="check small" title="Show keys and pivots as raw hex bytes">
+                <input type="checkbox" checked={hexKeys} onChange={(e) => setHexKeys(e.target.checked)} data-testid="panel-hex-keys" />
+                <span>Hex</span>
+              </label>
             </div>
 
             {active === 'buffer' && node.kind === 'internal' && (
@@ -165,11 +173,11 @@ export function NodePanel({
                             <span className={`op op-${m.op}`}>{m.op}</span>
                           </td>
                           <td className="ellipsis-cell">
-                            <KeyText k={m.key} />
+                            <KeyText k={m.key} showHex={hexKeys} />
                             {m.end && (
                               <>
                                 <span className="dim"> … </span>
-                                <KeyText k={m.end} />
+                                <KeyText k={m.end} showHex={hexKeys} />
                               </>
                             )}
                           </td>
@@ -201,8 +209,8 @@ export function NodePanel({
                       return (
                         <tr key={i} className={searchKeyHex === k.hex ? 'hit' : ''}>
                           <td className="num mono dim">{i}</td>
-                          <td className="ellipsis-cell">
-                            <KeyText k={k} />
+                          <td className="ellipsis-cell" data-testid="node-key">
+                            <KeyText k={k} showHex={hexKeys} />
                           </td>
                           <td className="mono ellipsis-cell stored" title={s ? `${s.shared} shared bytes + ${s.suffixHex.length / 2} stored` : ''}>
                             {s ? (
@@ -252,7 +260,7 @@ export function NodePanel({
                       return (
                         <tr key={`${c.offset}-${i}`} className={`clickable${onPath ? ' hit' : ''}`} onClick={() => onSelectChild(c)} title="Select this child">
                           <td className="num mono dim">{i}</td>
-                          <td className="ellipsis-cell">{b.lower ? <KeyText k={b.lower} /> : <span className="dim">−∞</span>}</td>
+                          <td className="ellipsis-cell">{b.lower ? <KeyText k={b.lower} showHex={hexKeys} /> : <span className="dim">−∞</span>}</td>
                           <td className="mono">{formatOffset(c.offset)}</td>
                           <td className="num mono">{formatBytes(c.length)}</td>
                         </tr>

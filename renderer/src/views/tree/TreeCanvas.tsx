@@ -9,7 +9,7 @@ import type { ApiError } from '../../api/transport';
 import { IconFit, IconZoomIn, IconZoomOut } from '../../components/Icons';
 import { clampFraction, fillLevel } from '../../lib/fill';
 import { formatCount, formatPercent } from '../../lib/format';
-import { formatTuple } from '../../lib/keys';
+import { keyLine } from '../../lib/keys';
 import { bounds, fitTransform, layoutTree, levelLabel, neighbour, SIZES, type PlacedNode, type TreeItem } from './model';
 
 const NODE_W = SIZES.nodeW;
@@ -83,14 +83,21 @@ export function TreeCanvas({ ref, tree, items, height, selected, onSelect, onTog
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
   const ensureVisibleRef = useRef<(id: string) => void>(() => undefined);
+  // Whether the drawing has a size. A view opened while another is shown (a file switch
+  // remounts every visited view, hidden) measures 0×0: fitting to that, or running a d3 zoom
+  // transition over a zero extent, produces NaN transforms and a blank drawing. So fits and
+  // focus requests wait until the view is shown, and this state re-runs them then.
+  const [shown, setShown] = useState(false);
   // When the node panel opens or the window resizes, keep what was in the middle in the middle.
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg) return;
     let last = svg.clientWidth;
+    setShown(hasSize(svg));
     const ro = new ResizeObserver(() => {
       const z = zoomRef.current;
       const w = svg.clientWidth;
+      setShown(hasSize(svg));
       if (z && last > 0 && w > 0 && w !== last) {
         const t = currentTransform(svg);
         select(svg).call(z.transform, zoomIdentity.translate(t.x + (w - last) / 2, t.y).scale(t.k));
@@ -106,7 +113,7 @@ export function TreeCanvas({ ref, tree, items, height, selected, onSelect, onTog
   const fit = (ids?: readonly string[]) => {
     const svg = svgRef.current;
     const z = zoomRef.current;
-    if (!svg || !z) return;
+    if (!svg || !z || !hasSize(svg)) return;
     const pts = ids ? ids.map((id) => layout.byId.get(id)).filter((p): p is Placed => p !== undefined) : layout.placed;
     const t = fitTransform(bounds(pts, NODE_W, NODE_H), svg.clientWidth, svg.clientHeight, 40, 1.1);
     select(svg).transition().duration(350).call(z.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
@@ -116,7 +123,7 @@ export function TreeCanvas({ ref, tree, items, height, selected, onSelect, onTog
     const svg = svgRef.current;
     const z = zoomRef.current;
     const p = layout.byId.get(id);
-    if (!svg || !z || !p) return false;
+    if (!svg || !z || !p || !hasSize(svg)) return false;
     const k = Math.max(0.6, Math.min(1.1, currentScale(svg)));
     const tx = svg.clientWidth / 2 - k * p.x;
     const ty = svg.clientHeight / 2 - k * (p.y + NODE_H / 2);
@@ -129,7 +136,7 @@ export function TreeCanvas({ ref, tree, items, height, selected, onSelect, onTog
   // Fit once when the root's children first appear (the usual first look at the tree).
   const fittedOnce = useRef(false);
   useEffect(() => {
-    if (fittedOnce.current || tree.children.length === 0) return;
+    if (fittedOnce.current || !shown || tree.children.length === 0) return;
     if (!tree.children.every((c) => c.node !== undefined || errors.has(c.id))) return;
     fittedOnce.current = true;
     fit();
@@ -156,7 +163,7 @@ export function TreeCanvas({ ref, tree, items, height, selected, onSelect, onTog
     setExpandFocus(null);
     const svg = svgRef.current;
     const z = zoomRef.current;
-    if (!svg || !z) return;
+    if (!svg || !z || !hasSize(svg)) return;
     const ids = [it.id, ...it.children.map((c: TreeItem) => c.id)];
     const pts = ids.map((i) => layout.byId.get(i)).filter((p): p is Placed => p !== undefined);
     const t = fitTransform(bounds(pts, NODE_W, NODE_H), svg.clientWidth, svg.clientHeight, 40, 1, 0.42);
@@ -166,7 +173,7 @@ export function TreeCanvas({ ref, tree, items, height, selected, onSelect, onTog
   const zoomBy = (f: number) => {
     const svg = svgRef.current;
     const z = zoomRef.current;
-    if (svg && z) select(svg).transition().duration(200).call(z.scaleBy, f);
+    if (svg && z && hasSize(svg)) select(svg).transition().duration(200).call(z.scaleBy, f);
   };
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -279,6 +286,11 @@ export function TreeCanvas({ ref, tree, items, height, selected, onSelect, onTog
   );
 }
 
+/** True when the SVG is laid out with a non-zero size (its view is shown). */
+function hasSize(svg: SVGSVGElement): boolean {
+  return svg.clientWidth > 0 && svg.clientHeight > 0;
+}
+
 function currentTransform(svg: SVGSVGElement): { x: number; y: number; k: number } {
   const t = (svg as unknown as { __zoom?: { x: number; y: number; k: number } }).__zoom;
   return t ?? { x: 0, y: 0, k: 1 };
@@ -299,7 +311,7 @@ function NodeBox({ p, height, selected, onPath, messages, compare, error, onSele
   const cls = ['tree-node', `tree-node-${kind}`, selected ? 'selected' : '', onPath ? 'on-path' : '', compare ? `cmp-${compare}` : '', error ? 'error' : '', n ? '' : 'loading'].filter(Boolean).join(' ');
   const barX = 52;
   const barW = NODE_W - barX - 44;
-  const first = n && n.keys[0] ? (n.keys[0].decoded ? formatTuple(n.keys[0].json) : `0x${n.keys[0].hex}`) : '';
+  const first = n && n.keys[0] ? keyLine(n.keys[0]) : '';
   const count = n ? (n.kind === 'internal' ? `${n.children.length} children` : `${formatCount(n.keys.length)} keys`) : '';
   return (
     <g

@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Store } from '../../engine/index';
+import { encodeKey, encodeValue } from '../../engine/records/index';
+import type { RangeInput, ServiceEvent } from '../contract';
+import { createService, type Service } from './index';
+import { callers } from './testing';
+
+let dir: string;
+let service: Service;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'th-count-'));
+  service = createService({ host: 'test', pollIntervalMs: 25, settingsPath: join(dir, 'settings.json') });
+});
+afterEach(() => {
+  service.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+const { ok, fails } = callers(() => service);
+
+/** Small nodes so the tree has several levels and buffered messages (which the count applies). */
+const SMALL = { nodeSize: 1024, fanout: 8, bufferSize: 2048, blobThreshold: 256 } as const;
+
+describe('records.count', () => {
+  it('counts what a scan shows and marks every block, so a page after mark j−1 starts at position j·every', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 0, max: 3000 }), { minLength: 0, maxLength: 700 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: 3000 }), { maxLength: 80 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.record({ from: fc.option(fc.integer({ min: 0, max: 3000 }), { nil: undefined }), reverse: fc.boolean(), prefix: fc.boolean() }),
+        async (ids, deleted, every, r) => {
+          const path = join(dir, `s${Math.random().toString(36).slice(2)}.th`);
+          const store = Store.create(path, SMALL);
+          const model = new Map<string, number>();
+          store.write((tx) => {
+            for (const i of ids) {
+              const k = encodeKey(['k', i]);
+              tx.put(k, encodeValue(i));
+              model.set(k.toString('hex'), i);
+            }
+            tx.put(encodeKey(['other', 1]), encodeValue(0));
+          });
+          // Deletes in a later commit wait in buffers: the count must apply them.
+          store.write((tx) => {
+            for (const i of deleted) {
+              tx.delete(encodeKey(['k', i]));
+              model.delete(encodeKey(['k', i]).toString('hex'));
+            }
+          });
+          store.close();
+          const { storeId } = await ok('store.open', { path });
+          const range: RangeInput = { ...(r.prefix ? { prefix: { json: ['k'] } } : {}), ...(r.from !== undefined ? { from: { json: ['k', r.from] } } : {}), reverse: r.reverse };
+          // The model: keys in range, in scan order.
+          const from = r.from === undefined ? null : encodeKey(['k', r.from]).toString('hex');
+          const keys = [...model.keys(), ...(r.prefix ? [] : [encodeKey(['other', 1]).toString('hex')])]
+            .filter((k) => from === null || k >= from)
+            .sort();
+          if (r.reverse) keys.reverse();
+          const counted = await ok('records.count', { storeId, range, every });
+          expect(counted.count).toBe(keys.length);
+          expect(counted.every).toBe(every);
+          expect(counted.marks).toEqual(keys.filter((_, i) => (i + 1) % every === 0));
+          // Jump to block j with the mark before it: the page starts exactly there.
+          for (const j of [0, 1, Math.floor(counted.marks.length / 2), counted.marks.length]) {
+            if (j * every >= keys.length) continue;
+            const page = await ok('records.page', { storeId, range, limit: every, ...(j > 0 ? { after: counted.marks[j - 1] } : {}) });
+            expect(page.rows.map((row) => row.key.hex)).toEqual(keys.slice(j * every, (j + 1) * every));
+          }
+          await ok('store.close', { storeId });
+        },
+      ),
+      { seed: 1414, numRuns: 25 },
+    );
+  });
+
+  it('reports progress and stops on cancel', async () => {
+    const path = join(dir, 'big.th');
+    const store = Store.create(path, SMALL);
+    store.write((tx) => {
+      for (let i = 0; i < 20_000; i++) tx.put(encodeKey(['k', i]), encodeValue(i));
+    });
+    store.close();
+    const { storeId } = await ok('store.open', { path });
+    const events: ServiceEvent[] = [];
+    const off = service.events.on((e) => events.push(e));
+    const counted = await ok('records.count', { storeId, jobId: 'c1' });
+    expect(counted.count).toBe(20_000);
+    expect(counted.marks.length).toBe(100); // every 200 by default
+    const last = events.filter((e) => e.type === 'job.progress' && e.jobId === 'c1').at(-1);
+    expect(last).toMatchObject({ done: 20_000, total: 20_000 });
+    // Cancel as soon as the job reports progress: the call fails CANCELLED, one line.
+    const cancelled = service.call('records.count', { storeId, jobId: 'c2', every: 1 });
+    await ok('job.cancel', { jobId: 'c2' });
+    const outcome = await cancelled;
+    expect('error' in outcome && outcome.error.code).toBe('CANCELLED');
+    off();
+    expect((await fails('records.count', { storeId, every: 0 })).code).toBe('BAD_REQUEST');
+  });
+});

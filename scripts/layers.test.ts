@@ -1,0 +1,44 @@
+// The layer rule in eslint.config.js, run by ESLint itself on files that break it (and on files
+// that keep it): a rule that never fires would pass lint forever.
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const eslint = new ESLint({ cwd: ROOT });
+
+/** The boundary errors ESLint reports for `code` as if it were the file at `file` (repo-relative). */
+async function layerErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(ROOT, file) });
+  return result.messages.filter((m) => m.ruleId === 'boundaries/element-types').map((m) => m.message);
+}
+
+describe('layer rule (eslint-plugin-boundaries zones in eslint.config.js)', () => {
+  it('flags engine/ importing app/, however deep the importing file is', async () => {
+    const deep = 'engine/a/b/c/d/e/deep.ts';
+    expect(await layerErrors(deep, "import { createService } from '../../../../../../app/service/service';\nexport const s = createService;\n")).toHaveLength(1);
+    expect(await layerErrors('engine/store/x.ts', "import { contract } from '../../app/contract';\nexport const c = contract;\n")).toHaveLength(1);
+    expect(await layerErrors('engine/store/x.ts', "import { runCli } from '../../main/index';\nexport const c = runCli;\n")).toHaveLength(1);
+  });
+
+  it('flags renderer/ importing app code, and the contract other than as types', async () => {
+    expect(await layerErrors('renderer/src/views/x/y/z.tsx', "import { createService } from '../../../../../app/service/service';\nexport const s = createService;\n")).toHaveLength(1);
+    expect(await layerErrors('renderer/src/x.ts', "import { contract } from '../../app/contract';\nexport const c = contract;\n")).toHaveLength(1);
+    expect(await layerErrors('renderer/src/x.ts', "import { Store } from '../../engine/index';\nexport const c = Store;\n")).toHaveLength(1);
+  });
+
+  it('flags level/ importing anything but the engine\'s public API', async () => {
+    expect(await layerErrors('level/x.ts', "import { StoreFile } from '../engine/store/file';\nexport const f = StoreFile;\n")).toHaveLength(1);
+    expect(await layerErrors('level/x.ts', "import { contract } from '../app/contract';\nexport const c = contract;\n")).toHaveLength(1);
+    expect(await layerErrors('level/x.ts', "import { Store } from '../engine/index';\nexport const s = Store;\n")).toEqual([]);
+  });
+
+  it('allows what the layers allow', async () => {
+    expect(await layerErrors('renderer/src/x.ts', "import type { Method } from '../../app/contract';\nexport type M = Method;\n")).toEqual([]);
+    expect(await layerErrors('renderer/src/x.ts', "import { SERVE_WS_PROTOCOL } from '../../app/contracts/serve-wire';\nexport const p = SERVE_WS_PROTOCOL;\n")).toEqual([]);
+    expect(await layerErrors('main/x.ts', "import { createService } from '../app/service/service';\nexport const s = createService;\n")).toEqual([]);
+    expect(await layerErrors('app/service/x.ts', "import { Store } from '../../engine/index';\nexport const s = Store;\n")).toEqual([]);
+    expect(await layerErrors('engine/store/x.ts', "import { Store } from './store';\nexport const s = Store;\n")).toEqual([]);
+  });
+});
