@@ -94,3 +94,13 @@ export class ConflictError extends StoreError {
     super('CONFLICT', `commit conflicts with ${keys.length} key(s) changed since the transaction began`);
   }
 }
+
+/**
+ * The device holding the store (or the user's quota) is full: a write did not fit. The commit
+ * that hit it failed as a whole; what was committed before is intact.
+ */
+export class DiskFullError extends StoreError {
+  constructor(readonly path: string, what: string) {
+    super('DISK_FULL', `no space left for ${path} (${what}); free some space and try again`);
+  }
+}

@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { BLOCK_KIND_NAMES, BlockKind, isNoAddress, NO_ADDRESS, sameAddress, type Address } from '../format/address';
-import { BLOCK_HEADER_BYTES, blockChecksumOk, parseBlockHeader } from '../format/block';
+import { BLOCK_HEADER_BYTES, blockChecksumOk, checkBlockAgainst, parseBlockHeader } from '../format/block';
 import {
   decodeCatalogRecord, decodeSnapshots, encodeCatalogRecord, encodeSnapshots, RecordType,
   type BranchEntry, type CatalogRecord, type CommitStats, type SnapshotEntry, type VersionEntry,
 } from '../format/catalog-codec';
 import {
   DATA_START, decodeHeader, decodeSuperblock, encodeHeader, encodeSuperblock, FORMAT_VERSION,
-  SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS, type FileHeader, type Superblock,
+  HEADER_BYTES, SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS, type FileHeader, type Superblock,
 } from '../format/header';
 import { storedKeysOf } from '../format/node-codec';
 import {
@@ -20,7 +20,8 @@ import { TreeWriter } from '../tree/write';
 import { verifyTree, type Problem } from '../tree/verify';
 import { findMsg, rdelCovers } from '../tree/buffer';
 import { upperBound } from '../tree/keys';
-import { Appender, StoreFile, type IoCounters } from './file';
+import { Appender, createTempPath, pathExists, publishFile, removeStaleCreateFiles, StoreFile, type IoCounters } from './file';
+import { classifyTail, hasUnwrittenSector } from './recovery';
 import { diffTrees, structuralDiff, type DiffCounters, type RawChange } from '../diff/diff';
 import { emptyRange } from '../tree/keys';
 import { SubtreeView } from './subtree-view';
@@ -147,6 +148,16 @@ export interface StoreInfo {
   readonly params: Required<StoreOptions>;
   readonly readOnly: boolean;
   readonly writerPid: number | null;
+  /** Damage found at open (read-only stores only; see {@link Store.damage}), or null. */
+  readonly damage: StoreDamage | null;
+}
+
+/** Committed data a read-only open could not reach: where, and what was found. */
+export interface StoreDamage {
+  /** File offset of the first damaged block. */
+  readonly offset: number;
+  /** One line: what is damaged and what follows it. */
+  readonly message: string;
 }
 
 /** Statistics from walking every node of a version. */
@@ -310,6 +321,15 @@ export class Store implements TransactionHost {
   private readonly durable: boolean;
   /** Branch used when none is named. */
   readonly defaultBranch: string;
+  /** End of the data known to be flushed: a superblock never names anything past it. */
+  private syncedEnd: number;
+  /** Something (a commit without `durable`, a superblock) was written and not flushed yet. */
+  private unsynced = false;
+  /** Where the last roll-forward broke: the first block that was not part of an accepted commit. */
+  private failAt = 0;
+  private damageFound: StoreDamage | null = null;
+  /** The newest checkpoint on disk is `relaxed` (FORMAT.md §3). */
+  private relaxedOnDisk = false;
 
   private constructor(
     /** Path of the store file. */
@@ -333,9 +353,19 @@ export class Store implements TransactionHost {
     this.end = sb.committedLength;
     this.latest = sb.catalog;
     this.lastCheckpointEnd = sb.committedLength;
+    this.syncedEnd = sb.committedLength;
     this.record = this.readRecord(sb.catalog);
     this.rollForward();
     this.loadSnapshots();
+  }
+
+  /**
+   * Damage found at open: committed data after `offset` is unreadable while intact commits
+   * follow it. Only a read-only store opens like this (showing the commits before the damage);
+   * opening for writing refuses. Null for a sound file. `info()` and `verify()` report it too.
+   */
+  get damage(): StoreDamage | null {
+    return this.damageFound;
   }
 
   /**
@@ -344,19 +374,19 @@ export class Store implements TransactionHost {
    */
   static create(path: string, options: StoreOptions & OpenOptions = {}): Store {
     const params = checkParams(options);
-    if (fs.existsSync(path)) throw new FileStateError(`${path} already exists`);
-    let file: StoreFile;
-    try {
-      file = StoreFile.create(path);
-    } catch (e) {
-      throw new FileStateError(`cannot create ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    // A create killed after naming its store leaves its temp name beside it (a second link to the store).
+    removeStaleCreateFiles(path);
+    if (pathExists(path)) throw new FileStateError(`${path} already exists`);
+    // Built under a temp name, flushed, then linked into place and the directory flushed: a crash
+    // at any moment leaves either no store at `path` or a complete one, never a partial file.
+    const tmp = createTempPath(path);
+    const file = StoreFile.create(tmp, path);
     try {
       const header = encodeHeader({ formatVersion: FORMAT_VERSION, ...params });
       const start = Buffer.alloc(DATA_START);
       header.copy(start, 0);
       file.write(0, start);
-      const out = new Appender(file, DATA_START);
+      const out = new Appender(file, DATA_START, false);
       const nodes = new NodeStore(file, params, 1 << 20);
       const root = nodes.persist({ kind: 'leaf', keys: [], vals: [], bytes: 0, addr: null }, out);
       const now = Date.now();
@@ -369,14 +399,14 @@ export class Store implements TransactionHost {
       out.flush();
       const sb = encodeSuperblock({ sequence: 1, catalog, committedLength: out.end });
       file.write(SUPERBLOCK_OFFSETS[1], sb);
-      file.truncate(out.end);
       file.sync();
+      file.close();
+      publishFile(tmp, path);
     } catch (e) {
       file.close();
-      fs.rmSync(path, { force: true });
+      fs.rmSync(tmp, { force: true });
       throw e;
     }
-    file.close();
     return Store.open(path, { ...options, create: false });
   }
 
@@ -387,25 +417,19 @@ export class Store implements TransactionHost {
    * complete commits after it; a torn tail is ignored (and cut off by a writer).
    */
   static open(path: string, options: OpenOptions & StoreOptions = {}): Store {
-    if (!fs.existsSync(path)) {
+    if (!pathExists(path)) {
       if (options.create) return Store.create(path, options);
       throw new FileStateError(`${path} does not exist`);
     }
-    const stat = fs.statSync(path);
-    if (stat.isDirectory()) throw new NotAStoreError(path, 'it is a directory');
     const readOnly = options.readOnly === true;
-    let file: StoreFile;
-    try {
-      file = StoreFile.open(path, readOnly);
-    } catch (e) {
-      throw new FileStateError(`cannot open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    const file = StoreFile.open(path, readOnly);
     let lock: WriterLock | null = null;
     try {
       const head = file.read(0, DATA_START);
       const h = decodeHeader(head);
       if (!h.ok) {
         if (h.reason === 'checksum') throw new StoreCorruptError(path, 0, 'file header checksum mismatch');
+        if (h.reason === 'damaged-magic') throw new StoreCorruptError(path, 0, 'file header magic is damaged (the rest of the header is a Thunderhead header)');
         throw new NotAStoreError(path, h.reason === 'short' ? `only ${head.length} bytes long` : 'no Thunderhead header');
       }
       if (h.header.formatVersion > FORMAT_VERSION) throw new FormatVersionError(path, h.header.formatVersion, FORMAT_VERSION);
@@ -416,8 +440,8 @@ export class Store implements TransactionHost {
       if (!readOnly) lock = acquireWriterLock(path, { file: file.identity() });
       let store: Store | null = null;
       let lastError: unknown = null;
-      // A superblock is written after its commit is durable, but a torn one could still
-      // name a record we cannot read: fall back to the older checkpoint.
+      // The newest checkpoint first; when its record or snapshot table cannot be read, the older
+      // one, whose roll-forward then passes the same bytes and classifies them below.
       for (const sb of sbs) {
         try {
           store = new Store(path, file, h.header, sb, options, readOnly);
@@ -427,16 +451,34 @@ export class Store implements TransactionHost {
         }
       }
       if (!store) throw lastError;
-      // A fallback to the older checkpoint is only harmless when it recovers at least as far as
-      // the newer one claimed: otherwise a committed block is damaged, and opening (or, worse,
-      // truncating) would silently drop committed data.
-      if (store.end < sbs[0].committedLength) {
-        const reason = lastError instanceof StoreError ? lastError.message : 'a block after the last checkpoint is damaged';
-        store.file.close();
-        throw lastError instanceof StoreCorruptError ? lastError : new StoreCorruptError(path, store.end, `committed data is unreadable (${reason})`);
+      const relaxed = sbs.some((sb) => sb.relaxed === true);
+      let verdict = classifyTail(file, store.failAt, store.latest, file.size(), relaxed);
+      // A live writer may have appended (or finished a block) between roll-forward and the scan:
+      // damage is only what a fresh roll-forward still cannot pass.
+      while (verdict.kind === 'damaged' && store.rollForward()) {
+        store.loadSnapshots();
+        verdict = classifyTail(file, store.failAt, store.latest, file.size(), relaxed);
       }
+      let damage: StoreDamage | null = verdict.kind === 'damaged' ? { offset: verdict.offset, message: verdict.detail } : null;
+      // A fallback to the older checkpoint is harmless only when the newer one named data that
+      // never reached the disk (a checkpoint written before its data, by an older build without
+      // `durable`): its record then reads as zeros. Anything else is damage.
+      const newest = sbs[0];
+      if (!damage && store.end < newest.committedLength) {
+        const named = file.read(newest.catalog.offset, newest.catalog.length);
+        if (!hasUnwrittenSector(named, newest.catalog.offset, newest.catalog.offset, newest.catalog.offset + newest.catalog.length)) {
+          const reason = lastError instanceof StoreError ? lastError.message : 'it could not be read';
+          damage = { offset: newest.catalog.offset, message: `the newest checkpoint's commit record at byte ${newest.catalog.offset} is damaged (${reason.replace(/; run `thunderhead check [^`]*`$/, '')})` };
+        }
+      }
+      if (damage && !readOnly) {
+        store.file.close();
+        throw new StoreCorruptError(path, damage.offset, `${damage.message}; opening for writing would cut off committed data, so the file was left as it is (open it read-only to read the commits before the damage)`);
+      }
+      store.damageFound = damage;
       store.lock = lock;
-      if (!readOnly) store.trimTail();
+      if (!readOnly) store.trimTail(verdict.kind === 'end' && store.failAt === store.end);
+      store.relaxedOnDisk = sbs[0].relaxed === true;
       return store;
     } catch (e) {
       lock?.release();
@@ -448,20 +490,13 @@ export class Store implements TransactionHost {
   // ---------------------------------------------------------------- catalog and recovery
 
   /**
-   * After recovery, a writer cuts off what follows the last complete commit (a torn tail) —
-   * unless it is only the zero-filled space a previous writer preallocated, which is kept so
-   * the first commit of this session need not write it again.
+   * After recovery, a writer cuts off what follows the last complete commit (a torn tail, or the
+   * intact first blocks of a commit whose record never landed) — unless it is only the zero-filled
+   * space a previous writer preallocated, which is kept so the first commit of this session need
+   * not write it again. Only called when {@link classifyTail} found no damage.
    */
-  private trimTail(): void {
-    const size = this.file.size();
-    if (size <= this.end) return;
-    const span = size - this.end;
-    if (span <= 16 * 1024 * 1024) {
-      const tail = this.file.read(this.end, span);
-      let zero = true;
-      for (let i = 0; i < tail.length && zero; i += 8) zero = tail.length - i >= 8 ? tail.readBigUInt64LE(i) === 0n : tail.subarray(i).every((b) => b === 0);
-      if (zero) return;
-    }
+  private trimTail(zeroTail: boolean): void {
+    if (zeroTail || this.file.size() <= this.end) return;
     this.file.truncate(this.end);
   }
 
@@ -478,12 +513,14 @@ export class Store implements TransactionHost {
   /**
    * Advances through complete commits after the last known one: every block must pass its
    * checksum, and a catalog record counts only when it names the current record as its
-   * predecessor. Stops at the first torn or foreign block (a torn tail). O(bytes after the checkpoint).
+   * predecessor. Stops at the first block that is none of these and records where (`failAt`):
+   * whether that is a torn tail or damage is {@link classifyTail}'s question. O(bytes after the checkpoint).
    */
   private rollForward(): boolean {
     let pos = this.end;
     let advanced = false;
     for (;;) {
+      this.failAt = pos;
       const head = this.file.read(pos, BLOCK_HEADER_BYTES);
       if (head.length < BLOCK_HEADER_BYTES) break;
       const h = parseBlockHeader(head);
@@ -562,24 +599,60 @@ export class Store implements TransactionHost {
     return map;
   }
 
+  /**
+   * Writes a superblock naming the current record. The data it names is flushed first when a
+   * commit without `durable` left it unflushed: a superblock that reached the disk before its
+   * data would name bytes that are not there (FORMAT.md §10.2).
+   */
   private writeCheckpoint(): void {
+    if (this.syncedEnd < this.end) {
+      this.file.sync();
+      this.syncedEnd = this.end;
+    }
     this.superSeq++;
-    const sb = encodeSuperblock({ sequence: this.superSeq, catalog: this.latest, committedLength: this.end });
-    // Not flushed here: it only names data already durable, and rides along with the next
-    // commit's flush. A torn superblock fails its checksum and the other one is used.
+    const sb = encodeSuperblock({ sequence: this.superSeq, catalog: this.latest, committedLength: this.end, relaxed: !this.durable });
+    // Not flushed here: it names flushed data only, and rides along with the next flush (the
+    // next durable commit's, the next checkpoint's, or close's). A torn superblock fails its
+    // checksum and the other one is used.
     this.file.write(SUPERBLOCK_OFFSETS[this.superSeq % 2], sb);
+    this.unsynced = true;
     this.lastCheckpointEnd = this.end;
     this.commitsSinceCheckpoint = 0;
   }
 
+  /**
+   * Before the first commit that is not flushed, a flushed checkpoint must say so: recovery then
+   * knows that several commits after it may be partly missing after a power loss (FORMAT.md §3).
+   * Done on the first write, not at open, so a writer that writes nothing changes nothing. O(1).
+   */
+  private markRelaxed(): void {
+    if (this.durable || this.relaxedOnDisk) return;
+    this.writeCheckpoint();
+    this.file.sync();
+    this.unsynced = false;
+    this.relaxedOnDisk = true;
+  }
+
   /** Appends a catalog record (and whatever blocks `out` holds), flushes once, and makes it current. */
   private appendRecord(out: Appender, rec: CatalogRecord): Address {
+    this.markRelaxed();
     const address = out.append(BlockKind.Catalog, 0, 0, encodeCatalogRecord(rec));
-    out.flush();
-    if (this.durable) this.file.sync();
+    try {
+      out.flush();
+      if (this.durable) this.file.sync();
+    } catch (e) {
+      // Not committed: zero what it wrote, so no later commit is followed by its leftovers.
+      out.discard();
+      throw e;
+    }
+    if (!this.durable) this.unsynced = true;
     this.latest = address;
     this.record = rec;
     this.end = out.end;
+    if (this.durable) {
+      this.syncedEnd = this.end;
+      this.unsynced = false;
+    }
     if (rec.version && this.versionIndex) this.versionIndex.set(rec.version.id, rec.version);
     this.commitsSinceCheckpoint++;
     if (this.end - this.lastCheckpointEnd >= CHECKPOINT_BYTES || this.commitsSinceCheckpoint >= CHECKPOINT_COMMITS) this.writeCheckpoint();
@@ -663,6 +736,7 @@ export class Store implements TransactionHost {
   /** Starts a write transaction on a branch (default branch when omitted). O(1). */
   begin(opts: { branch?: string; spillBytes?: number } & TransactionOptions = {}): Transaction {
     this.checkWritable();
+    this.markRelaxed();
     const b = this.branchEntry(opts.branch ?? this.defaultBranch);
     const tx = new Transaction(this, this.nodes, b.name, b.root, b.head, opts.spillBytes, { optimistic: opts.optimistic, pessimistic: opts.pessimistic });
     this.active.add(tx);
@@ -1095,6 +1169,7 @@ export class Store implements TransactionHost {
       file: this.file, nodes: this.nodes, writer: this.writer, superSeq: this.superSeq, end: this.end, latest: this.latest,
       lastCheckpointEnd: this.lastCheckpointEnd, commitsSinceCheckpoint: this.commitsSinceCheckpoint, record: this.record,
       versionIndex: this.versionIndex, snapshotList: this.snapshotList, snapState: this.snapState, formatVersion: this.formatVersion,
+      syncedEnd: this.syncedEnd, unsynced: this.unsynced,
     };
     try {
       const head = file.read(0, DATA_START);
@@ -1117,6 +1192,9 @@ export class Store implements TransactionHost {
       this.latest = sb.catalog;
       this.lastCheckpointEnd = sb.committedLength;
       this.commitsSinceCheckpoint = 0;
+      // A compacted file is flushed before it is renamed into place; a replaced one a reader adopts is not ours to flush.
+      this.syncedEnd = sb.committedLength;
+      this.unsynced = false;
       this.versionIndex = null;
       this.record = this.readRecord(sb.catalog);
       this.rollForward();
@@ -1194,7 +1272,7 @@ export class Store implements TransactionHost {
     return {
       path: this.path, fileSize: this.end, formatVersion: this.formatVersion, height: head.root.level + 1,
       versions: this.index().size, head: this.versionInfo(head), branch: this.defaultBranch, params: this.params, readOnly: this.readOnly,
-      writerPid: owner && processAlive(owner.pid) ? owner.pid : null,
+      writerPid: owner && processAlive(owner.pid) ? owner.pid : null, damage: this.damageFound,
     };
   }
 
@@ -1323,6 +1401,7 @@ export class Store implements TransactionHost {
     const seen = new Set<number>();
     const catalog = verifyCatalog(this.catalogFacts());
     const problems: Problem[] = catalog.problems;
+    problems.push(...this.fileProblems());
     // Only node addresses within the file are walked: a bad root is already a catalog problem.
     const walkable = (a: Address): boolean => (a.kind === BlockKind.Leaf || a.kind === BlockKind.Internal || a.kind === BlockKind.Delta) && a.offset + a.length <= this.end;
     const versions = [...catalog.versions.values()].filter((v) => walkable(v.root));
@@ -1352,6 +1431,38 @@ export class Store implements TransactionHost {
       for (const p of verifyTree(disk, this.params, r.root, hooks, seen, r.label)) problems.push(p.where.startsWith(`${r.label} `) ? p : { ...p, where: `${r.label} ${p.where}` });
     }
     return { ok: problems.length === 0, problems, nodesChecked: seen.size, versionsChecked: catalog.versions.size };
+  }
+
+  /**
+   * What is wrong outside the tree, read from the file: damage found at open (committed data
+   * after it unreachable), a damaged superblock slot (the store opens from the other one, but
+   * the redundant checkpoint is gone), non-zero bytes where the header area is reserved. O(4 KiB).
+   */
+  private fileProblems(): Problem[] {
+    const problems: Problem[] = [];
+    if (this.damageFound) problems.push({ invariant: 'committed-data', where: 'file', offset: this.damageFound.offset, message: this.damageFound.message });
+    const head = this.file.read(0, DATA_START);
+    const size = this.file.size();
+    for (const o of SUPERBLOCK_OFFSETS) {
+      const slot = head.subarray(o, o + SUPERBLOCK_BYTES);
+      // A slot never written yet (a new or compacted file) is all zero, and fine.
+      if (slot.every((b) => b === 0)) continue;
+      const sb = decodeSuperblock(slot);
+      const where = `superblock @${o}`;
+      if (!sb) problems.push({ invariant: 'superblock', where, offset: o, message: 'fails its checksum: only the other checkpoint is left' });
+      else if (sb.committedLength > size || sb.catalog.offset + sb.catalog.length !== sb.committedLength || sb.catalog.kind !== BlockKind.Catalog) {
+        problems.push({ invariant: 'superblock', where, offset: o, message: `names a record (@${sb.catalog.offset}, ${sb.catalog.length} bytes) that does not end at its committed length ${sb.committedLength} within the file` });
+      } else {
+        const why = checkBlockAgainst(this.file.read(sb.catalog.offset, sb.catalog.length), sb.catalog);
+        if (why) problems.push({ invariant: 'superblock', where, offset: o, message: `names a record at byte ${sb.catalog.offset} that cannot be read (${why})` });
+      }
+    }
+    const reserved: [number, number][] = [[HEADER_BYTES, SUPERBLOCK_OFFSETS[0]], [SUPERBLOCK_OFFSETS[0] + SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS[1]], [SUPERBLOCK_OFFSETS[1] + SUPERBLOCK_BYTES, DATA_START]];
+    for (const [from, to] of reserved) {
+      const bad = head.subarray(from, to).findIndex((b) => b !== 0);
+      if (bad >= 0) problems.push({ invariant: 'reserved', where: 'file header area', offset: from + bad, message: `byte ${from + bad} is not zero: bytes ${from}..${to} are reserved and must be zero` });
+    }
+    return problems;
   }
 
   /** Catalog records verify() decoded, by offset, with the checksum their bytes had (for one file). */
@@ -1481,7 +1592,13 @@ export class Store implements TransactionHost {
     return findDanglingRefs({ branches: () => this.branches(), at: (v) => this.at(v) }, opts);
   }
 
-  /** Writes a final checkpoint when anything was written since the last one, releases the writer lock. */
+  /**
+   * Writes a final checkpoint when anything was committed since the last one, flushes whatever
+   * is not on disk yet — in every mode: after close() returns every commit is durable — and
+   * releases the writer lock. A writer that wrote nothing leaves the file byte for byte as it
+   * was. The zero-filled space past the end is kept for the next writer (the file is not
+   * trimmed). At most two flushes (data, then the superblock naming it).
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -1489,10 +1606,9 @@ export class Store implements TransactionHost {
     try {
       // Nothing written since the last checkpoint (edit mode entered and left, say): the file
       // stays byte for byte as it was, so opening for writing is not itself a change.
-      if (!this.readOnly && this.end !== this.lastCheckpointEnd) {
-        // The zero-filled space past the end is kept for the next writer (see trimTail).
-        this.writeCheckpoint();
-        if (this.durable) this.file.sync();
+      if (!this.readOnly) {
+        if (this.end !== this.lastCheckpointEnd) this.writeCheckpoint();
+        if (this.unsynced) this.file.sync();
       }
     } finally {
       this.file.close();
