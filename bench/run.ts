@@ -16,7 +16,7 @@ const HELP = `usage: npm run bench -- [flags]
   --records N        main size N (overrides --quick); the small size is N/100
   --runs N           measured runs per peer and workload (default 3; median, min, max)
   --only NAME        workloads to run; repeat or comma-separate
-                     (${WORKLOAD_NAMES.join(', ')}, locks)
+                     (${WORKLOAD_NAMES.join(', ')}, locks, snapshot-commits)
   --peers NAME       peers to run; repeat or comma-separate (${PEER_NAMES.join(', ')})
   --dir DIR          where the stores go (a temporary directory inside DIR, removed afterwards;
                      default: the OS temp directory)
@@ -37,8 +37,10 @@ interface Cli {
   readonly help: boolean;
   /** Run the lock workloads (bench/locks.ts): in a full run, or when --only names \`locks\`. */
   readonly locks: boolean;
-  /** --only named nothing but \`locks\`: skip the peer harness. */
+  /** --only named nothing but \`locks\`/\`snapshot-commits\`: skip the peer harness. */
   readonly locksOnly: boolean;
+  /** Run the snapshot-commit workloads (bench/snapshot-commits.ts): in a full run, or when --only names them. */
+  readonly snapshotCommits: boolean;
 }
 
 function positiveInt(flag: string, raw: string | undefined): number {
@@ -68,6 +70,7 @@ function parse(argv: readonly string[]): Cli {
   let fromJson: string | undefined;
   const only: WorkloadName[] = [];
   let onlyLocks = false;
+  let onlySnapshotCommits = false;
   const peers: PeerName[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -98,10 +101,12 @@ function parse(argv: readonly string[]): Cli {
         break;
       case '--only': {
         // `locks` is not a peer workload (no peer has a lock manager); it runs beside the harness.
+        // So is `snapshot-commits` (no peer names a version inside a commit).
         const parts = (value() ?? '').split(',').map((n) => n.trim());
         if (parts.includes('locks')) onlyLocks = true;
-        const rest = parts.filter((n) => n !== 'locks');
-        if (rest.length > 0 || !onlyLocks) only.push(...names(flag, rest.join(','), WORKLOAD_NAMES));
+        if (parts.includes('snapshot-commits')) onlySnapshotCommits = true;
+        const rest = parts.filter((n) => n !== 'locks' && n !== 'snapshot-commits');
+        if (rest.length > 0 || !(onlyLocks || onlySnapshotCommits)) only.push(...names(flag, rest.join(','), WORKLOAD_NAMES));
         break;
       }
       case '--peers':
@@ -129,8 +134,9 @@ function parse(argv: readonly string[]): Cli {
     ...(markdown ? { markdown } : {}),
     ...(fromJson ? { fromJson } : {}),
     help,
-    locks: onlyLocks || only.length === 0,
-    locksOnly: onlyLocks && only.length === 0,
+    locks: onlyLocks || (only.length === 0 && !onlySnapshotCommits),
+    locksOnly: (onlyLocks || onlySnapshotCommits) && only.length === 0,
+    snapshotCommits: onlySnapshotCommits || (only.length === 0 && !onlyLocks),
   };
 }
 
@@ -166,6 +172,13 @@ async function lockWorkloads(quick: boolean): Promise<void> {
   process.stdout.write(`${lockReport(await lockBench({ quick }))}\n`);
 }
 
+/** The snapshot-commit workloads (issue 16): naming a version in its commit, and alone, vs a plain commit. */
+async function snapshotCommitWorkloads(quick: boolean, records: number | undefined): Promise<void> {
+  process.stdout.write('\n== snapshot-commits: what naming a version costs (bench/snapshot-commits.ts)\n');
+  const { snapshotCommitBench, snapshotCommitReport } = await import('./snapshot-commits');
+  process.stdout.write(`${snapshotCommitReport(await snapshotCommitBench({ records: records ?? (quick ? 100_000 : 1_000_000) }))}\n`);
+}
+
 /**
  * The Locks view workload (issue 7): 50k held locks and ~10k lock events/s streamed into the
  * inspector's Locks view while its table scrolls; frame-time percentiles. Part of a full run.
@@ -187,7 +200,8 @@ async function main(): Promise<number> {
     return 0;
   }
   if (cli.locksOnly && !cli.fromJson) {
-    await lockWorkloads(cli.bench.quick === true);
+    if (cli.locks) await lockWorkloads(cli.bench.quick === true);
+    if (cli.snapshotCommits) await snapshotCommitWorkloads(cli.bench.quick === true, cli.bench.records);
     return 0;
   }
   let report: BenchReport;
@@ -201,6 +215,7 @@ async function main(): Promise<number> {
     if (!cli.bench.only?.length) await inspectorFirstRows(cli.bench.quick ? 100_000 : 1_000_000);
     if (!cli.bench.only?.length) await inspectorLockFrames(cli.bench.quick ? 5 : 15);
     if (cli.locks) await lockWorkloads(cli.bench.quick === true);
+    if (cli.snapshotCommits) await snapshotCommitWorkloads(cli.bench.quick === true, cli.bench.records);
   }
   process.stdout.write(`\n${summaryText(report)}\n`);
   if (cli.json) write(cli.json, `${JSON.stringify(report, null, 1)}\n`);

@@ -34,10 +34,15 @@ export class StoreCorruptError extends StoreError {
   }
 }
 
-/** Another live process holds the writer lock. */
+/**
+ * Another live process holds the writer lock. `pid` is 0 when the holder is unknown (it holds
+ * the OS lock through another name of the same file, a hard link, whose pid file is beside that name).
+ */
 export class StoreLockedError extends StoreError {
   constructor(readonly path: string, readonly pid: number, readonly host: string) {
-    super('LOCKED', `${path} is open for writing by process ${pid}${host ? ` on ${host}` : ''}; open it read-only or stop that process`);
+    super('LOCKED', pid > 0
+      ? `${path} is open for writing by process ${pid}${host ? ` on ${host}` : ''}; open it read-only or stop that process`
+      : `${path} is open for writing by another process (through another name of the same file); open it read-only or stop that process`);
   }
 }
 
@@ -87,5 +92,15 @@ export class FileStateError extends StoreError {
 export class ConflictError extends StoreError {
   constructor(readonly keys: readonly Uint8Array[]) {
     super('CONFLICT', `commit conflicts with ${keys.length} key(s) changed since the transaction began`);
+  }
+}
+
+/**
+ * The device holding the store (or the user's quota) is full: a write did not fit. The commit
+ * that hit it failed as a whole; what was committed before is intact.
+ */
+export class DiskFullError extends StoreError {
+  constructor(readonly path: string, what: string) {
+    super('DISK_FULL', `no space left for ${path} (${what}); free some space and try again`);
   }
 }

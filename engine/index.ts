@@ -5,9 +5,10 @@
 export {
   Store, DEFAULT_PARAMS,
   type StoreOptions, type OpenOptions, type VersionInfo, type SnapshotInfo, type BranchInfo, type AddressView,
-  type MessageView, type NodeView, type DiffChange, type DiffOptions, type DiffSummary, type StoreInfo, type TreeStats, type VerifyReport, type StoreEvents,
+  type MessageView, type NodeView, type DiffChange, type DiffOptions, type DiffSummary, type StoreInfo, type StoreDamage, type TreeStats, type VerifyReport, type StoreEvents,
 } from './store/store';
 export { SubtreeView } from './store/subtree-view';
+export { automaticSnapshotName, retainedAutomaticSnapshots, type SnapshotPolicy, type SnapshotPolicyInput } from './store/snapshot-policy';
 export { DEFAULT_KEEP, type CompactOptions, type CompactResult, type CompactionPhase, type CompactionProgress, type SpaceUsage } from './store/compact';
 export type { WatchEvent, WatchListener, WatchRange } from './store/watch';
 export { Transaction, type CommitOptions, type CommitInfo } from './store/transaction';

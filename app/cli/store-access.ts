@@ -20,7 +20,13 @@ export function requireStoreFile(path: string): void {
   let isFile: boolean;
   try {
     isFile = statSync(path).isFile();
-  } catch {
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Only a missing file is "no such store": a path too long, looping or forbidden says so.
+    if (code === 'ENAMETOOLONG') throw new CliError(`${path}: the path is too long for the file system`);
+    if (code === 'ELOOP') throw new CliError(`${path}: too many levels of symbolic links (a link loop)`);
+    if (code === 'EACCES') throw new CliError(`${path}: permission denied`);
+    if (code === 'ENOTDIR') throw new CliError(`${path}: a part of the path is not a directory`);
     throw new CliError(`${path}: no such store (create one with \`${cliCommand()} create ${path}\`)`);
   }
   if (!isFile) throw new CliError(`${path} is not a file, so not a Thunderhead store`);

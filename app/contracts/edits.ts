@@ -119,6 +119,7 @@ export interface VersionWriteResult {
 const versionId = z.int({ error: 'must be a version id (an integer)' }).positive({ error: 'must be a version id (a positive integer)' });
 const branchName = z.string().regex(/^[\w.\-/]{1,100}$/, { error: 'must be 1 to 100 characters of letters, digits, _ . - /' });
 const message = z.string().max(10_000, { error: 'must be at most 10000 characters' });
+const snapshotName = z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' });
 
 /** Events this feature pushes to the UI (joined into `ServiceEvent`). */
 export type EditEvent =
@@ -187,10 +188,12 @@ export const editMethods = {
    * Writes the whole stage as one transaction and one new version on `branch` (default: the
    * store's branch) or on a `newBranch` created at the stage's base version. Fails `CONFLICT`
    * naming the keys when commits landed on staged keys since they were staged; then nothing
-   * is written and the stage is kept.
+   * is written and the stage is kept. With `snapshot`, the new version is also saved as a snapshot
+   * of that name, in the same commit record and flush (issue 16); a name already taken is
+   * `INVALID_ARGUMENT` and nothing is written.
    */
   'edit.commit': {
-    request: z.strictObject({ storeId, message, branch: branchName.optional(), newBranch: branchName.optional() })
+    request: z.strictObject({ storeId, message, branch: branchName.optional(), newBranch: branchName.optional(), snapshot: snapshotName.optional() })
       .refine((r) => !(r.branch && r.newBranch), { error: 'give branch or newBranch, not both' }),
     response: returns<VersionWriteResult>(),
   },

@@ -67,6 +67,19 @@ export interface SnapshotData {
   /** Milliseconds since the epoch. */
   readonly time: number;
   readonly message: string;
+  /** Taken by the store's automatic-snapshot policy (its retention may remove it), not named by a person. */
+  readonly automatic: boolean;
+}
+
+/** The automatic-snapshot policy stored in the store (FORMAT.md §13.1). */
+export interface SnapshotPolicyData {
+  /** One every N commits (0: not by count). */
+  readonly everyCommits: number;
+  /** One when the newest is T seconds old (0: not by time). */
+  readonly everySeconds: number;
+  readonly keepLast: number;
+  readonly hourly: number;
+  readonly daily: number;
 }
 
 /** A branch and its head version. */
@@ -99,6 +112,8 @@ export interface LineageResult {
   readonly branches: readonly BranchData[];
   /** Every snapshot, oldest first, whatever the page. */
   readonly snapshots: readonly SnapshotData[];
+  /** The automatic-snapshot policy, or null when the store has none. */
+  readonly snapshotPolicy: SnapshotPolicyData | null;
 }
 
 /** What one reference resolves to (`refs.resolve`). */

@@ -13,7 +13,7 @@ let dir: string;
 let service: Service;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'th-count-'));
-  service = createService({ host: 'test', allowedPlaces: { files: [], dirs: [dir] }, pollIntervalMs: 25, settingsPath: join(dir, 'settings.json') });
+  service = createService({ host: 'test', allowedPlaces: { files: [], dirs: [tmpdir()] }, pollIntervalMs: 25, settingsPath: join(dir, 'settings.json') });
 });
 afterEach(() => {
   service.close();

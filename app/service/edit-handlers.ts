@@ -334,7 +334,7 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
       return add(open, 'putFile', `put ${describeKey(k)} from ${basename(full)} (${value.length} bytes)`, [{ key: k, value }]);
     },
 
-    'edit.commit': ({ storeId, message, branch, newBranch }) => {
+    'edit.commit': ({ storeId, message, branch, newBranch, snapshot }) => {
       const open = context.get(storeId);
       const store = writable(open, 'Committing');
       const stage = stageOf(open);
@@ -360,8 +360,12 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
           }
         }
       }
+      // Checked before anything is written (a new branch included): the name rides in the commit.
+      if (snapshot !== undefined && (store.snapshots().some((s) => s.name === snapshot) || store.branches().some((b) => b.name === snapshot) || snapshot === newBranch)) {
+        throw new ServiceError('INVALID_ARGUMENT', `${JSON.stringify(snapshot)} is already a snapshot or branch name; pick another name to save the commit as`);
+      }
       if (newBranch !== undefined) store.branch(newBranch, { from: base });
-      const info = applyWrites(store, target, net, message);
+      const info = applyWrites(store, target, net, message, snapshot);
       const keys = net.length;
       stage.clear();
       return commitResult(open, info.version, info.branch, keys);
@@ -409,15 +413,15 @@ export function editHandlers(context: ServiceContext): HandlersOf<keyof typeof e
   };
 }
 
-/** Writes point writes as one transaction (one version) on a branch; all or nothing. */
-function applyWrites(store: Store, branch: string, writes: readonly PointWrite[], message: string) {
+/** Writes point writes as one transaction (one version) on a branch, optionally named as a snapshot; all or nothing. */
+function applyWrites(store: Store, branch: string, writes: readonly PointWrite[], message: string, snapshot?: string) {
   const tx = store.begin({ branch });
   try {
     for (const w of writes) {
       if (w.value === null) tx.delete(w.key);
       else tx.put(w.key, w.value);
     }
-    return tx.commit({ message });
+    return tx.commit({ message, ...(snapshot !== undefined ? { snapshot } : {}) });
   } catch (error) {
     tx.abort();
     throw error;

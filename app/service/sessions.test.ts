@@ -52,7 +52,7 @@ function cliPut(path: string): { code: number; stderr: string } {
 const READ_METHODS: readonly Method[] = [
   'app.info', 'theme.get', 'theme.set', 'host.chooseOpenPath', 'host.chooseSavePath', 'host.grantDropped', 'host.reveal', 'files.list', 'job.cancel',
   'store.open', 'store.close', 'store.recent', 'store.forgetRecent', 'store.demoPath', 'store.info', 'store.analyze',
-  'records.page', 'records.count', 'records.value', 'tree.root', 'tree.node', 'tree.findKey',
+  'records.page', 'records.value', 'records.count', 'tree.root', 'tree.node', 'tree.findKey',
   'versions.list', 'versions.revertPreview', 'branches.list', 'refs.resolve', 'diff.page', 'diff.summary', 'diff.density', 'diff.structure',
   'edit.state', 'edit.end', 'edit.list', 'locks.discover', 'locks.attach', 'locks.detach', 'locks.snapshot', 'locks.stopDemo',
 ];

@@ -103,6 +103,7 @@ export function versionHandlers(context: ServiceContext): HandlersOf<keyof typeo
         head: info.head.id,
         branches,
         snapshots,
+        snapshotPolicy: store.snapshotPolicy(),
       };
     },
     'snapshots.create': ({ storeId, name, message, version }) => {

@@ -1,5 +1,5 @@
 import { checksum } from './checksum';
-import type { Address, BlockKind } from './address';
+import { BlockKind, type Address } from './address';
 
 /**
  * Every block: a 12-byte header then the payload.
@@ -49,8 +49,10 @@ export function blockChecksumOk(block: Buffer): boolean {
 }
 
 /**
- * Checks a block read at `address` against the address: length, kind, level, checksum.
- * Returns a description of the first mismatch, or null when it is the block the parent meant.
+ * Checks a block read at `address` against the address: length, kind, level, checksum; then
+ * the header fields the format fixes per kind (§4): only node blocks above the leaves have a
+ * level, and only journal segments an aux (their chain length, at least 1). Returns a
+ * description of the first problem, or null when it is the block the parent meant. O(length).
  */
 export function checkBlockAgainst(block: Buffer, address: Address): string | null {
   if (block.length !== address.length) return `short read (${block.length} of ${address.length} bytes)`;
@@ -61,5 +63,8 @@ export function checkBlockAgainst(block: Buffer, address: Address): string | nul
   if (h.level !== address.level) return `block level ${h.level} differs from its address (${address.level})`;
   if (h.checksum !== address.checksum) return 'block checksum differs from the one its parent recorded';
   if (!blockChecksumOk(block)) return 'block checksum mismatch';
+  const leveled = h.kind === BlockKind.Internal || h.kind === BlockKind.Delta;
+  if (!leveled && h.level !== 0) return `a ${h.kind === BlockKind.Leaf ? 'leaf' : `kind ${h.kind}`} block at level ${h.level} (must be 0)`;
+  if (h.kind === BlockKind.Delta ? h.aux === 0 : h.aux !== 0) return `block aux ${h.aux} (${h.kind === BlockKind.Delta ? 'a journal segment counts from 1' : 'must be 0 for this kind'})`;
   return null;
 }

@@ -1,5 +1,5 @@
-import { ByteReader, ByteWriter } from './bytes';
-import { readAddress, writeAddress, type Address } from './address';
+import { ByteReader, ByteWriter, FormatError } from './bytes';
+import { BlockKind, readAddress, writeAddress, type Address } from './address';
 import { BlobRef, Op, type Child, type InternalNode, type LeafNode, type Msg, type Value } from '../tree/node';
 
 /**
@@ -7,7 +7,20 @@ import { BlobRef, Op, type Child, type InternalNode, type LeafNode, type Msg, ty
  * FORMAT.md §Nodes. Keys are stored relative to the prefix every key of the node shares, and
  * each key only stores the bytes it does not share with the previous key (LevelDB-style), so
  * a node is decoded in one pass into an arena of full keys.
+ *
+ * The decoders are strict: every field the format fixes (a first key sharing nothing with a
+ * previous one, tags and flags in their range, counts that fit in the payload, no trailing
+ * bytes) is checked, and a payload that breaks one raises {@link FormatError}, never another
+ * error and never a value made of bytes the payload did not hold.
  */
+
+/**
+ * Throws unless `count` items of at least `minBytes` each fit in what is left of `r`: a
+ * garbled count fails here, before anything is allocated for it. O(1).
+ */
+function checkCount(r: ByteReader, count: number, minBytes: number, what: string): void {
+  if (count * minBytes > r.end - r.pos) throw new FormatError(`${what} count ${count} overruns the payload`);
+}
 
 /** Length of the longest common prefix of a and b. O(min(|a|,|b|)). */
 export function commonPrefixLength(a: Uint8Array, b: Uint8Array): number {
@@ -36,9 +49,22 @@ function writeKeys(w: ByteWriter, keys: readonly Buffer[]): void {
   }
 }
 
-/** Decodes `count` keys written by writeKeys; returns full keys (views into one arena) and the prefix. */
-function readKeys(r: ByteReader, count: number): { keys: Buffer[]; prefix: Buffer; stored: { shared: number; suffix: Buffer }[] | null } {
+/** How one key of a key list is stored: bytes shared with the previous key (prefix included), then the rest. */
+export interface StoredKey {
+  readonly shared: number;
+  readonly suffix: Buffer;
+}
+
+/**
+ * Decodes `count` keys written by writeKeys; returns full keys (views into one arena), the
+ * prefix and how each key was stored. Every arena byte is written from the payload: the first
+ * key must share nothing with a previous key (there is none), and a later key at most the
+ * previous key's length. O(bytes).
+ */
+function readKeys(r: ByteReader, count: number, wantStored: boolean): { keys: Buffer[]; prefix: Buffer; stored: StoredKey[] | null } {
   const prefix = r.lenBytes();
+  // Each key stores at least two varints.
+  checkCount(r, count, 2, 'key');
   const start = r.pos;
   // Pass 1: total size, so all keys live in one allocation.
   let total = 0;
@@ -47,13 +73,16 @@ function readKeys(r: ByteReader, count: number): { keys: Buffer[]; prefix: Buffe
     const shared = r.varint();
     const restLen = r.varint();
     r.bytes(restLen);
-    if (i > 0 && prefix.length + shared > prevLen) throw new RangeError('shared prefix longer than previous key');
+    if (i === 0 && shared !== 0) throw new FormatError(`first key shares ${shared} byte(s) with a previous key that does not exist`);
+    if (prefix.length + shared > prevLen) throw new FormatError(`key ${i} shares more bytes than key ${i - 1} has`);
     const len = prefix.length + shared + restLen;
     total += len;
     prevLen = len;
   }
   const arena = Buffer.allocUnsafe(total);
   const keys: Buffer[] = new Array(count);
+  // Only the inspector asks how keys were stored: a plain decode allocates nothing per key for it.
+  const stored: StoredKey[] | null = wantStored ? new Array(count) : null;
   r.pos = start;
   let at = 0;
   let prevStart = 0;
@@ -61,17 +90,18 @@ function readKeys(r: ByteReader, count: number): { keys: Buffer[]; prefix: Buffe
     const shared = r.varint();
     const rest = r.lenBytes();
     const len = prefix.length + shared + rest.length;
-    if (i === 0 || shared === 0) {
+    if (shared === 0) {
       prefix.copy(arena, at);
     } else {
       arena.copy(arena, at, prevStart, prevStart + prefix.length + shared);
     }
     rest.copy(arena, at + prefix.length + shared);
     keys[i] = arena.subarray(at, at + len);
+    if (stored) stored[i] = { shared: prefix.length + shared, suffix: rest };
     prevStart = at;
     at += len;
   }
-  return { keys, prefix, stored: null };
+  return { keys, prefix, stored };
 }
 
 function writeValue(w: ByteWriter, v: Value): void {
@@ -90,9 +120,10 @@ function readValue(r: ByteReader): Value {
   if (tag === 0) return r.lenBytes();
   if (tag === 1) {
     const index = readAddress(r);
+    if (index.kind !== BlockKind.BlobIndex || index.level !== 0) throw new FormatError(`large value points at a block of kind ${index.kind} level ${index.level}, not a blob index`);
     return new BlobRef(index, r.u64());
   }
-  throw new RangeError(`unknown value tag ${tag}`);
+  throw new FormatError(`unknown value tag ${tag}`);
 }
 
 /** Leaf payload: varint count, keys, then values. O(bytes). */
@@ -104,11 +135,13 @@ export function encodeLeaf(node: LeafNode): Buffer {
   return w.finish();
 }
 
-/** Decodes a leaf payload. O(bytes). Throws FormatError/RangeError on damage. */
-export function decodeLeaf(payload: Buffer): { node: LeafNode; prefix: Buffer } {
+/** Decodes a leaf payload; `stored` only when `wantStored`. O(bytes). Throws FormatError on damage. */
+export function decodeLeaf(payload: Buffer, wantStored = false): { node: LeafNode; prefix: Buffer; stored: StoredKey[] | null } {
   const r = new ByteReader(payload);
   const count = r.varint();
-  const { keys, prefix } = readKeys(r, count);
+  // A key takes at least 2 bytes and a value at least 2.
+  checkCount(r, count, 4, 'leaf entry');
+  const { keys, prefix, stored } = readKeys(r, count, wantStored);
   const vals: Value[] = new Array(count);
   let bytes = 0;
   for (let i = 0; i < count; i++) {
@@ -116,21 +149,22 @@ export function decodeLeaf(payload: Buffer): { node: LeafNode; prefix: Buffer } 
     vals[i] = v;
     bytes += keys[i].length + (v instanceof BlobRef ? 24 : v.length) + 4;
   }
-  if (!r.done) throw new RangeError('trailing bytes after leaf');
-  return { node: { kind: 'leaf', keys, vals, bytes, addr: null, search: null }, prefix };
+  if (!r.done) throw new FormatError('trailing bytes after leaf');
+  return { node: { kind: 'leaf', keys, vals, bytes, addr: null, search: null }, prefix, stored };
 }
 
-/** How each key of a payload is stored (for the inspector's node panel). O(bytes). */
-export function storedKeysOf(payload: Buffer, kind: 'leaf' | 'internal'): { prefix: Buffer; stored: { shared: number; suffix: Buffer }[] } {
-  const r = new ByteReader(payload);
-  const count = kind === 'leaf' ? r.varint() : Math.max(0, r.varint() - 1);
-  const prefix = r.lenBytes();
-  const stored: { shared: number; suffix: Buffer }[] = [];
-  for (let i = 0; i < count; i++) {
-    const shared = r.varint();
-    stored.push({ shared: prefix.length + shared, suffix: r.lenBytes() });
+/**
+ * How each key of a leaf or internal base payload is stored (for the inspector's node panel):
+ * decodes the whole payload with the same checks as the decoders.
+ * O(bytes).
+ */
+export function storedKeysOf(payload: Buffer, kind: 'leaf' | 'internal'): { prefix: Buffer; stored: StoredKey[] } {
+  if (kind === 'leaf') {
+    const { prefix, stored } = decodeLeaf(payload, true);
+    return { prefix, stored: stored ?? [] };
   }
-  return { prefix, stored };
+  const { prefix, stored } = decodeInternal(payload, true);
+  return { prefix, stored: stored ?? [] };
 }
 
 function writeMsg(w: ByteWriter, m: Msg): void {
@@ -151,15 +185,24 @@ function writeMsg(w: ByteWriter, m: Msg): void {
 
 function readMsg(r: ByteReader): Msg {
   const op = r.u8() as Op;
+  if (op !== Op.Put && op !== Op.Delete && op !== Op.DeleteRange) throw new FormatError(`unknown message op ${op}`);
   const seq = r.varint();
   const key = r.lenBytes();
   if (op === Op.DeleteRange) {
-    const end = r.u8() === 1 ? r.lenBytes() : null;
-    return { op, key, end, value: null, seq };
+    const hasEnd = r.u8();
+    if (hasEnd > 1) throw new FormatError(`range delete end flag ${hasEnd} (0 or 1)`);
+    return { op, key, end: hasEnd === 1 ? r.lenBytes() : null, value: null, seq };
   }
   if (op === Op.Put) return { op, key, end: null, value: readValue(r), seq };
-  if (op === Op.Delete) return { op, key, end: null, value: null, seq };
-  throw new RangeError(`unknown message op ${op}`);
+  return { op, key, end: null, value: null, seq };
+}
+
+/** Reads `n` messages (each at least 3 bytes: op, seq, key length). O(bytes). */
+function readMsgs(r: ByteReader, n: number): Msg[] {
+  checkCount(r, n, 3, 'message');
+  const messages: Msg[] = new Array(n);
+  for (let i = 0; i < n; i++) messages[i] = readMsg(r);
+  return messages;
 }
 
 /** Internal base payload: varint childCount, pivots, child addresses, buffered messages. O(bytes). */
@@ -180,21 +223,37 @@ export interface DecodedInternal {
   readonly pivots: Buffer[];
   readonly children: Address[];
   readonly messages: Msg[];
+  /** The stored prefix of the pivots, and how each pivot was stored (when asked for). */
+  readonly prefix: Buffer;
+  readonly stored: StoredKey[] | null;
 }
 
-/** Decodes an internal base payload. O(bytes). */
-export function decodeInternal(payload: Buffer): DecodedInternal {
+/**
+ * Decodes an internal base payload (`stored` only when `wantStored`). Children must be node addresses (kind 1, 2 or 3; the
+ * caller, which knows the node's level, checks theirs) and the buffer must list every range
+ * delete before every point message (§7.2). O(bytes).
+ */
+export function decodeInternal(payload: Buffer, wantStored = false): DecodedInternal {
   const r = new ByteReader(payload);
   const childCount = r.varint();
-  if (childCount < 1) throw new RangeError('internal node without children');
-  const { keys: pivots } = readKeys(r, childCount - 1);
+  if (childCount < 1) throw new FormatError('internal node without children');
+  // A pivot takes at least 2 bytes and a child address 16.
+  checkCount(r, childCount, 16, 'child');
+  const { keys: pivots, prefix, stored } = readKeys(r, childCount - 1, wantStored);
   const children: Address[] = new Array(childCount);
-  for (let i = 0; i < childCount; i++) children[i] = readAddress(r);
-  const n = r.varint();
-  const messages: Msg[] = new Array(n);
-  for (let i = 0; i < n; i++) messages[i] = readMsg(r);
-  if (!r.done) throw new RangeError('trailing bytes after internal node');
-  return { pivots, children, messages };
+  for (let i = 0; i < childCount; i++) {
+    const a = readAddress(r);
+    if (a.kind !== BlockKind.Leaf && a.kind !== BlockKind.Internal && a.kind !== BlockKind.Delta) throw new FormatError(`child ${i} is a block of kind ${a.kind}, not a node`);
+    children[i] = a;
+  }
+  const messages = readMsgs(r, r.varint());
+  let points = false;
+  for (const m of messages) {
+    if (m.op !== Op.DeleteRange) points = true;
+    else if (points) throw new FormatError('a range delete after a point message in a base buffer');
+  }
+  if (!r.done) throw new FormatError('trailing bytes after internal node');
+  return { pivots, children, messages, prefix, stored };
 }
 
 /** Delta payload: address prev, varint chainBytes, varint count, messages in arrival order. */
@@ -219,10 +278,8 @@ export function decodeDelta(payload: Buffer): DecodedDelta {
   const r = new ByteReader(payload);
   const prev = readAddress(r);
   const chainBytes = r.varint();
-  const n = r.varint();
-  const messages: Msg[] = new Array(n);
-  for (let i = 0; i < n; i++) messages[i] = readMsg(r);
-  if (!r.done) throw new RangeError('trailing bytes after delta');
+  const messages = readMsgs(r, r.varint());
+  if (!r.done) throw new FormatError('trailing bytes after delta');
   return { prev, chainBytes, messages };
 }
 
@@ -235,13 +292,15 @@ export function encodeBlobIndex(length: number, chunks: readonly Address[]): Buf
   return w.finish();
 }
 
-/** Decodes a blob index payload. */
+/** Decodes a blob index payload. Throws FormatError on damage (counts that overrun, trailing bytes). O(bytes). */
 export function decodeBlobIndex(payload: Buffer): { length: number; chunks: Address[] } {
   const r = new ByteReader(payload);
   const length = r.u64();
   const n = r.varint();
+  checkCount(r, n, 16, 'chunk');
   const chunks: Address[] = [];
   for (let i = 0; i < n; i++) chunks.push(readAddress(r));
+  if (!r.done) throw new FormatError('trailing bytes after blob index');
   return { length, chunks };
 }
 

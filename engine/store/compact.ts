@@ -15,7 +15,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BlockKind, NO_ADDRESS, isNoAddress, type Address } from '../format/address';
 import { BLOCK_HEADER_BYTES, parseBlockHeader } from '../format/block';
-import { encodeCatalogRecord, encodeSnapshots, RecordType, type CatalogRecord, type SnapshotEntry, type VersionEntry } from '../format/catalog-codec';
+import { encodeCatalogRecord, encodeSnapshots, RecordType, type CatalogRecord, type SnapshotEntry, type SnapshotPolicy, type VersionEntry } from '../format/catalog-codec';
+import { expiredAutomaticSnapshots } from './snapshot-policy';
 import { DATA_START, encodeHeader, encodeSuperblock, FORMAT_VERSION, SUPERBLOCK_OFFSETS, type TreeParams } from '../format/header';
 import { decodeBlobIndex, decodeDelta, decodeInternal, decodeLeaf, encodeBlobIndex, encodeDelta, encodeInternal, encodeLeaf } from '../format/node-codec';
 import { InvalidArgumentError, StoreCorruptError } from '../errors';
@@ -94,6 +95,13 @@ export interface CompactionSource {
   readonly committedEnd: number;
   /** Size of the file on disk now. */
   readonly fileBytes: number;
+  /**
+   * Called with the finished copy's path just before it is renamed over the store: the writer
+   * locks the new inode too, so that the path never names a file without the writer lock (§14).
+   */
+  lockReplacement?(path: string): void;
+  /** The automatic-snapshot policy: the copy keeps it, and keeps only the automatic snapshots it retains. */
+  readonly snapshotPolicy?: SnapshotPolicy | null;
 }
 
 /**
@@ -326,13 +334,18 @@ export function compactStore(
   // is left over from a crash and is garbage.
   for (const stale of tempFilesOf(target)) fs.rmSync(stale, { force: true });
 
-  const kept = retainedVersions(src.versions, src.record.branches.map((b) => b.head), src.snapshots.map((s) => s.version), keep);
+  // The policy's retention decides which automatic snapshots survive (the writer applies it at
+  // every commit already; this makes the copy follow it even for a policy set by hand since).
+  const policy = src.snapshotPolicy ?? null;
+  const expired = new Set(expiredAutomaticSnapshots(policy, src.snapshots));
+  const liveSnapshots = src.snapshots.filter((s) => !expired.has(s.name));
+  const kept = retainedVersions(src.versions, src.record.branches.map((b) => b.head), liveSnapshots.map((s) => s.version), keep);
   const keptVersions = [...kept].sort((a, b) => a - b).map((id) => src.versions.get(id) as VersionEntry);
   // Branch heads first, then snapshots, then older versions newest first: the heads, which are
   // read most, are laid out as whole depth-first trees; older versions add only what they do
   // not share with them.
   const byAge = [...keptVersions].reverse();
-  const roots: Address[] = [...src.record.branches.map((b) => b.root), ...src.snapshots.map((s) => s.root), ...byAge.map((v) => v.root)];
+  const roots: Address[] = [...src.record.branches.map((b) => b.root), ...liveSnapshots.map((s) => s.root), ...byAge.map((v) => v.root)];
   say('plan', 0, 0);
   const { total, seen } = plan(src, roots, (n) => say('plan', n, 0));
   say('plan', total, total);
@@ -351,7 +364,7 @@ export function compactStore(
       if (n % 64 === 0) say('copy', n, total);
     });
     const branches = src.record.branches.map((b) => ({ name: b.name, head: b.head, root: copier.node(b.root) }));
-    const snapshots: SnapshotEntry[] = src.snapshots.map((s) => ({ ...s, root: copier.node(s.root) }));
+    const snapshots: SnapshotEntry[] = liveSnapshots.map((s) => ({ ...s, root: copier.node(s.root) }));
     const rootOf = new Map<number, Address>();
     for (const v of byAge) rootOf.set(v.id, copier.node(v.root));
     say('copy', copier.nodesCopied, total);
@@ -367,6 +380,8 @@ export function compactStore(
         type: isNoAddress(prev) ? RecordType.Create : RecordType.Commit, time: v.time, prev,
         nextVersionId: src.record.nextVersionId, nextSeq: src.record.nextSeq, snapshots: table, branches, subject: '',
         version: { ...v, parents: parentsOf(v), root: rootOf.get(v.id) as Address },
+        // The whole snapshot set is in the table: no inline changes, an empty chain, the policy.
+        delta: { added: [], removed: [], chain: NO_ADDRESS, chainLength: 0, policy },
       };
       prev = out.append(BlockKind.Catalog, 0, 0, encodeCatalogRecord(rec));
     }
@@ -385,6 +400,7 @@ export function compactStore(
     // The commit point. Before the rename the original is untouched; after it the path names
     // the complete, durable copy (moveTo also fsyncs the directory).
     say('replace', 0, 1);
+    src.lockReplacement?.(tmp);
     const moved = file.moveTo(target);
     file = null;
     adopt(moved);

@@ -8,7 +8,9 @@
  * - `load`: ops 0.. in commits of `commitEvery` ops, until `ops` are done or the process is killed.
  * - `bulk`: `ops` ops in commits of `commitEvery`, then `bulkOps` more ops staged in one
  *   transaction; prints `S` when staged (just before the big commit) and `C …` after it.
- * Prints `ready` once the store is open and `done` at a clean end.
+ * Prints `ready` once the store is open and `done` at a clean end. With `park`, it prints `P`
+ * instead of closing and waits to be killed (a writer killed with commits past its last checkpoint).
+ * `durable: false` runs the session without a flush per commit.
  */
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +31,10 @@ export interface CrashConfig {
   readonly blobThreshold: number;
   /** Share of puts whose value goes off-tree (default 0.05). */
   readonly largeRate?: number;
+  /** Flush every commit (default true). */
+  readonly durable?: boolean;
+  /** After the ops, print `P` and wait to be killed instead of closing. */
+  readonly park?: boolean;
 }
 
 /** One deterministic operation. */
@@ -89,7 +95,7 @@ export function modelAt(cfg: Pick<CrashConfig, 'seed' | 'blobThreshold' | 'large
 
 function main(cfg: CrashConfig): void {
   const store = Store.open(cfg.file, {
-    create: true, durable: true,
+    create: true, durable: cfg.durable ?? true,
     nodeSize: cfg.nodeSize, fanout: cfg.fanout, bufferSize: cfg.bufferSize, blobThreshold: cfg.blobThreshold,
   });
   say('ready');
@@ -119,6 +125,11 @@ function main(cfg: CrashConfig): void {
     commit();
   }
   tx.abort();
+  if (cfg.park) {
+    say('P');
+    // Blocks without spinning until the parent's SIGKILL: the store is never closed.
+    for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
+  }
   store.close();
   say('done');
 }

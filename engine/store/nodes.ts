@@ -1,6 +1,6 @@
 import { BlockKind, type Address } from '../format/address';
 import { BLOCK_HEADER_BYTES, checkBlockAgainst, parseBlockHeader } from '../format/block';
-import { decodeBlobIndex, decodeDelta, decodeInternal, decodeLeaf, encodeBlobIndex, encodeDelta, encodeInternal, encodeLeaf } from '../format/node-codec';
+import { commonPrefixLength, decodeBlobIndex, decodeDelta, decodeInternal, decodeLeaf, encodeBlobIndex, encodeDelta, encodeInternal, encodeLeaf } from '../format/node-codec';
 import type { TreeParams } from '../format/header';
 import { StoreCorruptError } from '../errors';
 import { replayMessages } from '../tree/buffer';
@@ -43,29 +43,51 @@ export class NodeStore implements NodeLoader {
     this.file.io.nodeVisits++;
     const hit = this.cache.get(address.offset);
     if (hit) return hit;
-    const block = this.readBlock(address);
-    const payload = block.subarray(BLOCK_HEADER_BYTES);
-    let node: TreeNode;
-    try {
-      node = this.decode(address, payload, parseBlockHeader(block)?.aux ?? 0);
-    } catch (e) {
-      if (e instanceof StoreCorruptError) throw e;
-      throw new StoreCorruptError(this.file.path, address.offset, `undecodable ${kindName(address.kind)} block (${(e as Error).message})`);
-    }
+    const node = this.decodeBlock(address, this.readBlock(address), (prev) => {
+      const base = this.load(prev);
+      this.file.io.nodeVisits--; // one logical node, however many segments
+      return base;
+    });
     this.cache.set(address.offset, node, address.length * 2 + 256);
     return node;
   }
 
-  private decode(address: Address, payload: Buffer, aux: number): TreeNode {
+  /**
+   * Decodes a block already checked against `address` into a node; `loadPrev` supplies the
+   * node a journal segment extends. Every damage (an undecodable payload, a field the format
+   * fixes, a chain that does not add up) is a StoreCorruptError naming the block. `onPrefix` is
+   * told the stored prefix of leaf and internal base blocks (for verify's prefix invariant).
+   * O(block bytes) plus the replay of a segment's messages.
+   */
+  decodeBlock(address: Address, block: Buffer, loadPrev: (prev: Address) => TreeNode, onPrefix?: (at: Address, stored: number, keys: readonly Buffer[]) => void): TreeNode {
+    try {
+      const payload = block.subarray(BLOCK_HEADER_BYTES);
+      return this.decode(address, payload, parseBlockHeader(block)?.aux ?? 0, loadPrev, onPrefix);
+    } catch (e) {
+      if (e instanceof StoreCorruptError) throw e;
+      throw new StoreCorruptError(this.file.path, address.offset, `undecodable ${kindName(address.kind)} block (${(e as Error).message})`);
+    }
+  }
+
+  private decode(address: Address, payload: Buffer, aux: number, loadPrev: (prev: Address) => TreeNode, onPrefix?: (at: Address, stored: number, keys: readonly Buffer[]) => void): TreeNode {
     switch (address.kind) {
       case BlockKind.Leaf: {
         if (address.level !== 0) throw new Error('leaf above level 0');
-        const { node } = decodeLeaf(payload);
+        const { node, prefix } = decodeLeaf(payload);
+        onPrefix?.(address, prefix.length, node.keys);
         node.addr = address;
         return node;
       }
       case BlockKind.Internal: {
+        if (address.level < 1) throw new Error('internal node at level 0');
         const d = decodeInternal(payload);
+        onPrefix?.(address, d.prefix.length, d.pivots);
+        for (const c of d.children) {
+          // Children are one level down, and a child is a leaf exactly at level 0 (§7.2).
+          if (c.level !== address.level - 1 || (c.kind === BlockKind.Leaf) !== (c.level === 0)) {
+            throw new Error(`a ${kindName(c.kind)} child at level ${c.level} under a node at level ${address.level}`);
+          }
+        }
         const node: InternalNode = {
           kind: 'internal', level: address.level, pivots: d.pivots, children: d.children, msgs: [], rdels: [], bufBytes: 0,
           addr: address, chainLength: 0, chainBytes: 0, journal: null, pending: [], search: null,
@@ -85,11 +107,15 @@ export class NodeStore implements NodeLoader {
           throw new Error('journal segment points at a block of another level or kind');
         }
         if (d.prev.offset >= address.offset) throw new Error('journal segment points forward');
-        const base = this.load(d.prev) as InternalNode;
-        this.file.io.nodeVisits--; // one logical node, however many segments
+        const base = loadPrev(d.prev) as InternalNode;
+        // The chain adds up (§7.3): aux counts segments, chainBytes sums their messages' sizes.
+        if (aux !== base.chainLength + 1) throw new Error(`journal segment says chain length ${aux}, its predecessor ${base.chainLength}`);
+        let added = 0;
+        for (const m of d.messages) added += msgBytes(m);
+        if (d.chainBytes !== base.chainBytes + added) throw new Error(`journal segment says ${d.chainBytes} chain bytes, its chain holds ${base.chainBytes + added}`);
         const node: InternalNode = {
           ...base, pivots: base.pivots, children: base.children, msgs: base.msgs.slice(), rdels: base.rdels.slice(),
-          addr: address, chainLength: aux, chainBytes: d.chainBytes, journal: null, pending: [],
+          addr: address, chainLength: aux, chainBytes: d.chainBytes, journal: null, pending: [], search: null,
         };
         replayMessages(node, d.messages);
         return node;
@@ -104,10 +130,21 @@ export class NodeStore implements NodeLoader {
     const out: Address[] = [address];
     let a = address;
     while (a.kind === BlockKind.Delta && out.length <= MAX_CHAIN + 1) {
-      a = decodeDelta(this.readBlock(a).subarray(BLOCK_HEADER_BYTES)).prev;
+      const at = a;
+      a = this.decoded(at, () => decodeDelta(this.readBlock(at).subarray(BLOCK_HEADER_BYTES)).prev);
       out.push(a);
     }
     return out;
+  }
+
+  /** Runs a decoder on a block's payload; anything it throws becomes a StoreCorruptError naming the block. */
+  private decoded<T>(at: Address, decode: () => T): T {
+    try {
+      return decode();
+    } catch (e) {
+      if (e instanceof StoreCorruptError) throw e;
+      throw new StoreCorruptError(this.file.path, at.offset, `undecodable ${kindName(at.kind)} block (${(e as Error).message})`);
+    }
   }
 
   /**
@@ -162,7 +199,7 @@ export class NodeStore implements NodeLoader {
 
   /** Reads a large value back, verifying every chunk. O(length). */
   readBlob(ref: BlobRef): Buffer {
-    const idx = decodeBlobIndex(this.readBlock(ref.index).subarray(BLOCK_HEADER_BYTES));
+    const idx = this.decoded(ref.index, () => decodeBlobIndex(this.readBlock(ref.index).subarray(BLOCK_HEADER_BYTES)));
     if (idx.length !== ref.length) throw new StoreCorruptError(this.file.path, ref.index.offset, `blob index says ${idx.length} bytes, the leaf says ${ref.length}`);
     const parts = idx.chunks.map((c) => {
       if (c.kind !== BlockKind.BlobChunk) throw new StoreCorruptError(this.file.path, ref.index.offset, 'blob index lists a block that is not a chunk');
@@ -180,3 +217,44 @@ function kindName(kind: number): string {
 
 /** Messages a put of `value` should carry: large values become blob pointers first. */
 export type { Msg };
+
+/** A stored prefix that is not the longest common prefix of the node's first and last key (§15 prefix). */
+export interface PrefixMismatch {
+  readonly offset: number;
+  readonly stored: number;
+  readonly expected: number;
+}
+
+/**
+ * Reads nodes straight from the file, bypassing the node cache (neither reading nor filling
+ * it): what verify() walks, so that damage on disk is found however warm the cache is. Every
+ * block of a journal chain is read, checked against its address and decoded; the chain's
+ * bookkeeping must add up (§7.3). Internal nodes decoded during one walk are kept for that walk
+ * only, so a chain shared by several versions is read once. Stored prefixes that are not what
+ * the writer must store are collected per load, for verify's prefix invariant. O(block bytes)
+ * per load.
+ */
+export class DiskNodeReader implements NodeLoader {
+  private readonly internals = new Map<number, TreeNode>();
+  private mismatches: PrefixMismatch[] = [];
+
+  constructor(private readonly nodes: NodeStore) {}
+
+  load(address: Address): TreeNode {
+    const known = this.internals.get(address.offset);
+    if (known) return known;
+    const node = this.nodes.decodeBlock(address, this.nodes.readBlock(address), (prev) => this.load(prev), (at, stored, keys) => {
+      const expected = keys.length > 0 ? commonPrefixLength(keys[0], keys[keys.length - 1]) : 0;
+      if (stored !== expected) this.mismatches.push({ offset: at.offset, stored, expected });
+    });
+    if (node.kind === 'internal') this.internals.set(address.offset, node);
+    return node;
+  }
+
+  /** Prefix mismatches found since the last call (in the node just loaded and its chain). O(1). */
+  takePrefixMismatches(): PrefixMismatch[] {
+    const out = this.mismatches;
+    this.mismatches = [];
+    return out;
+  }
+}

@@ -5,12 +5,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store, StoreLockedError } from '../index';
+import { thrown } from './test-support';
 
 /**
- * Several processes on one store file: one writer at a time (a lock file that names it), a
- * stale lock from a dead process recovered, and read-only openers that see the writer's new
- * commits after refresh(). The child is engine/store/process-child.ts. Nothing here is timed:
- * waits are for lines the child prints, and polling loops are bounded by a count.
+ * Several processes on one store file: one writer at a time (an OS lock on the file's inode,
+ * plus a pid file that names the holder), the lock free the moment its holder dies, and
+ * read-only openers that see the writer's new commits after refresh(). The child is
+ * engine/store/process-child.ts. Nothing here is timed: waits are for lines the child prints,
+ * and polling loops are bounded by a count.
  */
 
 const CHILD = fileURLToPath(new URL('./process-child.ts', import.meta.url));
@@ -186,20 +188,98 @@ describe('one writer per file', () => {
     expect(fs.existsSync(`${file}.lock`)).toBe(false);
   });
 
-  it('a lock naming a live process on another host is respected', () => {
+  it('a pid file naming another host blocks nobody when no process holds the OS lock', () => {
     const file = freshStore();
-    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: 4242, host: `not-${os.hostname()}`, started: 0 }));
+    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: 4242, host: `not-${os.hostname()}`, started: 0, lock: 'os' }));
+    const store = Store.open(file);
     try {
-      expect(() => Store.open(file)).toThrow(StoreLockedError);
-      try {
-        Store.open(file);
-      } catch (e) {
-        expect((e as StoreLockedError).pid).toBe(4242);
-        expect((e as Error).message).toContain(`not-${os.hostname()}`);
-      }
+      expect((JSON.parse(fs.readFileSync(`${file}.lock`, 'utf8')) as { pid: number; host: string }).host).toBe(os.hostname());
     } finally {
-      fs.rmSync(`${file}.lock`);
+      store.close();
     }
+    expect(fs.existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('a killed holder frees the lock at once, even when its pid file names a live, unrelated process (a reused pid)', async () => {
+    const file = freshStore();
+    const c = spawnChild('hold', file);
+    const pid = Number((await c.line((l) => l.startsWith('ready '))).split(' ')[1]);
+    c.proc.kill('SIGKILL');
+    await c.exited;
+    const lock = JSON.parse(fs.readFileSync(`${file}.lock`, 'utf8')) as { pid: number };
+    expect(lock.pid).toBe(pid);
+    // The kernel has reused the dead writer's pid for a live process that has nothing to do
+    // with the store: here, the test runner's parent.
+    const unrelated = process.ppid;
+    expect(unrelated).not.toBe(process.pid);
+    fs.writeFileSync(`${file}.lock`, JSON.stringify({ ...lock, pid: unrelated }));
+    const store = Store.open(file);
+    try {
+      expect(store.info().writerPid).toBe(process.pid);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('removing the holder\'s pid file (what a racing stale-lock recovery did) does not free the lock', async () => {
+    const file = freshStore();
+    const c = spawnChild('hold', file);
+    const pid = Number((await c.line((l) => l.startsWith('ready '))).split(' ')[1]);
+    // The race: an opener read a stale owner, a new writer (the child) took the lock, and the
+    // opener then unlinked the lock file. With an OS lock the file is only information.
+    fs.rmSync(`${file}.lock`);
+    const other = spawnChild('try-open', file);
+    const out = JSON.parse(await other.line((l) => l.startsWith('{'))) as { ok: boolean; name: string };
+    expect(out).toMatchObject({ ok: false, name: 'StoreLockedError' });
+    expect(() => Store.open(file).close()).toThrow(StoreLockedError);
+    // The child is still the only writer, and its commits land.
+    c.send('put after-race 1');
+    await c.line((l) => l.startsWith('committed '));
+    c.send('exit');
+    await c.line((l) => l === 'closed');
+    await c.exited;
+    const reader = Store.open(file, { readOnly: true });
+    expect(reader.get(Buffer.from('after-race'))?.toString()).toBe('1');
+    reader.close();
+    expect(pid).toBe(c.proc.pid);
+  });
+
+  it('two hard-link names of one store exclude each other\'s writers, in this process and across processes', async () => {
+    const file = freshStore();
+    const other = `${file}-hardlink.th`;
+    fs.linkSync(file, other);
+    const writer = Store.open(file);
+    try {
+      const e = thrown(() => Store.open(other).close());
+      expect(e).toBeInstanceOf(StoreLockedError);
+      expect((e as Error).message).toContain(other);
+      const c = spawnChild('try-open', other);
+      const out = JSON.parse(await c.line((l) => l.startsWith('{'))) as { ok: boolean; name: string };
+      expect(out).toMatchObject({ ok: false, name: 'StoreLockedError' });
+    } finally {
+      writer.close();
+    }
+    Store.open(other).close();
+  });
+
+  it('after a compaction replaces the file, the new inode is locked: another process still cannot write', async () => {
+    const file = freshStore();
+    const writer = Store.open(file);
+    try {
+      const before = fs.statSync(file).ino;
+      for (let i = 0; i < 5; i++) writer.put(Buffer.from(`k${i}`), Buffer.from('v'));
+      writer.compact({ keep: 1 });
+      expect(fs.statSync(file).ino).not.toBe(before);
+      const c = spawnChild('try-open', file);
+      const out = JSON.parse(await c.line((l) => l.startsWith('{'))) as { ok: boolean; name: string; pid: number };
+      expect(out).toMatchObject({ ok: false, name: 'StoreLockedError', pid: process.pid });
+      writer.put(Buffer.from('after'), Buffer.from('1'));
+    } finally {
+      writer.close();
+    }
+    const again = Store.open(file);
+    expect(again.get(Buffer.from('after'))?.toString()).toBe('1');
+    again.close();
   });
 });
 

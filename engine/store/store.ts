@@ -1,31 +1,36 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { BLOCK_KIND_NAMES, BlockKind, isNoAddress, NO_ADDRESS, sameAddress, type Address } from '../format/address';
-import { BLOCK_HEADER_BYTES, blockChecksumOk, parseBlockHeader } from '../format/block';
+import { BLOCK_HEADER_BYTES, blockChecksumOk, checkBlockAgainst, parseBlockHeader } from '../format/block';
 import {
   decodeCatalogRecord, decodeSnapshots, encodeCatalogRecord, encodeSnapshots, RecordType,
   type BranchEntry, type CatalogRecord, type CommitStats, type SnapshotEntry, type VersionEntry,
 } from '../format/catalog-codec';
 import {
   DATA_START, decodeHeader, decodeSuperblock, encodeHeader, encodeSuperblock, FORMAT_VERSION,
-  SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS, type FileHeader, type Superblock,
+  HEADER_BYTES, SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS, type FileHeader, type Superblock,
 } from '../format/header';
-import { commonPrefixLength, storedKeysOf } from '../format/node-codec';
+import { storedKeysOf } from '../format/node-codec';
 import {
   ClosedError, ConflictError, FileStateError, FormatVersionError, InvalidArgumentError, NotAStoreError, ReadOnlyError,
   StoreCorruptError, StoreError, VersionNotFoundError,
 } from '../errors';
-import { BlobRef, Op, type Child, type InternalNode, type Msg, type TreeNode } from '../tree/node';
+import { BlobRef, Op, type Child, type InternalNode, type Msg } from '../tree/node';
 import { TreeWriter } from '../tree/write';
 import { verifyTree, type Problem } from '../tree/verify';
 import { findMsg, rdelCovers } from '../tree/buffer';
 import { upperBound } from '../tree/keys';
-import { Appender, StoreFile, type IoCounters } from './file';
+import { Appender, createTempPath, pathExists, publishFile, removeStaleCreateFiles, StoreFile, type IoCounters } from './file';
+import { classifyTail, hasUnwrittenSector } from './recovery';
 import { diffTrees, structuralDiff, type DiffCounters, type RawChange } from '../diff/diff';
 import { emptyRange } from '../tree/keys';
 import { SubtreeView } from './subtree-view';
-import { MAX_CHAIN, NodeStore } from './nodes';
-import { acquireWriterLock, readLockOwner, processAlive } from './writer-lock';
+import { DiskNodeReader, MAX_CHAIN, NodeStore } from './nodes';
+import { acquireWriterLock, readLockOwner, processAlive, type WriterLock } from './writer-lock';
+import { loadSnapshotState, planSnapshotChange, stateAfter, type SnapshotState } from './snapshot-set';
+import {
+  automaticSnapshotDue, automaticSnapshotName, checkSnapshotPolicy, expiredAutomaticSnapshots, type SnapshotPolicy, type SnapshotPolicyInput,
+} from './snapshot-policy';
 import { Transaction, type CommitInfo, type CommitOptions, type TransactionHost, type TransactionOptions } from './transaction';
 import { LockManager } from '../locks/lock-manager';
 import { getValue } from '../tree/read';
@@ -80,6 +85,8 @@ export interface SnapshotInfo {
   readonly version: number;
   readonly time: number;
   readonly message: string;
+  /** Taken by the automatic-snapshot policy (its retention may remove it), not named by a user. */
+  readonly automatic: boolean;
 }
 
 /** A branch and its head version. */
@@ -141,6 +148,16 @@ export interface StoreInfo {
   readonly params: Required<StoreOptions>;
   readonly readOnly: boolean;
   readonly writerPid: number | null;
+  /** Damage found at open (read-only stores only; see {@link Store.damage}), or null. */
+  readonly damage: StoreDamage | null;
+}
+
+/** Committed data a read-only open could not reach: where, and what was found. */
+export interface StoreDamage {
+  /** File offset of the first damaged block. */
+  readonly offset: number;
+  /** One line: what is damaged and what follows it. */
+  readonly message: string;
 }
 
 /** Statistics from walking every node of a version. */
@@ -240,9 +257,11 @@ async function* asyncIterate<T>(it: Iterable<T>): AsyncGenerator<T> {
   }
 }
 
+/** A buffered message as plain data; its bytes are copies (the message lives in a cached node). */
 function messageView(m: Msg): MessageView {
   const op = m.op === Op.Put ? 'put' : m.op === Op.Delete ? 'delete' : 'deleteRange';
-  return { op, key: m.key, end: m.op === Op.DeleteRange ? m.end : undefined, seq: m.seq, valueLength: m.value ? m.value.length : 0, large: m.value instanceof BlobRef };
+  const end = m.op === Op.DeleteRange ? (m.end === null ? null : Buffer.from(m.end)) : undefined;
+  return { op, key: Buffer.from(m.key), end, seq: m.seq, valueLength: m.value ? m.value.length : 0, large: m.value instanceof BlobRef };
 }
 
 const KIND_BY_NAME: Record<string, BlockKind> = { leaf: BlockKind.Leaf, internal: BlockKind.Internal, delta: BlockKind.Delta };
@@ -281,12 +300,16 @@ export class Store implements TransactionHost {
   readonly params: Required<StoreOptions>;
   private nodes: NodeStore;
   private writer: TreeWriter;
-  private lock: { release(): void } | null = null;
+  private lock: WriterLock | null = null;
   private closed = false;
   private end: number;
   private latest: Address;
   private record: CatalogRecord;
-  private snapshotList: SnapshotEntry[] = [];
+  private snapshotList: readonly SnapshotEntry[] = [];
+  /** Where the catalog keeps the snapshot set (table + inline chain) and the automatic-snapshot policy. */
+  private snapState: SnapshotState = { list: [], policy: null, table: NO_ADDRESS, chain: NO_ADDRESS, chainLength: 0 };
+  /** The file's format version: 1 keeps a full snapshot table per change (older builds read it). */
+  private formatVersion: number;
   private versionIndex: Map<number, VersionEntry> | null = null;
   private superSeq: number;
   private lastCheckpointEnd: number;
@@ -298,6 +321,15 @@ export class Store implements TransactionHost {
   private readonly durable: boolean;
   /** Branch used when none is named. */
   readonly defaultBranch: string;
+  /** End of the data known to be flushed: a superblock never names anything past it. */
+  private syncedEnd: number;
+  /** Something (a commit without `durable`, a superblock) was written and not flushed yet. */
+  private unsynced = false;
+  /** Where the last roll-forward broke: the first block that was not part of an accepted commit. */
+  private failAt = 0;
+  private damageFound: StoreDamage | null = null;
+  /** The newest checkpoint on disk is `relaxed` (FORMAT.md §3). */
+  private relaxedOnDisk = false;
 
   private constructor(
     /** Path of the store file. */
@@ -309,19 +341,31 @@ export class Store implements TransactionHost {
     /** True when opened without the writer lock. */
     readonly readOnly: boolean,
   ) {
-    this.params = { nodeSize: header.nodeSize, fanout: header.fanout, bufferSize: header.bufferSize, blobThreshold: header.blobThreshold };
+    // Frozen: it is handed out (store.params, info().params) and the tree writer reads it.
+    this.params = Object.freeze({ nodeSize: header.nodeSize, fanout: header.fanout, bufferSize: header.bufferSize, blobThreshold: header.blobThreshold });
     this.cacheBytes = opts.cacheBytes ?? 1024 * 1024 * 1024;
     this.nodes = new NodeStore(file, this.params, this.cacheBytes);
     this.writer = this.makeWriter();
     this.durable = opts.durable ?? true;
     this.defaultBranch = opts.branch ?? 'main';
+    this.formatVersion = header.formatVersion;
     this.superSeq = sb.sequence;
     this.end = sb.committedLength;
     this.latest = sb.catalog;
     this.lastCheckpointEnd = sb.committedLength;
+    this.syncedEnd = sb.committedLength;
     this.record = this.readRecord(sb.catalog);
     this.rollForward();
     this.loadSnapshots();
+  }
+
+  /**
+   * Damage found at open: committed data after `offset` is unreadable while intact commits
+   * follow it. Only a read-only store opens like this (showing the commits before the damage);
+   * opening for writing refuses. Null for a sound file. `info()` and `verify()` report it too.
+   */
+  get damage(): StoreDamage | null {
+    return this.damageFound;
   }
 
   /**
@@ -330,19 +374,19 @@ export class Store implements TransactionHost {
    */
   static create(path: string, options: StoreOptions & OpenOptions = {}): Store {
     const params = checkParams(options);
-    if (fs.existsSync(path)) throw new FileStateError(`${path} already exists`);
-    let file: StoreFile;
-    try {
-      file = StoreFile.create(path);
-    } catch (e) {
-      throw new FileStateError(`cannot create ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    // A create killed after naming its store leaves its temp name beside it (a second link to the store).
+    removeStaleCreateFiles(path);
+    if (pathExists(path)) throw new FileStateError(`${path} already exists`);
+    // Built under a temp name, flushed, then linked into place and the directory flushed: a crash
+    // at any moment leaves either no store at `path` or a complete one, never a partial file.
+    const tmp = createTempPath(path);
+    const file = StoreFile.create(tmp, path);
     try {
       const header = encodeHeader({ formatVersion: FORMAT_VERSION, ...params });
       const start = Buffer.alloc(DATA_START);
       header.copy(start, 0);
       file.write(0, start);
-      const out = new Appender(file, DATA_START);
+      const out = new Appender(file, DATA_START, false);
       const nodes = new NodeStore(file, params, 1 << 20);
       const root = nodes.persist({ kind: 'leaf', keys: [], vals: [], bytes: 0, addr: null }, out);
       const now = Date.now();
@@ -355,14 +399,14 @@ export class Store implements TransactionHost {
       out.flush();
       const sb = encodeSuperblock({ sequence: 1, catalog, committedLength: out.end });
       file.write(SUPERBLOCK_OFFSETS[1], sb);
-      file.truncate(out.end);
       file.sync();
+      file.close();
+      publishFile(tmp, path);
     } catch (e) {
       file.close();
-      fs.rmSync(path, { force: true });
+      fs.rmSync(tmp, { force: true });
       throw e;
     }
-    file.close();
     return Store.open(path, { ...options, create: false });
   }
 
@@ -373,25 +417,19 @@ export class Store implements TransactionHost {
    * complete commits after it; a torn tail is ignored (and cut off by a writer).
    */
   static open(path: string, options: OpenOptions & StoreOptions = {}): Store {
-    if (!fs.existsSync(path)) {
+    if (!pathExists(path)) {
       if (options.create) return Store.create(path, options);
       throw new FileStateError(`${path} does not exist`);
     }
-    const stat = fs.statSync(path);
-    if (stat.isDirectory()) throw new NotAStoreError(path, 'it is a directory');
     const readOnly = options.readOnly === true;
-    let file: StoreFile;
-    try {
-      file = StoreFile.open(path, readOnly);
-    } catch (e) {
-      throw new FileStateError(`cannot open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    let lock: { release(): void } | null = null;
+    const file = StoreFile.open(path, readOnly);
+    let lock: WriterLock | null = null;
     try {
       const head = file.read(0, DATA_START);
       const h = decodeHeader(head);
       if (!h.ok) {
         if (h.reason === 'checksum') throw new StoreCorruptError(path, 0, 'file header checksum mismatch');
+        if (h.reason === 'damaged-magic') throw new StoreCorruptError(path, 0, 'file header magic is damaged (the rest of the header is a Thunderhead header)');
         throw new NotAStoreError(path, h.reason === 'short' ? `only ${head.length} bytes long` : 'no Thunderhead header');
       }
       if (h.header.formatVersion > FORMAT_VERSION) throw new FormatVersionError(path, h.header.formatVersion, FORMAT_VERSION);
@@ -399,11 +437,11 @@ export class Store implements TransactionHost {
       const sbs = SUPERBLOCK_OFFSETS.map((o) => decodeSuperblock(head.subarray(o, o + SUPERBLOCK_BYTES))).filter((s): s is Superblock => s !== null);
       if (sbs.length === 0) throw new StoreCorruptError(path, SUPERBLOCK_OFFSETS[0], 'both superblocks are damaged');
       sbs.sort((a, b) => b.sequence - a.sequence);
-      if (!readOnly) lock = acquireWriterLock(path);
+      if (!readOnly) lock = acquireWriterLock(path, { file: file.identity() });
       let store: Store | null = null;
       let lastError: unknown = null;
-      // A superblock is written after its commit is durable, but a torn one could still
-      // name a record we cannot read: fall back to the older checkpoint.
+      // The newest checkpoint first; when its record or snapshot table cannot be read, the older
+      // one, whose roll-forward then passes the same bytes and classifies them below.
       for (const sb of sbs) {
         try {
           store = new Store(path, file, h.header, sb, options, readOnly);
@@ -413,16 +451,34 @@ export class Store implements TransactionHost {
         }
       }
       if (!store) throw lastError;
-      // A fallback to the older checkpoint is only harmless when it recovers at least as far as
-      // the newer one claimed: otherwise a committed block is damaged, and opening (or, worse,
-      // truncating) would silently drop committed data.
-      if (store.end < sbs[0].committedLength) {
-        const reason = lastError instanceof StoreError ? lastError.message : 'a block after the last checkpoint is damaged';
-        store.file.close();
-        throw lastError instanceof StoreCorruptError ? lastError : new StoreCorruptError(path, store.end, `committed data is unreadable (${reason})`);
+      const relaxed = sbs.some((sb) => sb.relaxed === true);
+      let verdict = classifyTail(file, store.failAt, store.latest, file.size(), relaxed);
+      // A live writer may have appended (or finished a block) between roll-forward and the scan:
+      // damage is only what a fresh roll-forward still cannot pass.
+      while (verdict.kind === 'damaged' && store.rollForward()) {
+        store.loadSnapshots();
+        verdict = classifyTail(file, store.failAt, store.latest, file.size(), relaxed);
       }
+      let damage: StoreDamage | null = verdict.kind === 'damaged' ? { offset: verdict.offset, message: verdict.detail } : null;
+      // A fallback to the older checkpoint is harmless only when the newer one named data that
+      // never reached the disk (a checkpoint written before its data, by an older build without
+      // `durable`): its record then reads as zeros. Anything else is damage.
+      const newest = sbs[0];
+      if (!damage && store.end < newest.committedLength) {
+        const named = file.read(newest.catalog.offset, newest.catalog.length);
+        if (!hasUnwrittenSector(named, newest.catalog.offset, newest.catalog.offset, newest.catalog.offset + newest.catalog.length)) {
+          const reason = lastError instanceof StoreError ? lastError.message : 'it could not be read';
+          damage = { offset: newest.catalog.offset, message: `the newest checkpoint's commit record at byte ${newest.catalog.offset} is damaged (${reason.replace(/; run `thunderhead check [^`]*`$/, '')})` };
+        }
+      }
+      if (damage && !readOnly) {
+        store.file.close();
+        throw new StoreCorruptError(path, damage.offset, `${damage.message}; opening for writing would cut off committed data, so the file was left as it is (open it read-only to read the commits before the damage)`);
+      }
+      store.damageFound = damage;
       store.lock = lock;
-      if (!readOnly) store.trimTail();
+      if (!readOnly) store.trimTail(verdict.kind === 'end' && store.failAt === store.end);
+      store.relaxedOnDisk = sbs[0].relaxed === true;
       return store;
     } catch (e) {
       lock?.release();
@@ -434,20 +490,13 @@ export class Store implements TransactionHost {
   // ---------------------------------------------------------------- catalog and recovery
 
   /**
-   * After recovery, a writer cuts off what follows the last complete commit (a torn tail) —
-   * unless it is only the zero-filled space a previous writer preallocated, which is kept so
-   * the first commit of this session need not write it again.
+   * After recovery, a writer cuts off what follows the last complete commit (a torn tail, or the
+   * intact first blocks of a commit whose record never landed) — unless it is only the zero-filled
+   * space a previous writer preallocated, which is kept so the first commit of this session need
+   * not write it again. Only called when {@link classifyTail} found no damage.
    */
-  private trimTail(): void {
-    const size = this.file.size();
-    if (size <= this.end) return;
-    const span = size - this.end;
-    if (span <= 16 * 1024 * 1024) {
-      const tail = this.file.read(this.end, span);
-      let zero = true;
-      for (let i = 0; i < tail.length && zero; i += 8) zero = tail.length - i >= 8 ? tail.readBigUInt64LE(i) === 0n : tail.subarray(i).every((b) => b === 0);
-      if (zero) return;
-    }
+  private trimTail(zeroTail: boolean): void {
+    if (zeroTail || this.file.size() <= this.end) return;
     this.file.truncate(this.end);
   }
 
@@ -464,12 +513,14 @@ export class Store implements TransactionHost {
   /**
    * Advances through complete commits after the last known one: every block must pass its
    * checksum, and a catalog record counts only when it names the current record as its
-   * predecessor. Stops at the first torn or foreign block (a torn tail). O(bytes after the checkpoint).
+   * predecessor. Stops at the first block that is none of these and records where (`failAt`):
+   * whether that is a torn tail or damage is {@link classifyTail}'s question. O(bytes after the checkpoint).
    */
   private rollForward(): boolean {
     let pos = this.end;
     let advanced = false;
     for (;;) {
+      this.failAt = pos;
       const head = this.file.read(pos, BLOCK_HEADER_BYTES);
       if (head.length < BLOCK_HEADER_BYTES) break;
       const h = parseBlockHeader(head);
@@ -496,16 +547,40 @@ export class Store implements TransactionHost {
   }
 
   private loadSnapshots(): void {
-    if (isNoAddress(this.record.snapshots)) {
-      this.snapshotList = [];
-      return;
-    }
-    const block = this.nodes.readBlock(this.record.snapshots);
-    try {
-      this.snapshotList = decodeSnapshots(block.subarray(BLOCK_HEADER_BYTES));
-    } catch (e) {
-      throw new StoreCorruptError(this.path, this.record.snapshots.offset, `undecodable snapshot table (${(e as Error).message})`);
-    }
+    this.snapState = loadSnapshotState(this.record, this.latest, (a) => this.readRecord(a), (a) => {
+      const block = this.nodes.readBlock(a);
+      try {
+        return decodeSnapshots(block.subarray(BLOCK_HEADER_BYTES));
+      } catch (e) {
+        throw new StoreCorruptError(this.path, a.offset, `undecodable snapshot table (${(e as Error).message})`);
+      }
+    });
+    this.snapshotList = this.snapState.list;
+  }
+
+  /**
+   * Fills in the snapshot part of a record about to be appended to `out`: the new list `next`
+   * and policy ride inline in the record (a full table first, in the same flush, once the chain
+   * is at its bound, or on every change in a format-1 file). Returns the record and the state to
+   * adopt once it is written. O(changes).
+   */
+  private withSnapshots(out: Appender, rec: CatalogRecord, next: readonly SnapshotEntry[], policy = this.snapState.policy): { rec: CatalogRecord; commit: (at: Address) => void } {
+    const plan = planSnapshotChange(this.snapState, next, policy, this.formatVersion >= 2, (list) => out.append(BlockKind.Snapshots, 0, 0, encodeSnapshots(list)));
+    return {
+      rec: { ...rec, snapshots: plan.snapshots, delta: plan.delta },
+      commit: (at) => {
+        this.snapState = stateAfter(plan, next, policy, at);
+        this.snapshotList = next;
+      },
+    };
+  }
+
+  /** Checks a new snapshot name: 1 to 200 characters, not a snapshot or branch already (nor twice in `also`). */
+  private checkSnapshotName(name: unknown, also: readonly string[] = []): string {
+    if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw new InvalidArgumentError('snapshot name must be 1 to 200 characters');
+    if (this.snapshotList.some((s) => s.name === name) || also.includes(name)) throw new InvalidArgumentError(`snapshot ${JSON.stringify(name)} already exists`);
+    if (this.record.branches.some((b) => b.name === name)) throw new InvalidArgumentError(`${JSON.stringify(name)} is a branch name`);
+    return name;
   }
 
   /** Every version, by walking the catalog chain once (then kept up to date). O(catalog records) the first time. */
@@ -524,24 +599,60 @@ export class Store implements TransactionHost {
     return map;
   }
 
+  /**
+   * Writes a superblock naming the current record. The data it names is flushed first when a
+   * commit without `durable` left it unflushed: a superblock that reached the disk before its
+   * data would name bytes that are not there (FORMAT.md §10.2).
+   */
   private writeCheckpoint(): void {
+    if (this.syncedEnd < this.end) {
+      this.file.sync();
+      this.syncedEnd = this.end;
+    }
     this.superSeq++;
-    const sb = encodeSuperblock({ sequence: this.superSeq, catalog: this.latest, committedLength: this.end });
-    // Not flushed here: it only names data already durable, and rides along with the next
-    // commit's flush. A torn superblock fails its checksum and the other one is used.
+    const sb = encodeSuperblock({ sequence: this.superSeq, catalog: this.latest, committedLength: this.end, relaxed: !this.durable });
+    // Not flushed here: it names flushed data only, and rides along with the next flush (the
+    // next durable commit's, the next checkpoint's, or close's). A torn superblock fails its
+    // checksum and the other one is used.
     this.file.write(SUPERBLOCK_OFFSETS[this.superSeq % 2], sb);
+    this.unsynced = true;
     this.lastCheckpointEnd = this.end;
     this.commitsSinceCheckpoint = 0;
   }
 
+  /**
+   * Before the first commit that is not flushed, a flushed checkpoint must say so: recovery then
+   * knows that several commits after it may be partly missing after a power loss (FORMAT.md §3).
+   * Done on the first write, not at open, so a writer that writes nothing changes nothing. O(1).
+   */
+  private markRelaxed(): void {
+    if (this.durable || this.relaxedOnDisk) return;
+    this.writeCheckpoint();
+    this.file.sync();
+    this.unsynced = false;
+    this.relaxedOnDisk = true;
+  }
+
   /** Appends a catalog record (and whatever blocks `out` holds), flushes once, and makes it current. */
   private appendRecord(out: Appender, rec: CatalogRecord): Address {
+    this.markRelaxed();
     const address = out.append(BlockKind.Catalog, 0, 0, encodeCatalogRecord(rec));
-    out.flush();
-    if (this.durable) this.file.sync();
+    try {
+      out.flush();
+      if (this.durable) this.file.sync();
+    } catch (e) {
+      // Not committed: zero what it wrote, so no later commit is followed by its leftovers.
+      out.discard();
+      throw e;
+    }
+    if (!this.durable) this.unsynced = true;
     this.latest = address;
     this.record = rec;
     this.end = out.end;
+    if (this.durable) {
+      this.syncedEnd = this.end;
+      this.unsynced = false;
+    }
     if (rec.version && this.versionIndex) this.versionIndex.set(rec.version.id, rec.version);
     this.commitsSinceCheckpoint++;
     if (this.end - this.lastCheckpointEnd >= CHECKPOINT_BYTES || this.commitsSinceCheckpoint >= CHECKPOINT_COMMITS) this.writeCheckpoint();
@@ -549,9 +660,12 @@ export class Store implements TransactionHost {
   }
 
   private baseRecord(type: RecordType, subject: string): Omit<CatalogRecord, 'version'> {
+    const s = this.snapState;
     return {
       type, time: Date.now(), prev: this.latest, nextVersionId: this.record.nextVersionId, nextSeq: this.record.nextSeq,
-      snapshots: this.record.snapshots, branches: this.record.branches, subject,
+      snapshots: s.table, branches: this.record.branches, subject,
+      // A record that changes no snapshot still points at the chain, so the newest record alone leads to the set.
+      delta: this.formatVersion >= 2 ? { added: [], removed: [], chain: s.chain, chainLength: s.chainLength, policy: s.policy } : null,
     };
   }
 
@@ -622,6 +736,7 @@ export class Store implements TransactionHost {
   /** Starts a write transaction on a branch (default branch when omitted). O(1). */
   begin(opts: { branch?: string; spillBytes?: number } & TransactionOptions = {}): Transaction {
     this.checkWritable();
+    this.markRelaxed();
     const b = this.branchEntry(opts.branch ?? this.defaultBranch);
     const tx = new Transaction(this, this.nodes, b.name, b.root, b.head, opts.spillBytes, { optimistic: opts.optimistic, pessimistic: opts.pessimistic });
     this.active.add(tx);
@@ -667,6 +782,7 @@ export class Store implements TransactionHost {
     this.checkWritable();
     const message = opts.message ?? '';
     if (typeof message !== 'string') throw new InvalidArgumentError('commit message must be a string');
+    const snapshotName = opts.snapshot === undefined ? null : this.checkSnapshotName(opts.snapshot);
     const branch = this.branchEntry(tx.branch);
     if (tx.options.optimistic && branch.head !== tx.baseVersion) this.checkConflicts(tx, branch.root);
     const ws = tx.writeSet();
@@ -705,13 +821,27 @@ export class Store implements TransactionHost {
       id, parents: [branch.head], root, branch: branch.name, message, time: Date.now(),
       stats: { puts, deletes, rangeDeletes: rdels.length, bytesWritten },
     };
-    const rec: CatalogRecord = {
+    // Snapshots named by this commit (the caller's, and the policy's automatic one) ride in its
+    // own record and its one flush; so do the automatic ones the policy's retention drops.
+    const added: SnapshotEntry[] = [];
+    if (snapshotName !== null) added.push({ name: snapshotName, version: id, root, time: version.time, message });
+    const policy = this.snapState.policy;
+    const autoName = automaticSnapshotName(id);
+    if (policy && automaticSnapshotDue(policy, this.snapshotList, id, version.time) && !this.snapshotList.some((s) => s.name === autoName) && autoName !== snapshotName) {
+      added.push({ name: autoName, version: id, root, time: version.time, message: '', automatic: true });
+    }
+    const grown = added.length > 0 ? [...this.snapshotList, ...added] : this.snapshotList;
+    const expired = new Set(expiredAutomaticSnapshots(policy, grown));
+    const next = expired.size > 0 ? grown.filter((s) => !expired.has(s.name)) : grown;
+    const planned = this.withSnapshots(out, {
       ...this.baseRecord(RecordType.Commit, ''),
       nextVersionId: id + 1, nextSeq: seq, version,
       branches: this.record.branches.map((b) => (b.name === branch.name ? { name: b.name, head: id, root } : b)),
-    };
-    this.appendRecord(out, rec);
+    }, next);
+    planned.commit(this.appendRecord(out, planned.rec));
     const info: CommitInfo = { version: id, branch: branch.name, bytesWritten: this.end - start, nodesWritten };
+    for (const s of added) if (!expired.has(s.name)) this.emit('snapshot', snapshotInfo(s));
+    for (const name of expired) if (!added.some((s) => s.name === name)) this.emit('snapshotDeleted', { name, version: (grown.find((s) => s.name === name) as SnapshotEntry).version });
     this.emit('commit', info);
     this.watchHub?.catchUp();
     return info;
@@ -768,7 +898,8 @@ export class Store implements TransactionHost {
   }
 
   private versionInfo(v: VersionEntry): VersionInfo {
-    return { id: v.id, parents: v.parents, branch: v.branch, time: v.time, message: v.message, root: view(v.root), stats: v.stats };
+    // Copies: the entry is the catalog's own.
+    return { id: v.id, parents: [...v.parents], branch: v.branch, time: v.time, message: v.message, root: view(v.root), stats: { ...v.stats } };
   }
 
   /** The head version of a branch (default branch when omitted). O(1) after the first catalog walk. */
@@ -785,47 +916,81 @@ export class Store implements TransactionHost {
   /** A read-only view of a version (time travel): id, snapshot or branch name. O(1). */
   at(ref: number | string): ReadView {
     const v = this.resolve(ref);
-    return new ReadView(this.nodes, v.root, v.id);
+    // A copy of the root: the view exposes it, and the catalog's entry must not change through it.
+    return new ReadView(this.nodes, { ...v.root }, v.id);
   }
 
   /**
-   * Names a version (the default branch head unless `version` is given). O(1) in the size of
-   * the tree: one snapshot-table block and one catalog record, one flush — a plain commit's cost.
+   * Names a version (the default branch head unless `version` is given); with an array, names it
+   * several times in one go. O(1) in the size of the tree and reads no node: the names ride
+   * inline in one catalog record, one block and one flush, cheaper than the cheapest commit
+   * (which also writes a node). (A format-1 file, or every 32nd change, also rewrites the
+   * snapshot table, in the same flush.) To name a version as it is committed, pass
+   * `{ snapshot }` to the commit instead: then it costs nothing extra.
    */
-  snapshot(name: string, opts: { message?: string; version?: number | string } = {}): SnapshotInfo {
+  snapshot(name: string, opts?: { message?: string; version?: number | string }): SnapshotInfo;
+  snapshot(names: readonly string[], opts?: { message?: string; version?: number | string }): SnapshotInfo[];
+  snapshot(names: string | readonly string[], opts: { message?: string; version?: number | string } = {}): SnapshotInfo | SnapshotInfo[] {
     this.checkWritable();
-    if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw new InvalidArgumentError('snapshot name must be 1 to 200 characters');
-    if (this.snapshotList.some((s) => s.name === name)) throw new InvalidArgumentError(`snapshot ${JSON.stringify(name)} already exists`);
-    if (this.record.branches.some((b) => b.name === name)) throw new InvalidArgumentError(`${JSON.stringify(name)} is a branch name`);
+    const list = typeof names === 'string' ? [names] : names;
+    if (!Array.isArray(list) || list.length === 0) throw new InvalidArgumentError('snapshot needs at least one name');
+    const checked: string[] = [];
+    for (const n of list) checked.push(this.checkSnapshotName(n, checked));
+    const message = opts.message ?? '';
+    if (typeof message !== 'string') throw new InvalidArgumentError('snapshot message must be a string');
     const v = this.resolve(opts.version ?? this.branchEntry(this.defaultBranch).head);
-    const entry: SnapshotEntry = { name, version: v.id, root: v.root, time: Date.now(), message: opts.message ?? '' };
-    const list = [...this.snapshotList, entry];
+    const time = Date.now();
+    const added: SnapshotEntry[] = checked.map((name) => ({ name, version: v.id, root: v.root, time, message }));
     const out = new Appender(this.file, this.end);
-    const table = out.append(BlockKind.Snapshots, 0, 0, encodeSnapshots(list));
-    this.appendRecord(out, { ...this.baseRecord(RecordType.Snapshot, name), snapshots: table, version: null });
-    this.snapshotList = list;
-    const info = { name, version: v.id, time: entry.time, message: entry.message };
-    this.emit('snapshot', info);
-    return info;
+    const planned = this.withSnapshots(out, { ...this.baseRecord(RecordType.Snapshot, checked[0]), version: null }, [...this.snapshotList, ...added]);
+    planned.commit(this.appendRecord(out, planned.rec));
+    const infos = added.map(snapshotInfo);
+    for (const info of infos) this.emit('snapshot', info);
+    return typeof names === 'string' ? infos[0] : infos;
   }
 
-  /** Named snapshots, oldest first. O(snapshots). */
+  /** Named snapshots, oldest first; `automatic` marks the ones the snapshot policy took. O(snapshots). */
   snapshots(): SnapshotInfo[] {
     this.checkOpen();
-    return this.snapshotList.map((s) => ({ name: s.name, version: s.version, time: s.time, message: s.message }));
+    return this.snapshotList.map(snapshotInfo);
   }
 
-  /** Removes a snapshot name (its version stays in the lineage until compaction drops it). */
+  /** Removes a snapshot name (its version stays in the lineage until compaction drops it). One record, one flush. */
   deleteSnapshot(name: string): void {
     this.checkWritable();
-    if (!this.snapshotList.some((s) => s.name === name)) throw new VersionNotFoundError(name);
-    const list = this.snapshotList.filter((s) => s.name !== name);
-    const out = new Appender(this.file, this.end);
-    const table = list.length ? out.append(BlockKind.Snapshots, 0, 0, encodeSnapshots(list)) : NO_ADDRESS;
     const gone = this.snapshotList.find((s) => s.name === name);
-    this.appendRecord(out, { ...this.baseRecord(RecordType.SnapshotDelete, name), snapshots: table, version: null });
-    this.snapshotList = list;
-    if (gone) this.emit('snapshotDeleted', { name, version: gone.version });
+    if (!gone) throw new VersionNotFoundError(name);
+    const out = new Appender(this.file, this.end);
+    const planned = this.withSnapshots(out, { ...this.baseRecord(RecordType.SnapshotDelete, name), version: null }, this.snapshotList.filter((s) => s !== gone));
+    planned.commit(this.appendRecord(out, planned.rec));
+    this.emit('snapshotDeleted', { name, version: gone.version });
+  }
+
+  /** The automatic-snapshot policy, or null when there is none. O(1). */
+  snapshotPolicy(): SnapshotPolicy | null {
+    this.checkOpen();
+    return this.snapState.policy;
+  }
+
+  /**
+   * Sets (or, with null, removes) the automatic-snapshot policy: commits then name their own
+   * version `auto-<id>` every `everyCommits` commits and/or `everySeconds` seconds, in their own
+   * record and flush, and drop the automatic snapshots the retention (`keepLast`, `hourly`,
+   * `daily`) no longer keeps. The policy is stored in the store, so every writer and
+   * `compact` follow it. Applies the retention at once. One record, one flush. Needs a format-2
+   * file (compact a format-1 file to upgrade it).
+   */
+  setSnapshotPolicy(input: SnapshotPolicyInput | null): SnapshotPolicy | null {
+    this.checkWritable();
+    const policy = input === null ? null : checkSnapshotPolicy(input);
+    if (this.formatVersion < 2) throw new InvalidArgumentError(`${this.path} is format version ${this.formatVersion}, which cannot store a snapshot policy: compact it to upgrade it to version ${FORMAT_VERSION}`);
+    const expired = new Set(expiredAutomaticSnapshots(policy, this.snapshotList));
+    const gone = this.snapshotList.filter((s) => expired.has(s.name));
+    const out = new Appender(this.file, this.end);
+    const planned = this.withSnapshots(out, { ...this.baseRecord(RecordType.SnapshotPolicy, ''), version: null }, this.snapshotList.filter((s) => !expired.has(s.name)), policy);
+    planned.commit(this.appendRecord(out, planned.rec));
+    for (const s of gone) this.emit('snapshotDeleted', { name: s.name, version: s.version });
+    return policy;
   }
 
   /** Creates a branch at a version (default: the default branch head). O(1). */
@@ -967,6 +1132,7 @@ export class Store implements TransactionHost {
     return compactStore(this.compactionSource(), opts, report, (file) => {
       try {
         this.adoptFile(file);
+        this.lock?.prune();
       } catch (e) {
         // The path already names the compacted file: commits through the old descriptor would be lost.
         this.close();
@@ -989,6 +1155,7 @@ export class Store implements TransactionHost {
     return {
       path: this.path, params: this.params, readBlock: (a) => this.nodes.readBlock(a), versions: this.index(), record: this.record,
       latest: this.latest, snapshots: this.snapshotList, superSequence: this.superSeq, committedEnd: this.end, fileBytes: this.file.size(),
+      lockReplacement: (p) => this.lock?.cover(p), snapshotPolicy: this.snapState.policy,
     };
   }
 
@@ -1001,7 +1168,8 @@ export class Store implements TransactionHost {
     const saved = {
       file: this.file, nodes: this.nodes, writer: this.writer, superSeq: this.superSeq, end: this.end, latest: this.latest,
       lastCheckpointEnd: this.lastCheckpointEnd, commitsSinceCheckpoint: this.commitsSinceCheckpoint, record: this.record,
-      versionIndex: this.versionIndex, snapshotList: this.snapshotList,
+      versionIndex: this.versionIndex, snapshotList: this.snapshotList, snapState: this.snapState, formatVersion: this.formatVersion,
+      syncedEnd: this.syncedEnd, unsynced: this.unsynced,
     };
     try {
       const head = file.read(0, DATA_START);
@@ -1016,6 +1184,7 @@ export class Store implements TransactionHost {
       if (!sb) throw new StoreCorruptError(this.path, SUPERBLOCK_OFFSETS[0], 'both superblocks are damaged');
       Object.assign(file.io, this.file.io);
       this.file = file;
+      this.formatVersion = h.header.formatVersion;
       this.nodes = new NodeStore(file, this.params, this.cacheBytes);
       this.writer = this.makeWriter();
       this.superSeq = sb.sequence;
@@ -1023,6 +1192,9 @@ export class Store implements TransactionHost {
       this.latest = sb.catalog;
       this.lastCheckpointEnd = sb.committedLength;
       this.commitsSinceCheckpoint = 0;
+      // A compacted file is flushed before it is renamed into place; a replaced one a reader adopts is not ours to flush.
+      this.syncedEnd = sb.committedLength;
+      this.unsynced = false;
       this.versionIndex = null;
       this.record = this.readRecord(sb.catalog);
       this.rollForward();
@@ -1098,9 +1270,9 @@ export class Store implements TransactionHost {
     const head = this.resolve(this.branchEntry(this.defaultBranch).head);
     const owner = readLockOwner(this.path);
     return {
-      path: this.path, fileSize: this.end, formatVersion: FORMAT_VERSION, height: head.root.level + 1,
+      path: this.path, fileSize: this.end, formatVersion: this.formatVersion, height: head.root.level + 1,
       versions: this.index().size, head: this.versionInfo(head), branch: this.defaultBranch, params: this.params, readOnly: this.readOnly,
-      writerPid: owner && processAlive(owner.pid) ? owner.pid : null,
+      writerPid: owner && processAlive(owner.pid) ? owner.pid : null, damage: this.damageFound,
     };
   }
 
@@ -1122,16 +1294,16 @@ export class Store implements TransactionHost {
     const { prefix, stored } = storedKeysOf(payload, node.kind);
     if (node.kind === 'leaf') {
       return {
-        address: view(a), kind: 'leaf', level: 0, prefix, keys: node.keys, stored,
+        address: view(a), kind: 'leaf', level: 0, prefix, keys: node.keys.map((k) => Buffer.from(k)), stored,
         values: node.vals.map((v) => ({ length: v.length, large: v instanceof BlobRef })), children: [], buffer: [], chain: [],
         encodedBytes: a.length, fill: node.bytes / this.params.nodeSize, bufferBytes: 0, bufferFill: 0,
       };
     }
     const messages = [...node.rdels, ...node.msgs];
     return {
-      address: view(a), kind: 'internal', level: node.level, prefix, keys: node.pivots,
+      address: view(a), kind: 'internal', level: node.level, prefix, keys: node.pivots.map((k) => Buffer.from(k)),
       // Pivots are stored in the base block; the journal only adds messages.
-      stored: stored.length === node.pivots.length ? stored : node.pivots.map((k) => ({ shared: 0, suffix: k })),
+      stored: stored.length === node.pivots.length ? stored : node.pivots.map((k) => ({ shared: 0, suffix: Buffer.from(k) })),
       values: [], children: (node.children as Address[]).map(view),
       buffer: messages.map(messageView), chain: base.map(view), encodedBytes: base.reduce((s, x) => s + x.length, 0),
       fill: node.children.length / this.params.fanout, bufferBytes: node.bufBytes, bufferFill: node.bufBytes / this.params.bufferSize,
@@ -1220,13 +1392,16 @@ export class Store implements TransactionHost {
    * catalog itself, read afresh from the file (`verifyCatalog`): the chain reaches the create
    * record, no id is claimed twice, parents exist and are older, roots are node addresses within
    * the file, branch heads and snapshots name existing versions with their roots. Reports each
-   * problem with where it is, one line each. O(distinct nodes + catalog records).
+   * problem with where it is, one line each. Everything is read from the file, never from the
+   * node cache or an earlier call: a warm store reports damage on disk as a cold one does.
+   * O(distinct nodes + catalog records) block reads.
    */
   verify(opts: { allVersions?: boolean } = {}): VerifyReport {
     this.checkOpen();
     const seen = new Set<number>();
     const catalog = verifyCatalog(this.catalogFacts());
     const problems: Problem[] = catalog.problems;
+    problems.push(...this.fileProblems());
     // Only node addresses within the file are walked: a bad root is already a catalog problem.
     const walkable = (a: Address): boolean => (a.kind === BlockKind.Leaf || a.kind === BlockKind.Internal || a.kind === BlockKind.Delta) && a.offset + a.length <= this.end;
     const versions = [...catalog.versions.values()].filter((v) => walkable(v.root));
@@ -1235,9 +1410,12 @@ export class Store implements TransactionHost {
       ...this.snapshotList.map((s) => ({ label: `snapshot ${s.name}`, root: s.root })),
     ];
     if (opts.allVersions !== false) for (const v of versions.sort((a, b) => b.id - a.id)) roots.push({ label: `version ${v.id}`, root: v.root });
+    // Nodes come from the file, never from the cache: verify() reports what is on disk.
+    const disk = new DiskNodeReader(this.nodes);
     const hooks = {
       maxChain: MAX_CHAIN,
-      checkEncoding: (a: Address, node: TreeNode): Problem[] => this.checkEncoding(a, node),
+      checkEncoding: (): Problem[] =>
+        disk.takePrefixMismatches().map((m) => ({ invariant: 'prefix', where: `node @${m.offset}`, offset: m.offset, message: `stored prefix is ${m.stored} bytes; the keys share ${m.expected}` })),
       checkBlob: (ref: BlobRef, where: string): Problem[] => {
         try {
           this.nodes.readBlob(ref);
@@ -1250,32 +1428,77 @@ export class Store implements TransactionHost {
     for (const r of roots) {
       if (!walkable(r.root)) continue;
       // Name the version in every problem (verifyTree leaves it out when a node cannot be loaded).
-      for (const p of verifyTree(this.nodes, this.params, r.root, hooks, seen, r.label)) problems.push(p.where.startsWith(`${r.label} `) ? p : { ...p, where: `${r.label} ${p.where}` });
+      for (const p of verifyTree(disk, this.params, r.root, hooks, seen, r.label)) problems.push(p.where.startsWith(`${r.label} `) ? p : { ...p, where: `${r.label} ${p.where}` });
     }
     return { ok: problems.length === 0, problems, nodesChecked: seen.size, versionsChecked: catalog.versions.size };
   }
 
-  /** The catalog chain as the last verify() read it (records are immutable; the file only grows until compaction). */
-  private verifiedChain: { file: StoreFile; newest: number; records: readonly { offset: number; record: CatalogRecord }[] } | null = null;
+  /**
+   * What is wrong outside the tree, read from the file: damage found at open (committed data
+   * after it unreachable), a damaged superblock slot (the store opens from the other one, but
+   * the redundant checkpoint is gone), non-zero bytes where the header area is reserved. O(4 KiB).
+   */
+  private fileProblems(): Problem[] {
+    const problems: Problem[] = [];
+    if (this.damageFound) problems.push({ invariant: 'committed-data', where: 'file', offset: this.damageFound.offset, message: this.damageFound.message });
+    const head = this.file.read(0, DATA_START);
+    const size = this.file.size();
+    for (const o of SUPERBLOCK_OFFSETS) {
+      const slot = head.subarray(o, o + SUPERBLOCK_BYTES);
+      // A slot never written yet (a new or compacted file) is all zero, and fine.
+      if (slot.every((b) => b === 0)) continue;
+      const sb = decodeSuperblock(slot);
+      const where = `superblock @${o}`;
+      if (!sb) problems.push({ invariant: 'superblock', where, offset: o, message: 'fails its checksum: only the other checkpoint is left' });
+      else if (sb.committedLength > size || sb.catalog.offset + sb.catalog.length !== sb.committedLength || sb.catalog.kind !== BlockKind.Catalog) {
+        problems.push({ invariant: 'superblock', where, offset: o, message: `names a record (@${sb.catalog.offset}, ${sb.catalog.length} bytes) that does not end at its committed length ${sb.committedLength} within the file` });
+      } else {
+        const why = checkBlockAgainst(this.file.read(sb.catalog.offset, sb.catalog.length), sb.catalog);
+        if (why) problems.push({ invariant: 'superblock', where, offset: o, message: `names a record at byte ${sb.catalog.offset} that cannot be read (${why})` });
+      }
+    }
+    const reserved: [number, number][] = [[HEADER_BYTES, SUPERBLOCK_OFFSETS[0]], [SUPERBLOCK_OFFSETS[0] + SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS[1]], [SUPERBLOCK_OFFSETS[1] + SUPERBLOCK_BYTES, DATA_START]];
+    for (const [from, to] of reserved) {
+      const bad = head.subarray(from, to).findIndex((b) => b !== 0);
+      if (bad >= 0) problems.push({ invariant: 'reserved', where: 'file header area', offset: from + bad, message: `byte ${from + bad} is not zero: bytes ${from}..${to} are reserved and must be zero` });
+    }
+    return problems;
+  }
+
+  /** Catalog records verify() decoded, by offset, with the checksum their bytes had (for one file). */
+  private decodedRecords: { file: StoreFile; byOffset: Map<number, { checksum: number; record: CatalogRecord }> } | null = null;
 
   /**
-   * The catalog chain read from the file, newest first, not from the cached index. Records an
-   * earlier verify() of this file already read are reused, so verifying after each commit costs
-   * O(new records), the first time O(records).
+   * The record at `address`, read from the file and checked against its address like any block.
+   * Bytes that pass the same checksum as when an earlier verify() decoded them are those bytes,
+   * so only their decoding is skipped: verifying after every commit stays cheap per record
+   * (one read and a CRC), and damage on disk is still found. O(record bytes).
+   */
+  private recordOnDisk(address: Address): CatalogRecord {
+    if (this.decodedRecords?.file !== this.file) this.decodedRecords = { file: this.file, byOffset: new Map() };
+    const memo = this.decodedRecords.byOffset;
+    const known = memo.get(address.offset);
+    if (known && known.checksum === address.checksum && address.kind === BlockKind.Catalog) {
+      this.nodes.readBlock(address);
+      return known.record;
+    }
+    const record = this.readRecord(address);
+    memo.set(address.offset, { checksum: address.checksum, record });
+    return record;
+  }
+
+  /**
+   * The catalog chain read from the file, newest first, not from the cached index: every record
+   * is read and checked again on each call (`recordOnDisk`). O(records).
    */
   private catalogFacts(): CatalogFacts {
     const records: { offset: number; record: CatalogRecord }[] = [];
     let chainError: string | undefined;
     let a = this.latest;
-    const known = this.verifiedChain?.file === this.file ? this.verifiedChain : null;
     for (;;) {
-      if (known && a.offset === known.newest) {
-        for (const r of known.records) records.push(r);
-        break;
-      }
       let rec: CatalogRecord;
       try {
-        rec = this.readRecord(a);
+        rec = this.recordOnDisk(a);
       } catch (e) {
         chainError = e instanceof StoreError ? e.message : String(e);
         break;
@@ -1289,24 +1512,7 @@ export class Store implements TransactionHost {
       }
       a = rec.prev;
     }
-    this.verifiedChain = chainError === undefined && records.length > 0 ? { file: this.file, newest: records[0].offset, records } : null;
     return { records, chainError, snapshots: this.snapshotList, committedEnd: this.end };
-  }
-
-  private checkEncoding(a: Address, node: TreeNode): Problem[] {
-    if (a.kind === BlockKind.Delta) return [];
-    try {
-      const payload = this.nodes.readBlock(a).subarray(BLOCK_HEADER_BYTES);
-      const { prefix } = storedKeysOf(payload, node.kind);
-      const keys = node.kind === 'leaf' ? node.keys : node.pivots;
-      const expect = keys.length ? commonPrefixLength(keys[0], keys[keys.length - 1]) : 0;
-      if (prefix.length !== expect) {
-        return [{ invariant: 'prefix', where: `node @${a.offset}`, offset: a.offset, message: `stored prefix is ${prefix.length} bytes; the keys share ${expect}` }];
-      }
-    } catch (e) {
-      return [{ invariant: 'checksum', where: `node @${a.offset}`, offset: a.offset, message: (e as Error).message }];
-    }
-    return [];
   }
 
   // ---------------------------------------------------------------- events and lifecycle
@@ -1386,7 +1592,13 @@ export class Store implements TransactionHost {
     return findDanglingRefs({ branches: () => this.branches(), at: (v) => this.at(v) }, opts);
   }
 
-  /** Writes a final checkpoint when anything was written since the last one, releases the writer lock. */
+  /**
+   * Writes a final checkpoint when anything was committed since the last one, flushes whatever
+   * is not on disk yet — in every mode: after close() returns every commit is durable — and
+   * releases the writer lock. A writer that wrote nothing leaves the file byte for byte as it
+   * was. The zero-filled space past the end is kept for the next writer (the file is not
+   * trimmed). At most two flushes (data, then the superblock naming it).
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -1394,10 +1606,9 @@ export class Store implements TransactionHost {
     try {
       // Nothing written since the last checkpoint (edit mode entered and left, say): the file
       // stays byte for byte as it was, so opening for writing is not itself a change.
-      if (!this.readOnly && this.end !== this.lastCheckpointEnd) {
-        // The zero-filled space past the end is kept for the next writer (see trimTail).
-        this.writeCheckpoint();
-        if (this.durable) this.file.sync();
+      if (!this.readOnly) {
+        if (this.end !== this.lastCheckpointEnd) this.writeCheckpoint();
+        if (this.unsynced) this.file.sync();
       }
     } finally {
       this.file.close();
@@ -1413,6 +1624,11 @@ export class Store implements TransactionHost {
  * before the compaction hold its NodeStore, and the store drops its own reference at the switch.
  */
 const retiredFiles = new FinalizationRegistry<StoreFile>((file) => file.close());
+
+/** A snapshot as plain data. */
+function snapshotInfo(s: SnapshotEntry): SnapshotInfo {
+  return { name: s.name, version: s.version, time: s.time, message: s.message, automatic: s.automatic === true };
+}
 
 /** @internal for tests: host name recorded in lock files. */
 export const HOST = os.hostname();

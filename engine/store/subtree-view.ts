@@ -21,8 +21,8 @@ function relative(prefix: Buffer, e: Entry): Entry {
  * (O(1)) read back through the view.
  */
 export class SubtreeView {
-  /** The absolute key prefix of this view. */
-  readonly prefix: Buffer;
+  /** The view's own copy of its prefix (handed out only as copies, see `prefix`). */
+  private readonly base: Buffer;
 
   constructor(
     private readonly store: Store,
@@ -30,15 +30,20 @@ export class SubtreeView {
     /** Version this view reads (a snapshot, branch or id); the branch head when omitted. */
     readonly at?: number | string,
   ) {
-    this.prefix = Buffer.from(asKey(prefix, 'view prefix'));
+    this.base = Buffer.from(asKey(prefix, 'view prefix'));
+  }
+
+  /** The absolute key prefix of this view: a copy, so writing into it cannot move the view. O(|prefix|). */
+  get prefix(): Buffer {
+    return Buffer.from(this.base);
   }
 
   private abs(key: Uint8Array): Buffer {
-    return Buffer.concat([this.prefix, asKey(key)]);
+    return Buffer.concat([this.base, asKey(key)]);
   }
 
   private range(r: RangeOptions): RangeOptions {
-    const out: { from?: Uint8Array; to?: Uint8Array; prefix: Uint8Array; reverse?: boolean; limit?: number } = { prefix: this.prefix, reverse: r.reverse, limit: r.limit };
+    const out: { from?: Uint8Array; to?: Uint8Array; prefix: Uint8Array; reverse?: boolean; limit?: number } = { prefix: this.base, reverse: r.reverse, limit: r.limit };
     if (r.prefix !== undefined) out.prefix = this.abs(r.prefix);
     if (r.from !== undefined) out.from = this.abs(r.from);
     if (r.to !== undefined) out.to = this.abs(r.to);
@@ -66,7 +71,7 @@ export class SubtreeView {
 
   /** Records of the view (relative keys), in order. O(height + k/fanout). */
   *scan(range: RangeOptions = {}): IterableIterator<Entry> {
-    for (const e of this.reader().scan(this.range(range))) yield relative(this.prefix, e);
+    for (const e of this.reader().scan(this.range(range))) yield relative(this.base, e);
   }
 
   /** Number of records in the view. O(records in the view). */
@@ -95,7 +100,7 @@ export class SubtreeView {
   /** Deletes everything in the view: one range-delete message. O(1) to stage. */
   clear(opts?: CommitOptions): CommitInfo {
     this.writable();
-    return this.store.deleteRange(this.prefix, prefixEnd(this.prefix), opts);
+    return this.store.deleteRange(this.base, prefixEnd(this.base), opts);
   }
 
   /** Several writes with relative keys in one commit. */
@@ -115,7 +120,7 @@ export class SubtreeView {
     const r = this.range(opts);
     for (const c of this.store.diff(a, b, { prefix: r.prefix, from: r.from, to: r.to })) {
       yield {
-        key: c.key.subarray(this.prefix.length),
+        key: c.key.subarray(this.base.length),
         type: c.type,
         get before() {
           return c.before;

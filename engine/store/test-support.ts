@@ -43,3 +43,30 @@ export function say(line: string): void {
     }
   }
 }
+
+/**
+ * Stores whose close() must not run verify(): a test that damages a file on purpose marks the
+ * store it opened on it. Everything else an engine test closes is verified (engine/store/
+ * verify-on-close.ts, bbolt's check after every test).
+ */
+const unverified = new WeakSet<object>();
+
+/** Marks `store` so that closing it in a test skips the verify() the test fixture runs. O(1). */
+export function skipVerifyOnClose(store: object): void {
+  unverified.add(store);
+}
+
+let wholeFileUnverified = false;
+
+/**
+ * Skips the verify() on close for every store of the calling test file: for files whose every
+ * test damages stores on purpose (corruption, catalog defects). Call it at the top level. O(1).
+ */
+export function skipVerifyOnCloseInThisFile(): void {
+  wholeFileUnverified = true;
+}
+
+/** True when a test marked `store` (or its whole file) to skip the verify() on close. O(1). */
+export function verifyOnCloseSkipped(store: object): boolean {
+  return wholeFileUnverified || unverified.has(store);
+}

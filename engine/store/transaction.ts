@@ -16,6 +16,11 @@ import type { LockMode } from '../locks/mode';
 export interface CommitOptions {
   /** A message recorded with the version (shown by `log` and the lineage view). */
   readonly message?: string;
+  /**
+   * Names the new version as a snapshot. The name travels in the commit's own catalog record
+   * and flush, so it costs nothing beyond the commit (FORMAT.md §13).
+   */
+  readonly snapshot?: string;
 }
 
 /** What a commit produced. */

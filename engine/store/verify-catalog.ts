@@ -37,7 +37,8 @@ function checkRoot(where: string, root: Address, end: number): Problem[] {
  * smaller id (a version without parents is a root of the lineage: version 1, or after compaction
  * a kept version none of whose ancestors was kept); every root is a node address within the
  * committed end; every branch head and every snapshot names an existing version, with that
- * version's root; branch and snapshot names are unique. O(records + branches + snapshots).
+ * version's root; branch and snapshot names are unique; the snapshot chain links exactly its
+ * stated number of older records that carry changes. O(records + branches + snapshots).
  * Returns the versions it found (one per id) for the tree checks.
  */
 export function verifyCatalog(facts: CatalogFacts): { problems: Problem[]; versions: Map<number, VersionEntry> } {
@@ -100,5 +101,36 @@ export function verifyCatalog(facts: CatalogFacts): { problems: Problem[]; versi
   if (newest && !isNoAddress(newest.snapshots) && newest.snapshots.kind !== BlockKind.Snapshots) {
     problems.push(problem('catalog', `the snapshot table address (kind ${newest.snapshots.kind}) is not a snapshot table`, newest.snapshots.offset));
   }
+  if (complete && records.length > 0) problems.push(...checkSnapshotChain(records));
   return { problems, versions };
+}
+
+/**
+ * The snapshot chain (FORMAT.md §7.6): from the newest record, `chain` links lead through exactly
+ * `chainLength` older records of the catalog, each carrying snapshot changes, and end at
+ * NO_ADDRESS. O(chain length).
+ */
+function checkSnapshotChain(records: CatalogFacts['records']): Problem[] {
+  const newest = records[0];
+  const d = newest.record.delta;
+  if (!d) return [];
+  const byOffset = new Map(records.map((r) => [r.offset, r.record]));
+  const changes = (r: CatalogRecord): boolean => !!r.delta && (r.delta.added.length > 0 || r.delta.removed.length > 0);
+  // The walk starts at the newest record itself when it carries changes.
+  let at: Address = d.chain;
+  let remaining = d.chainLength;
+  let below = newest.offset;
+  for (let step = 0; remaining > 0; step++) {
+    if (isNoAddress(at)) return [problem('snapshot chain', `ends ${remaining} record(s) early`, newest.offset)];
+    const r = byOffset.get(at.offset);
+    if (at.kind !== BlockKind.Catalog || !r) return [problem('snapshot chain', `link ${step + 1} (byte ${at.offset}) is not a catalog record of the chain`, at.offset)];
+    if (at.offset >= below) return [problem('snapshot chain', `link ${step + 1} (byte ${at.offset}) does not point backwards`, at.offset)];
+    if (!changes(r)) return [problem('snapshot chain', `link ${step + 1} (byte ${at.offset}) carries no snapshot change`, at.offset)];
+    if (r.delta && r.delta.chainLength !== remaining - 1) return [problem('snapshot chain', `record @${at.offset} says its chain holds ${r.delta.chainLength} record(s), ${remaining - 1} expected`, at.offset)];
+    below = at.offset;
+    at = r.delta ? r.delta.chain : at;
+    remaining--;
+  }
+  if (!isNoAddress(at)) return [problem('snapshot chain', `goes on past its stated length (byte ${at.offset})`, at.offset)];
+  return [];
 }

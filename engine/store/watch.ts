@@ -82,7 +82,9 @@ export class WatchHub {
     }
     // Only versions after the subscription: a new first watcher must not replay old commits.
     if (this.watchers.size === 0) this.seen = this.host.latestVersion();
-    const w: Watcher = { range: { from: range.from, to: range.to, prefix: range.prefix }, branch: range.branch, listener };
+    // Copies: a caller reusing its buffers after subscribing must not move the watched range.
+    const copy = (b: Uint8Array | undefined): Buffer | undefined => (b === undefined ? undefined : Buffer.from(b));
+    const w: Watcher = { range: { from: copy(range.from), to: copy(range.to), prefix: copy(range.prefix) }, branch: range.branch, listener };
     this.watchers.add(w);
     return () => {
       this.watchers.delete(w);

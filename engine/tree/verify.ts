@@ -15,7 +15,7 @@ export interface Problem {
 
 /** Extra checks the store layer supplies (raw-bytes checks that need the file). */
 export interface VerifyHooks {
-  /** Called once per distinct persisted node; returns problems with its encoding (e.g. prefix). */
+  /** Called right after each distinct persisted node is loaded; returns problems with its encoding (e.g. prefix) and its chain's. */
   checkEncoding?(address: Address, node: TreeNode): Problem[];
   /** Called for every large-value pointer. */
   checkBlob?(ref: BlobRef, where: string): Problem[];

@@ -258,12 +258,32 @@ export class TreeWriter {
       for (const m of piece.msgs) bytes += msgBytes(m);
       for (const r of piece.rdels) bytes += msgBytes(r);
       piece.bufBytes = bytes;
-      pieces.push(piece);
       if (p > 0) seps.push(lo as Buffer);
+      this.addPiece(piece, pieces, seps);
       start = end;
     }
     this.observer.split?.(node.level, pieces.length);
     return { pieces, seps };
+  }
+
+  /**
+   * Appends one piece of a split (its separator already pushed). A range delete that spans
+   * several pieces is clipped to each piece's bounds, and the clipped copies carry the pivots
+   * as their new ends: the pieces' buffers together can hold more estimated bytes than the
+   * node did, and one piece alone can exceed bufferSize (buffer-bound). Such a piece flushes
+   * before it is kept; the flush may split its children so that it needs splitting again, and
+   * the pieces of that split go through here too. Each round moves messages one level down,
+   * so it ends.
+   */
+  private addPiece(piece: InternalNode, pieces: TreeNode[], seps: Buffer[]): void {
+    if (piece.bufBytes > this.params.bufferSize) this.flush(piece);
+    if (piece.children.length <= this.params.fanout) {
+      pieces.push(piece);
+      return;
+    }
+    const sub = this.splitInternal(piece);
+    pieces.push(...sub.pieces);
+    seps.push(...sub.seps);
   }
 }
 

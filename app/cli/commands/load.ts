@@ -14,7 +14,7 @@ import { progressBar } from '../progress';
 import { recordFromJson } from '../records';
 import { withStore } from '../store-access';
 
-interface LoadOptions { commitEvery?: number; message?: string; branch?: string; create?: boolean }
+interface LoadOptions { commitEvery?: number; message?: string; branch?: string; create?: boolean; snapshot?: string }
 
 /** A line whose bytes are not UTF-8: `load` refuses it (decoding would put U+FFFD in the data). */
 export class InvalidUtf8Line {
@@ -84,6 +84,7 @@ export function registerLoadCommand(program: Command, ctx: CommandContext): void
     .option('-m, --message <message>', 'commit message (default: "load INPUT")')
     .option('--branch <name>', 'commit to this branch instead of the default one')
     .option('--create', 'create FILE with default parameters if it does not exist')
+    .option('--snapshot <name>', 'name the loaded version as a snapshot, in its own commit (no extra flush)')
     .action(async (file: string, input: string | undefined, opts: LoadOptions) => {
       const fromFile = input !== undefined && input !== '-';
       let total: number | undefined;
@@ -118,10 +119,13 @@ export function registerLoadCommand(program: Command, ctx: CommandContext): void
         let pending = 0;
         const versions: number[] = [];
         let bytesRead = 0;
-        const commit = (): void => {
+        let named = false;
+        const commit = (last = false): void => {
           const first = loaded - pending + 1;
           const message = opts.commitEvery !== undefined ? `${baseMessage} (records ${first}–${loaded})` : baseMessage;
-          versions.push(tx.commit({ message }).version);
+          const snapshot = last && opts.snapshot !== undefined ? { snapshot: opts.snapshot } : {};
+          versions.push(tx.commit({ message, ...snapshot }).version);
+          if (last && opts.snapshot !== undefined) named = true;
           pending = 0;
         };
         try {
@@ -146,7 +150,13 @@ export function registerLoadCommand(program: Command, ctx: CommandContext): void
             }
             if ((loaded & 1023) === 0) progress.update(fromFile ? bytesRead : loaded, total, `${loaded.toLocaleString('en-US')} records`);
           }
-          if (pending > 0) commit();
+          if (pending > 0) commit(true);
+          // The last batch was committed inside the loop (the input ended on a --commit-every
+          // boundary): name that version on its own.
+          if (opts.snapshot !== undefined && !named && versions.length > 0) {
+            store.snapshot(opts.snapshot, { version: versions[versions.length - 1] });
+            named = true;
+          }
         } finally {
           progress.done();
           // A transaction still open here holds either nothing or a batch that failed: drop it.
@@ -161,7 +171,8 @@ export function registerLoadCommand(program: Command, ctx: CommandContext): void
           : versions.length === 1
             ? `1 commit (version ${versions[0]})`
             : `${versions.length} commits (versions ${versions[0]}–${versions[versions.length - 1]})`;
-        await ctx.out.line(`loaded ${loaded} record${loaded === 1 ? '' : 's'} into ${file}: ${where}`);
+        const snap = named ? `, snapshot ${opts.snapshot}` : opts.snapshot !== undefined ? ' (no snapshot: nothing was committed)' : '';
+        await ctx.out.line(`loaded ${loaded} record${loaded === 1 ? '' : 's'} into ${file}: ${where}${snap}`);
       });
     });
 }

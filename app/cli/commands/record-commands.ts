@@ -44,8 +44,14 @@ export async function printEntries(ctx: CommandContext, entries: Iterable<Entry>
 }
 
 interface GetOptions { json?: boolean; at?: string }
-interface PutOptions { message?: string; branch?: string }
-interface DelOptions { message?: string; branch?: string }
+interface PutOptions { message?: string; branch?: string; snapshot?: string }
+interface DelOptions { message?: string; branch?: string; snapshot?: string }
+
+const SNAPSHOT_OPTION = ['--snapshot <name>', 'name the new version as a snapshot, in the same commit (no extra flush)'] as const;
+
+function snapshotNote(opts: { snapshot?: string }): string {
+  return opts.snapshot !== undefined ? `, snapshot ${opts.snapshot}` : '';
+}
 interface ScanOptions {
   prefix?: string; from?: string; to?: string; reverse?: boolean; limit?: number; json?: boolean; at?: string;
 }
@@ -76,6 +82,7 @@ export function registerRecordCommands(program: Command, ctx: CommandContext): v
     .argument('<value>', 'value (JSON, or a plain string)')
     .option('-m, --message <message>', 'commit message')
     .option('--branch <name>', 'commit to this branch instead of the default one')
+    .option(...SNAPSHOT_OPTION)
     .action(async (file: string, keyText: string, valueText: string, opts: PutOptions) => {
       const key = keyArgument(keyText);
       const value = valueArgument(valueText);
@@ -84,12 +91,12 @@ export function registerRecordCommands(program: Command, ctx: CommandContext): v
         let info;
         try {
           tx.put(key, value);
-          info = tx.commit({ message: opts.message ?? `put ${describeKey(key)}` });
+          info = tx.commit({ message: opts.message ?? `put ${describeKey(key)}`, ...(opts.snapshot !== undefined ? { snapshot: opts.snapshot } : {}) });
         } catch (error) {
           abortQuietly(tx);
           throw error;
         }
-        await ctx.out.line(`put ${describeKey(key)}: version ${info.version} on ${info.branch} (${info.bytesWritten} bytes written)`);
+        await ctx.out.line(`put ${describeKey(key)}: version ${info.version} on ${info.branch} (${info.bytesWritten} bytes written)${snapshotNote(opts)}`);
       });
     });
 
@@ -101,6 +108,7 @@ export function registerRecordCommands(program: Command, ctx: CommandContext): v
     .argument('<key>', 'key (JSON, or a plain string)')
     .option('-m, --message <message>', 'commit message')
     .option('--branch <name>', 'commit to this branch instead of the default one')
+    .option(...SNAPSHOT_OPTION)
     .action(async (file: string, keyText: string, opts: DelOptions) => {
       const key = keyArgument(keyText);
       await withStore(file, { readOnly: false }, async (store) => {
@@ -110,12 +118,12 @@ export function registerRecordCommands(program: Command, ctx: CommandContext): v
           // Deleting what is not there would record an empty version: say so instead.
           if (!tx.has(key)) throw new CliError(`key ${describeKey(key)} not found; nothing deleted`);
           tx.delete(key);
-          info = tx.commit({ message: opts.message ?? `delete ${describeKey(key)}` });
+          info = tx.commit({ message: opts.message ?? `delete ${describeKey(key)}`, ...(opts.snapshot !== undefined ? { snapshot: opts.snapshot } : {}) });
         } catch (error) {
           abortQuietly(tx);
           throw error;
         }
-        await ctx.out.line(`deleted ${describeKey(key)}: version ${info.version} on ${info.branch}`);
+        await ctx.out.line(`deleted ${describeKey(key)}: version ${info.version} on ${info.branch}${snapshotNote(opts)}`);
       });
     });
 

@@ -177,6 +177,8 @@ function describeInfo(info: StoreInfo, stats: TreeStats, sizes: StoreSizesData, 
     ],
     ['used', `${formatBytes(sizes.reachableBytes)} reachable from retained versions, ${formatBytes(sizes.deadBytes)} dead (${formatPercent(sizes.usedBytes > 0 ? sizes.deadBytes / sizes.usedBytes : 0)} of used; compact drops it)`],
   ];
+  // Opened read-only up to damaged committed data: say so first, the rest describes what is before it.
+  if (info.damage) rows.unshift(['DAMAGED', `${info.damage.message}; showing the commits before byte ${info.damage.offset} (run \`thunderhead check\`)`]);
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, text]) => `${label.padEnd(width)}  ${text}`);
 }

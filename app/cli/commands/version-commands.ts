@@ -2,12 +2,12 @@
  * Version commands: `snapshot`, `snapshots`, `branch`, `log`, `diff` (`compact` is in compact.ts).
  */
 import { Command, Option } from 'commander';
-import type { DiffChange, SnapshotInfo, Store, VersionInfo } from '../../../engine/index';
+import type { DiffChange, SnapshotInfo, SnapshotPolicy, SnapshotPolicyInput, Store, VersionInfo } from '../../../engine/index';
 import type { CommandContext } from '../context';
 import { UsageError } from '../errors';
 import { cliCommand } from '../invocation';
 import { layoutGraph } from '../graph';
-import { parsePositiveInt } from '../options';
+import { parseNonNegativeInt, parsePositiveInt } from '../options';
 import { jsonText, keyToJsonValue, prefixArgument, valueToJsonValue } from '../records';
 import { describeKey, formatBytes, formatTime, jsonLine, renderChange, renderValue, truncate } from '../render';
 import { withStore } from '../store-access';
@@ -23,9 +23,21 @@ function labelsByVersion(store: Store): Map<number, string[]> {
     else labels.set(id, [label]);
   };
   for (const b of store.branches()) add(b.head, b.name);
-  for (const s of store.snapshots()) add(s.version, `snapshot ${s.name}`);
+  for (const s of store.snapshots()) add(s.version, `${s.automatic ? 'auto-snapshot' : 'snapshot'} ${s.name}`);
   return labels;
 }
+
+/** The policy in one line, as `snapshots` and `snapshot-policy` print it. */
+export function describePolicy(p: SnapshotPolicy | null): string {
+  if (!p) return 'no automatic snapshots (set a policy with `thunderhead snapshot-policy FILE --every N --keep K`)';
+  const when = [p.everyCommits ? `every ${p.everyCommits} commit${p.everyCommits === 1 ? '' : 's'}` : '', p.everySeconds ? `every ${p.everySeconds} s` : '']
+    .filter(Boolean).join(' or ');
+  const keep = [p.keepLast ? `the last ${p.keepLast}` : '', p.hourly ? `the first of each of the last ${p.hourly} hours` : '', p.daily ? `the first of each of the last ${p.daily} days` : '']
+    .filter(Boolean).join(', ');
+  return `automatic snapshots ${when}; keeps ${keep}`;
+}
+
+interface PolicyOptions { every?: number; everySeconds?: number; keep?: number; hourly?: number; daily?: number; off?: boolean; json?: boolean }
 
 function describeStats(v: VersionInfo): string {
   const parts: string[] = [];
@@ -43,24 +55,55 @@ interface DiffOptions { prefix?: string; json?: boolean; stat?: boolean }
 export function registerVersionCommands(program: Command, ctx: CommandContext): void {
   program
     .command('snapshot')
-    .description('name a version (the head by default); O(1) whatever the store\'s size')
+    .description('name a version (the head by default); several names go in one record and one flush; O(1) whatever the store\'s size')
     .argument('<file>', 'store file')
-    .argument('<name>', 'snapshot name')
+    .argument('<names...>', 'snapshot name(s)')
     .option('-m, --message <message>', 'what the snapshot is for')
     .option('--at <version>', 'snapshot this version (id, snapshot or branch) instead of the head')
-    .option('--delete', 'remove the snapshot name instead (its version stays until compaction)')
-    .action(async (file: string, name: string, opts: { message?: string; at?: string; delete?: boolean }) => {
+    .option('--delete', 'remove the snapshot name(s) instead (their versions stay until compaction)')
+    .action(async (file: string, names: string[], opts: { message?: string; at?: string; delete?: boolean }) => {
       await withStore(file, { readOnly: false }, async (store) => {
         if (opts.delete) {
-          store.deleteSnapshot(name);
-          await ctx.out.line(`deleted snapshot ${name}`);
+          for (const name of names) {
+            store.deleteSnapshot(name);
+            await ctx.out.line(`deleted snapshot ${name}`);
+          }
           return;
         }
-        const snap = store.snapshot(name, {
+        const snaps = store.snapshot(names, {
           ...(opts.message !== undefined ? { message: opts.message } : {}),
           ...(opts.at !== undefined ? { version: opts.at } : {}),
         });
-        await ctx.out.line(`snapshot ${snap.name} → version ${snap.version}`);
+        for (const snap of snaps) await ctx.out.line(`snapshot ${snap.name} → version ${snap.version}`);
+      });
+    });
+
+  program
+    .command('snapshot-policy')
+    .description('show or set the automatic-snapshot policy stored in the store (commits take them; retention drops old ones; compaction follows it)')
+    .argument('<file>', 'store file')
+    .addOption(new Option('--every <n>', 'take one every N commits').argParser(parsePositiveInt))
+    .addOption(new Option('--every-seconds <t>', 'take one when the newest is T seconds old').argParser(parsePositiveInt))
+    .addOption(new Option('--keep <k>', 'keep the newest K automatic snapshots (default 10)').argParser(parseNonNegativeInt))
+    .addOption(new Option('--hourly <h>', 'also keep the first of each of the last H hours').argParser(parseNonNegativeInt))
+    .addOption(new Option('--daily <d>', 'also keep the first of each of the last D days').argParser(parseNonNegativeInt))
+    .option('--off', 'remove the policy (the automatic snapshots taken so far stay)')
+    .option('--json', 'print the policy as one JSON object (null when there is none)')
+    .action(async (file: string, opts: PolicyOptions) => {
+      const setting = opts.every !== undefined || opts.everySeconds !== undefined || opts.keep !== undefined || opts.hourly !== undefined || opts.daily !== undefined;
+      if (setting && opts.off) throw new UsageError('--off cannot be combined with policy options');
+      await withStore(file, { readOnly: !(setting || opts.off) }, async (store) => {
+        let policy = store.snapshotPolicy();
+        if (opts.off) policy = store.setSnapshotPolicy(null);
+        else if (setting) {
+          const input: SnapshotPolicyInput = {
+            ...(opts.every !== undefined ? { everyCommits: opts.every } : {}), ...(opts.everySeconds !== undefined ? { everySeconds: opts.everySeconds } : {}),
+            ...(opts.keep !== undefined ? { keepLast: opts.keep } : {}), ...(opts.hourly !== undefined ? { hourly: opts.hourly } : {}),
+            ...(opts.daily !== undefined ? { daily: opts.daily } : {}),
+          };
+          policy = store.setSnapshotPolicy(input);
+        }
+        await ctx.out.line(opts.json ? jsonLine(policy) : describePolicy(policy));
       });
     });
 
@@ -76,14 +119,19 @@ export function registerVersionCommands(program: Command, ctx: CommandContext): 
           for (const s of snaps) await ctx.out.line(jsonLine(s));
           return;
         }
+        const policy = store.snapshotPolicy();
         if (snaps.length === 0) {
           await ctx.out.line(`no snapshots (create one with \`${cliCommand()} snapshot FILE NAME\`)`);
+          if (policy) await ctx.out.line(describePolicy(policy));
           return;
         }
         const width = Math.max(...snaps.map((s) => s.name.length));
         for (const s of snaps) {
-          await ctx.out.line(truncate(`${s.name.padEnd(width)}  version ${String(s.version).padEnd(6)} ${formatTime(s.time)}${s.message ? `  ${s.message}` : ''}`, ctx.out.width));
+          // Automatic (policy) snapshots are marked: retention may remove them, never a user's.
+          const kind = s.automatic ? '  (automatic)' : '';
+          await ctx.out.line(truncate(`${s.name.padEnd(width)}  version ${String(s.version).padEnd(6)} ${formatTime(s.time)}${kind}${s.message ? `  ${s.message}` : ''}`, ctx.out.width));
         }
+        if (policy || snaps.some((s) => s.automatic)) await ctx.out.line(describePolicy(policy));
       });
     });
 
@@ -142,8 +190,9 @@ export function registerVersionCommands(program: Command, ctx: CommandContext): 
             const names = labels.get(v.id) ?? [];
             await ctx.out.line(jsonLine({
               ...v,
-              branches: names.filter((n) => !n.startsWith('snapshot ')),
+              branches: names.filter((n) => !n.startsWith('snapshot ') && !n.startsWith('auto-snapshot ')),
               snapshots: names.filter((n) => n.startsWith('snapshot ')).map((n) => n.slice('snapshot '.length)),
+              automaticSnapshots: names.filter((n) => n.startsWith('auto-snapshot ')).map((n) => n.slice('auto-snapshot '.length)),
             }));
           }
           return;
@@ -153,6 +202,8 @@ export function registerVersionCommands(program: Command, ctx: CommandContext): 
           const tag = names ? ` (${names.join(', ')})` : '';
           return `${v.id}${tag}  ${formatTime(v.time)}  ${v.message || '(no message)'}  [${describeStats(v)}]`;
         };
+        const policy = store.snapshotPolicy();
+        if (policy) await ctx.out.line(describePolicy(policy));
         if (!opts.graph) {
           for (const v of versions) await ctx.out.line(truncate(describe(v), ctx.out.width));
           return;

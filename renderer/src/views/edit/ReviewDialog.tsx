@@ -1,7 +1,8 @@
 /**
  * Review & commit: the staged changes side by side (before at the stage's base version | after
  * the stage), with the Diff view's DiffRows, then a message and a branch — the current one, or
- * a new branch started at the base (the way out when someone else's commit conflicts).
+ * a new branch started at the base (the way out when someone else's commit conflicts) — and,
+ * optionally, a snapshot name the new version is saved as (in the same commit: free).
  */
 import { useMemo, useState, type FormEvent } from 'react';
 import type { ResponseOf } from '../../../../app/contract';
@@ -22,15 +23,19 @@ export function ReviewDialog({ edit, onClose }: { edit: EditApi; onClose: () => 
   const [message, setMessage] = useState('');
   const [target, setTarget] = useState<'current' | 'new'>('current');
   const [branch, setBranch] = useState('');
+  const [saveAs, setSaveAs] = useState(false);
+  const [snapshot, setSnapshot] = useState('');
   const state = edit.state;
   const counts = state?.counts ?? { added: 0, changed: 0, removed: 0 };
   const total = counts.added + counts.changed + counts.removed;
   const branchOk = target === 'current' || /^[\w.\-/]{1,100}$/.test(branch);
+  const snapshotOk = !saveAs || (snapshot.trim().length > 0 && snapshot.trim().length <= 200);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const text = message.trim() || `Edit ${total} record${total === 1 ? '' : 's'}`;
-    const ok = await edit.commit(target === 'new' ? { message: text, newBranch: branch } : { message: text });
+    const named = saveAs ? { snapshot: snapshot.trim() } : {};
+    const ok = await edit.commit(target === 'new' ? { message: text, newBranch: branch, ...named } : { message: text, ...named });
     if (ok) onClose();
   };
 
@@ -76,6 +81,12 @@ export function ReviewDialog({ edit, onClose }: { edit: EditApi; onClose: () => 
           />
           {target === 'new' && <input className="input input-small mono" value={branch} onChange={(e) => setBranch(e.target.value)} placeholder="branch-name" aria-label="New branch name" data-testid="commit-branch" />}
         </div>
+        <div className="input-row">
+          <label className="check small" title="Name the new version as a snapshot. It rides in the commit itself: no extra write, no extra flush.">
+            <input type="checkbox" checked={saveAs} onChange={(e) => setSaveAs(e.target.checked)} data-testid="commit-save-snapshot" /> Save as snapshot
+          </label>
+          {saveAs && <input className="input input-small mono" value={snapshot} onChange={(e) => setSnapshot(e.target.value)} placeholder="snapshot-name" aria-label="Snapshot name" maxLength={200} autoFocus spellCheck={false} data-testid="commit-snapshot-name" />}
+        </div>
         {edit.error && <ErrorPanel error={edit.error} compact />}
         <div className="modal-foot">
           <button type="button" className="btn btn-ghost" onClick={() => void edit.discard().then((ok) => ok && onClose())} disabled={edit.busy} data-testid="review-discard">
@@ -85,7 +96,7 @@ export function ReviewDialog({ edit, onClose }: { edit: EditApi; onClose: () => 
           <button type="button" className="btn" onClick={onClose} disabled={edit.busy}>
             Keep editing
           </button>
-          <button type="submit" className="btn btn-primary" disabled={edit.busy || !state || state.changes.length === 0 || !branchOk} data-testid="commit-submit">
+          <button type="submit" className="btn btn-primary" disabled={edit.busy || !state || state.changes.length === 0 || !branchOk || !snapshotOk} data-testid="commit-submit">
             Commit
           </button>
         </div>

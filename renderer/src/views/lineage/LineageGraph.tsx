@@ -1,7 +1,7 @@
 /**
  * The graph column of the lineage: an SVG behind the rows, lanes as vertical runs, edges as d3
  * link paths from each version to its parents, one dot per version (a ring on branch heads, a
- * diamond on snapshots). Drawn with React from the pure layout; d3 shapes the curves. Only the
+ * diamond on snapshots, hollow when only the automatic-snapshot policy names the version). Drawn with React from the pure layout; d3 shapes the curves. Only the
  * rows on screen are drawn (see {@link layoutWindow}).
  */
 import { memo, useMemo } from 'react';
@@ -18,7 +18,7 @@ const R = 5;
  * the edges passing through them. The SVG covers just those rows and is shifted to their
  * offset, so its size stays that of the screen however long the lineage is.
  */
-export const LineageGraph = memo(function LineageGraph({ layout, first, last, selected, compare, travelling, hovered }: { layout: LineageLayout; first: number; last: number; selected: number | null; compare: number | null; travelling: number | null; hovered: number | null }) {
+export const LineageGraph = memo(function LineageGraph({ layout, first, last, selected, compare, travelling, hovered, automatic }: { layout: LineageLayout; first: number; last: number; selected: number | null; compare: number | null; travelling: number | null; hovered: number | null; automatic: ReadonlySet<string> }) {
   const width = GEOMETRY.left * 2 + Math.max(0, layout.lanes.length - 1) * GEOMETRY.laneWidth;
   const slice = useMemo(() => layoutWindow(layout, first, last), [layout, first, last]);
   const top = Math.max(0, first) * GEOMETRY.rowHeight;
@@ -43,7 +43,8 @@ export const LineageGraph = memo(function LineageGraph({ layout, first, last, se
               <g key={v.id} transform={`translate(${x},${y})`} data-dot={v.id}>
                 {v.id === travelling && <circle r={R + 4} className="lineage-travel-ring" />}
                 {v.snapshots.length > 0 ? (
-                  <rect x={-R} y={-R} width={R * 2} height={R * 2} transform="rotate(45)" className={`${cls} snapshot`} />
+                  // A hollow diamond when only the automatic-snapshot policy names the version.
+                  <rect x={-R} y={-R} width={R * 2} height={R * 2} transform="rotate(45)" className={`${cls} snapshot${v.snapshots.every((s) => automatic.has(s)) ? ' auto' : ''}`} />
                 ) : (
                   <circle r={v.heads.length > 0 ? R + 0.5 : R} className={`${cls}${v.heads.length > 0 ? ' head' : ''}`} />
                 )}

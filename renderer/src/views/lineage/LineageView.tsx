@@ -12,7 +12,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import type { LineageVersion } from '../../../../app/contract';
+import type { LineageVersion, SnapshotPolicyData } from '../../../../app/contract';
 import { invalidateStore, useServiceEvent } from '../../api/hooks';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { Spinner } from '../../components/Progress';
@@ -47,6 +47,9 @@ export function LineageView() {
   const branchNames = useMemo(() => latest?.branches.map((b) => b.name) ?? [defaultBranch], [latest, defaultBranch]);
   const layout = useMemo(() => layoutLineage(versions, defaultBranch), [versions, defaultBranch]);
   const byId = useMemo(() => new Map(versions.map((v) => [v.id, v])), [versions]);
+  // Snapshots the store's policy took (and may drop): drawn apart from the ones a person named.
+  const automatic = useMemo(() => new Set(latest?.snapshots.filter((s) => s.automatic).map((s) => s.name) ?? []), [latest]);
+  const policy = latest?.snapshotPolicy ?? null;
   const [selected, setSelected] = useState<number | null>(null);
   const [compare, setCompare] = useState<number | null>(null);
   const [hovered, setHovered] = useState<number | null>(null);
@@ -130,9 +133,14 @@ export function LineageView() {
         <h2>Lineage</h2>
         <span className="dim small" data-testid="lineage-summary">
           {latest
-            ? `${formatCount(latest.total)} version${latest.total === 1 ? '' : 's'} · ${latest.branches.length} branch${latest.branches.length === 1 ? '' : 'es'} · ${latest.snapshots.length} snapshot${latest.snapshots.length === 1 ? '' : 's'} · head #${formatCount(latest.head)} on ${latest.defaultBranch}`
+            ? `${formatCount(latest.total)} version${latest.total === 1 ? '' : 's'} · ${latest.branches.length} branch${latest.branches.length === 1 ? '' : 'es'} · ${latest.snapshots.length - automatic.size} snapshot${latest.snapshots.length - automatic.size === 1 ? '' : 's'}${automatic.size > 0 ? ` + ${automatic.size} automatic` : ''} · head #${formatCount(latest.head)} on ${latest.defaultBranch}`
             : ''}
         </span>
+        {policy && (
+          <span className="lineage-chip chip-snapshot chip-auto" title="The store's automatic-snapshot policy: commits take these snapshots in their own record, and retention removes old ones" data-testid="lineage-policy">
+            ◇ {describePolicy(policy)}
+          </span>
+        )}
         <span className="grow" />
         <span className="dim small">Shift-click a second version to compare · ↑/↓ move · Enter browses</span>
       </div>
@@ -146,7 +154,7 @@ export function LineageView() {
         <div className="lineage-body">
           <div className="lineage-list scroll" ref={listRef} tabIndex={0} role="listbox" aria-label="Versions" aria-activedescendant={selected === null ? undefined : `version-${selected}`} onKeyDown={onKey} onMouseLeave={() => setHovered(null)} data-testid="lineage-list">
             <div className="lineage-rows" style={{ height: `${virtualizer.getTotalSize()}px`, ['--graph-w' as string]: `${GEOMETRY.left * 2 + Math.max(0, layout.lanes.length - 1) * GEOMETRY.laneWidth}px` }}>
-              <LineageGraph layout={layout} first={first} last={last} selected={selected} compare={compare} travelling={travelling} hovered={hovered} />
+              <LineageGraph layout={layout} first={first} last={last} selected={selected} compare={compare} travelling={travelling} hovered={hovered} automatic={automatic} />
               {items.map((item) => {
                 const { version: v, lane } = layout.placed[item.index]!;
                 return (
@@ -158,6 +166,7 @@ export function LineageView() {
                     selected={v.id === selected}
                     compare={v.id === compare}
                     travelling={v.id === travelling}
+                    automatic={automatic}
                     onClick={(e) => select(v.id, e)}
                     onDoubleClick={() => browse(v)}
                     onHover={() => setHovered(v.id)}
@@ -207,7 +216,14 @@ export function LineageView() {
   );
 }
 
-function VersionRow({ v, lane, top, selected, compare, travelling, onClick, onDoubleClick, onHover }: { v: LineageVersion; lane: number; top: number; selected: boolean; compare: boolean; travelling: boolean; onClick: (e: MouseEvent) => void; onDoubleClick: () => void; onHover: () => void }) {
+/** The policy in a few words: "every 10 commits · keep 5, 24 hourly, 7 daily". */
+function describePolicy(p: SnapshotPolicyData): string {
+  const every = [p.everyCommits ? `every ${p.everyCommits} commit${p.everyCommits === 1 ? '' : 's'}` : '', p.everySeconds ? `every ${p.everySeconds} s` : ''].filter(Boolean).join(' or ');
+  const keep = [p.keepLast ? `${p.keepLast}` : '', p.hourly ? `${p.hourly} hourly` : '', p.daily ? `${p.daily} daily` : ''].filter(Boolean).join(', ');
+  return `auto ${every} · keep ${keep}`;
+}
+
+function VersionRow({ v, lane, top, selected, compare, travelling, automatic, onClick, onDoubleClick, onHover }: { v: LineageVersion; lane: number; top: number; selected: boolean; compare: boolean; travelling: boolean; automatic: ReadonlySet<string>; onClick: (e: MouseEvent) => void; onDoubleClick: () => void; onHover: () => void }) {
   return (
     <div
       id={`version-${v.id}`}
@@ -229,11 +245,17 @@ function VersionRow({ v, lane, top, selected, compare, travelling, onClick, onDo
             {b}
           </span>
         ))}
-        {v.snapshots.map((s) => (
-          <span key={`s-${s}`} className="lineage-chip chip-snapshot" title={`Snapshot ${s}`} data-testid="lineage-snapshot">
-            ◆ {s}
-          </span>
-        ))}
+        {v.snapshots.map((s) =>
+          automatic.has(s) ? (
+            <span key={`s-${s}`} className="lineage-chip chip-snapshot chip-auto" title={`Automatic snapshot ${s} (taken by the store's policy; retention may remove it)`} data-testid="lineage-auto-snapshot">
+              ◇ {s}
+            </span>
+          ) : (
+            <span key={`s-${s}`} className="lineage-chip chip-snapshot" title={`Snapshot ${s}`} data-testid="lineage-snapshot">
+              ◆ {s}
+            </span>
+          ),
+        )}
         {travelling && <span className="lineage-chip chip-travel">browsing</span>}
       </span>
       <span className="lineage-message ellipsis" title={v.message}>
