@@ -10,18 +10,10 @@
  * type byte, then a self-delimiting body; the whole elements are then decoded strictly.
  */
 import type { Hex, Json, PartialKeyView } from '../contract';
+import { TUPLE_TYPE } from '../../engine/records/index';
 import { decodeKeyJson } from './engine';
 
-const T_END = 0x00;
-const T_NULL = 0x02;
-const T_FALSE = 0x04;
-const T_TRUE = 0x05;
-const T_NEG = 0x13;
-const T_ZERO = 0x14;
-const T_POS = 0x15;
-const T_STRING = 0x20;
-const T_BYTES = 0x21;
-const T_NESTED = 0x30;
+const { end: T_END, null: T_NULL, false: T_FALSE, true: T_TRUE, negative: T_NEG, zero: T_ZERO, positive: T_POS, string: T_STRING, bytes: T_BYTES, nested: T_NESTED } = TUPLE_TYPE;
 
 /**
  * Where the element starting at `at` ends (exclusive), or -1 when the bytes stop inside it or

@@ -263,8 +263,14 @@ export function decodeSnapshots(payload: Buffer): SnapshotEntry[] {
   checkCount(r, n, 27, 'snapshot');
   const out: SnapshotEntry[] = [];
   for (let i = 0; i < n; i++) out.push(readSnapshotEntry(r));
-  if (!r.done && r.u8() === 1) {
-    for (let i = 0; i < n; i++) if (r.u8() === 1) out[i] = { ...out[i], automatic: true };
+  // The optional flags section starts with the byte 1 (writers omit it when no flag is set).
+  if (!r.done) {
+    if (r.u8() !== 1) throw new FormatError('trailing bytes after snapshot table');
+    for (let i = 0; i < n; i++) {
+      const flags = r.u8();
+      if (flags > 1) throw new FormatError(`snapshot flags ${flags} outside 0..1`);
+      if (flags === 1) out[i] = { ...out[i], automatic: true };
+    }
   }
   if (!r.done) throw new FormatError('trailing bytes after snapshot table');
   return out;

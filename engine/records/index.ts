@@ -13,6 +13,7 @@ export {
   MAX_BIGINT_BITS,
   MAX_TUPLE_DEPTH,
   tryDecodeKey,
+  TUPLE_TYPE,
   type DecodedKey,
   type Tuple,
   type TupleElement,

@@ -64,16 +64,24 @@ export const MAX_BIGINT_BITS = 65536;
 /** Deepest nesting of tuples inside a key. */
 export const MAX_TUPLE_DEPTH = 64;
 
-const T_END = 0x00;
-const T_NULL = 0x02;
-const T_FALSE = 0x04;
-const T_TRUE = 0x05;
-const T_NEG = 0x13;
-const T_ZERO = 0x14;
-const T_POS = 0x15;
-const T_STRING = 0x20;
-const T_BYTES = 0x21;
-const T_NESTED = 0x30;
+/**
+ * The type byte that starts each encoded tuple element (FORMAT.md's key encoding), for readers
+ * that frame elements without decoding them (the inspector's cut pivots).
+ */
+export const TUPLE_TYPE = {
+  end: 0x00, null: 0x02, false: 0x04, true: 0x05, negative: 0x13, zero: 0x14, positive: 0x15, string: 0x20, bytes: 0x21, nested: 0x30,
+} as const;
+
+const T_END = TUPLE_TYPE.end;
+const T_NULL = TUPLE_TYPE.null;
+const T_FALSE = TUPLE_TYPE.false;
+const T_TRUE = TUPLE_TYPE.true;
+const T_NEG = TUPLE_TYPE.negative;
+const T_ZERO = TUPLE_TYPE.zero;
+const T_POS = TUPLE_TYPE.positive;
+const T_STRING = TUPLE_TYPE.string;
+const T_BYTES = TUPLE_TYPE.bytes;
+const T_NESTED = TUPLE_TYPE.nested;
 
 // Exact powers of two as doubles, 2^0 … 2^64, for the fraction arithmetic below.
 const POW2: number[] = [];
