@@ -84,9 +84,9 @@ describe('locks.* bad requests', () => {
     expect(await ok('locks.discover', { path })).toEqual({ path, advertPath: advertPath(path), status: 'absent' });
     const absent = await fails('locks.attach', { path });
     expect(absent.code).toBe('NOT_FOUND');
-    expect(absent.message).toMatch(/thunderhead workload/);
+    expect(absent.message).toMatch(/thunderhead(\.mjs)? workload/);
     expect((await fails('locks.discover', { storeId: 's404' })).code).toBe('UNKNOWN_STORE');
-    expect((await fails('locks.startDemo', {})).message).toMatch(/does not exist: create it with `thunderhead demo/);
+    expect((await fails('locks.startDemo', {})).message).toMatch(/does not exist: create it with `(npx thunderhead|thunderhead|node \S+thunderhead\.mjs) demo/);
     expect(await ok('locks.stopDemo', {})).toEqual({ stopped: false });
   });
 

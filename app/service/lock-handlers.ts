@@ -18,6 +18,7 @@ import type { WireBatch } from '../monitor/protocol';
 import type { HandlersOf, ServiceContext } from './context';
 import { ServiceError } from './errors';
 import { fromHex, keyView } from './views';
+import { cliCommand } from '../cli/invocation';
 
 /** How long `locks.startDemo` waits for the workload's advert. */
 const DEMO_START_TIMEOUT_MS = 20_000;
@@ -127,7 +128,7 @@ export function lockHandlers(context: ServiceContext): HandlersOf<keyof typeof l
       if (found.status !== 'live' || connected === null) {
         connected?.close();
         throw new ServiceError('NOT_FOUND', found.status === 'absent'
-          ? `no lock monitor is running for ${path}: start one with \`thunderhead workload ${path}\``
+          ? `no lock monitor is running for ${path}: start one with \`${cliCommand()} workload ${path}\``
           : `the lock monitor advertised for ${path} is stale: ${found.staleReason ?? 'it does not answer'}`);
       }
       try {
@@ -168,7 +169,7 @@ export function lockHandlers(context: ServiceContext): HandlersOf<keyof typeof l
     'locks.startDemo': async ({ clients, seconds }) => {
       const demo = context.options.demoPath ?? null;
       if (demo === null) throw new ServiceError('UNSUPPORTED', 'this host has no demo store');
-      if (!existsSync(demo)) throw new ServiceError('NOT_FOUND', `the demo store ${demo} does not exist: create it with \`thunderhead demo ${demo}\``);
+      if (!existsSync(demo)) throw new ServiceError('NOT_FOUND', `the demo store ${demo} does not exist: create it with \`${cliCommand()} demo ${demo}\``);
       if (!statSync(demo).isFile()) throw new ServiceError('INVALID_ARGUMENT', `${demo} is not a file, so not a Thunderhead store`);
       const root = findRepoRoot();
       if (root === null) throw new ServiceError('UNSUPPORTED', 'the thunderhead command is not available beside this build');

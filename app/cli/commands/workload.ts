@@ -13,6 +13,7 @@ import { encodeKey, encodeValue } from '../../../engine/records/index';
 import { startMonitor, type MonitorServer } from '../../monitor/server';
 import type { CommandContext } from '../context';
 import { UsageError } from '../errors';
+import { cliCommand } from '../invocation';
 import { parsePositiveInt } from '../options';
 import { requireStoreFile } from '../store-access';
 
@@ -192,7 +193,7 @@ export function registerWorkloadCommand(program: Command, ctx: CommandContext): 
           await ctx.out.line(JSON.stringify({ type: 'start', pid: process.pid, advert: monitor.advertPath, transport: monitor.advert.transport, clients: opts.clients, seconds: opts.seconds }));
         } else {
           await ctx.out.line(`workload on ${file}: ${opts.clients} clients, ${opts.hotKeys} hot keys${opts.rangeLocks ? ', range locks' : ''}${opts.deadlocks ? ', deadlocks' : ''}; ${opts.seconds > 0 ? `${opts.seconds} s` : 'until Ctrl-C'}`);
-          await ctx.out.line(`monitor: ${where} (advert ${monitor.advertPath}); attach with the inspector: thunderhead serve ${file}`);
+          await ctx.out.line(`monitor: ${where} (advert ${monitor.advertPath}); attach with the inspector: ${cliCommand()} serve ${file}`);
         }
         await ctx.out.flush();
 
