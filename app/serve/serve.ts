@@ -165,12 +165,15 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     serveStatic(rendererDir, url.pathname, response, origin, request.method === 'HEAD');
   };
 
+  // Sockets whose first request's headers arrived: the first-headers timer below spares them.
+  const spoke = new WeakSet<object>();
   const server = createServer({
     headersTimeout: timeouts.headersMs,
     requestTimeout: timeouts.headersMs * 2,
     keepAliveTimeout: Math.min(5000, timeouts.headersMs),
     connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(timeouts.headersMs / 4))),
   }, (request, response) => {
+    spoke.add(request.socket);
     try {
       onRequest(request, response);
     } catch {
@@ -201,12 +204,16 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const tracked = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     tracked.add(socket);
-    // A socket that says nothing at all (not even a request line) is closed too; once bytes
-    // arrive, the headers timeout takes over. (server.setTimeout would do, but Node's
-    // connection checker stops it from firing on a socket that never sent a byte.) bytesRead,
-    // not a 'data' listener: the HTTP parser reads the socket's handle directly.
+    // A socket whose first request's headers have not all arrived within headersMs is closed
+    // here, by our own timer: a silent one (not even a request line) is dropped, a slow one gets
+    // 408. Node's headersTimeout only acts when its periodic connection check happens to run
+    // (and never on a socket that sent nothing), which left slow clients open for an interval
+    // that depended on timing. bytesRead, not a 'data' listener: the HTTP parser reads the
+    // socket's handle directly. Later requests on a kept-alive socket are Node's to time out.
     const silent = setTimeout(() => {
+      if (spoke.has(socket)) return;
       if (socket.bytesRead === 0) socket.destroy();
+      else refuseSocket(socket, 408, 'Request Timeout', '408 Request Timeout');
     }, timeouts.headersMs);
     silent.unref();
     socket.once('close', () => {
@@ -243,6 +250,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   };
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    spoke.add(socket);
     // Errors on the raw socket (a reset mid-handshake) close it; nothing else hears of them.
     socket.on('error', () => socket.destroy());
     try {
