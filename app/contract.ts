@@ -210,6 +210,12 @@ export interface StoreInfoData {
   readonly params: { readonly nodeSize: number; readonly fanout: number; readonly bufferSize: number; readonly blobThreshold: number };
   readonly readOnly: boolean;
   readonly writerPid?: number;
+  /**
+   * Set when the file is damaged behind its last checkpoint with intact commits after the damage
+   * (FORMAT.md §11.1): the store was opened read-only up to the damage, so the commits after it
+   * are not shown. `offset` is the first damaged byte; `message` says what to do, in one line.
+   */
+  readonly damage?: { readonly offset: number; readonly message: string };
 }
 
 /** Statistics from a full walk of the tree (`store.analyze`). */

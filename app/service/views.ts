@@ -16,6 +16,7 @@ import type {
 import { decodeKeyJson, decodeValueJson } from './engine';
 import { partialKey } from './partial-key';
 import { diskBytes } from './sizes';
+import { runnableHints } from '../cli/invocation';
 import type { AddressView, NodeView, StoreInfo, VersionInfo } from './engine';
 
 /** Lower-case hex of bytes. */
@@ -152,7 +153,10 @@ export function infoData(i: StoreInfo): StoreInfoData {
     params: { nodeSize: i.params.nodeSize, fanout: i.params.fanout, bufferSize: i.params.bufferSize, blobThreshold: i.params.blobThreshold },
     readOnly: i.readOnly,
   };
-  return i.writerPid === null || i.writerPid === undefined ? base : { ...base, writerPid: i.writerPid };
+  const withWriter = i.writerPid === null || i.writerPid === undefined ? base : { ...base, writerPid: i.writerPid };
+  if (!i.damage) return withWriter;
+  const message = `${i.damage.message}; showing the commits before byte ${i.damage.offset} (run \`thunderhead check ${i.path}\`)`;
+  return { ...withWriter, damage: { offset: i.damage.offset, message: runnableHints(message) } };
 }
 
 /** A buffered message as plain data. */

@@ -191,6 +191,12 @@ function Header() {
             Editing
           </span>
         )}
+        {info.damage && (
+          // Opened read-only up to damage behind the last checkpoint: commits after it are not shown.
+          <span className="badge badge-danger" title={info.damage.message} data-testid="damage-badge" role="status">
+            Damaged · commits after byte {formatCount(info.damage.offset)} not shown
+          </span>
+        )}
       </div>
       <div className="header-facts">
         <Fact label="On disk" value={formatBytes(info.diskBytes)} title={`File size on disk: ${formatBytes(info.fileSize)} used + ${formatBytes(info.diskBytes - info.fileSize)} preallocated tail`} />
