@@ -16,6 +16,7 @@ import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import type { MonitorDiscovery } from '../contracts/locks';
 import { MONITOR_FORMAT, type MonitorAdvert } from './protocol';
+import { processAlive } from '../../engine/store/writer-lock';
 
 /** The advert's path for a store file. */
 export function advertPath(storePath: string): string {
@@ -139,16 +140,6 @@ export function readAdvert(storePath: string): { advert: MonitorAdvert } | { pro
   return { advert: a as MonitorAdvert };
 }
 
-/** True when a process with this pid exists (EPERM: it exists but belongs to someone else). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Looks at the advert beside `storePath` and decides live, stale or absent. `probe` checks that
  * the endpoint answers (the client's `hello`); it is skipped when the pid is already known dead.
@@ -162,7 +153,7 @@ export async function discover(storePath: string, probe: (advert: MonitorAdvert)
   const { advert } = read;
   const facts = { ...base, pid: advert.pid, hostname: advert.hostname, startedAt: advert.startedAt, transport: advert.transport };
   // A pid only means something on the host that wrote it; elsewhere the socket decides alone.
-  if (advert.hostname === hostname() && !pidAlive(advert.pid)) {
+  if (advert.hostname === hostname() && !processAlive(advert.pid)) {
     return { ...facts, status: 'stale', staleReason: `process ${advert.pid} is not running (it exited without removing its advert)` };
   }
   const refused = await probe(advert);
