@@ -8,6 +8,7 @@ import type { PageResult, ServiceEvent } from '../contract';
 import { createService } from './index';
 import type { Service } from './index';
 import { callers } from './testing';
+import { writeDamagedStore } from '../../engine/store/damaged-fixture';
 
 let dir: string;
 let service: Service;
@@ -43,26 +44,13 @@ const { ok, fails } = callers(() => service);
 
 describe('store.open on a damaged file', () => {
   it('opens read-only up to damage behind the last checkpoint and says so in info; edit mode refuses', async () => {
-    // Ten commits after the only checkpoint (as a killed writer leaves them), copied while open.
-    const live = join(dir, 'live.th');
-    const writer = Store.create(live);
-    const roots: { offset: number; length: number }[] = [];
-    for (let i = 0; i < 10; i++) {
-      writer.put(Buffer.from(`key-${i}`), Buffer.from(`value-${i}`));
-      roots.push(writer.head().root);
-    }
-    const bytes = readFileSync(live);
-    writer.close();
-    // One bit in the third commit's leaf: seven intact commits follow it.
-    bytes[roots[2].offset + roots[2].length - 2] ^= 0x10;
     const path = join(dir, 'damaged.th');
-    writeFileSync(path, bytes);
-
+    const { offset, bytes } = writeDamagedStore(join(dir, 'live.th'), path);
     const opened = await ok('store.open', { path });
-    expect(opened.info.damage?.offset).toBe(roots[2].offset);
+    expect(opened.info.damage?.offset).toBe(offset);
     expect(opened.info.damage?.message).toMatch(/showing the commits before byte \d+ \(run `.*thunderhead.* check /);
     expect(opened.info.damage?.message).not.toContain('\n');
-    expect((await ok('store.info', { storeId: opened.storeId })).damage?.offset).toBe(roots[2].offset);
+    expect((await ok('store.info', { storeId: opened.storeId })).damage?.offset).toBe(offset);
     expect((await fails('edit.begin', { storeId: opened.storeId })).message).toMatch(/cut off committed data/);
     expect(readFileSync(path).equals(bytes)).toBe(true);
 
