@@ -13,8 +13,8 @@ export const LAYERS = [
   { type: 'engine', pattern: 'engine/**', mode: 'full' },
   // The contract's import-free modules: constants and pure checks the page itself needs (they
   // import no project file; json-text uses lossless-json, a dependency-free pure-JS parser).
-  { type: 'wire', pattern: ['app/contracts/serve-wire.ts', 'app/contracts/request-limits.ts', 'app/contracts/json-text.ts', 'app/contracts/utf8.ts'], mode: 'full' },
-  { type: 'contract', pattern: ['app/contract.ts', 'app/contracts/**'], mode: 'full' },
+  { type: 'wire', pattern: ['app/contract/serve-wire.ts', 'app/contract/request-limits.ts', 'app/contract/json-text.ts', 'app/contract/utf8.ts'], mode: 'full' },
+  { type: 'contract', pattern: 'app/contract/**', mode: 'full' },
   { type: 'app', pattern: 'app/**', mode: 'full' },
   { type: 'main', pattern: 'main/**', mode: 'full' },
   { type: 'renderer', pattern: 'renderer/**', mode: 'full' },

@@ -12,7 +12,7 @@ export { automaticSnapshotName, retainedAutomaticSnapshots, type SnapshotPolicy,
 export { DEFAULT_KEEP, type CompactOptions, type CompactResult, type CompactionPhase, type CompactionProgress, type SpaceUsage } from './store/compact';
 export type { WatchEvent, WatchListener, WatchRange } from './store/watch';
 export { Transaction, type CommitOptions, type CommitInfo } from './store/transaction';
-export { ReadView, MAX_KEY_BYTES, type Entry, type RangeOptions } from './store/view';
+export { ReadView, MAX_KEY_BYTES, type Entry, type RangeOptions } from './store/read-view';
 export type { IoCounters } from './store/file';
 export type { Problem } from './tree/verify';
 export { prefixEnd } from './tree/keys';

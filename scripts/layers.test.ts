@@ -36,7 +36,7 @@ describe('layer rule (eslint-plugin-boundaries zones in eslint.config.js)', () =
 
   it('allows what the layers allow', async () => {
     expect(await layerErrors('renderer/src/x.ts', "import type { Method } from '../../app/contract';\nexport type M = Method;\n")).toEqual([]);
-    expect(await layerErrors('renderer/src/x.ts', "import { SERVE_WS_PROTOCOL } from '../../app/contracts/serve-wire';\nexport const p = SERVE_WS_PROTOCOL;\n")).toEqual([]);
+    expect(await layerErrors('renderer/src/x.ts', "import { SERVE_WS_PROTOCOL } from '../../app/contract/serve-wire';\nexport const p = SERVE_WS_PROTOCOL;\n")).toEqual([]);
     expect(await layerErrors('main/x.ts', "import { createService } from '../app/service/service';\nexport const s = createService;\n")).toEqual([]);
     expect(await layerErrors('app/service/x.ts', "import { Store } from '../../engine/index';\nexport const s = Store;\n")).toEqual([]);
     expect(await layerErrors('engine/store/x.ts', "import { Store } from './store';\nexport const s = Store;\n")).toEqual([]);

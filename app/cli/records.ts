@@ -3,7 +3,7 @@
  * JSON forms and displayable values out, references found and checked.
  *
  * Arguments and JSONL use the records layer's JSON mapping (tags such as `{"$bytes": "hex"}` and
- * `{"$ref": ["users", 7]}`) in its exact text form (app/contracts/json-text.ts: integers beyond
+ * `{"$ref": ["users", 7]}`) in its exact text form (app/contract/json-text.ts: integers beyond
  * 2^53 and -0 are written bare and read back exactly; a number a float cannot keep is refused),
  * so `dump | load` round-trips every key and value exactly.
  */
@@ -11,7 +11,7 @@ import {
   encodeKey, encodeStringPrefix, encodeValue, keyFromJson, keyToJson, tryDecodeValue,
   valueFromJson, valueToJson, InvalidArgumentError, StoreError, type Json, type Store, type Tuple,
 } from '../../engine/index';
-import { formatJsonText, JsonTextError, parseJsonText, type JsonTree } from '../contracts/json-text';
+import { formatJsonText, JsonTextError, parseJsonText, type JsonTree } from '../contract/json-text';
 import type { DemoValue } from './demo-data';
 import { CliError } from './errors';
 import { describeRef, keyForDisplay, RawBytes } from './show';
@@ -102,7 +102,7 @@ export function keyToJsonValue(key: Uint8Array): Json {
   return keyToJson(key);
 }
 
-/** JSON text of a key's or value's JSON form, numbers exact (see app/contracts/json-text.ts). O(size). */
+/** JSON text of a key's or value's JSON form, numbers exact (see app/contract/json-text.ts). O(size). */
 export function jsonText(json: Json): string {
   return formatJsonText(json);
 }

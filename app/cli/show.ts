@@ -5,7 +5,7 @@
  * bigints (int64 that fit a number) as `12n` so their type shows.
  */
 import { isRef, tryDecodeKey, type Ref } from '../../engine/index';
-import { formatNumber } from '../contracts/json-text';
+import { formatNumber } from '../contract/json-text';
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 

@@ -14,7 +14,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, renameSync, rmSync
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import type { MonitorDiscovery } from '../contracts/locks';
+import type { MonitorDiscovery } from '../contract/locks';
 import { MONITOR_FORMAT, type MonitorAdvert } from './protocol';
 import { processAlive } from '../../engine/store/writer-lock';
 

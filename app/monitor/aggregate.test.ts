@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LockManager, type LockEvent, type LockSnapshotEntry } from '../../engine/index';
-import { LOCK_GROUP_MEMBERS_MAX } from '../contracts/locks';
+import { LOCK_GROUP_MEMBERS_MAX } from '../contract/locks';
 import { aggregateSnapshot, contentionBuckets, EventBatcher, groupLocks, keyPosition, shapeOf, WaitHistory } from './aggregate';
 
 const hex = (n: number, width = 2): string => n.toString(16).padStart(width, '0');

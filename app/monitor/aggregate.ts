@@ -15,8 +15,8 @@ import type {
   LockStatsData,
   WaitIntervalData,
   WaitsForNode,
-} from '../contracts/locks';
-import { LOCK_BATCH_SAMPLE_MAX, LOCK_GRAPH_EDGES_MAX, LOCK_GROUP_MEMBERS_MAX, LOCK_TIMELINE_MAX } from '../contracts/locks';
+} from '../contract/locks';
+import { LOCK_BATCH_SAMPLE_MAX, LOCK_GRAPH_EDGES_MAX, LOCK_GROUP_MEMBERS_MAX, LOCK_TIMELINE_MAX } from '../contract/locks';
 import type { LockEvent, LockSnapshotEntry, LockTableSnapshot } from '../../engine/index';
 
 /** Bytes after the shared prefix that place a key in the key space: 5, so position × 512 buckets stays an exact integer. */

@@ -6,10 +6,10 @@
 import { lstatSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import { MAX_KEY_BYTES } from '../../engine/index';
-import { LOCK_BATCH_SAMPLE_MAX, LOCK_BUCKETS_MAX, LOCK_GROUPS_LIMIT_MAX, LOCK_TIMELINE_MAX } from '../contracts/locks';
-import type { LockSnapshotData } from '../contracts/locks';
+import { LOCK_BATCH_SAMPLE_MAX, LOCK_BUCKETS_MAX, LOCK_GROUPS_LIMIT_MAX, LOCK_TIMELINE_MAX } from '../contract/locks';
+import type { LockSnapshotData } from '../contract/locks';
 import { discover, isLoopbackAddress } from './advert';
-import type { MonitorDiscovery } from '../contracts/locks';
+import type { MonitorDiscovery } from '../contract/locks';
 import { MONITOR_FORMAT, type MonitorAdvert, type MonitorCommand, type MonitorHello, type MonitorSnapshotParams, type WireBatch } from './protocol';
 
 /** How long a connect or a request may take before it fails. */

@@ -7,7 +7,7 @@
  * `{ "id": 1, "error": "one line" }`, or a pushed `{ "batch": … }` while subscribed. No command
  * changes anything in the monitored process: the endpoint is read-only by construction.
  */
-import type { LockEventBatch, LockSnapshotData, LockStatsData } from '../contracts/locks';
+import type { LockEventBatch, LockSnapshotData, LockStatsData } from '../contract/locks';
 
 /** The `format` field of the advert and of `hello`; bumped on incompatible protocol changes. */
 export const MONITOR_FORMAT = 'thunderhead-monitor/1';

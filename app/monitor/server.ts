@@ -19,7 +19,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { LockEvent, LockStats, LockTableSnapshot } from '../../engine/index';
-import { LOCK_BATCH_INTERVAL_MS, LOCK_BUCKETS_MAX, LOCK_GROUPS_LIMIT_MAX } from '../contracts/locks';
+import { LOCK_BATCH_INTERVAL_MS, LOCK_BUCKETS_MAX, LOCK_GROUPS_LIMIT_MAX } from '../contract/locks';
 import { aggregateSnapshot, EventBatcher, WaitHistory } from './aggregate';
 import { removeAdvert, socketPath, writeAdvert } from './advert';
 import { MAX_REQUEST_LINE, MONITOR_FORMAT, type MonitorAdvert, type MonitorHello, type MonitorMessage, type MonitorSnapshotParams } from './protocol';

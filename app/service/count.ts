@@ -10,7 +10,7 @@ import type { Store } from './engine';
 import type { JobContext } from './jobs';
 import { rangeOptions } from './keys';
 import { readerAt } from './time-travel';
-import { toHex } from './views';
+import { toHex } from './contract-data';
 
 /** Records between two checkpoints: the cost of a checkpoint call is amortised over these. */
 const STEP = 1024;

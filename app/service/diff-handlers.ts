@@ -1,5 +1,5 @@
 /**
- * Handlers of the diff methods in `app/contracts/diff.ts`, on the engine's `diff` and
+ * Handlers of the diff methods in `app/contract/diff.ts`, on the engine's `diff` and
  * `structuralDiff`. Pages stream through the engine's diff iterator and stop after `limit`
  * rows, so no call ever holds a whole diff; summary and density are cooperative jobs.
  */
@@ -9,7 +9,7 @@ import type { HandlersOf, ServiceContext } from './context';
 import type { Store } from './engine';
 import { countSlices, keyBounds, sliceStarts } from './diff-slices';
 import { keyBytes, successor } from './keys';
-import { PREVIEW_LIMITS, addressData, fromHex, keyView, valueView } from './views';
+import { PREVIEW_LIMITS, addressData, fromHex, keyView, valueView } from './contract-data';
 
 /** Slices the summary's progress bar counts (a handful of extra node reads buys a real bar). */
 const SUMMARY_SLICES = 32;

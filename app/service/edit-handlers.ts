@@ -20,9 +20,9 @@ import type { PointWrite, StagedChange } from './stage';
 import { importFormat, keyOfJson, parseImport, readImportFile } from './stage-import';
 import { readPrefix, regularFileSize } from './input-file';
 import { revertMessage, revertWrites, rootReason } from './stage-revert';
-import { PREVIEW_LIMITS, fromHex, infoData, keyView, valueView } from './views';
+import { PREVIEW_LIMITS, fromHex, infoData, keyView, valueView } from './contract-data';
 import { valueFromJson } from '../../engine/index';
-import { formatJsonText, JsonTextError, parseJsonText } from '../contracts/json-text';
+import { formatJsonText, JsonTextError, parseJsonText } from '../contract/json-text';
 
 /** A key as people read it in messages: its tuple JSON, else `0x…`. */
 export function describeKey(key: Uint8Array): string {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeValue, encodeKey, encodeValue, Store } from '../../engine/index';
 import type { KeyInput } from '../contract';
-import { parseJsonText } from '../contracts/json-text';
+import { parseJsonText } from '../contract/json-text';
 import { createService } from './index';
 import type { Service } from './index';
 import { callers } from './testing';

@@ -5,7 +5,7 @@
 import type { ErrorCode, ServiceErrorData } from '../contract';
 import { runnableHints } from '../cli/invocation';
 import { StoreError } from './engine';
-import { oneLine } from './views';
+import { oneLine } from './contract-data';
 
 /** An error the service raises on purpose (bad request, unknown store, cancelled job…). */
 export class ServiceError extends Error {

@@ -15,7 +15,7 @@ import { exactJson } from './engine';
 import type { Entry, RangeOptions, Store } from './engine';
 import { ServiceError } from './errors';
 import type { JobContext } from './jobs';
-import { toHex } from './views';
+import { toHex } from './contract-data';
 
 /** Options of {@link exportRange}. */
 export interface ExportOptions {

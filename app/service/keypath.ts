@@ -3,7 +3,7 @@ import type { KeyPathResult, PathStep, AtVersion } from '../contract';
 import type { AddressView, Store } from './engine';
 import { successor } from './keys';
 import { readerAt } from './time-travel';
-import { addressData, keyView, messageView } from './views';
+import { addressData, keyView, messageView } from './contract-data';
 
 function sameNode(a: AddressView, b: AddressView): boolean {
   return a.offset === b.offset && a.length === b.length && a.checksum === b.checksum;

@@ -3,7 +3,7 @@ import type { KeyInput, RangeInput } from '../contract';
 import { encodeStringPrefix } from '../../engine/index';
 import { encodeKeyJson } from './engine';
 import type { RangeOptions } from './engine';
-import { fromHex } from './views';
+import { fromHex } from './contract-data';
 
 /** Bytes of a key given as hex, tuple JSON or UTF-8 text. */
 export function keyBytes(input: KeyInput): Buffer {

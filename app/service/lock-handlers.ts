@@ -1,5 +1,5 @@
 /**
- * Handlers of the methods in `app/contracts/locks.ts` (issue 7): the inspector side of the lock
+ * Handlers of the methods in `app/contract/locks.ts` (issue 7): the inspector side of the lock
  * monitor. Each attachment is one socket to a monitored process (`app/monitor/client.ts`); it
  * runs as a job so that closing the service (which cancels every job) detaches it, and it ends
  * on its own with `lock.detached` when the process exits or the socket drops. The demo workload
@@ -17,7 +17,7 @@ import { connectMonitor, discoverMonitor, type MonitorClient } from '../monitor/
 import type { WireBatch } from '../monitor/protocol';
 import type { HandlersOf, ServiceContext } from './context';
 import { ServiceError } from './errors';
-import { fromHex, keyView } from './views';
+import { fromHex, keyView } from './contract-data';
 import { cliCommand } from '../cli/invocation';
 
 /** How long `locks.startDemo` waits for the workload's advert. */

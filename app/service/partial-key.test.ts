@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeKey, keyToJson, type TupleElement } from '../../engine/records/index';
 import { elementEnd, partialKey } from './partial-key';
-import { keyView } from './views';
+import { keyView } from './contract-data';
 
 const element: fc.Arbitrary<TupleElement> = fc.letrec<{ el: TupleElement }>((tie) => ({
   el: fc.oneof(

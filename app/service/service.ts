@@ -45,7 +45,7 @@ import { lockHandlers } from './lock-handlers';
 import { Settings } from './settings';
 import { readerAt } from './time-travel';
 import { versionHandlers } from './version-handlers';
-import { PREVIEW_LIMITS, addressData, fromHex, infoData, keyView, nodeData, oneLine, valueView } from './views';
+import { PREVIEW_LIMITS, addressData, fromHex, infoData, keyView, nodeData, oneLine, valueView } from './contract-data';
 
 /**
  * What only a host can do (native dialogs, the file manager, the window theme). Dialogs return

@@ -8,13 +8,13 @@ import { open } from 'node:fs/promises';
 import { IMPORT_FILE_MAX_BYTES, STAGE_CHANGE_MAX_KEYS } from '../contract';
 import { MAX_KEY_BYTES, keyFromJson, valueFromJson } from '../../engine/index';
 import { cliCommand } from '../cli/invocation';
-import { JsonTextError, parseJsonText } from '../contracts/json-text';
-import { firstInvalidUtf8, lineOf } from '../contracts/utf8';
+import { JsonTextError, parseJsonText } from '../contract/json-text';
+import { firstInvalidUtf8, lineOf } from '../contract/utf8';
 import { ServiceError } from './errors';
 import { regularFileSize } from './input-file';
 import type { JobContext } from './jobs';
 import type { PointWrite } from './stage';
-import { oneLine } from './views';
+import { oneLine } from './contract-data';
 
 /** Which format a path holds, by its extension (JSONL unless it ends in .csv). */
 export function importFormat(path: string, given?: 'jsonl' | 'csv'): 'jsonl' | 'csv' {

@@ -1,5 +1,5 @@
 /**
- * Handlers of the version methods (`app/contracts/versions.ts`, issue 6) on the engine: the
+ * Handlers of the version methods (`app/contract/versions.ts`, issue 6) on the engine: the
  * lineage, snapshots, branches and references.
  */
 import { REVERT_PREVIEW_ROWS, VALUE_PREVIEW_BYTES } from '../contract';
@@ -11,7 +11,7 @@ import type { Store } from './engine';
 import { ServiceError, toErrorData } from './errors';
 import { readerAt } from './time-travel';
 import { revertMessage, revertWrites } from './stage-revert';
-import { PREVIEW_LIMITS, keyView, valueView, versionData } from './views';
+import { PREVIEW_LIMITS, keyView, valueView, versionData } from './contract-data';
 
 /** Names pointing at each version id: branch heads and snapshots. */
 function namesByVersion(pairs: readonly { readonly name: string; readonly version: number }[]): Map<number, string[]> {

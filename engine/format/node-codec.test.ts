@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StoreCorruptError } from '../errors';
-import { NodeStore } from '../store/nodes';
+import { NodeStore } from '../store/node-store';
 import type { StoreFile } from '../store/file';
 import { prng } from '../store/test-support';
 import { BlobRef, Op, type InternalNode, type LeafNode, type Msg, type TreeNode } from '../tree/node';

@@ -25,7 +25,7 @@ import { classifyTail, hasUnwrittenSector } from './recovery';
 import { diffTrees, structuralDiff, type DiffCounters, type RawChange } from '../diff/diff';
 import { emptyRange } from '../tree/keys';
 import { SubtreeView } from './subtree-view';
-import { DiskNodeReader, MAX_CHAIN, NodeStore } from './nodes';
+import { DiskNodeReader, MAX_CHAIN, NodeStore } from './node-store';
 import { acquireWriterLock, readLockOwner, processAlive, type WriterLock } from './writer-lock';
 import { loadSnapshotState, planSnapshotChange, stateAfter, type SnapshotState } from './snapshot-set';
 import {
@@ -34,7 +34,7 @@ import {
 import { Transaction, type CommitInfo, type CommitOptions, type TransactionHost, type TransactionOptions } from './transaction';
 import { LockManager } from '../locks/lock-manager';
 import { getValue } from '../tree/read';
-import { asKey, asValue, rangeBounds, ReadView, type Entry, type RangeOptions } from './view';
+import { asKey, asValue, rangeBounds, ReadView, type Entry, type RangeOptions } from './read-view';
 import { compactStore, measureSpace, type CompactionProgress, type CompactionSource, type CompactOptions, type CompactResult, type SpaceUsage } from './compact';
 import { WatchHub, type WatchListener, type WatchRange } from './watch';
 import { verifyCatalog, type CatalogFacts } from './verify-catalog';

@@ -1,6 +1,6 @@
 import { prefixEnd } from '../tree/keys';
 import type { CommitInfo, CommitOptions } from './transaction';
-import { asKey, type Entry, type RangeOptions } from './view';
+import { asKey, type Entry, type RangeOptions } from './read-view';
 import type { DiffChange, DiffOptions, Store } from './store';
 
 function relative(prefix: Buffer, e: Entry): Entry {

@@ -1,11 +1,11 @@
-import type BTree from 'sorted-btree';
 import { ClosedError, InvalidArgumentError } from '../errors';
 import { rdelCovers, RdelCursor, unionRdels } from '../tree/buffer';
 import { compareKeys, emptyRange, sortedOrder } from '../tree/keys';
 import { Op, type Child, type Msg } from '../tree/node';
 import { scanTree, type RawEntry } from '../tree/read';
-import { asKey, asValue, rangeBounds, ReadView, SortedMap, toEntries, asyncEntries, type Entry, type RangeOptions } from './view';
-import type { NodeStore } from './nodes';
+import { asKey, asValue, rangeBounds, ReadView, toEntries, asyncEntries, type Entry, type RangeOptions } from './read-view';
+import type { NodeStore } from './node-store';
+import { SortedMap } from './sorted-map';
 import { SpillFile, type SpilledRun } from './spill';
 import type { LockManager } from '../locks/lock-manager';
 import type { AcquireOptions } from '../locks/lock-manager';
@@ -63,7 +63,7 @@ export const DEFAULT_SPILL_BYTES = 256 * 1024 * 1024;
  * buffer's rule: a range delete drops earlier writes it covers; later writes win.
  */
 export class Transaction {
-  private readonly points: BTree<Buffer, Msg> = new SortedMap<Buffer, Msg>(undefined, compareKeys);
+  private readonly points: SortedMap<Buffer, Msg> = new SortedMap<Buffer, Msg>(undefined, compareKeys);
   /**
    * Writes not yet sorted into `points`, in arrival order. A bulk load only appends here and is
    * sorted once at commit (O(n log n) with cheap compares) instead of n tree inserts.

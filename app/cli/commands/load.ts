@@ -5,8 +5,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { Store, StoreError, type Transaction } from '../../../engine/index';
-import { parseJsonText } from '../../contracts/json-text';
-import { firstInvalidUtf8 } from '../../contracts/utf8';
+import { parseJsonText } from '../../contract/json-text';
+import { firstInvalidUtf8 } from '../../contract/utf8';
 import type { CommandContext } from '../context';
 import { CliError } from '../errors';
 import { parsePositiveInt } from '../options';

@@ -5,9 +5,9 @@
  *    as a subprotocol (the page got it in the URL fragment; no cookie is involved).
  * Views never see the difference; they only use the react-query hooks in ./hooks.
  */
-// Values from the contract's import-free modules (app/contract.ts itself pulls in zod).
-import { REQUEST_MAX_BYTES, formatLimit } from '../../../app/contracts/request-limits';
-import { SERVE_CLOSE_UNAUTHORIZED, SERVE_TOKEN_PARAM, SERVE_TOKEN_PROTOCOL_PREFIX, SERVE_WS_PROTOCOL } from '../../../app/contracts/serve-wire';
+// Values from the contract's import-free modules (app/contract/index.ts itself pulls in zod).
+import { REQUEST_MAX_BYTES, formatLimit } from '../../../app/contract/request-limits';
+import { SERVE_CLOSE_UNAUTHORIZED, SERVE_TOKEN_PARAM, SERVE_TOKEN_PROTOCOL_PREFIX, SERVE_WS_PROTOCOL } from '../../../app/contract/serve-wire';
 import type {
   FileRef,
   Method,

@@ -5,7 +5,7 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Json, RefResolution } from '../../../app/contract';
 import { containerPaths, flattenJson, summarize, type JsonLine } from '../lib/jsonTree';
-import { formatNumber } from '../../../app/contracts/json-text';
+import { formatNumber } from '../../../app/contract/json-text';
 import { asBytes, asRef, asTagged, taggedNumberText, type RefTarget } from '../lib/keys';
 import { IconChevronDown, IconChevronRight, IconLink } from './Icons';
 

@@ -4,7 +4,7 @@
  * matter of moving an index. Pure functions.
  */
 import type { Json } from '../../../app/contract';
-import { formatNumber } from '../../../app/contracts/json-text';
+import { formatNumber } from '../../../app/contract/json-text';
 import { asBytes, asRef, asTagged, taggedNumberText } from './keys';
 
 export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'bool' | 'null' | 'bytes' | 'ref' | 'tagged';

@@ -3,7 +3,7 @@
  * UI shows tuples as `("users", 42)` and takes input in the same notation. Pure functions.
  */
 import type { Json, KeyInput, KeyView, PartialKeyView } from '../../../app/contract';
-import { formatNumber, parseJsonText } from '../../../app/contracts/json-text';
+import { formatNumber, parseJsonText } from '../../../app/contract/json-text';
 
 export type KeyMode = 'tuple' | 'text' | 'hex';
 

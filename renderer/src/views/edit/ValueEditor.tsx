@@ -12,7 +12,7 @@ import { useSession } from '../../shell/session';
 import { bytesToHex, parseValueHex, parseValueText, type Built } from './keyBuilder';
 
 /**
- * Most bytes sent inline with one change; mirrors STAGE_VALUE_MAX_BYTES in app/contracts/edits.ts
+ * Most bytes sent inline with one change; mirrors STAGE_VALUE_MAX_BYTES in app/contract/edits.ts
  * (the service enforces it; this only says so before a large upload is read).
  */
 export const UPLOAD_MAX_BYTES = 400 * 1024;

@@ -3,7 +3,7 @@
  * and a JSON value typed as text. Pure functions, so the rules are tested without a browser.
  */
 import type { Json, KeyInput, KeyView } from '../../../../app/contract';
-import { formatJsonText, JsonTextError, parseJsonText } from '../../../../app/contracts/json-text';
+import { formatJsonText, JsonTextError, parseJsonText } from '../../../../app/contract/json-text';
 
 /** The element types the builder offers (the tuple codec's scalar types). */
 export type ElementType = 'string' | 'int' | 'float' | 'bytes' | 'bool' | 'null';
@@ -102,7 +102,7 @@ export function elementsOf(key: KeyView): KeyElement[] | null {
 
 /**
  * A value typed as JSON text, or why it cannot be stored as typed (one line, with the position
- * when known). Numbers are exact (app/contracts/json-text.ts): 12345678901234567890 becomes a
+ * when known). Numbers are exact (app/contract/json-text.ts): 12345678901234567890 becomes a
  * 64-bit integer, -0 stays -0, and 1e400 is refused here, before anything is staged.
  */
 export function parseValueText(text: string): Built<Json> {

@@ -18,7 +18,7 @@ import { KeyText } from '../../components/KeyText';
 import { Spinner } from '../../components/Progress';
 import { formatBytes, formatCount } from '../../lib/format';
 import { keyText, type RefTarget } from '../../lib/keys';
-import { formatJsonText } from '../../../../app/contracts/json-text';
+import { formatJsonText } from '../../../../app/contract/json-text';
 import type { StagedMark } from '../edit/useEdit';
 import { useSession } from '../../shell/session';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DIFF_PAGE_LIMIT_DEFAULT, DIFF_STRUCTURE_LIMIT_DEFAULT, contract, parseRequest } from '../contract';
+import { DIFF_PAGE_LIMIT_DEFAULT, DIFF_STRUCTURE_LIMIT_DEFAULT, contract, parseRequest } from './index';
 
 function rejects(method: 'diff.page' | 'diff.summary' | 'diff.density' | 'diff.structure', raw: unknown): string {
   const parsed = parseRequest(method, raw);

@@ -1,6 +1,6 @@
 /**
- * Request building blocks shared by every part of the contract (`app/contract.ts` and the
- * per-feature method maps in `app/contracts/`). Imports zod only, so the renderer may use it.
+ * Request building blocks shared by every part of the contract (`app/contract/index.ts` and the
+ * per-feature method maps beside them in `app/contract/`). Imports zod only, so the renderer may use it.
  */
 import { z } from 'zod';
 

@@ -8,8 +8,8 @@ import {
   ipcChannel,
   isMethod,
   parseRequest,
-} from './contract';
-import type { Method } from './contract';
+} from './index';
+import type { Method } from './index';
 
 const methods = Object.keys(contract) as Method[];
 
@@ -72,18 +72,18 @@ describe('contract', () => {
   it('names IPC channels as the preload script expects', () => {
     expect(ipcChannel('store.open')).toBe(`${IPC_METHOD_PREFIX}store.open`);
     // The sandboxed preload cannot import zod, so it repeats these two strings; keep them equal.
-    const preload = readFileSync(new URL('../main/preload.ts', import.meta.url), 'utf8');
+    const preload = readFileSync(new URL('../../main/preload.ts', import.meta.url), 'utf8');
     expect(preload).toContain(`const METHOD_PREFIX = '${IPC_METHOD_PREFIX}';`);
     expect(preload).toContain(`const EVENT_CHANNEL = '${IPC_EVENT_CHANNEL}';`);
   });
 
   it('has no Node imports, so the renderer can import it (nor do the feature maps it spreads)', () => {
-    const files = ['./contract.ts', ...readdirSync(new URL('./contracts/', import.meta.url)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => `./contracts/${f}`)];
+    const files = readdirSync(new URL('./', import.meta.url)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => `./${f}`);
     for (const file of files) {
       const source = readFileSync(new URL(file, import.meta.url), 'utf8');
       const imports = [...source.matchAll(/^(?:import|export) .* from '([^']+)';$/gm)].map((m) => m[1]!);
       // Only zod, lossless-json (pure JS) and sibling contract files: nothing that would drag Node into the renderer.
-      expect(imports.filter((i) => i !== 'zod' && i !== 'lossless-json' && !/^\.\.?\/(contracts\/)?[a-z-]+$/.test(i)), file).toEqual([]);
+      expect(imports.filter((i) => i !== 'zod' && i !== 'lossless-json' && !/^\.\/[a-z-]+$/.test(i)), file).toEqual([]);
     }
     expect(files.length).toBeGreaterThan(3);
   });

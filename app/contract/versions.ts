@@ -1,6 +1,6 @@
 /**
  * Contract methods for snapshots, branches, lineage and references (issue 6).
- * Spread into `contract` in `app/contract.ts`; shapes here are plain readonly data.
+ * Spread into `contract` in `app/contract/index.ts`; shapes here are plain readonly data.
  *
  * Time travel: `atVersion` is the optional `at` that `records.page`, `records.value`,
  * `tree.root`, `tree.findKey`, `store.analyze` and `refs.resolve` take — a version id, or a
@@ -8,7 +8,7 @@
  * store's default branch.
  */
 import { z } from 'zod';
-import type { KeyView, ValueView, VersionData } from '../contract';
+import type { KeyView, ValueView, VersionData } from './index';
 import { returns, storeId } from './schemas';
 
 /** A version id, or a snapshot or branch name ("#12" also names version 12). */

@@ -1,10 +1,9 @@
-import BTreeModule from 'sorted-btree';
 import { InvalidArgumentError, KeyTooLargeError } from '../errors';
 import type { Address } from '../format/address';
 import { getValue, getValues, scanTree, type RawEntry } from '../tree/read';
-import { compareKeys, emptyRange, maxLower, minUpper, prefixEnd, sortedOrder } from '../tree/keys';
+import { emptyRange, maxLower, minUpper, prefixEnd, sortedOrder } from '../tree/keys';
 import { BlobRef, type Child, type Value } from '../tree/node';
-import type { NodeStore } from './nodes';
+import type { NodeStore } from './node-store';
 
 /** A range of keys to scan. `prefix` combines with `from`/`to` (intersection). */
 export interface RangeOptions {
@@ -175,9 +174,3 @@ export class ReadView {
     return 'offset' in (this.root as object) ? (this.root as Address) : (r.addr ?? null);
   }
 }
-
-/** sorted-btree's class (CommonJS default export). */
-export const SortedMap = (BTreeModule as unknown as { default?: typeof BTreeModule }).default ?? BTreeModule;
-
-/** Keys compare in unsigned byte order. */
-export { compareKeys };

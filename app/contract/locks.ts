@@ -1,7 +1,7 @@
 /**
  * Contract methods for the lock monitor (issue 7): discover a live process's monitor beside a
  * store file, attach to it, page through its lock table, stream its lock events, and start the
- * contention demo. Spread into `contract` in `app/contract.ts`; shapes here are plain readonly data.
+ * contention demo. Spread into `contract` in `app/contract/index.ts`; shapes here are plain readonly data.
  *
  * The monitored process aggregates before anything crosses a socket: lock tables arrive grouped
  * and paged (50k locks never travel at once), events arrive as batches every ~100 ms with counts
@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import { fileHandle, filePath, returns, storeId } from './schemas';
-import type { KeyView } from '../contract';
+import type { KeyView } from './index';
 
 // ---------------------------------------------------------------------------------------------
 // Limits

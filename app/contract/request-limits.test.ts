@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRequest } from '../contract';
+import { parseRequest } from './index';
 import { REQUEST_MAX_DEPTH, checkRequestShape, formatLimit } from './request-limits';
 
 const nested = (depth: number): unknown => {

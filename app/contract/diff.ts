@@ -1,13 +1,13 @@
 /**
  * Contract methods for diffs between versions: record diffs (paged, never materialised whole),
  * counts and a change-density map computed as jobs, and the structural diff the tree view
- * overlays (issue 6). Spread into `contract` in `app/contract.ts`.
+ * overlays (issue 6). Spread into `contract` in `app/contract/index.ts`.
  *
  * Versions are named as the engine names them: a version id, or a snapshot or branch name
  * (`"#12"` also means id 12). `a` is the "before" side, `b` the "after" side.
  */
 import { z } from 'zod';
-import type { AddressData, Hex, KeyView, ValueView } from '../contract';
+import type { AddressData, Hex, KeyView, ValueView } from './index';
 import { hex, jobId, keyInput, returns, storeId } from './schemas';
 
 /** Most rows one `diff.page` call returns. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRequest } from '../contract';
+import { parseRequest } from './index';
 
 function message(method: Parameters<typeof parseRequest>[0], raw: unknown): string {
   const parsed = parseRequest(method, raw);

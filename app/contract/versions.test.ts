@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRequest } from '../contract';
-import type { Method } from '../contract';
+import { parseRequest } from './index';
+import type { Method } from './index';
 import { LINEAGE_LIMIT_DEFAULT, LINEAGE_LIMIT_MAX, REFS_PER_CALL_MAX } from './versions';
 
 function message(method: Method, raw: unknown): string {

@@ -1,6 +1,6 @@
 /**
  * Contract methods for staged edits, review, commit, revert, undo (issue 8).
- * Spread into `contract` in `app/contract.ts`; shapes here are plain readonly data.
+ * Spread into `contract` in `app/contract/index.ts`; shapes here are plain readonly data.
  *
  * The model: a store opens read-only; `edit.begin` reopens it writable (or fails `LOCKED`,
  * naming the process that writes it). Changes are *staged* in the service's memory, listed
@@ -9,7 +9,7 @@
  * (`CONFLICT`). Reverts and undos are versions too, so nothing is lost until compaction.
  */
 import { z } from 'zod';
-import type { KeyView, StoreInfoData, ValueView } from '../contract';
+import type { KeyView, StoreInfoData, ValueView } from './index';
 import { fileFields, hex, jobId, keyInput, oneFile, rangeInput, returns, storeId } from './schemas';
 
 /** Most bytes of a value sent inline (as hex or JSON) in one `edit.stage` call; bigger values go through `edit.stageValueFromFile`. */
@@ -171,7 +171,7 @@ export const editMethods = {
   },
   /**
    * Stages a put whose value is a file's bytes (raw) or its JSON (encoded by the records layer,
-   * numbers exact as in app/contracts/json-text.ts). An existing key fails `EXISTS` unless `overwrite`.
+   * numbers exact as in app/contract/json-text.ts). An existing key fails `EXISTS` unless `overwrite`.
    * The file is a handle from an open choice or a typed path inside the host's allowed places.
    */
   'edit.stageValueFromFile': {

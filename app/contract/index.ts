@@ -10,24 +10,24 @@
  * nothing from Node, so the renderer can import its types (and schemas) safely.
  */
 import { z } from 'zod';
-import { checkRequestShape } from './contracts/request-limits';
-import { addressInput, empty, fileFields, fileHandle, filePath, hex, jobId, keyInput, oneFile, rangeInput, returns, storeId, themeSchema } from './contracts/schemas';
-import { diffMethods } from './contracts/diff';
-import { editMethods } from './contracts/edits';
-import { lockMethods } from './contracts/locks';
-import { atVersion, versionMethods } from './contracts/versions';
-import type { EditEvent } from './contracts/edits';
-import type { LockEvent } from './contracts/locks';
-import type { VersionEvent } from './contracts/versions';
+import { checkRequestShape } from './request-limits';
+import { addressInput, empty, fileFields, fileHandle, filePath, hex, jobId, keyInput, oneFile, rangeInput, returns, storeId, themeSchema } from './schemas';
+import { diffMethods } from './diff';
+import { editMethods } from './edits';
+import { lockMethods } from './locks';
+import { atVersion, versionMethods } from './versions';
+import type { EditEvent } from './edits';
+import type { LockEvent } from './locks';
+import type { VersionEvent } from './versions';
 
-export { addressInput, keyInput, rangeInput } from './contracts/schemas';
-export { REQUEST_MAX_BYTES, REQUEST_MAX_DEPTH, checkRequestShape, formatLimit } from './contracts/request-limits';
-export * from './contracts/serve-wire';
-export type { KeyInput, RangeInput } from './contracts/schemas';
-export * from './contracts/versions';
-export * from './contracts/diff';
-export * from './contracts/locks';
-export * from './contracts/edits';
+export { addressInput, keyInput, rangeInput } from './schemas';
+export { REQUEST_MAX_BYTES, REQUEST_MAX_DEPTH, checkRequestShape, formatLimit } from './request-limits';
+export * from './serve-wire';
+export type { KeyInput, RangeInput } from './schemas';
+export * from './versions';
+export * from './diff';
+export * from './locks';
+export * from './edits';
 
 // ---------------------------------------------------------------------------------------------
 // Plain data shapes
@@ -102,7 +102,7 @@ export interface ValueView {
   /**
    * The decoded value's JSON form from the records layer, with tags such as `{"$ref": key}`
    * (a reference: render as a link), `{"$bytes": hex}`, `{"$date": iso}`, `{"$bigint": "…"}`,
-   * `{"$number": "-0" | "NaN" | …}` (app/contracts/json-text.ts turns these into exact text);
+   * `{"$number": "-0" | "NaN" | …}` (app/contract/json-text.ts turns these into exact text);
    * plain-object keys that start with `$` carry one more `$`. Null when `decoded` is false.
    */
   readonly json: Json;
