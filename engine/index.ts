@@ -18,4 +18,4 @@ export type { Problem } from './tree/verify';
 export { prefixEnd } from './tree/keys';
 export * from './errors';
 export * from './records/index';
-export * from './locks/index';
+export * from './range-locks/index';

@@ -15,12 +15,12 @@ import { ROOT, buildIfStale, run, staleReason } from './lib.mjs';
 export const ENTRY_POINTS = {
   index: 'engine/index.ts',
   records: 'engine/records/index.ts',
-  locks: 'engine/locks/index.ts',
+  locks: 'engine/range-locks/index.ts',
   level: 'level/index.ts',
   cli: 'app/cli/main.ts',
 };
 /** Entry points that get type declarations (the CLI is a program, not an API). */
-const TYPED = ['engine/index.ts', 'engine/records/index.ts', 'engine/locks/index.ts', 'level/index.ts'];
+const TYPED = ['engine/index.ts', 'engine/records/index.ts', 'engine/range-locks/index.ts', 'level/index.ts'];
 const SOURCES = ['engine', 'level', 'app', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build-package.mjs'];
 const OUTPUTS = ['out/node/cli.js', 'out/node/index.js', 'out/node/level.js', 'out/types/engine/index.d.ts', 'out/types/level/index.d.ts'];
 const NODE_TARGET = 'node20.15';

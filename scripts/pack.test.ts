@@ -82,11 +82,16 @@ describe('the npm package', () => {
     expect(existsSync(join(project, 'node_modules', 'electron'))).toBe(false);
   });
 
-  test('is a library: Store, the records layer and the Level adapter round-trip records', () => {
+  test('is a library: Store, the records layer, the lock manager and the Level adapter work', () => {
     writeFileSync(join(project, 'use.mjs'), `
       import { Store, encodeKey, encodeValue, decodeValue } from 'thunderhead';
       import { keyToJson } from 'thunderhead/records';
+      import { LockManager } from 'thunderhead/locks';
       import { ThunderheadLevel } from 'thunderhead/level';
+      const locks = new LockManager();
+      await locks.acquire(1, { key: new Uint8Array([7]) }, 'exclusive');
+      console.log(JSON.stringify(locks.snapshot().locks.map((l) => [l.tx, l.from, l.state])));
+      locks.releaseAll(1);
       const store = Store.open('lib.th', { create: true });
       store.put(encodeKey(['users', 42]), encodeValue({ name: 'Ada' }));
       const [entry] = [...store.scan({ prefix: encodeKey(['users']) })];
@@ -99,7 +104,7 @@ describe('the npm package', () => {
     `);
     const result = node(['use.mjs']);
     expect(result.stderr).toBe('');
-    expect(result.stdout.trim().split('\n')).toEqual(['{"key":["users",42],"value":{"name":"Ada"}}', '[["ada",{"n":1}]]']);
+    expect(result.stdout.trim().split('\n')).toEqual(['[[1,"07","held"]]', '{"key":["users",42],"value":{"name":"Ada"}}', '[["ada",{"n":1}]]']);
   });
 
   test('ships types that a NodeNext TypeScript project resolves', () => {
@@ -107,12 +112,17 @@ describe('the npm package', () => {
     writeFileSync(join(project, 'typed.ts'), `
       import { Store, encodeKey } from 'thunderhead';
       import { ThunderheadLevel } from 'thunderhead/level';
+      import { LockManager, type LockMode } from 'thunderhead/locks';
       const store: Store = Store.open('t.th', { create: true });
+      const mode: LockMode = 'shared';
+      // @ts-expect-error not a lock mode: fails to compile only when the locks subpath's types are real
+      const wrong: LockMode = 'sideways';
+      const manager = new LockManager();
       const value: Buffer | undefined = store.get(encodeKey(['k']));
       // @ts-expect-error a number is not a path: fails to compile only when the types are real
       Store.open(42);
       const db = new ThunderheadLevel<string, string>('l.th');
-      export const used = [value, db.location];
+      export const used = [value, db.location, mode, wrong, manager];
     `);
     const result = node([join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(project, 'tsconfig.json')]);
     expect(explain(result)).toBe('exit 0');

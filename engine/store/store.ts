@@ -32,7 +32,7 @@ import {
   automaticSnapshotDue, automaticSnapshotName, checkSnapshotPolicy, expiredAutomaticSnapshots, type SnapshotPolicy, type SnapshotPolicyInput,
 } from './snapshot-policy';
 import { Transaction, type CommitInfo, type CommitOptions, type TransactionHost, type TransactionOptions } from './transaction';
-import { LockManager } from '../locks/lock-manager';
+import { LockManager } from '../range-locks/lock-manager';
 import { getValue } from '../tree/read';
 import { asKey, asValue, rangeBounds, ReadView, type Entry, type RangeOptions } from './read-view';
 import { compactStore, measureSpace, type CompactionProgress, type CompactionSource, type CompactOptions, type CompactResult, type SpaceUsage } from './compact';

@@ -7,10 +7,10 @@ import { asKey, asValue, rangeBounds, ReadView, toEntries, asyncEntries, type En
 import type { NodeStore } from './node-store';
 import { SortedMap } from './sorted-map';
 import { SpillFile, type SpilledRun } from './spill';
-import type { LockManager } from '../locks/lock-manager';
-import type { AcquireOptions } from '../locks/lock-manager';
-import type { LockTarget } from '../locks/range';
-import type { LockMode } from '../locks/mode';
+import type { LockManager } from '../range-locks/lock-manager';
+import type { AcquireOptions } from '../range-locks/lock-manager';
+import type { LockTarget } from '../range-locks/range';
+import type { LockMode } from '../range-locks/mode';
 
 /** Options of a commit. */
 export interface CommitOptions {
