@@ -11,16 +11,24 @@ export const enum BlockKind {
   Snapshots = 7,
 }
 
-/** Names of block kinds for messages and views. */
-export const BLOCK_KIND_NAMES: Readonly<Record<number, string>> = {
-  1: 'leaf',
-  2: 'internal',
-  3: 'delta',
-  4: 'blob-chunk',
-  5: 'blob-index',
-  6: 'catalog',
-  7: 'snapshots',
+/**
+ * Names of block kinds for messages and views: the one table (every kind must have a name, so
+ * adding a kind without one does not compile). Read it through {@link blockKindName}.
+ */
+export const BLOCK_KIND_NAMES: Readonly<Record<BlockKind, string>> = {
+  [BlockKind.Leaf]: 'leaf',
+  [BlockKind.Internal]: 'internal',
+  [BlockKind.Delta]: 'delta',
+  [BlockKind.BlobChunk]: 'blob-chunk',
+  [BlockKind.BlobIndex]: 'blob-index',
+  [BlockKind.Catalog]: 'catalog',
+  [BlockKind.Snapshots]: 'snapshots',
 };
+
+/** The name of a block kind; `kind-N` for a number that is no kind (damage). O(1). */
+export function blockKindName(kind: number): string {
+  return (BLOCK_KIND_NAMES as Readonly<Record<number, string | undefined>>)[kind] ?? `kind-${kind}`;
+}
 
 /**
  * Where a block is and what it must be: enough to read it in one positioned read and to

@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BlockKind, NO_ADDRESS, isNoAddress, type Address } from '../format/address';
+import { BlockKind, NO_ADDRESS, blockKindName, isNoAddress, type Address } from '../format/address';
 import { BLOCK_HEADER_BYTES, parseBlockHeader } from '../format/block';
 import { encodeCatalogRecord, encodeSnapshots, RecordType, type CatalogRecord, type SnapshotEntry, type SnapshotPolicy, type VersionEntry } from '../format/catalog-codec';
 import { expiredAutomaticSnapshots } from './snapshot-policy';
@@ -427,11 +427,10 @@ export function compactStore(
 export function measureSpace(src: Pick<CompactionSource, 'readBlock' | 'versions' | 'record' | 'latest' | 'snapshots' | 'committedEnd' | 'path'>, readRecord: (a: Address) => CatalogRecord): SpaceUsage {
   const lengths = new Map<number, number>();
   const blocks: Record<string, number> = {};
-  const names = ['?', 'leaf', 'internal', 'delta', 'blob-chunk', 'blob-index', 'catalog', 'snapshots'];
   const add = (a: Address): boolean => {
     if (isNoAddress(a) || lengths.has(a.offset)) return false;
     lengths.set(a.offset, a.length);
-    const name = names[a.kind] ?? `kind-${a.kind}`;
+    const name = blockKindName(a.kind);
     blocks[name] = (blocks[name] ?? 0) + 1;
     return true;
   };

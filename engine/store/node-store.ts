@@ -1,4 +1,4 @@
-import { BlockKind, type Address } from '../format/address';
+import { BlockKind, blockKindName, type Address } from '../format/address';
 import { BLOCK_HEADER_BYTES, checkBlockAgainst, parseBlockHeader } from '../format/block';
 import { commonPrefixLength, decodeBlobIndex, decodeDelta, decodeInternal, decodeLeaf, encodeBlobIndex, encodeDelta, encodeInternal, encodeLeaf } from '../format/node-codec';
 import type { TreeParams } from '../format/header';
@@ -65,7 +65,7 @@ export class NodeStore implements NodeLoader {
       return this.decode(address, payload, parseBlockHeader(block)?.aux ?? 0, loadPrev, onPrefix);
     } catch (e) {
       if (e instanceof StoreCorruptError) throw e;
-      throw new StoreCorruptError(this.file.path, address.offset, `undecodable ${kindName(address.kind)} block (${(e as Error).message})`);
+      throw new StoreCorruptError(this.file.path, address.offset, `undecodable ${blockKindName(address.kind)} block (${(e as Error).message})`);
     }
   }
 
@@ -85,7 +85,7 @@ export class NodeStore implements NodeLoader {
         for (const c of d.children) {
           // Children are one level down, and a child is a leaf exactly at level 0 (§7.2).
           if (c.level !== address.level - 1 || (c.kind === BlockKind.Leaf) !== (c.level === 0)) {
-            throw new Error(`a ${kindName(c.kind)} child at level ${c.level} under a node at level ${address.level}`);
+            throw new Error(`a ${blockKindName(c.kind)} child at level ${c.level} under a node at level ${address.level}`);
           }
         }
         const node: InternalNode = {
@@ -121,7 +121,7 @@ export class NodeStore implements NodeLoader {
         return node;
       }
       default:
-        throw new Error(`a ${kindName(address.kind)} block where a node was expected`);
+        throw new Error(`a ${blockKindName(address.kind)} block where a node was expected`);
     }
   }
 
@@ -143,7 +143,7 @@ export class NodeStore implements NodeLoader {
       return decode();
     } catch (e) {
       if (e instanceof StoreCorruptError) throw e;
-      throw new StoreCorruptError(this.file.path, at.offset, `undecodable ${kindName(at.kind)} block (${(e as Error).message})`);
+      throw new StoreCorruptError(this.file.path, at.offset, `undecodable ${blockKindName(at.kind)} block (${(e as Error).message})`);
     }
   }
 
@@ -209,10 +209,6 @@ export class NodeStore implements NodeLoader {
     if (value.length !== ref.length) throw new StoreCorruptError(this.file.path, ref.index.offset, 'blob chunks do not add up to its length');
     return value;
   }
-}
-
-function kindName(kind: number): string {
-  return ['?', 'leaf', 'internal', 'delta', 'blob-chunk', 'blob-index', 'catalog', 'snapshots'][kind] ?? `kind-${kind}`;
 }
 
 /** Messages a put of `value` should carry: large values become blob pointers first. */
