@@ -1,16 +1,24 @@
 /**
  * Growable byte writer and bounds-checked reader with LEB128 varints. Every codec in
- * format/ goes through these two so that a truncated or garbled block can only ever
+ * format/ (and the key tuple codec in records/) goes through these two so that a truncated or garbled block can only ever
  * raise a {@link FormatError}, never read past its end.
  */
 
 /** Raised by {@link ByteReader} when bytes run out or a field is impossible. Callers turn it into StoreCorruptError with a location. */
 export class FormatError extends Error {}
 
-/** Appends little-endian fields into a growing Buffer. Amortised O(1) per byte. */
+/**
+ * Appends into a Buffer that grows by doubling: little-endian fields for the block codecs, raw
+ * bytes for the key tuple codec. Amortised O(1) per byte.
+ *
+ * `buf` and `pos` are open so that a hot encoder (records/tuple.ts) can call {@link ensure}
+ * once and then write a run of bytes in place, without a method call per byte.
+ */
 export class ByteWriter {
-  private buf: Buffer;
-  private pos = 0;
+  /** The storage; only bytes [0, pos) are written. Replaced when it grows. */
+  buf: Buffer;
+  /** Bytes written so far: where the next byte goes. */
+  pos = 0;
 
   constructor(initial = 256) {
     this.buf = Buffer.allocUnsafe(initial);
@@ -21,13 +29,20 @@ export class ByteWriter {
     return this.pos;
   }
 
-  private ensure(n: number): void {
+  /** Makes room for `n` more bytes at `pos`. Amortised O(1) per byte. */
+  ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+  }
+
+  /** Forgets what was written, keeping the storage unless it grew past `keepBytes`. O(1). */
+  reset(keepBytes = Infinity): void {
+    this.pos = 0;
+    if (this.buf.length > keepBytes) this.buf = Buffer.allocUnsafe(256);
   }
 
   /** Reserves `n` zero bytes and returns their offset (for fields patched later). O(n). */
@@ -40,7 +55,7 @@ export class ByteWriter {
   }
 
   u8(v: number): void {
-    this.ensure(1);
+    if (this.pos >= this.buf.length) this.ensure(1);
     this.buf[this.pos++] = v;
   }
 
@@ -101,9 +116,19 @@ export class ByteWriter {
     this.buf.writeUInt32LE(v >>> 0, at);
   }
 
-  /** The written bytes (a view; copy it if the writer is reused). */
+  /** The written bytes (a view; copy it if the writer is reused). O(1). */
   finish(): Buffer {
     return this.buf.subarray(0, this.pos);
+  }
+
+  /** An exact-size copy of the written bytes, for a writer that is reused. O(length). */
+  take(): Buffer {
+    const n = this.pos;
+    const out = Buffer.allocUnsafe(n);
+    // Native copy has a fixed cost that dominates for typical (short) keys.
+    if (n <= 64) for (let i = 0; i < n; i++) out[i] = this.buf[i];
+    else this.buf.copy(out, 0, 0, n);
+    return out;
   }
 }
 

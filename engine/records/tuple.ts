@@ -53,6 +53,8 @@
 
 import { isUtf8 } from 'node:buffer';
 import { InvalidArgumentError } from '../errors';
+import { typeDescription } from './type-description';
+import { ByteWriter } from '../format/bytes';
 
 /** One element of a key tuple. Arrays are nested tuples. */
 export type TupleElement = null | boolean | number | bigint | string | Uint8Array | TupleElement[];
@@ -93,45 +95,15 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 // ---------------------------------------------------------------------------------------------
 // Encoding
 
-/** Appends into a Buffer that grows by doubling; one instance is reused between calls. */
-class Writer {
-  buf: Buffer = Buffer.allocUnsafe(256);
-  pos = 0;
-
-  ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-  }
-
-  byte(b: number): void {
-    if (this.pos >= this.buf.length) this.ensure(1);
-    this.buf[this.pos++] = b;
-  }
-
-  /** Inverts bytes [from, pos): how a negative number's body is made from its magnitude's. */
-  invertFrom(from: number): void {
-    const buf = this.buf;
-    for (let i = from; i < this.pos; i++) buf[i] = ~buf[i] & 0xff;
-  }
-
-  /** An exact-size copy, so the shared scratch buffer never escapes. */
-  take(): Buffer {
-    const n = this.pos;
-    const out = Buffer.allocUnsafe(n);
-    // Native copy has a fixed cost that dominates for typical (short) keys.
-    if (n <= 64) for (let i = 0; i < n; i++) out[i] = this.buf[i];
-    else this.buf.copy(out, 0, 0, n);
-    return out;
-  }
+/** Inverts bytes [from, pos) of `w`: how a negative number's body is made from its magnitude's. */
+function invertFrom(w: ByteWriter, from: number): void {
+  const buf = w.buf;
+  for (let i = from; i < w.pos; i++) buf[i] = ~buf[i] & 0xff;
 }
 
 // Keys are encoded one at a time and synchronously; reusing one scratch writer avoids an
 // allocation per key. `busy` covers re-entry (e.g. a getter on an element encoding a key).
-const shared = new Writer();
+const shared = new ByteWriter();
 let sharedBusy = false;
 
 /** Element indexes from the root to the element being encoded, for error messages. */
@@ -144,37 +116,26 @@ function where(depth: number, scalar: boolean): string {
   return s;
 }
 
-function describe(v: unknown): string {
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'function') return 'a function';
-  if (typeof v === 'symbol') return 'a symbol';
-  if (typeof v === 'object' && v !== null) {
-    const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
-    return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'an object';
-  }
-  return typeof v;
-}
-
 function reject(depth: number, scalar: boolean, what: string): never {
   throw new InvalidArgumentError(`${where(depth, scalar)} ${what}`);
 }
 
 const KINDS = 'tuple elements are null, boolean, number, bigint, string, Uint8Array or arrays of these';
 
-function writeTuple(w: Writer, t: Tuple, depth: number, scalar: boolean): void {
+function writeTuple(w: ByteWriter, t: Tuple, depth: number, scalar: boolean): void {
   for (let i = 0; i < t.length; i++) {
     path[depth] = i;
     writeElement(w, t[i], depth, scalar);
   }
 }
 
-function writeElement(w: Writer, v: unknown, depth: number, scalar: boolean): void {
+function writeElement(w: ByteWriter, v: unknown, depth: number, scalar: boolean): void {
   switch (typeof v) {
     case 'string':
       writeString(w, v, depth, scalar);
       return;
     case 'number':
-      if (v === 0) w.byte(T_ZERO);
+      if (v === 0) w.u8(T_ZERO);
       else if (Number.isFinite(v)) writeNumber(w, v);
       else reject(depth, scalar, `is ${v}; tuple numbers must be finite`);
       return;
@@ -182,31 +143,31 @@ function writeElement(w: Writer, v: unknown, depth: number, scalar: boolean): vo
       writeBigint(w, v, depth, scalar);
       return;
     case 'boolean':
-      w.byte(v ? T_TRUE : T_FALSE);
+      w.u8(v ? T_TRUE : T_FALSE);
       return;
     case 'object':
       if (v === null) {
-        w.byte(T_NULL);
+        w.u8(T_NULL);
       } else if (v instanceof Uint8Array) {
         writeBytes(w, T_BYTES, v, 0, v.length);
       } else if (Array.isArray(v)) {
         if (depth + 1 >= MAX_TUPLE_DEPTH) {
           reject(depth, scalar, `nests tuples more than ${MAX_TUPLE_DEPTH} deep (or is a cycle)`);
         }
-        w.byte(T_NESTED);
+        w.u8(T_NESTED);
         writeTuple(w, v as Tuple, depth + 1, false);
-        w.byte(T_END);
+        w.u8(T_END);
       } else {
-        reject(depth, scalar, `is ${describe(v)}; ${KINDS}`);
+        reject(depth, scalar, `is ${typeDescription(v)}; ${KINDS}`);
       }
       return;
     default:
-      reject(depth, scalar, `is ${describe(v)}; ${KINDS}`);
+      reject(depth, scalar, `is ${typeDescription(v)}; ${KINDS}`);
   }
 }
 
 /** Writes `buf[from, to)` escaped and terminated, after type byte `type`. */
-function writeBytes(w: Writer, type: number, src: Uint8Array, from: number, to: number): void {
+function writeBytes(w: ByteWriter, type: number, src: Uint8Array, from: number, to: number): void {
   const n = to - from;
   // Worst case every byte is 0x00 and doubles; most keys have none, so grow lazily instead.
   w.ensure(n + 2);
@@ -237,7 +198,7 @@ function writeBytes(w: Writer, type: number, src: Uint8Array, from: number, to: 
   w.pos = pos;
 }
 
-function writeString(w: Writer, s: string, depth: number, scalar: boolean): void {
+function writeString(w: ByteWriter, s: string, depth: number, scalar: boolean): void {
   const n = s.length;
   // Fast path: short ASCII without NUL is copied by a JS loop, cheaper than a native call.
   if (n < 64) {
@@ -286,10 +247,10 @@ function ctz32(x: number): number {
  * Writes a finite non-zero double. Magnitude = (2^k + F) × 2^(E-k): E is the exponent of the
  * leading 1 bit and F holds the k fraction bits below it.
  */
-function writeNumber(w: Writer, v: number): void {
+function writeNumber(w: ByteWriter, v: number): void {
   const negative = v < 0;
   const a = negative ? -v : v;
-  w.byte(negative ? T_NEG : T_POS);
+  w.u8(negative ? T_NEG : T_POS);
   const bodyStart = w.pos;
   let E: number;
   let F: number;
@@ -333,10 +294,10 @@ function writeNumber(w: Writer, v: number): void {
   }
   writeExponent(w, E);
   writeFraction(w, F, k);
-  if (negative) w.invertFrom(bodyStart);
+  if (negative) invertFrom(w, bodyStart);
 }
 
-function writeExponent(w: Writer, E: number): void {
+function writeExponent(w: ByteWriter, E: number): void {
   w.ensure(5);
   const buf = w.buf;
   if (E === 0) {
@@ -353,7 +314,7 @@ function writeExponent(w: Writer, E: number): void {
 }
 
 /** Writes k fraction bits held in F (F < 2^k ≤ 2^52) as 7-bit groups. */
-function writeFraction(w: Writer, F: number, k: number): void {
+function writeFraction(w: ByteWriter, F: number, k: number): void {
   const g = k === 0 ? 1 : Math.ceil(k / 7);
   const padded = F * POW2[7 * g - k];
   w.ensure(g);
@@ -371,9 +332,9 @@ function writeFraction(w: Writer, F: number, k: number): void {
 
 const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
-function writeBigint(w: Writer, v: bigint, depth: number, scalar: boolean): void {
+function writeBigint(w: ByteWriter, v: bigint, depth: number, scalar: boolean): void {
   if (v === 0n) {
-    w.byte(T_ZERO);
+    w.u8(T_ZERO);
     return;
   }
   // Safe-range bigints take the number path so that 5n and 5 encode identically.
@@ -386,7 +347,7 @@ function writeBigint(w: Writer, v: bigint, depth: number, scalar: boolean): void
   if (bits.length > MAX_BIGINT_BITS) {
     reject(depth, scalar, `is a bigint of ${bits.length} bits; the maximum is ${MAX_BIGINT_BITS}`);
   }
-  w.byte(negative ? T_NEG : T_POS);
+  w.u8(negative ? T_NEG : T_POS);
   const bodyStart = w.pos;
   writeExponent(w, bits.length - 1);
   let end = bits.length;
@@ -400,20 +361,20 @@ function writeBigint(w: Writer, v: bigint, depth: number, scalar: boolean): void
     chunk += '0000000'.slice(chunk.length);
     w.buf[w.pos++] = (parseInt(chunk, 2) << 1) | (j < g - 1 ? 1 : 0);
   }
-  if (negative) w.invertFrom(bodyStart);
+  if (negative) invertFrom(w, bodyStart);
 }
 
 function encodeWith(t: Tuple, scalar: boolean): Buffer {
-  const w = sharedBusy ? new Writer() : shared;
+  const w = sharedBusy ? new ByteWriter() : shared;
   const owner = !sharedBusy;
   sharedBusy = true;
-  w.pos = 0;
+  w.reset();
   try {
     if (scalar) {
       path[0] = 0;
       writeElement(w, t[0], 0, true);
     } else {
-      if (!Array.isArray(t)) throw new InvalidArgumentError(`key is ${describe(t)}; a tuple is an array of elements`);
+      if (!Array.isArray(t)) throw new InvalidArgumentError(`key is ${typeDescription(t)}; a tuple is an array of elements`);
       writeTuple(w, t, 0, false);
     }
     return w.take();
@@ -421,7 +382,7 @@ function encodeWith(t: Tuple, scalar: boolean): Buffer {
     if (owner) {
       sharedBusy = false;
       // Don't let one huge key pin a huge scratch buffer forever.
-      if (shared.buf.length > 65536) shared.buf = Buffer.allocUnsafe(256);
+      shared.reset(65536);
     }
   }
 }
@@ -634,7 +595,7 @@ class Reader {
 
 function asBuffer(bytes: Uint8Array): Buffer {
   if (!(bytes instanceof Uint8Array)) {
-    throw new InvalidArgumentError(`key bytes are not a tuple: expected a Uint8Array, got ${describe(bytes)}`);
+    throw new InvalidArgumentError(`key bytes are not a tuple: expected a Uint8Array, got ${typeDescription(bytes)}`);
   }
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -705,7 +666,7 @@ function rank(v: unknown): number {
       if (v instanceof Uint8Array) return 5;
       if (Array.isArray(v)) return 6;
   }
-  throw new InvalidArgumentError(`cannot compare ${describe(v)}; ${KINDS}`);
+  throw new InvalidArgumentError(`cannot compare ${typeDescription(v)}; ${KINDS}`);
 }
 
 /** Compares strings by code point, which is the order of their UTF-8 bytes. */

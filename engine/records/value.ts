@@ -34,6 +34,7 @@
 import { addExtension, Packr, type Options } from 'msgpackr';
 import { isUtf8 } from 'node:buffer';
 import { InvalidArgumentError } from '../errors';
+import { typeDescription } from './type-description';
 import { Ref } from './ref';
 import { decodeKey, decodeTuple, type TupleElement } from './tuple';
 
@@ -294,17 +295,6 @@ function wherePath(depth: number): string {
   return s;
 }
 
-function kind(v: unknown): string {
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'function') return 'a function';
-  if (typeof v === 'symbol') return 'a symbol';
-  if (typeof v === 'object' && v !== null) {
-    const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
-    return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'an object';
-  }
-  return typeof v;
-}
-
 /** Set by {@link check} when the value holds -0 (which needs {@link withNegativeZeros}). */
 let sawNegativeZero = false;
 
@@ -335,7 +325,7 @@ function check(v: unknown, depth: number, decoding: boolean): string | undefined
         return undefined;
       }
       const proto: unknown = Object.getPrototypeOf(v);
-      if (proto !== Object.prototype && proto !== null) return `${wherePath(depth)} is ${kind(v)}; ${HINT}`;
+      if (proto !== Object.prototype && proto !== null) return `${wherePath(depth)} is ${typeDescription(v)}; ${HINT}`;
       for (const key of Object.keys(v)) {
         pathSegments[depth] = key;
         const item: unknown = (v as Record<string, unknown>)[key];
@@ -350,7 +340,7 @@ function check(v: unknown, depth: number, decoding: boolean): string | undefined
       return undefined;
     }
     default:
-      return `${wherePath(depth)} is ${kind(v)}; ${HINT}`;
+      return `${wherePath(depth)} is ${typeDescription(v)}; ${HINT}`;
   }
 }
 
@@ -377,7 +367,7 @@ function oneLine(message: string): string {
  * for malformed, truncated or trailing bytes and for unsupported extensions.
  */
 export function decodeValue(bytes: Uint8Array): Value {
-  if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`value bytes must be a Uint8Array, got ${kind(bytes)}`);
+  if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`value bytes must be a Uint8Array, got ${typeDescription(bytes)}`);
   if (bytes.length === 0) throw new InvalidArgumentError('value bytes are not a Thunderhead value: empty');
   // A fresh Buffer view: msgpackr caches a DataView on its source, and bins copied out of a
   // Buffer are Buffers.
