@@ -60,81 +60,23 @@ export const MAX_VALUE_DEPTH = 256;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
 // ---------------------------------------------------------------------------------------------
-// The Ref extension payload: a tiny hand-written msgpack array, so that packing a Ref neither
-// re-enters msgpackr nor allocates its 8 KiB scratch buffer.
+// The Ref extension payload, `[key, view?, version?]`, is packed by msgpackr: a Packr of its own
+// (msgpackr saves and restores its output buffer around an extension's `pack`, so a second
+// Packr may run inside one) writing into a reused scratch buffer rather than allocating a fresh
+// 8 KiB one per Ref. Its options match `packr`'s where they shape the bytes: smallest ints
+// (fixint below 0x80 needs useRecords: false), bin for bytes, smallest str header.
 
-function binHeaderSize(n: number): number {
-  return n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
-}
+const refPackr = new Packr({ useRecords: false, moreTypes: false, variableMapSize: true });
+const refScratch = Buffer.allocUnsafe(8192);
 
-function writeBin(out: Buffer, pos: number, bytes: Buffer): number {
-  const n = bytes.length;
-  if (n < 0x100) {
-    out[pos++] = 0xc4;
-    out[pos++] = n;
-  } else if (n < 0x10000) {
-    out[pos++] = 0xc5;
-    out.writeUInt16BE(n, pos);
-    pos += 2;
-  } else {
-    out[pos++] = 0xc6;
-    out.writeUInt32BE(n, pos);
-    pos += 4;
-  }
-  bytes.copy(out, pos);
-  return pos + n;
-}
-
-function packRef(ref: Ref): Buffer {
+function packRef(ref: Ref): Uint8Array {
   const version = ref.version;
-  const fields = version !== undefined ? 3 : ref.viewBytes ? 2 : 1;
-  let size = 1 + binHeaderSize(ref.keyBytes.length) + ref.keyBytes.length;
-  if (fields >= 2) size += ref.viewBytes ? binHeaderSize(ref.viewBytes.length) + ref.viewBytes.length : 1;
-  const versionText = typeof version === 'string' ? Buffer.from(version, 'utf8') : undefined;
-  if (versionText) size += 5 + versionText.length;
-  else if (version !== undefined) size += 9;
-  const out = Buffer.allocUnsafe(size);
-  let pos = 0;
-  out[pos++] = 0x90 | fields;
-  pos = writeBin(out, pos, ref.keyBytes);
-  if (fields >= 2) pos = ref.viewBytes ? writeBin(out, pos, ref.viewBytes) : ((out[pos] = 0xc0), pos + 1);
-  if (versionText) {
-    const n = versionText.length;
-    if (n < 32) out[pos++] = 0xa0 | n;
-    else if (n < 0x100) {
-      out[pos++] = 0xd9;
-      out[pos++] = n;
-    } else if (n < 0x10000) {
-      out[pos++] = 0xda;
-      out.writeUInt16BE(n, pos);
-      pos += 2;
-    } else {
-      out[pos++] = 0xdb;
-      out.writeUInt32BE(n, pos);
-      pos += 4;
-    }
-    pos += versionText.copy(out, pos);
-  } else if (typeof version === 'number') {
-    if (version < 0x80) out[pos++] = version;
-    else if (version < 0x100) {
-      out[pos++] = 0xcc;
-      out[pos++] = version;
-    } else if (version < 0x10000) {
-      out[pos++] = 0xcd;
-      out.writeUInt16BE(version, pos);
-      pos += 2;
-    } else if (version < 0x100000000) {
-      out[pos++] = 0xce;
-      out.writeUInt32BE(version, pos);
-      pos += 4;
-    } else {
-      out[pos++] = 0xcf;
-      out.writeUInt32BE(Math.floor(version / 0x100000000), pos);
-      out.writeUInt32BE(version >>> 0, pos + 4);
-      pos += 8;
-    }
-  }
-  return out.subarray(0, pos);
+  const fields: unknown[] = [ref.keyBytes];
+  if (version !== undefined || ref.viewBytes) fields.push(ref.viewBytes ?? null);
+  // msgpackr writes integers of 2^32 and more as float64; the format has them as uint64.
+  if (version !== undefined) fields.push(typeof version === 'number' && version > 0xffff_ffff ? uint64(version) : version);
+  refPackr.useBuffer(refScratch);
+  return refPackr.pack(fields);
 }
 
 function badRef(why: string): never {
@@ -236,19 +178,32 @@ function unpackRef(data: Uint8Array): Ref {
 
 addExtension({ Class: Ref, type: REF_EXTENSION_TYPE, pack: packRef, unpack: unpackRef });
 
-// -0: msgpackr writes every integral number as an int, so -0 would come back as 0. A value
-// holding -0 is packed with this stand-in in its place, which writes a plain float64 -0 (no
-// extension bytes at all: `pack` writes into msgpackr's buffer and returns nothing).
-class NegativeZero {}
-const NEGATIVE_ZERO = new NegativeZero();
+// Stand-ins for numbers msgpackr would write otherwise: each holds the exact MessagePack it
+// stands for, and its `pack` copies those bytes into msgpackr's buffer and returns nothing (so no
+// extension header is written at all).
+// - -0: msgpackr writes every integral number as an int, so -0 would come back as 0. A value
+//   holding -0 is packed with NEGATIVE_ZERO in its place: a plain float64 -0.
+// - a Ref's version id of 2^32 or more: uint64, where msgpackr would write a float64.
+class Verbatim {
+  constructor(readonly bytes: Uint8Array) {}
+}
+const NEGATIVE_ZERO = new Verbatim(Uint8Array.of(0xcb, 0x80, 0, 0, 0, 0, 0, 0, 0));
+
+function uint64(v: number): Verbatim {
+  const bytes = Buffer.allocUnsafe(9);
+  bytes[0] = 0xcf;
+  bytes.writeUInt32BE(Math.floor(v / 0x1_0000_0000), 1);
+  bytes.writeUInt32BE(v >>> 0, 5);
+  return new Verbatim(bytes);
+}
+
 addExtension({
-  Class: NegativeZero,
+  Class: Verbatim,
   // Required by msgpackr for `pack`; never written, so bytes that hold it are rejected.
   type: 0x4e,
-  pack(_value: NegativeZero, allocateForWrite: (size: number) => { target: Uint8Array; targetView: DataView; position: number }) {
-    const { target, targetView, position } = allocateForWrite(9);
-    target[position] = 0xcb;
-    targetView.setFloat64(position + 1, -0);
+  pack(value: Verbatim, allocateForWrite: (size: number) => { target: Uint8Array; position: number }) {
+    const { target, position } = allocateForWrite(value.bytes.length);
+    target.set(value.bytes, position);
   },
   unpack: () => {
     throw new InvalidArgumentError('value bytes are not a Thunderhead value: unknown extension 0x4e');
