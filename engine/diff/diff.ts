@@ -2,6 +2,7 @@ import { BlockKind, type Address } from '../format/address';
 import { msgSliceBounds, rdelCovers } from '../tree/buffer';
 import { compareKeys, emptyRange, lowerBound, maxLower, minUpper, upperBound } from '../tree/keys';
 import { BlobRef, isNode, Op, type Child, type InternalNode, type Msg, type TreeNode, type Value } from '../tree/node';
+import { overlayMessages } from '../tree/overlay';
 import { getValue, scanTree, type RawEntry } from '../tree/read';
 import type { NodeLoader } from '../tree/write';
 
@@ -39,29 +40,14 @@ function sameSeqs(a: number[], b: number[]): boolean {
   return true;
 }
 
-/** Merges one layer of newer messages over a sorted stream of records. */
-function* overlay(stream: Iterator<RawEntry>, layer: Layers[number], lo: Buffer | null, hi: Buffer | null): Generator<RawEntry> {
-  const msgs = layer.msgs.filter((m) => (lo === null || compareKeys(m.key, lo) >= 0) && (hi === null || compareKeys(m.key, hi) < 0));
-  let cur = stream.next();
-  let j = 0;
-  for (;;) {
-    if (cur.done && j >= msgs.length) return;
-    const c = cur.done ? 1 : j >= msgs.length ? -1 : compareKeys(cur.value[0], msgs[j].key);
-    if (c < 0) {
-      if (layer.rdels.length === 0 || !rdelCovers(layer.rdels, cur.value[0])) yield cur.value;
-      cur = stream.next();
-    } else {
-      const m = msgs[j++];
-      if (m.op === Op.Put) yield [m.key, m.value as Value];
-      if (c === 0) cur = stream.next();
-    }
-  }
-}
-
 function layeredScan(loader: NodeLoader, child: Child, layers: Layers, lo: Buffer | null, hi: Buffer | null): Iterator<RawEntry> {
   let it: Iterator<RawEntry> = scanTree(loader, child, lo, hi, false);
   // Deepest layer first, the root's last: newer messages are applied over older ones.
-  for (let i = layers.length - 1; i >= 0; i--) it = overlay(it, layers[i], lo, hi);
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const { msgs, rdels } = layers[i];
+    const [from, to] = msgSliceBounds(msgs, lo, hi);
+    it = overlayMessages(it, msgs, from, to, rdels, false);
+  }
   return it;
 }
 

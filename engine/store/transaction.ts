@@ -2,6 +2,7 @@ import { ClosedError, InvalidArgumentError } from '../errors';
 import { rdelCovers, RdelCursor, unionRdels } from '../tree/buffer';
 import { compareKeys, emptyRange, sortedOrder } from '../tree/keys';
 import { Op, type Child, type Msg } from '../tree/node';
+import { overlayMessages } from '../tree/overlay';
 import { scanTree, type RawEntry } from '../tree/read';
 import { asKey, asValue, rangeBounds, ReadView, toEntries, asyncEntries, type Entry, type RangeOptions } from './read-view';
 import type { NodeStore } from './node-store';
@@ -305,22 +306,7 @@ export class Transaction {
     this.settle();
     const base = scanTree(this.nodes, this.baseRoot, lo, hi, reverse);
     const mine: Msg[] = [...this.stagedPoints(lo, hi)];
-    if (reverse) mine.reverse();
-    const sign = reverse ? -1 : 1;
-    let cur = base.next();
-    let j = 0;
-    for (;;) {
-      if (cur.done && j >= mine.length) return;
-      const c = cur.done ? 1 : j >= mine.length ? -1 : sign * compareKeys(cur.value[0], mine[j].key);
-      if (c < 0) {
-        if (this.rdels.length === 0 || !rdelCovers(this.rdels, cur.value[0])) yield cur.value;
-        cur = base.next();
-      } else {
-        const m = mine[j++];
-        if (m.op === Op.Put) yield [m.key, m.value as Buffer];
-        if (c === 0) cur = base.next();
-      }
-    }
+    yield* overlayMessages(base, mine, 0, mine.length, this.rdels, reverse);
   }
 
   /** The staged writes as a merge batch (range deletes, then the point writes they did not drop). */

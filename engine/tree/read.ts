@@ -2,6 +2,7 @@ import { findMsg, msgSliceBounds, rdelCovers } from './buffer';
 import { buildKeyIndex, compareKeys, indexedFind, indexedSearch, lowerBound, maxLower, minUpper, upperBound, type KeyIndex } from './keys';
 import { isNode, Op, type Child, type InternalNode, type LeafNode, type TreeNode, type Value } from './node';
 import type { NodeLoader } from './write';
+import { overlayMessages } from './overlay';
 
 /** Resolves a child pointer to a node (transient nodes are returned as they are). */
 export function resolveChild(loader: NodeLoader, c: Child): TreeNode {
@@ -162,26 +163,6 @@ function* scanNode(loader: NodeLoader, node: TreeNode, lo: Buffer | null, hi: Bu
     const subHi = minUpper(hi, c < n - 1 ? node.pivots[c] : null);
     if (subLo !== null && subHi !== null && compareKeys(subLo, subHi) >= 0) continue;
     const [a, b] = msgSliceBounds(node.msgs, subLo, subHi);
-    const rdels = node.rdels;
-    const msgs = node.msgs;
-    const child = scanNode(loader, resolveChild(loader, node.children[c]), subLo, subHi, reverse);
-    let cur = child.next();
-    let j = reverse ? b - 1 : a;
-    const sign = reverse ? -1 : 1;
-    for (;;) {
-      const haveMsg = reverse ? j >= a : j < b;
-      if (cur.done && !haveMsg) break;
-      const cmp = cur.done ? 1 : !haveMsg ? -1 : sign * compareKeys(cur.value[0], msgs[j].key);
-      if (cmp < 0) {
-        const entry = cur.value as RawEntry;
-        if (rdels.length === 0 || !rdelCovers(rdels, entry[0])) yield entry;
-        cur = child.next();
-      } else {
-        const m = msgs[j];
-        if (m.op === Op.Put) yield [m.key, m.value as Value];
-        j += sign;
-        if (cmp === 0) cur = child.next();
-      }
-    }
+    yield* overlayMessages(scanNode(loader, resolveChild(loader, node.children[c]), subLo, subHi, reverse), node.msgs, a, b, node.rdels, reverse);
   }
 }
