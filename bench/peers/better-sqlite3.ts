@@ -7,8 +7,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyPath, pathSize, removePath } from '../fsutil';
+import { removePath } from '../fsutil';
 import type { Tally } from '../tally';
+import { OnDiskPeer, onDiskPeerFactory } from './on-disk-peer';
 import type { ChangeKind, DiffSink, Peer, PeerFactory, PeerOpenOptions, SnapshotHandle } from './types';
 
 type Db = Database.Database;
@@ -37,18 +38,11 @@ function openDb(file: string, readOnly: boolean): Db {
   return db;
 }
 
-class SqlitePeer implements Peer {
+class SqlitePeer extends OnDiskPeer<Db> implements Peer {
   readonly name = 'better-sqlite3' as const;
   readonly support = { durable: true, coldOpen: true, snapshot: true, diff: true, fileSize: true } as const;
-  private db: Db | undefined;
   private st: Statements | undefined;
-  private dir = '';
   private workDir = '';
-
-  private get store(): Db {
-    if (!this.db) throw new Error('better-sqlite3: not open');
-    return this.db;
-  }
 
   private get stmts(): Statements {
     if (!this.st) throw new Error('better-sqlite3: not open');
@@ -171,23 +165,11 @@ class SqlitePeer implements Peer {
     }
   }
 
-  fileSize(): number {
-    return pathSize(this.dir);
-  }
-
-  async close(): Promise<void> {
-    const db = this.db;
-    this.db = undefined;
+  protected closeHandle(db: Db): void {
     this.st = undefined;
-    db?.close();
+    db.close();
   }
 }
 
 /** The better-sqlite3 peer. */
-export const betterSqlitePeer: PeerFactory = {
-  name: 'better-sqlite3',
-  load: async () => true,
-  create: () => new SqlitePeer(),
-  copyStore: copyPath,
-  removeStore: removePath,
-};
+export const betterSqlitePeer: PeerFactory = onDiskPeerFactory('better-sqlite3', () => new SqlitePeer());

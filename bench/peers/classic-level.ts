@@ -6,8 +6,8 @@
  * the snapshot and diff workloads are n/a.
  */
 import { ClassicLevel } from 'classic-level';
-import { copyPath, pathSize, removePath } from '../fsutil';
 import type { Tally } from '../tally';
+import { OnDiskPeer, onDiskPeerFactory } from './on-disk-peer';
 import type { DiffSink, Peer, PeerFactory, PeerOpenOptions, SnapshotHandle } from './types';
 
 type Db = ClassicLevel<Buffer, Buffer>;
@@ -16,16 +16,9 @@ const GET_CHUNK = 1000;
 const SCAN_CHUNK = 1000;
 const NO_SNAPSHOT = 'LevelDB snapshots are in-memory read views, not saved versions';
 
-class ClassicLevelPeer implements Peer {
+class ClassicLevelPeer extends OnDiskPeer<Db> implements Peer {
   readonly name = 'classic-level' as const;
   readonly support = { durable: true, coldOpen: true, snapshot: NO_SNAPSHOT, diff: NO_SNAPSHOT, fileSize: true } as const;
-  private db: Db | undefined;
-  private dir = '';
-
-  private get store(): Db {
-    if (!this.db) throw new Error('classic-level: not open');
-    return this.db;
-  }
 
   async open(dir: string, options: PeerOpenOptions): Promise<void> {
     this.dir = dir;
@@ -117,22 +110,10 @@ class ClassicLevelPeer implements Peer {
     throw new Error(`classic-level: ${NO_SNAPSHOT}`);
   }
 
-  fileSize(): number {
-    return pathSize(this.dir);
-  }
-
-  async close(): Promise<void> {
-    const db = this.db;
-    this.db = undefined;
-    if (db) await db.close();
+  protected closeHandle(db: Db): Promise<void> {
+    return db.close();
   }
 }
 
 /** The classic-level (LevelDB) peer. */
-export const classicLevelPeer: PeerFactory = {
-  name: 'classic-level',
-  load: async () => true,
-  create: () => new ClassicLevelPeer(),
-  copyStore: copyPath,
-  removeStore: removePath,
-};
+export const classicLevelPeer: PeerFactory = onDiskPeerFactory('classic-level', () => new ClassicLevelPeer());

@@ -7,8 +7,9 @@
 import { open, type RootDatabase } from 'lmdb';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyPath, pathSize, removePath } from '../fsutil';
+import { removePath } from '../fsutil';
 import type { Tally } from '../tally';
+import { OnDiskPeer, onDiskPeerFactory } from './on-disk-peer';
 import type { DiffSink, Peer, PeerFactory, PeerOpenOptions, SnapshotHandle } from './types';
 
 type Db = RootDatabase<Buffer, Buffer>;
@@ -21,17 +22,10 @@ function openDb(path: string, readOnly: boolean): Db {
   return open<Buffer, Buffer>({ path, keyEncoding: 'binary', encoding: 'binary', compression: false, readOnly });
 }
 
-class LmdbPeer implements Peer {
+class LmdbPeer extends OnDiskPeer<Db> implements Peer {
   readonly name = 'lmdb' as const;
   readonly support = { durable: true, coldOpen: true, snapshot: true, diff: true, fileSize: true } as const;
-  private db: Db | undefined;
-  private dir = '';
   private workDir = '';
-
-  private get store(): Db {
-    if (!this.db) throw new Error('lmdb: not open');
-    return this.db;
-  }
 
   async open(dir: string, options: PeerOpenOptions): Promise<void> {
     this.dir = dir;
@@ -146,22 +140,10 @@ class LmdbPeer implements Peer {
     }
   }
 
-  fileSize(): number {
-    return pathSize(this.dir);
-  }
-
-  async close(): Promise<void> {
-    const db = this.db;
-    this.db = undefined;
-    if (db) await db.close();
+  protected closeHandle(db: Db): Promise<void> {
+    return db.close();
   }
 }
 
 /** The lmdb peer. */
-export const lmdbPeer: PeerFactory = {
-  name: 'lmdb',
-  load: async () => true,
-  create: () => new LmdbPeer(),
-  copyStore: copyPath,
-  removeStore: removePath,
-};
+export const lmdbPeer: PeerFactory = onDiskPeerFactory('lmdb', () => new LmdbPeer());

@@ -6,31 +6,24 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Store } from '../../engine';
-import { copyPath, pathSize, removePath } from '../fsutil';
 import type { Tally } from '../tally';
+import { OnDiskPeer, onDiskPeerFactory } from './on-disk-peer';
 import type { DiffSink, Peer, PeerFactory, PeerOpenOptions, SnapshotHandle } from './types';
 
 const FILE = 'store.th';
 
-class ThunderheadPeer implements Peer {
+class ThunderheadPeer extends OnDiskPeer<Store> implements Peer {
   readonly name = 'thunderhead' as const;
   readonly support = { durable: true, coldOpen: true, snapshot: true, diff: true, fileSize: true } as const;
-  private s: Store | undefined;
-  private dir = '';
-
-  private get store(): Store {
-    if (!this.s) throw new Error('thunderhead: not open');
-    return this.s;
-  }
 
   async open(dir: string, options: PeerOpenOptions): Promise<void> {
     this.dir = dir;
     const path = join(dir, FILE);
     if (options.create && !existsSync(path)) {
       mkdirSync(dir, { recursive: true });
-      this.s = Store.create(path);
+      this.db = Store.create(path);
     } else {
-      this.s = Store.open(path);
+      this.db = Store.open(path);
     }
   }
 
@@ -100,22 +93,10 @@ class ThunderheadPeer implements Peer {
     for (const change of this.store.diff(from.name, to.name)) sink(change.key, change.type);
   }
 
-  fileSize(): number {
-    return pathSize(this.dir);
-  }
-
-  async close(): Promise<void> {
-    const store = this.s;
-    this.s = undefined;
-    store?.close();
+  protected closeHandle(store: Store): void {
+    store.close();
   }
 }
 
 /** The Thunderhead peer. */
-export const thunderheadPeer: PeerFactory = {
-  name: 'thunderhead',
-  load: async () => true,
-  create: () => new ThunderheadPeer(),
-  copyStore: copyPath,
-  removeStore: removePath,
-};
+export const thunderheadPeer: PeerFactory = onDiskPeerFactory('thunderhead', () => new ThunderheadPeer());
