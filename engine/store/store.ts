@@ -1,11 +1,12 @@
 import * as os from 'node:os';
 import type { DiffCounters } from '../diff/diff';
 import { FileStateError } from '../errors';
-import { LockManager } from '../locks/lock-manager';
+import type { LockManager } from '../locks/lock-manager';
 import type { Child, InternalNode } from '../tree/node';
 import { createBranch, deleteBranch, resetBranch } from './branches';
 import { resolveVersion, snapshotInfo, versionIndexOf, versionInfo } from './catalog';
 import { commitTransaction } from './commit';
+import { newLockTable } from './lock-table';
 import { compact, spaceUsage } from './compaction-switch';
 import type { CompactOptions, CompactResult, SpaceUsage } from './compact';
 import { markRelaxed } from './checkpoint';
@@ -51,9 +52,9 @@ export class Store implements TransactionHost {
   readonly readOnly: boolean;
   /** Branch used when none is named. */
   readonly defaultBranch: string;
-  /** Range locks of this process's transactions (shared/exclusive, FIFO, timeouts, deadlock detection). */
-  readonly locks = new LockManager();
   private readonly core: StoreCore;
+  /** Made on first use (engine/locks/ provides it: see lock-table.ts). */
+  private lockTable: LockManager | null = null;
 
   private constructor(core: StoreCore) {
     this.core = core;
@@ -185,6 +186,16 @@ export class Store implements TransactionHost {
   /** @internal Called by Transaction.commit. */
   commitTransaction(tx: Transaction, opts: CommitOptions): CommitInfo {
     return commitTransaction(this.core, tx, opts);
+  }
+
+  /** Range locks of this process's transactions (shared/exclusive, FIFO, timeouts, deadlock detection). Made on first use. O(1). */
+  get locks(): LockManager {
+    return (this.lockTable ??= newLockTable());
+  }
+
+  /** @internal Called by Transaction at commit and abort: releases its locks, if a lock table was ever made. */
+  releaseLocks(tx: Transaction): void {
+    this.lockTable?.releaseAll(tx.id);
   }
 
   /** @internal */
