@@ -344,7 +344,7 @@ export class Store implements TransactionHost {
     // Frozen: it is handed out (store.params, info().params) and the tree writer reads it.
     this.params = Object.freeze({ nodeSize: header.nodeSize, fanout: header.fanout, bufferSize: header.bufferSize, blobThreshold: header.blobThreshold });
     this.cacheBytes = opts.cacheBytes ?? 1024 * 1024 * 1024;
-    this.nodes = new NodeStore(file, this.params, this.cacheBytes);
+    this.nodes = new NodeStore(file, this.params, this.cacheBytes, header.formatVersion);
     this.writer = this.makeWriter();
     this.durable = opts.durable ?? true;
     this.defaultBranch = opts.branch ?? 'main';
@@ -387,7 +387,7 @@ export class Store implements TransactionHost {
       header.copy(start, 0);
       file.write(0, start);
       const out = new Appender(file, DATA_START, false);
-      const nodes = new NodeStore(file, params, 1 << 20);
+      const nodes = new NodeStore(file, params, 1 << 20, FORMAT_VERSION);
       const root = nodes.persist({ kind: 'leaf', keys: [], vals: [], bytes: 0, addr: null }, out);
       const now = Date.now();
       const version: VersionEntry = { id: 1, parents: [], root, branch: 'main', message: 'create', time: now, stats: { puts: 0, deletes: 0, rangeDeletes: 0, bytesWritten: 0 } };
@@ -1165,7 +1165,7 @@ export class Store implements TransactionHost {
 
   private compactionSource(): CompactionSource {
     return {
-      path: this.path, params: this.params, readBlock: (a) => this.nodes.readBlock(a), versions: this.index(), record: this.record,
+      path: this.path, params: this.params, readBlock: (a) => this.nodes.readBlock(a), nodes: this.nodes, versions: this.index(), record: this.record,
       latest: this.latest, snapshots: this.snapshotList, superSequence: this.superSeq, committedEnd: this.end, fileBytes: this.file.size(),
       lockReplacement: (p) => this.lock?.cover(p), snapshotPolicy: this.snapState.policy,
     };
@@ -1197,7 +1197,7 @@ export class Store implements TransactionHost {
       Object.assign(file.io, this.file.io);
       this.file = file;
       this.formatVersion = h.header.formatVersion;
-      this.nodes = new NodeStore(file, this.params, this.cacheBytes);
+      this.nodes = new NodeStore(file, this.params, this.cacheBytes, h.header.formatVersion);
       this.writer = this.makeWriter();
       this.superSeq = sb.sequence;
       this.end = sb.committedLength;
@@ -1303,7 +1303,7 @@ export class Store implements TransactionHost {
     const base = node.kind === 'internal' ? this.nodes.chainOf(a) : [a];
     const baseAddr = base[base.length - 1];
     const payload = this.nodes.readBlock(baseAddr).subarray(BLOCK_HEADER_BYTES);
-    const { prefix, stored } = storedKeysOf(payload, node.kind);
+    const { prefix, stored } = storedKeysOf(payload, node.kind, this.nodes.withCounts);
     if (node.kind === 'leaf') {
       return {
         address: view(a), kind: 'leaf', level: 0, prefix, keys: node.keys.map((k) => Buffer.from(k)), stored,
