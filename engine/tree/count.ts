@@ -173,7 +173,14 @@ function liveBelow(loader: NodeLoader, node: InternalNode): Uint8Array {
     }
     if (k === 0) continue;
     const order = ask.subarray(0, k);
-    getValues(loader, child, keys, order, found);
+    const below = resolveChild(loader, child);
+    if (below.kind === 'leaf') {
+      // A few keys into a leaf: binary searches beat getValues' merge over the whole leaf.
+      for (const i of order) {
+        const at = lowerBound(below.keys, keys[i]);
+        found[i] = at < below.keys.length && compareKeys(below.keys[at], keys[i]) === 0 ? below.vals[at] : undefined;
+      }
+    } else getValues(loader, below, keys, order, found);
     const persisted = !isNode(child);
     for (const i of order) {
       const live = found[i] !== undefined;
