@@ -25,6 +25,8 @@ interface Statements {
   readonly scanAll: Statement;
   readonly scanRange: Statement;
   readonly remove: Statement;
+  readonly countRange: Statement;
+  readonly keyAt: Statement;
 }
 
 const FILE = 'kv.sqlite';
@@ -40,7 +42,7 @@ function openDb(file: string, readOnly: boolean): Db {
 
 class SqlitePeer extends OnDiskPeer<Db> implements Peer {
   readonly name = 'better-sqlite3' as const;
-  readonly support = { durable: true, coldOpen: true, snapshot: true, diff: true, fileSize: true } as const;
+  readonly support = { durable: true, coldOpen: true, snapshot: true, diff: true, fileSize: true, positional: true } as const;
   private st: Statements | undefined;
   private workDir = '';
 
@@ -62,6 +64,8 @@ class SqlitePeer extends OnDiskPeer<Db> implements Peer {
       scanAll: db.prepare('SELECT k, v FROM kv ORDER BY k').raw(),
       scanRange: db.prepare('SELECT k, v FROM kv WHERE k >= ? ORDER BY k LIMIT ?').raw(),
       remove: db.prepare('DELETE FROM kv WHERE k = ?'),
+      countRange: db.prepare('SELECT count(*) FROM kv WHERE k >= ? AND k < ?').pluck(),
+      keyAt: db.prepare('SELECT k FROM kv ORDER BY k LIMIT 1 OFFSET ?').pluck(),
     };
   }
 
@@ -88,6 +92,22 @@ class SqlitePeer extends OnDiskPeer<Db> implements Peer {
       if (v === undefined) tally.miss();
       else tally.addValue(v);
     }
+  }
+
+  async getEach(keys: readonly Buffer[], tally: Tally): Promise<void> {
+    await this.getMany(keys, tally);
+  }
+
+  async getBatches(keys: readonly Buffer[], size: number, tally: Tally): Promise<void> {
+    const { select } = this.stmts;
+    const batch = this.store.transaction((start: number, end: number) => {
+      for (let i = start; i < end; i++) {
+        const v = select.get(keys[i]) as Buffer | undefined;
+        if (v === undefined) tally.miss();
+        else tally.addValue(v);
+      }
+    });
+    for (let start = 0; start < keys.length; start += size) batch(start, Math.min(keys.length, start + size));
   }
 
   async scanAll(tally: Tally): Promise<void> {
@@ -165,6 +185,14 @@ class SqlitePeer extends OnDiskPeer<Db> implements Peer {
     }
   }
 
+  async countRange(from: Buffer, to: Buffer): Promise<number> {
+    return this.stmts.countRange.get(from, to) as number;
+  }
+
+  async entryAt(index: number): Promise<Buffer | undefined> {
+    return this.stmts.keyAt.get(index) as Buffer | undefined;
+  }
+
   protected closeHandle(db: Db): void {
     this.st = undefined;
     db.close();
@@ -172,4 +200,8 @@ class SqlitePeer extends OnDiskPeer<Db> implements Peer {
 }
 
 /** The better-sqlite3 peer. */
-export const betterSqlitePeer: PeerFactory = onDiskPeerFactory('better-sqlite3', () => new SqlitePeer());
+export const betterSqlitePeer: PeerFactory = onDiskPeerFactory('better-sqlite3', {
+  each: 'prepared `SELECT v … WHERE k = ?` `.get(key)`',
+  batch: 'the prepared `.get` over the batch inside one `transaction()`',
+  whole: 'the prepared `.get` per key',
+}, () => new SqlitePeer());

@@ -5,7 +5,7 @@
  * stores are copied and removed as directories.
  */
 import { copyPath, pathSize, removePath } from '../fsutil';
-import type { Peer, PeerFactory, PeerName } from './types';
+import type { Peer, PeerFactory, PeerName, ReadCalls } from './types';
 
 /** An on-disk peer's open handle and directory; subclasses say how a handle closes. */
 export abstract class OnDiskPeer<Db> {
@@ -38,6 +38,6 @@ export abstract class OnDiskPeer<Db> {
 }
 
 /** The factory of an on-disk peer: nothing to load, stores copied and removed as directories. */
-export function onDiskPeerFactory(name: PeerName, create: () => Peer): PeerFactory {
-  return { name, load: async () => true, create, copyStore: copyPath, removeStore: removePath };
+export function onDiskPeerFactory(name: PeerName, readCalls: ReadCalls, create: () => Peer): PeerFactory {
+  return { name, readCalls, load: async () => true, create, copyStore: copyPath, removeStore: removePath };
 }

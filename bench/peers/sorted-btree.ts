@@ -19,6 +19,7 @@ interface TreeSnapshot extends SnapshotHandle {
 }
 
 const IN_MEMORY = 'in-memory store';
+const NO_POSITIONAL = 'no order statistics: counting is iterating the range';
 
 /** Closed "stores", by dir: the only place a sorted-btree outlives its Peer. */
 const closed = new Map<string, Tree>();
@@ -29,7 +30,7 @@ function newTree(): Tree {
 
 class SortedBtreePeer implements Peer {
   readonly name = 'sorted-btree' as const;
-  readonly support = { durable: IN_MEMORY, coldOpen: IN_MEMORY, snapshot: true, diff: true, fileSize: IN_MEMORY } as const;
+  readonly support = { durable: IN_MEMORY, coldOpen: IN_MEMORY, snapshot: true, diff: true, fileSize: IN_MEMORY, positional: NO_POSITIONAL } as const;
   private t: Tree | undefined;
   private dir = '';
 
@@ -67,6 +68,15 @@ class SortedBtreePeer implements Peer {
       if (v === undefined) tally.miss();
       else tally.addValue(v);
     }
+  }
+
+  async getEach(keys: readonly Buffer[], tally: Tally): Promise<void> {
+    await this.getMany(keys, tally);
+  }
+
+  async getBatches(keys: readonly Buffer[], _size: number, tally: Tally): Promise<void> {
+    // No batch API: an in-memory tree has no per-call cost to amortise.
+    await this.getMany(keys, tally);
   }
 
   async scanAll(tally: Tally): Promise<void> {
@@ -128,6 +138,14 @@ class SortedBtreePeer implements Peer {
     );
   }
 
+  async countRange(): Promise<number> {
+    throw new Error(`${this.name}: ${NO_POSITIONAL}`);
+  }
+
+  async entryAt(): Promise<Buffer | undefined> {
+    throw new Error(`${this.name}: ${NO_POSITIONAL}`);
+  }
+
   fileSize(): number {
     return Number.NaN;
   }
@@ -141,6 +159,7 @@ class SortedBtreePeer implements Peer {
 /** The sorted-btree (in-memory) peer. */
 export const sortedBtreePeer: PeerFactory = {
   name: 'sorted-btree',
+  readCalls: { each: '`tree.get(key)`', batch: 'a `tree.get` loop (no batch API)', whole: 'a `tree.get` loop' },
   load: async () => true,
   create: () => new SortedBtreePeer(),
   copyStore: (from, to) => {

@@ -14,7 +14,7 @@ const FILE = 'store.th';
 
 class ThunderheadPeer extends OnDiskPeer<Store> implements Peer {
   readonly name = 'thunderhead' as const;
-  readonly support = { durable: true, coldOpen: true, snapshot: true, diff: true, fileSize: true } as const;
+  readonly support = { durable: true, coldOpen: true, snapshot: true, diff: true, fileSize: true, positional: true } as const;
 
   async open(dir: string, options: PeerOpenOptions): Promise<void> {
     this.dir = dir;
@@ -42,12 +42,33 @@ class ThunderheadPeer extends OnDiskPeer<Store> implements Peer {
   }
 
   async getMany(keys: readonly Buffer[], tally: Tally): Promise<void> {
-    // The batch API, as classic-level's getMany: sorted once, the tree walked once.
+    // The whole set in one call: sorted once, the tree walked once (a merge walk, close to a scan).
     const values = this.store.getMany(keys);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (v === undefined) tally.miss();
       else tally.addValue(v);
+    }
+  }
+
+  async getEach(keys: readonly Buffer[], tally: Tally): Promise<void> {
+    const store = this.store;
+    for (let i = 0; i < keys.length; i++) {
+      const v = store.get(keys[i]!);
+      if (v === undefined) tally.miss();
+      else tally.addValue(v);
+    }
+  }
+
+  async getBatches(keys: readonly Buffer[], size: number, tally: Tally): Promise<void> {
+    const store = this.store;
+    for (let start = 0; start < keys.length; start += size) {
+      const values = store.getMany(keys.slice(start, start + size));
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v === undefined) tally.miss();
+        else tally.addValue(v);
+      }
     }
   }
 
@@ -93,10 +114,18 @@ class ThunderheadPeer extends OnDiskPeer<Store> implements Peer {
     for (const change of this.store.diff(from.name, to.name)) sink(change.key, change.type);
   }
 
+  async countRange(from: Buffer, to: Buffer): Promise<number> {
+    return this.store.count({ from, to });
+  }
+
+  async entryAt(index: number): Promise<Buffer | undefined> {
+    return this.store.entryAt(index)?.key;
+  }
+
   protected closeHandle(store: Store): void {
     store.close();
   }
 }
 
 /** The Thunderhead peer. */
-export const thunderheadPeer: PeerFactory = onDiskPeerFactory('thunderhead', () => new ThunderheadPeer());
+export const thunderheadPeer: PeerFactory = onDiskPeerFactory('thunderhead', { each: '`store.get(key)`', batch: '`store.getMany(batch)`', whole: 'one `store.getMany(all keys)` (sorted inside: a merge walk)' }, () => new ThunderheadPeer());

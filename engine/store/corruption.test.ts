@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { blockKindName } from '../format/address';
 import { NotAStoreError, Store, StoreCorruptError, StoreError } from '../index';
 import { prng, skipVerifyOnCloseInThisFile, thrown } from '../testing/test-support';
 import { MAX_SNAPSHOT_CHAIN, snapshotChainBound } from './snapshot-set';
@@ -24,7 +25,6 @@ const DATA_START = 4096;
 const SUPERBLOCKS = [512, 1024];
 const SUPERBLOCK_BYTES = 44;
 const KIND = { leaf: 1, internal: 2, delta: 3, blobChunk: 4, blobIndex: 5, catalog: 6, snapshots: 7 } as const;
-const KIND_NAME: Record<number, string> = { 1: 'leaf', 2: 'internal', 3: 'delta', 4: 'blob-chunk', 5: 'blob-index', 6: 'catalog', 7: 'snapshots' };
 
 interface Block {
   readonly offset: number;
@@ -121,7 +121,32 @@ beforeAll(() => {
   store.close();
   pristine = fs.readFileSync(base);
   blocks = walkBlocks(pristine);
+  // Damage to the newest record is told from a torn write by its last sector not being all zero
+  // (§11.1). A record whose bytes in its last sector happen to be zeros (its trailing fields)
+  // is, from the bytes alone, a write that stopped before that sector: rolling back is then
+  // right. Which case the fixture lands in depends on every block's size, so it is made to
+  // land in the distinguishable one, with one more small commit per try.
+  for (let extra = 0; newestRecordEndsInZeroSector(); extra++) {
+    expect(extra, 'no layout with a distinguishable newest record').toBeLessThan(8);
+    const again = Store.open(base, { durable: false });
+    const k = key(3000 + extra);
+    const v = small(extra, 5);
+    again.put(k, v);
+    model.set(k.toString('latin1'), v);
+    again.close();
+    pristine = fs.readFileSync(base);
+    blocks = walkBlocks(pristine);
+  }
 });
+
+/** True when the newest catalog record's bytes in its last 512-byte sector are all zero. */
+function newestRecordEndsInZeroSector(): boolean {
+  const catalogs = blocks.filter((b) => b.kind === KIND.catalog);
+  const last = catalogs[catalogs.length - 1];
+  const end = last.offset + last.length;
+  const sectorStart = Math.max(last.offset, Math.floor((end - 1) / 512) * 512);
+  return pristine.subarray(sectorStart, end).every((b) => b === 0);
+}
 
 afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
@@ -238,7 +263,7 @@ function choose<T>(xs: readonly T[], n: number, r: () => number): T[] {
 describe('the fixture', () => {
   it('has every kind of block, and walks end to end', () => {
     const kinds = new Set(blocks.map((b) => b.kind));
-    for (const k of Object.values(KIND)) expect(kinds.has(k), `no ${KIND_NAME[k]} block`).toBe(true);
+    for (const k of Object.values(KIND)) expect(kinds.has(k), `no ${blockKindName(k)} block`).toBe(true);
     const store = Store.open(base, { readOnly: true });
     try {
       expect(checkReads(store, head, 'pristine')).toBe(0);
@@ -311,7 +336,7 @@ describe('random bit flips', () => {
         bytes[at] ^= bit;
       });
       const b = blocks.find((x) => at >= x.offset && at < x.offset + x.length) as Block;
-      const where = `trial ${t}: ${KIND_NAME[b.kind]} block @${b.offset}, byte ${at - b.offset} ^ ${bit}`;
+      const where = `trial ${t}: ${blockKindName(b.kind)} block @${b.offset}, byte ${at - b.offset} ^ ${bit}`;
       try {
         const o = examine(file);
         if (!o.refused && o.problems === 0) misses.push(`${where}: opened and verify() found nothing`);
