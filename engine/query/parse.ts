@@ -72,7 +72,7 @@ semantics.addOperation<Query>('query', {
   Primary_contains(_f: Node, _l: Node, p: NonterminalNode, _c: Node, s: NonterminalNode, _r: Node) {
     return { kind: 'contains', path: p.path(), text: s.literal() };
   },
-  Primary_unknownFunction(name: NonterminalNode, _l: Node, _body: IterationNode, _r: Node) {
+  Primary_unknownFunction(name: NonterminalNode, _l: Node, _body: IterationNode, _r: Node, _tail: IterationNode) {
     throw new QuerySyntaxError(`unknown function ${name.sourceString}(); the functions are ${FUNCTIONS.map((f) => `${f}()`).join(', ')}`, column(name));
   },
   Primary_notIn(p: NonterminalNode, _n: Node, _i: Node, list: NonterminalNode) {
