@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../index';
 import { encodeKey, encodeTuple } from '../records/tuple';
 import { decodeValue, encodeValue, type Value } from '../records/value';
-import type { RangeOptions } from '../store/view';
+import type { RangeOptions } from '../index';
 import type { Query } from './ast';
 import { filterDiff } from './diff-filter';
 import { findRecords } from './find';
