@@ -66,6 +66,8 @@ describe('scan --where', () => {
     expect(help.stdout).toMatch(/--where <query>/);
     expect(help.stdout).toMatch(/status in \["paid", "shipped"\]/);
     expect((await run(['diff', '--help'])).stdout).toMatch(/changed\(status\)\s+diff only/);
+    expect((await run(['--help'])).stdout).toMatch(/analyze \[options\] <file>/);
+    expect((await run(['analyze', '--help'])).stdout).toMatch(/--by-prefix <n>[\s\S]*--separator <text>/);
   });
 });
 
