@@ -1,0 +1,77 @@
+/**
+ * Queries from requests (`where`, `query.check`) → the engine's parsed queries. A query that
+ * does not parse is a BAD_REQUEST whose one line names the column, as the CLI prints it;
+ * `changed(path)` is refused outside a diff, where it has no "before" to compare with.
+ */
+import type { QueryCheckResult } from '../contract';
+import { QuerySyntaxError, decodeValue, matches, parseQuery, usesChanged } from './engine';
+import type { Entry, Query, RangeOptions } from './engine';
+import { ServiceError } from './errors';
+import type { VersionReader } from './time-travel';
+
+/** Where a query runs: over records (one value each) or over a diff (before and after). */
+export type QueryScope = 'records' | 'diff';
+
+/** Parses `text` for `scope`; a syntax error's column, or null. O(text length). */
+function parse(text: string, scope: QueryScope): { query: Query } | { message: string; column: number } {
+  try {
+    const query = parseQuery(text);
+    if (scope === 'records' && usesChanged(query)) {
+      const at = text.search(/\bchanged\s*\(/);
+      return { message: 'changed() compares two versions: use it in Diff, not in Records', column: at < 0 ? 1 : at + 1 };
+    }
+    return { query };
+  } catch (error) {
+    if (error instanceof QuerySyntaxError) return { message: error.reason, column: error.column };
+    throw error;
+  }
+}
+
+/** `query.check`: whether `text` parses for `scope`, or its error and 1-based column. O(text length). */
+export function checkQuery(text: string, scope: QueryScope): QueryCheckResult {
+  if (text.trim() === '') return { ok: false, message: 'the query is empty', column: 1 };
+  const parsed = parse(text, scope);
+  return 'query' in parsed ? { ok: true } : { ok: false, message: parsed.message, column: parsed.column };
+}
+
+/** The query of a request's `where`, or a BAD_REQUEST naming its column. O(text length). */
+export function compileWhere(text: string, scope: QueryScope): Query {
+  const parsed = parse(text, scope);
+  if ('query' in parsed) return parsed.query;
+  throw new ServiceError('BAD_REQUEST', `where: query error at column ${parsed.column}: ${parsed.message}`);
+}
+
+/** Records a filtered page reads at most before it answers (then `nextAfter` says where to go on). */
+export const FILTER_SCAN_BUDGET = 20_000;
+
+/** Whether a record's value matches: values that do not decode match nothing. O(value size). */
+export function entryMatches(query: Query, value: Uint8Array): boolean {
+  let decoded: unknown;
+  try {
+    decoded = decodeValue(value);
+  } catch {
+    return false;
+  }
+  return matches(query, decoded);
+}
+
+/**
+ * Up to `limit` matching records of `range`, reading at most `budget` records: a page of a
+ * query that matches little answers in bounded time, and says where it stopped (`stoppedAt`,
+ * the last key read, null at the end of the range) so the next page goes on from there.
+ * O(budget) value decodes.
+ */
+export function filteredScan(reader: VersionReader, query: Query, range: RangeOptions, limit: number, budget = FILTER_SCAN_BUDGET): { entries: Entry[]; stoppedAt: Buffer | null } {
+  const entries: Entry[] = [];
+  let read = 0;
+  const { limit: _limit, ...whole } = range;
+  for (const entry of reader.scan(whole)) {
+    read += 1;
+    if (entryMatches(query, entry.value)) {
+      entries.push(entry);
+      if (entries.length === limit) return { entries, stoppedAt: entry.key };
+    }
+    if (read >= budget) return { entries, stoppedAt: entry.key };
+  }
+  return { entries, stoppedAt: null };
+}
