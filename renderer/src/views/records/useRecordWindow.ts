@@ -16,6 +16,8 @@ export interface PageQuery {
   readonly storeId: string;
   readonly limit: number;
   readonly range?: RangeInput;
+  /** A query: only matching records (their positions are found by the count's marks). */
+  readonly where?: string;
   readonly at?: string | number;
 }
 
@@ -37,6 +39,8 @@ export interface RecordWindow {
   /** A running count's progress, while it runs. */
   readonly counting: { readonly done: number } | null;
   readonly error: ApiError | null;
+  /** Records of the range before the list's first row (after a jump to a key). */
+  readonly base: number;
 }
 
 /**
@@ -44,7 +48,7 @@ export interface RecordWindow {
  * reached the end; `fetchHead` reads the next page). O(1) per lookup; one page request per
  * block reached.
  */
-export function useRecordWindow(query: PageQuery | null, generation: number, head: readonly RecordRow[], headDone: boolean, fetchHead: () => void): RecordWindow {
+export function useRecordWindow(query: PageQuery | null, generation: number, head: readonly RecordRow[], headDone: boolean, fetchHead: () => void, base = 0): RecordWindow {
   const transport = useTransport();
   const key = query ? JSON.stringify([query, generation]) : '';
   const every = query?.limit ?? 200;
@@ -61,8 +65,8 @@ export function useRecordWindow(query: PageQuery | null, generation: number, hea
     if (!query) return;
     cancel();
     const k = key;
-    const { storeId, range, at } = query;
-    void run({ storeId, every, ...(range ? { range } : {}), ...(at !== undefined ? { at } : {}) }).then((r) => {
+    const { storeId, range, at, where } = query;
+    void run({ storeId, every, ...(range ? { range } : {}), ...(where !== undefined ? { where } : {}), ...(at !== undefined ? { at } : {}) }).then((r) => {
       if (r) setCounted({ key: k, result: r });
     });
     // `key` stands for the query and the generation: only a change of either recounts.
@@ -78,15 +82,12 @@ export function useRecordWindow(query: PageQuery | null, generation: number, hea
       if (!query || !marks) return;
       const id = `${key}#${j}`;
       if (pending.current.has(id)) return;
-      const after = j === 0 ? undefined : marks.marks[j - 1];
-      if (j > 0 && after === undefined) return;
       pending.current.add(id);
-      transport
-        .call('records.page', { ...query, ...(after !== undefined ? { after } : {}) })
-        .then((page) => {
+      readBlock(j)
+        .then((rows) => {
           setBlocks((b) => {
             const map = new Map(b.key === key ? b.map : []);
-            map.set(j, page.rows);
+            map.set(j, rows);
             // Keep memory flat on a long scroll: drop the blocks farthest from this one.
             if (map.size > BLOCKS_KEPT) {
               const far = [...map.keys()].sort((a, c) => Math.abs(c - j) - Math.abs(a - j)).slice(0, map.size - BLOCKS_KEPT);
@@ -98,8 +99,28 @@ export function useRecordWindow(query: PageQuery | null, generation: number, hea
         })
         .catch((e: unknown) => setError(e instanceof ApiError ? e : new ApiError('INTERNAL', String(e), 'records.page')))
         .finally(() => pending.current.delete(id));
+
+      /**
+       * Block j: without a query, one request by position (the engine finds the j·every-th
+       * record in O(log n)); with one, the page after the count's mark, read on until the block
+       * is full (a filtered page may stop early to answer promptly).
+       */
+      async function readBlock(block: number): Promise<readonly RecordRow[]> {
+        if (!query || !marks) return [];
+        const { where, ...plain } = query;
+        if (where === undefined) return (await transport.call('records.pageAt', { ...plain, index: block * every })).rows;
+        let after = block === 0 ? undefined : marks.marks[block - 1];
+        if (block > 0 && after === undefined) return [];
+        const rows: RecordRow[] = [];
+        for (;;) {
+          const page = await transport.call('records.page', { ...query, ...(after !== undefined ? { after } : {}) });
+          rows.push(...page.rows);
+          if (rows.length >= every || page.nextAfter === null) return rows.slice(0, every);
+          after = page.nextAfter;
+        }
+      }
     },
-    [query, marks, key, transport],
+    [query, marks, key, transport, every],
   );
 
   const onRange = useCallback(
@@ -148,6 +169,7 @@ export function useRecordWindow(query: PageQuery | null, generation: number, hea
     loadTail,
     counting: count.running ? { done: count.progress?.done ?? 0 } : null,
     error,
+    base,
   };
 }
 
