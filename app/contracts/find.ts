@@ -69,6 +69,8 @@ export interface KeySpacePrefix extends KeySpaceTotals {
   readonly prefix: KeyView;
   /** The prefixes one element longer (level 2), largest first; absent at the last level. */
   readonly children?: readonly KeySpacePrefix[];
+  /** Children left out (beyond the largest `top`). */
+  readonly omitted: number;
 }
 
 /** Result of `keyspace.analyze`. */
@@ -78,6 +80,10 @@ export interface KeySpaceResult {
   readonly totals: KeySpaceTotals;
   /** Level-1 prefixes, largest (by bytes) first. */
   readonly prefixes: readonly KeySpacePrefix[];
+  /** Level-1 prefixes left out of `prefixes` (beyond the largest `top`); counted in `totals`. */
+  readonly omitted: number;
+  /** Keys that are not tuples (raw bytes): no prefix to group them by. */
+  readonly other: KeySpaceTotals;
   /** The largest records (key + value bytes), largest first. */
   readonly largest: readonly { readonly key: KeyView; readonly bytes: number }[];
 }

@@ -35,7 +35,7 @@ export async function countRange(store: Store, range: RangeInput | undefined, ev
   let read = 0;
   for (const entry of reader.scan(rangeOptions(range))) {
     read += 1;
-    if (entryMatches(query, entry.value)) {
+    if (entryMatches(query, entry)) {
       count += 1;
       if (count % every === 0) marks.push(toHex(entry.key));
     }

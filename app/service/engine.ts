@@ -7,13 +7,13 @@ import { InvalidArgumentError, Store, StoreError, StoreLockedError } from '../..
 import type { AddressView, DiffChange, Entry, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo } from '../../engine/index';
 import { decodeValue, isRef, keyFromJson, keyToJson, lookupRef, valueFromJson, valueToJson } from '../../engine/records/index';
 import type { Json } from '../../engine/records/index';
-import { QuerySyntaxError, analyzeKeySpace, filterDiff, matches, parseQuery, usesChanged } from '../../engine/query/index';
-import type { KeySpaceReport, Query } from '../../engine/query/index';
+import { QuerySyntaxError, analyzeKeySpaceAsync, decodedValue, filterDiff, findRecords, matches, parseQuery, usesChanged } from '../../engine/query/index';
+import type { KeySpaceReport, PrefixUsage, Query } from '../../engine/query/index';
 
 export { Store, StoreError, StoreLockedError };
 export type { AddressView, DiffChange, Entry, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo };
-export { QuerySyntaxError, analyzeKeySpace, decodeValue, filterDiff, matches, parseQuery, usesChanged };
-export type { KeySpaceReport, Query };
+export { QuerySyntaxError, analyzeKeySpaceAsync, decodedValue, filterDiff, findRecords, matches, parseQuery, usesChanged };
+export type { KeySpaceReport, PrefixUsage, Query };
 
 /** Opens a store file (never creates one: the inspector only opens existing files). */
 export function openStore(path: string, readOnly: boolean): Store {

@@ -4,7 +4,7 @@
  * `changed(path)` is refused outside a diff, where it has no "before" to compare with.
  */
 import type { QueryCheckResult } from '../contract';
-import { QuerySyntaxError, decodeValue, matches, parseQuery, usesChanged } from './engine';
+import { QuerySyntaxError, decodedValue, findRecords, matches, parseQuery, usesChanged } from './engine';
 import type { Entry, Query, RangeOptions } from './engine';
 import { ServiceError } from './errors';
 import type { VersionReader } from './time-travel';
@@ -41,37 +41,24 @@ export function compileWhere(text: string, scope: QueryScope): Query {
   throw new ServiceError('BAD_REQUEST', `where: query error at column ${parsed.column}: ${parsed.message}`);
 }
 
-/** Records a filtered page reads at most before it answers (then `nextAfter` says where to go on). */
+/** Records a filtered page reads at most before it answers (then its cursor says where to go on). */
 export const FILTER_SCAN_BUDGET = 20_000;
 
-/** Whether a record's value matches: values that do not decode match nothing. O(value size). */
-export function entryMatches(query: Query, value: Uint8Array): boolean {
-  let decoded: unknown;
-  try {
-    decoded = decodeValue(value);
-  } catch {
-    return false;
-  }
-  return matches(query, decoded);
+/**
+ * Whether a record's value matches, as the engine's `findRecords` decides it (a value that is
+ * not MessagePack has no fields). O(value size).
+ */
+export function entryMatches(query: Query, entry: Entry): boolean {
+  return matches(query, decodedValue(entry));
 }
 
 /**
- * Up to `limit` matching records of `range`, reading at most `budget` records: a page of a
- * query that matches little answers in bounded time, and says where it stopped (`stoppedAt`,
- * the last key read, null at the end of the range) so the next page goes on from there.
- * O(budget) value decodes.
+ * Up to `limit` matching records of `range` after `after` (in scan order), reading at most
+ * `budget` records: a page of a query that matches little answers in bounded time, and says
+ * where it stopped (`stoppedAt`, null at the end of the range) so the next page goes on from
+ * there. O(budget) value decodes.
  */
-export function filteredScan(reader: VersionReader, query: Query, range: RangeOptions, limit: number, budget = FILTER_SCAN_BUDGET): { entries: Entry[]; stoppedAt: Buffer | null } {
-  const entries: Entry[] = [];
-  let read = 0;
-  const { limit: _limit, ...whole } = range;
-  for (const entry of reader.scan(whole)) {
-    read += 1;
-    if (entryMatches(query, entry.value)) {
-      entries.push(entry);
-      if (entries.length === limit) return { entries, stoppedAt: entry.key };
-    }
-    if (read >= budget) return { entries, stoppedAt: entry.key };
-  }
-  return { entries, stoppedAt: null };
+export function filteredScan(reader: VersionReader, query: Query, range: RangeOptions, after: Uint8Array | undefined, limit: number, budget = FILTER_SCAN_BUDGET): { entries: Entry[]; stoppedAt: Buffer | null } {
+  const page = findRecords(reader, query, { range, limit, maxScanned: budget, ...(after !== undefined ? { after } : {}) });
+  return { entries: page.entries, stoppedAt: page.cursor };
 }

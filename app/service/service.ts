@@ -362,19 +362,19 @@ export function createService(options: ServiceOptions): Service {
       const reader = readerAt(get(storeId).store, at);
       const version = reader.version;
       const take = Math.min(limit, PAGE_LIMIT_MAX);
-      const options = rangeOptions(range, after === undefined ? undefined : fromHex(after));
+      const cursor = after === undefined ? undefined : fromHex(after);
       // Large values stay on disk until asked for (`records.value`): a page stays small.
       const row = (entry: Entry): RecordRow => ({ key: keyView(entry.key), value: valueView(entry.large ? undefined : entry.value, entry.valueLength, entry.large, VALUE_PREVIEW_BYTES, PREVIEW_LIMITS) });
       if (where !== undefined) {
         // A query reads a bounded number of records per page and says where it stopped, so a
         // query that matches little still answers promptly (the list asks for the next page).
-        const found = filteredScan(reader, compileWhere(where, 'records'), options, take);
+        const found = filteredScan(reader, compileWhere(where, 'records'), rangeOptions(range), cursor, take);
         return { rows: found.entries.map(row), nextAfter: found.stoppedAt === null ? null : toHex(found.stoppedAt), version };
       }
       // One row more than asked says whether another page exists without a second scan.
       const rows: RecordRow[] = [];
       let more = false;
-      for (const entry of reader.scan({ ...options, limit: take + 1 })) {
+      for (const entry of reader.scan(rangeOptions(range, cursor, take + 1))) {
         if (rows.length === take) {
           more = true;
           break;
