@@ -5,13 +5,16 @@
  * window's session in sessionStorage, per view).
  */
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { QUERY_TEXT_MAX } from '../../../app/contract';
+import type { QUERY_TEXT_MAX } from '../../../app/contract';
 import { useTransport } from '../api/hooks';
 import { caretLine, historyStep, remember } from '../lib/query';
 import { IconX } from './Icons';
 
 /** What the bar filters: records (one value each) or a diff (`changed(path)` allowed). */
 export type QueryScope = 'records' | 'diff';
+
+/** The contract's query length limit (typed against it: the renderer imports no contract values). */
+const QUERY_MAX: typeof QUERY_TEXT_MAX = 2000;
 
 /** How long typing pauses before the text is checked (ms). */
 const CHECK_DELAY_MS = 200;
@@ -120,7 +123,7 @@ export function QueryBar({ scope, applied, onApply }: QueryBarProps) {
           ref={input}
           className="input input-small mono"
           value={text}
-          maxLength={QUERY_TEXT_MAX}
+          maxLength={QUERY_MAX}
           placeholder={scope === 'diff' ? 'changed(status)   — ↑↓ history' : 'status = "pending"   — ↑↓ history'}
           onChange={(e) => {
             setText(e.target.value);
