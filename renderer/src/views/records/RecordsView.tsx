@@ -138,10 +138,22 @@ export function RecordsView() {
   const intent = session.intent;
   const handled = useRef<number>(0);
   useEffect(() => {
-    if (!intent || intent.kind !== 'records.jump' || handled.current === intent.id) return;
-    handled.current = intent.id;
-    setJumpText(intent.label);
-    void jumpTo(intent.key, intent.label, true);
+    if (!intent || handled.current === intent.id) return;
+    if (intent.kind === 'records.jump') {
+      handled.current = intent.id;
+      setJumpText(intent.label);
+      void jumpTo(intent.key, intent.label, true);
+    } else if (intent.kind === 'records.prefix') {
+      // A prefix from the key-space breakdown: the records under it, every other filter cleared.
+      handled.current = intent.id;
+      const next = { ...EMPTY_FILTER, prefix: intent.prefix };
+      setDraft(next);
+      setFilter(next);
+      setJump(null);
+      setJumpText('');
+      setWhere(undefined);
+      setSelected(0);
+    }
   }, [intent, jumpTo]);
 
   const row = win.rowAt(selected);
