@@ -21,8 +21,10 @@ export interface PageQuery {
   readonly at?: string | number;
 }
 
-/** Blocks kept in memory at once; scrolling far drops the farthest (each is one page of rows). */
-const BLOCKS_KEPT = 40;
+/** Rows per block read by position (`records.pageAt`): about two screenfuls. */
+const POSITION_BLOCK = 50;
+/** Blocks kept in memory at once; scrolling far drops the farthest. */
+const BLOCKS_KEPT = 80;
 
 /** What {@link useRecordWindow} gives the list. */
 export interface RecordWindow {
@@ -51,7 +53,9 @@ export interface RecordWindow {
 export function useRecordWindow(query: PageQuery | null, generation: number, head: readonly RecordRow[], headDone: boolean, fetchHead: () => void, base = 0): RecordWindow {
   const transport = useTransport();
   const key = query ? JSON.stringify([query, generation]) : '';
-  const every = query?.limit ?? 200;
+  // Positional blocks are small (a request by position is cheap, and a jump draws sooner when
+  // its block holds little more than a screenful); a query's blocks follow its count's marks.
+  const every = query && query.where === undefined ? POSITION_BLOCK : (query?.limit ?? 200);
   const count = useJob('records.count');
   const [counted, setCounted] = useState<{ readonly key: string; readonly result: CountResult } | null>(null);
   const [blocks, setBlocks] = useState<{ readonly key: string; readonly map: ReadonlyMap<number, readonly RecordRow[]> }>({ key: '', map: new Map() });
@@ -108,7 +112,7 @@ export function useRecordWindow(query: PageQuery | null, generation: number, hea
       async function readBlock(block: number): Promise<readonly RecordRow[]> {
         if (!query || !marks) return [];
         const { where, ...plain } = query;
-        if (where === undefined) return (await transport.call('records.pageAt', { ...plain, index: block * every })).rows;
+        if (where === undefined) return (await transport.call('records.pageAt', { ...plain, index: block * every, limit: every })).rows;
         let after = block === 0 ? undefined : marks.marks[block - 1];
         if (block > 0 && after === undefined) return [];
         const rows: RecordRow[] = [];
