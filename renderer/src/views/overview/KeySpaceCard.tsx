@@ -50,7 +50,7 @@ export function KeySpaceCard({ storeId, at, path }: { storeId: string; at: numbe
   return (
     <div className="card keyspace-card" data-testid="keyspace">
       <div className="card-title keyspace-title">
-        <span>Key space</span>
+        <span>Keys by prefix</span>
         {result && (
           <nav className="keyspace-crumbs small" aria-label="Key-space level">
             <button type="button" className="btn btn-ghost btn-small" onClick={() => setDrill(null)} disabled={drill === null}>

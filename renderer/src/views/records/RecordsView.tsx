@@ -1,9 +1,9 @@
 /**
- * Records: a virtualized browser over a cursor. Only the rows on screen are rendered, and pages
- * (`records.page`, 200 rows) are fetched as the user scrolls near the end of what is loaded;
- * the store is never read whole. A background `records.count` gives the exact total and marks
- * that reach any position (useRecordWindow); until it lands the list says the total is unknown
- * and End reads the last page backward. Filters: prefix, from/to, reverse, jump to a key.
+ * Records: a virtual list over a range of any size. Only the rows on screen are drawn, placed
+ * by the scroll model (scrollModel.ts: a scaled scrollbar past the browsers' height caps); the
+ * first pages come through a cursor (`records.page`), any other position by `records.pageAt`,
+ * and the exact total from `records.count` (useRecordWindow). Filters: prefix, from/to,
+ * reverse, jump to a key (rows keep their real numbers), and a query on values (QueryBar).
  */
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import type { KeyInput, PageResult, RecordRow, ValueView } from '../../../../app/contract';

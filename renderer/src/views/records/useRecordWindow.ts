@@ -1,9 +1,10 @@
 /**
- * The records list's rows beyond the pages read forward: a background `records.count` (the
- * exact total and a mark every page, so any position can be read), the blocks read through
- * those marks as the user scrolls or jumps, and the last page read backward for End while the
- * total is still unknown. Everything is keyed by the query and the store generation: a new
- * filter or a new commit starts over (positions would shift).
+ * The records list's rows beyond the pages read forward: the exact total (`records.count`: one
+ * O(log n) engine count; under a query a streamed count that marks every block of matches),
+ * the blocks reached as the user scrolls or jumps (by position with `records.pageAt`, or after
+ * the count's marks under a query), and the last page read backward for End while the total is
+ * still unknown. Everything is keyed by the query and the store generation: a new filter or a
+ * new commit starts over (positions would shift).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CountResult, RangeInput, RecordRow } from '../../../../app/contract';
