@@ -142,14 +142,14 @@ export class Store implements TransactionHost {
 
   /** The `index`-th record (0-based) of a range at the default branch head. O(height · log) (see {@link ReadView.entryAt}). */
   entryAt(index: number, range: RangeOptions = {}): Entry | undefined {
-    this.checkOpen();
-    return this.headView().entryAt(index, range);
+    checkOpen(this.core);
+    return headView(this.core).entryAt(index, range);
   }
 
   /** How many records of a range at the default branch head have a key below `key`. O(height · log) (see {@link ReadView.indexOf}). */
   indexOf(key: Uint8Array, range: RangeOptions = {}): number {
-    this.checkOpen();
-    return this.headView().indexOf(key, range);
+    checkOpen(this.core);
+    return headView(this.core).indexOf(key, range);
   }
 
   // ---------------------------------------------------------------- writes
