@@ -2,7 +2,7 @@
  * `filterDiff`: the changes between two versions whose before or after value matches a query,
  * or whose named field changed (`changed(path)`).
  */
-import type { DiffChange } from '../store/store';
+import type { DiffChange } from '../index';
 import type { Query } from './ast';
 import { matchesChange } from './evaluate';
 import { tryDecodeValue } from '../records/value';

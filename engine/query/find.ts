@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError } from '../errors';
 import { tryDecodeValue } from '../records/value';
-import type { Entry, RangeOptions } from '../store/view';
+import type { Entry, RangeOptions } from '../index';
 import type { Query } from './ast';
 import { assertRecordQuery, matches } from './evaluate';
 

@@ -30,10 +30,14 @@ Query {
           | changed "(" path ")"                              -- changed
           | startsWith "(" path "," string ")"                -- startsWith
           | contains "(" path "," string ")"                  -- contains
-          | ~keyword ~functionName ident "(" (~")" any)* ")"  -- unknownFunction
+          | ~keyword ~functionName ident "(" (~")" any)* ")" CallTail?  -- unknownFunction
           | path not in List                                  -- notIn
           | path in List                                      -- in
           | path compareOp Literal                            -- compare
+
+  // Only so that "size(x) > 2" reports the unknown function rather than the ">" after it.
+  CallTail = compareOp Literal  -- compare
+           | not? in List       -- in
 
   List = "[" ListOf<Literal, ","> "]"
 

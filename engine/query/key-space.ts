@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from '../errors';
 import { encodeStringPrefix, encodeTuple, tryDecodeKey, type TupleElement } from '../records/tuple';
-import type { Entry, RangeOptions } from '../store/view';
+import type { Entry, RangeOptions } from '../index';
 import type { ScanSource } from './find';
 
 /** How keys are grouped: tuple elements (1 or 2 levels), or text split at a separator. */

@@ -230,6 +230,14 @@ describe('query language', () => {
     }
   });
 
+  it('refuses a query nested too deeply or too long with one line, and still parses the next one', () => {
+    expect(() => parseQuery(`${'('.repeat(1500)}a = 1${')'.repeat(1500)}`)).toThrow(/^query error at column 1: the query nests too deeply/);
+    expect(() => parseQuery(`${'not '.repeat(1000)}a = 1`)).toThrow(QuerySyntaxError);
+    expect(() => parseQuery(`a = "${'x'.repeat(5000)}"`)).toThrow(/the longest accepted is 4096/);
+    const chain = parseQuery(Array.from({ length: 200 }, (_, i) => `a = ${i}`).join(' or '));
+    expect(chain.kind === 'or' && chain.terms.length).toBe(200);
+  });
+
   it('changed() is for diffs: refused on a record, and true when a field appears, goes or differs', () => {
     const q = parseQuery('changed(status)');
     expect(() => matches(q, { status: 1 })).toThrow(/changed\(\) applies to a diff only/);

@@ -9,7 +9,7 @@ import { queryGrammar } from './grammar';
 const FUNCTIONS = ['exists', 'changed', 'startsWith', 'contains'];
 
 /** Longest query text accepted (a query is typed or pasted by a person). */
-export const MAX_QUERY_LENGTH = 64 * 1024;
+export const MAX_QUERY_LENGTH = 4096;
 
 const semantics = queryGrammar.createSemantics();
 
@@ -72,7 +72,7 @@ semantics.addOperation<Query>('query', {
   Primary_contains(_f: Node, _l: Node, p: NonterminalNode, _c: Node, s: NonterminalNode, _r: Node) {
     return { kind: 'contains', path: p.path(), text: s.literal() };
   },
-  Primary_unknownFunction(name: NonterminalNode, _l: Node, _body: IterationNode, _r: Node) {
+  Primary_unknownFunction(name: NonterminalNode, _l: Node, _body: IterationNode, _r: Node, _tail: IterationNode) {
     throw new QuerySyntaxError(`unknown function ${name.sourceString}(); the functions are ${FUNCTIONS.map((f) => `${f}()`).join(', ')}`, column(name));
   },
   Primary_notIn(p: NonterminalNode, _n: Node, _i: Node, list: NonterminalNode) {
@@ -195,12 +195,22 @@ export function parseQuery(text: string): Query {
   if (typeof text !== 'string') throw new QuerySyntaxError(`a query is text (got ${text === null ? 'null' : typeof text})`, 1);
   if (text.length > MAX_QUERY_LENGTH) throw new QuerySyntaxError(`the query is ${text.length} characters long; the longest accepted is ${MAX_QUERY_LENGTH}`, MAX_QUERY_LENGTH + 1);
   if (text.trim() === '') throw new QuerySyntaxError('the query is empty; write a condition such as status = "pending"', 1);
-  const result = queryGrammar.match(text);
+  let result: ReturnType<typeof queryGrammar.match>;
+  let query: Query | undefined;
+  try {
+    result = queryGrammar.match(text);
+    if (result.succeeded()) query = semantics(result).query() as Query;
+  } catch (e) {
+    // Ohm and the tree walk recurse once per nesting level and per `and`/`or` term.
+    if (e instanceof RangeError) throw new QuerySyntaxError('the query nests too deeply (too many parentheses, nots, ands or ors) to be read', 1);
+    throw e;
+  }
+  if (query !== undefined) return query;
   if (result.failed()) {
     const at = result.getRightmostFailurePosition();
     // getRightmostFailures is public in Ohm's docs but missing from its typings.
     const failures = (result as unknown as { getRightmostFailures(): { type: string; getText(): string }[] }).getRightmostFailures();
     throw new QuerySyntaxError(`expected ${expectedText(failures)}, found ${found(text, at)}`, at + 1);
   }
-  return semantics(result).query() as Query;
+  throw new QuerySyntaxError('the query could not be read', 1);
 }
