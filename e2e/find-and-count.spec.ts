@@ -99,7 +99,7 @@ test('a query in Records: the syntax shown, a mistake pointed at, then the match
   await screenshot(page, 'records-total-query');
 
   // The history: the query comes back with the up arrow after clearing.
-  await page.getByTitle('Clear the query').click();
+  await page.getByTitle('Clear the query', { exact: true }).click();
   await expect(status).toContainText('20,000 records');
   await query.click();
   await query.press('ArrowUp');

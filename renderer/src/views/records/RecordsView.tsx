@@ -222,7 +222,7 @@ export function RecordsView() {
           {pages.isFetchingNextPage ? ' · loading more…' : ''}
           {note ? ` · ${note}` : ''}
         </span>
-        <button type="button" className="btn btn-small" onClick={() => setExporting(true)} disabled={!built.ok || where !== undefined} title={where !== undefined ? 'Export writes a whole range: clear the query to export' : 'Export the filtered range to a file'}>
+        <button type="button" className="btn btn-small" onClick={() => setExporting(true)} disabled={!built.ok || where !== undefined} title={where !== undefined ? 'Export writes whole ranges, not query results' : 'Export the filtered range to a file'}>
           <IconDownload size={14} /> Export…
         </button>
       </div>
