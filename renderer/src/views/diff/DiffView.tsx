@@ -269,6 +269,7 @@ export function DiffView() {
             <span className="small dim">
               #{counts.a} → #{counts.b}
               {where}
+              {query !== undefined ? ' · counts of every change; the list shows those matching the query' : ''}
             </span>
           </>
         ) : summary.cancelled ? (
