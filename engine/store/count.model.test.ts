@@ -19,7 +19,7 @@ type Model = Map<string, string>;
 type Range = { prefix?: string; from?: string; to?: string };
 type Write = { t: 'put'; k: number; v: number } | { t: 'del'; k: number } | { t: 'rdel'; a: number; b: number | null };
 type Op =
-  | { t: 'commit'; writes: Write[] }
+  | { t: 'commit'; writes: Write[]; side: boolean }
   | { t: 'put'; k: number; v: number }
   | { t: 'snapshot' }
   | { t: 'compact' }
@@ -37,7 +37,7 @@ const writeArb: fc.Arbitrary<Write> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('rdel' as const), a: keyIndex, b: fc.option(keyIndex, { nil: null }) }) },
 );
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 10, arbitrary: fc.record({ t: fc.constant('commit' as const), writes: fc.array(writeArb, { minLength: 1, maxLength: 30 }) }) },
+  { weight: 10, arbitrary: fc.record({ t: fc.constant('commit' as const), writes: fc.array(writeArb, { minLength: 1, maxLength: 30 }), side: fc.boolean() }) },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('put' as const), k: keyIndex, v: fc.nat(20) }) },
   { weight: 1, arbitrary: fc.constant({ t: 'snapshot' as const }) },
   { weight: 1, arbitrary: fc.constant({ t: 'compact' as const }) },
@@ -92,12 +92,20 @@ function runModel(ops: Op[]): void {
   const versions: Model[] = [new Map()];
   const ids: number[] = [s.head().id];
   let m: Model = new Map();
+  let side: Model | null = null;
   try {
     for (const op of ops) {
       switch (op.t) {
         case 'commit': {
-          const next = new Map(m);
-          const tx = s.begin();
+          // A commit on the side branch (forked from main's head when first used) shares
+          // main's nodes and buffered messages until it changes them.
+          if (op.side && side === null) {
+            s.branch('side');
+            side = m;
+          }
+          const base: Model = op.side ? (side as Model) : m;
+          const next: Model = new Map(base);
+          const tx = s.begin(op.side ? { branch: 'side' } : {});
           for (const w of op.writes) {
             if (w.t === 'put') {
               tx.put(b(KEYS[w.k]), b(`v${w.v}`));
@@ -114,8 +122,10 @@ function runModel(ops: Op[]): void {
             }
           }
           ids.push(tx.commit().version);
-          m = next;
-          versions.push(m);
+          if (op.side) side = next;
+          else m = next;
+          versions.push(next);
+          if (side !== null) check(s.at('side'), side, [], [Math.floor(side.size / 3)], [], 'side');
           break;
         }
         case 'put': {
@@ -150,7 +160,7 @@ describe('exact counts and positions (model)', () => {
   it('count, entryAt and indexOf equal a Map model after every commit, put, snapshot and compaction', () => {
     fc.assert(
       fc.property(fc.array(opArb, { minLength: 1, maxLength: 40 }), (ops) => runModel(ops)),
-      { seed: 1812, numRuns: 40 },
+      { seed: 1812, numRuns: 60 },
     );
   });
 });

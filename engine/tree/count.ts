@@ -145,21 +145,49 @@ function effectsOf(loader: NodeLoader, node: InternalNode, nlo: Buffer | null, n
   return eff;
 }
 
-/** For each buffered point message: is its key live in the child below? Batched per child. */
+/**
+ * Whether a buffered message's key is live in the persisted child subtree below it, by message
+ * object, with the child's address object it was found in: a pure function of the two (a
+ * persisted subtree never changes). A node copied, split or extended by a journal segment keeps
+ * its unchanged children's address objects, so it looks up only the messages that arrived
+ * since; a message flushed a level down is looked up again there.
+ */
+const liveMemo = new WeakMap<Msg, { child: Child; live: boolean }>();
+
+/** For each buffered point message: is its key live in the child below? New ones looked up, batched per child. */
 function liveBelow(loader: NodeLoader, node: InternalNode): Uint8Array {
   const msgs = node.msgs;
   const out = new Uint8Array(msgs.length);
   const n = node.children.length;
   const keys = msgs.map((m) => m.key);
   const found: (Value | undefined)[] = new Array(msgs.length);
+  const ask = new Uint32Array(msgs.length);
   for (let c = 0; c < n; c++) {
     const [a, b] = msgSliceBounds(msgs, c > 0 ? node.pivots[c - 1] : null, c < n - 1 ? node.pivots[c] : null);
-    if (b <= a) continue;
-    const order = new Uint32Array(b - a);
-    for (let i = 0; i < order.length; i++) order[i] = a + i;
-    getValues(loader, node.children[c], keys, order, found);
+    const child = node.children[c];
+    let k = 0;
+    for (let i = a; i < b; i++) {
+      const known = liveMemo.get(msgs[i]);
+      if (known !== undefined && known.child === child) out[i] = known.live ? 1 : 0;
+      else ask[k++] = i;
+    }
+    if (k === 0) continue;
+    const order = ask.subarray(0, k);
+    const below = resolveChild(loader, child);
+    if (below.kind === 'leaf') {
+      // A few keys into a leaf: binary searches beat getValues' merge over the whole leaf.
+      for (const i of order) {
+        const at = lowerBound(below.keys, keys[i]);
+        found[i] = at < below.keys.length && compareKeys(below.keys[at], keys[i]) === 0 ? below.vals[at] : undefined;
+      }
+    } else getValues(loader, below, keys, order, found);
+    const persisted = !isNode(child);
+    for (const i of order) {
+      const live = found[i] !== undefined;
+      out[i] = live ? 1 : 0;
+      if (persisted) liveMemo.set(msgs[i], { child, live });
+    }
   }
-  for (let i = 0; i < msgs.length; i++) out[i] = found[i] !== undefined ? 1 : 0;
   return out;
 }
 

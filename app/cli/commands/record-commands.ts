@@ -1,5 +1,5 @@
 /**
- * Record commands: `get`, `put`, `del`, `scan`, `dump`. Reads open the store read-only and may
+ * Record commands: `get`, `put`, `del`, `scan`, `count`, `dump`. Reads open the store read-only and may
  * read an older version with `--at`; writes are one commit each.
  */
 import { Command, Option } from 'commander';
@@ -66,6 +66,17 @@ function* take<T>(items: Iterable<T>, limit: number | undefined): Generator<T> {
     if (limit !== undefined && ++n >= limit) return;
   }
 }
+
+/** The key range of `--prefix`, `--from` and `--to` (shared by scan and count). */
+function rangeOptions(opts: { prefix?: string; from?: string; to?: string }): RangeOptions {
+  return {
+    ...(opts.prefix !== undefined ? { prefix: prefixArgument(opts.prefix) } : {}),
+    ...(opts.from !== undefined ? { from: keyArgument(opts.from) } : {}),
+    ...(opts.to !== undefined ? { to: keyArgument(opts.to) } : {}),
+  };
+}
+
+const PREFIX_OPTION = ['--prefix <prefix>', 'only keys starting with PREFIX: a string (user:01) is a text prefix of the first element, an array (["orders", 7]) a tuple prefix'] as const;
 
 /** Adds the record commands to `program`. */
 export function registerRecordCommands(program: Command, ctx: CommandContext): void {
@@ -142,7 +153,7 @@ export function registerRecordCommands(program: Command, ctx: CommandContext): v
     .command('scan')
     .description('print the records in a key range, in key order')
     .argument('<file>', 'store file')
-    .option('--prefix <prefix>', 'only keys starting with PREFIX: a string (user:01) is a text prefix of the first element, an array (["orders", 7]) a tuple prefix')
+    .option(...PREFIX_OPTION)
     .option('--from <key>', 'first key (inclusive)')
     .option('--to <key>', 'last key (exclusive)')
     .option('-r, --reverse', 'largest key first')
@@ -155,9 +166,7 @@ export function registerRecordCommands(program: Command, ctx: CommandContext): v
       const where = opts.where !== undefined ? whereArgument(opts.where) : undefined;
       if (where && usesChanged(where)) throw new UsageError('--where: changed() compares two versions; use it with `thunderhead diff FILE A B --where ...`');
       const range: RangeOptions = {
-        ...(opts.prefix !== undefined ? { prefix: prefixArgument(opts.prefix) } : {}),
-        ...(opts.from !== undefined ? { from: keyArgument(opts.from) } : {}),
-        ...(opts.to !== undefined ? { to: keyArgument(opts.to) } : {}),
+        ...rangeOptions(opts),
         ...(opts.reverse ? { reverse: true } : {}),
         // With --where the limit counts matches, so it applies after the filter.
         ...(opts.limit !== undefined && where === undefined ? { limit: opts.limit } : {}),
@@ -165,6 +174,24 @@ export function registerRecordCommands(program: Command, ctx: CommandContext): v
       await withStore(file, { readOnly: true }, async (store) => {
         const entries = sourceAt(store, opts.at).scan(range);
         await printEntries(ctx, where ? take(filterEntries(entries, where), opts.limit) : entries, opts.json === true);
+      });
+    });
+
+  program
+    .command('count')
+    .description('print how many records a key range holds (exact; O(log n) on a format-3 store)')
+    .argument('<file>', 'store file')
+    .option(...PREFIX_OPTION)
+    .option('--from <key>', 'first key (inclusive)')
+    .option('--to <key>', 'last key (exclusive)')
+    .option('--json', 'one {"count", "version"} JSON object')
+    .addOption(atOption())
+    .action(async (file: string, opts: { prefix?: string; from?: string; to?: string; json?: boolean; at?: string }) => {
+      const range = rangeOptions(opts);
+      await withStore(file, { readOnly: true }, async (store) => {
+        const view = opts.at === undefined ? store.at(store.head().id) : store.at(opts.at);
+        const count = view.count(range);
+        await ctx.out.line(opts.json === true ? JSON.stringify({ count, version: view.version }) : String(count));
       });
     });
 
