@@ -3,7 +3,7 @@
  * lengths only (a large value's bytes are never read), so it costs one pass over the leaves.
  */
 import { InvalidArgumentError } from '../errors';
-import { encodeStringPrefix, encodeTuple, tryDecodeKey, type TupleElement } from '../records/tuple';
+import { compareTupleElements, encodeStringPrefix, encodeTuple, tryDecodeKey, type TupleElement } from '../records/tuple';
 import type { Entry, RangeOptions } from '../index';
 import type { ScanSource } from './find';
 
@@ -97,15 +97,26 @@ function checkOptions(opts: KeySpaceOptions): { top: number } {
   return { top };
 }
 
-/** The group labels of a key, outermost first; empty when the key has no such prefix. */
-function labelsOf(key: Buffer, by: PrefixGrouping): Label[] {
+/**
+ * The group labels of a key, outermost first; empty when the key has no such prefix. Keys come
+ * in order, so a key usually has the previous key's prefixes: those labels (and their encoded
+ * bytes) are reused rather than encoded again.
+ */
+function labelsOf(key: Buffer, by: PrefixGrouping, prev: readonly Label[]): Label[] {
   const decoded = tryDecodeKey(key);
   if (typeof by === 'number') {
     if (!decoded.ok) return [];
     // tryDecodeKey unwraps a 1-tuple of a non-array element only, so an array is the tuple itself.
     const tuple = Array.isArray(decoded.value) ? decoded.value : [decoded.value];
     const out: Label[] = [];
+    let same = true;
     for (let n = 1; n <= Math.min(by, tuple.length); n++) {
+      const before = prev[n - 1];
+      same = same && before !== undefined && compareTupleElements(tuple[n - 1], (before.prefix as TupleElement[])[n - 1]) === 0;
+      if (same) {
+        out.push(before);
+        continue;
+      }
       const prefix = tuple.slice(0, n);
       const keyPrefix = encodeTuple(prefix);
       out.push({ id: keyPrefix.toString('latin1'), prefix, keyPrefix });
@@ -129,8 +140,14 @@ function labelsOf(key: Buffer, by: PrefixGrouping): Label[] {
   const out: Label[] = [];
   for (let n = 1; n <= Math.min(by.depth, parts.length - 1); n++) {
     const prefix = parts.slice(0, n).join(by.separator) + by.separator;
+    const id = `${tupleText ? 't' : 'r'}${prefix}`;
+    const before = prev[n - 1];
+    if (before !== undefined && before.id === id) {
+      out.push(before);
+      continue;
+    }
     const keyPrefix = tupleText ? encodeStringPrefix(prefix) : Buffer.from(prefix, 'utf8');
-    out.push({ id: `${tupleText ? 't' : 'r'}${prefix}`, prefix, keyPrefix });
+    out.push({ id, prefix, keyPrefix });
   }
   return out;
 }
@@ -142,6 +159,8 @@ class Tally {
   readonly totals = { records: 0, keyBytes: 0, valueBytes: 0, largeValueBytes: 0 };
   /** The largest records so far, smallest first (a short sorted list: `top` is small). */
   readonly largest: LargeRecord[] = [];
+  /** The previous key's labels (see labelsOf). */
+  private prev: Label[] = [];
 
   constructor(private readonly by: PrefixGrouping, private readonly top: number) {}
 
@@ -150,7 +169,8 @@ class Tally {
     const valueBytes = e.valueLength;
     const largeBytes = e.large ? valueBytes : 0;
     bump(this.totals, keyBytes, valueBytes, largeBytes);
-    const labels = labelsOf(e.key, this.by);
+    const labels = labelsOf(e.key, this.by, this.prev);
+    this.prev = labels;
     if (labels.length === 0) bump(this.other, keyBytes, valueBytes, largeBytes);
     let level = this.root;
     for (const l of labels) {

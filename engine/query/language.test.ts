@@ -12,6 +12,7 @@ import { formatQuery } from './format';
 import { matches, matchesChange } from './evaluate';
 import { parseQuery } from './parse';
 import { QuerySyntaxError } from './errors';
+import { oracle } from './brute-force';
 
 const NAMES = ['status', 'n', 'a', 'b', 'odd name', 'and', 'é', 'x-y'];
 const nameArb = fc.constantFrom(...NAMES);
@@ -52,81 +53,6 @@ const { doc: docArb } = fc.letrec<{ doc: Value }>((tie) => ({
     fc.dictionary(nameArb, tie('doc'), { maxKeys: 4 }),
   ),
 }));
-
-// ---- The brute-force evaluator: the rules, written out case by case. ----
-
-const MISSING = { missing: true };
-
-function lookup(v: unknown, path: Path): unknown {
-  let cur = v;
-  for (const seg of path) {
-    if (typeof seg === 'number') {
-      cur = Array.isArray(cur) && seg < cur.length ? cur[seg] : MISSING;
-    } else {
-      const isMap = cur !== null && typeof cur === 'object' && Object.getPrototypeOf(cur) === Object.prototype;
-      cur = isMap && Object.keys(cur as object).includes(seg) ? (cur as Record<string, unknown>)[seg] : MISSING;
-    }
-    if (cur === MISSING) return MISSING;
-  }
-  return cur;
-}
-
-/** Exact order of two numeric values, via decimal strings of bigints where both are integral. */
-function numOrder(x: number | bigint, y: number | bigint): number | undefined {
-  if ((typeof x === 'number' && Number.isNaN(x)) || (typeof y === 'number' && Number.isNaN(y))) return undefined;
-  const big = (n: number | bigint): bigint | null => (typeof n === 'bigint' ? n : Number.isInteger(n) ? BigInt(n) : null);
-  const bx = big(x);
-  const by = big(y);
-  if (bx !== null && by !== null) return bx < by ? -1 : bx > by ? 1 : 0;
-  // One side is fractional or infinite: the values here are small enough for doubles to order exactly.
-  const nx = Number(x);
-  const ny = Number(y);
-  return nx < ny ? -1 : nx > ny ? 1 : 0;
-}
-
-function cmp(x: unknown, y: Literal): number | undefined {
-  const numeric = (v: unknown): v is number | bigint => typeof v === 'number' || typeof v === 'bigint';
-  if (numeric(x) && numeric(y)) return numOrder(x, y);
-  if (typeof x === 'string' && typeof y === 'string') return x === y ? 0 : x < y ? -1 : 1;
-  if (typeof x === 'boolean' && typeof y === 'boolean') return Number(x) - Number(y);
-  if (x === null && y === null) return 0;
-  return undefined;
-}
-
-function oracle(q: Query, doc: unknown): boolean {
-  switch (q.kind) {
-    case 'compare': {
-      const v = lookup(doc, q.path);
-      if (v === MISSING) return false;
-      const c = cmp(v, q.value);
-      if (q.op === '!=') return c !== 0;
-      if (c === undefined) return false;
-      return { '=': c === 0, '<': c < 0, '<=': c <= 0, '>': c > 0, '>=': c >= 0 }[q.op];
-    }
-    case 'in': {
-      const v = lookup(doc, q.path);
-      return v !== MISSING && q.values.some((x) => cmp(v, x) === 0);
-    }
-    case 'exists':
-      return lookup(doc, q.path) !== MISSING;
-    case 'startsWith': {
-      const v = lookup(doc, q.path);
-      return typeof v === 'string' && v.slice(0, q.text.length) === q.text;
-    }
-    case 'contains': {
-      const v = lookup(doc, q.path);
-      return typeof v === 'string' && v.indexOf(q.text) >= 0;
-    }
-    case 'changed':
-      throw new Error('not on a record');
-    case 'and':
-      return q.terms.every((t) => oracle(t, doc));
-    case 'or':
-      return q.terms.some((t) => oracle(t, doc));
-    case 'not':
-      return !oracle(q.term, doc);
-  }
-}
 
 /** `a and (b and c)` is `a and b and c`: the shape the parser returns. */
 function normal(q: Query): Query {
