@@ -24,6 +24,8 @@ export interface PageQuery {
 
 /** Rows per block read by position (`records.pageAt`): about two screenfuls. */
 const POSITION_BLOCK = 50;
+/** Block requests in flight at once (two blocks cover a screenful). */
+const IN_FLIGHT_MAX = 2;
 /** Blocks kept in memory at once; scrolling far drops the farthest. */
 const BLOCKS_KEPT = 80;
 
@@ -133,7 +135,12 @@ export function useRecordWindow(query: PageQuery | null, generation: number, hea
       for (let j = Math.floor(first / every); j <= Math.floor(last / every); j++) {
         const slot = slotAt(shape, j * every < first ? first : j * every);
         if (slot.kind === 'gap') fetchHead();
-        else if (slot.kind === 'block' && !liveBlocks.has(slot.block)) fetchBlock(slot.block);
+        else if (slot.kind === 'block' && !liveBlocks.has(slot.block)) {
+          // The rows on screen first: blocks beyond them wait until the first ones are in (a
+          // landed block runs this again), so a jump's own rows never queue behind prefetches.
+          if (pending.current.size >= IN_FLIGHT_MAX) break;
+          fetchBlock(slot.block);
+        }
       }
       if (knownGap(shape, first, last)) fetchHead();
     },
