@@ -19,3 +19,4 @@ export { prefixEnd } from './tree/keys';
 export * from './errors';
 export * from './records/index';
 export * from './range-locks/index';
+export * from './query/index';
