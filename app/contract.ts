@@ -15,6 +15,7 @@ import { addressInput, empty, fileFields, fileHandle, filePath, hex, jobId, keyI
 import { diffMethods } from './contracts/diff';
 import { editMethods } from './contracts/edits';
 import { lockMethods } from './contracts/locks';
+import { mergeMethods } from './contracts/merge';
 import { atVersion, versionMethods } from './contracts/versions';
 import type { EditEvent } from './contracts/edits';
 import type { LockEvent } from './contracts/locks';
@@ -28,6 +29,7 @@ export * from './contracts/versions';
 export * from './contracts/diff';
 export * from './contracts/locks';
 export * from './contracts/edits';
+export * from './contracts/merge';
 
 // ---------------------------------------------------------------------------------------------
 // Plain data shapes
@@ -507,11 +509,12 @@ export const contract = {
   /** The root-to-leaf path of a key and the buffered messages on it that touch the key. */
   'tree.findKey': { request: z.strictObject({ storeId, key: keyInput, at: atVersion.optional() }), response: returns<KeyPathResult>() },
 
-  // -- versions (issue 6), locks (issue 7), edits (issue 8): one map per feature ---------------
+  // -- versions (issue 6), locks (issue 7), edits (issue 8), merge (issue 17): one map per feature ---------------
   ...versionMethods,
   ...diffMethods,
   ...lockMethods,
   ...editMethods,
+  ...mergeMethods,
 } as const;
 
 // ---------------------------------------------------------------------------------------------

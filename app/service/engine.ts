@@ -4,12 +4,12 @@
  * API change shows up (and is fixed) in this file only.
  */
 import { InvalidArgumentError, Store, StoreError, StoreLockedError } from '../../engine/index';
-import type { AddressView, Entry, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo } from '../../engine/index';
+import type { AddressView, Entry, MergeChoice, MergeConflict, MergeResult, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo } from '../../engine/index';
 import { decodeValue, isRef, keyFromJson, keyToJson, lookupRef, valueFromJson, valueToJson } from '../../engine/records/index';
 import type { Json } from '../../engine/records/index';
 
 export { Store, StoreError, StoreLockedError };
-export type { AddressView, Entry, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo };
+export type { AddressView, Entry, MergeChoice, MergeConflict, MergeResult, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo };
 
 /** Opens a store file (never creates one: the inspector only opens existing files). */
 export function openStore(path: string, readOnly: boolean): Store {
@@ -61,4 +61,14 @@ export function refFromJson(json: unknown): Ref {
 export function lookupRefAt(store: Store, ref: Ref, at: number | string | undefined): RefLookup {
   const reader = at === undefined ? store : store.at(at);
   return lookupRef({ get: (key) => reader.get(key), at: (version) => store.at(version) }, ref);
+}
+
+/** Encodes a value given in its JSON form (records-layer tags; numbers exact). Throws InvalidArgumentError. */
+export function encodeValueJson(json: unknown): Buffer {
+  return valueFromJson(json);
+}
+
+/** Decodes value bytes with the records layer (throws when they are not a Thunderhead value). */
+export function decodeValueBytes(bytes: Uint8Array): unknown {
+  return decodeValue(bytes);
 }

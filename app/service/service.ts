@@ -42,6 +42,7 @@ import type { HandlersOf, OpenStore, ServiceContext } from './context';
 import { diffHandlers } from './diff-handlers';
 import { editHandlers } from './edit-handlers';
 import { lockHandlers } from './lock-handlers';
+import { mergeHandlers } from './merge-handlers';
 import { Settings } from './settings';
 import { readerAt } from './time-travel';
 import { versionHandlers } from './version-handlers';
@@ -91,6 +92,7 @@ export interface EventSource {
 export const WRITE_METHODS: ReadonlySet<Method> = new Set<Method>([
   'edit.begin', 'edit.stage', 'edit.unstage', 'edit.import', 'edit.stageValueFromFile', 'edit.commit', 'edit.discard',
   'versions.revert', 'versions.undo', 'snapshots.create', 'branches.create', 'records.export', 'locks.startDemo',
+  'merge.commit', 'cherryPick.commit',
 ]);
 
 /** One client of the service (a window, a socket): its calls, and its end. */
@@ -290,6 +292,7 @@ export function createService(options: ServiceOptions): Service {
     ...diffHandlers(context),
     ...lockHandlers(context),
     ...editHandlers(context),
+    ...mergeHandlers(context),
     'app.info': () => ({
       host: options.host,
       version: options.version ?? '0.0.0',
