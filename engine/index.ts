@@ -16,6 +16,7 @@ export { ReadView, MAX_KEY_BYTES, type Entry, type RangeOptions } from './store/
 export type { IoCounters } from './store/file';
 export type { Problem } from './tree/verify';
 export { prefixEnd } from './tree/keys';
+export type { MergeChoice, MergeConflict, MergeConflictKind, MergeResolver, MergedChange, MergeResult, MergeOptions, CherryPickOptions } from './merge/merge-types';
 export * from './errors';
 export * from './records/index';
 export * from './locks/index';

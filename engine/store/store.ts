@@ -31,7 +31,7 @@ import { loadSnapshotState, planSnapshotChange, stateAfter, type SnapshotState }
 import {
   automaticSnapshotDue, automaticSnapshotName, checkSnapshotPolicy, expiredAutomaticSnapshots, type SnapshotPolicy, type SnapshotPolicyInput,
 } from './snapshot-policy';
-import { Transaction, type CommitInfo, type CommitOptions, type TransactionHost, type TransactionOptions } from './transaction';
+import { Transaction, type CommitInfo, type CommitOptions, type MergeCommitOptions, type TransactionHost, type TransactionOptions } from './transaction';
 import { LockManager } from '../locks/lock-manager';
 import { getValue } from '../tree/read';
 import { asKey, asValue, rangeBounds, ReadView, type Entry, type RangeOptions } from './view';
@@ -41,6 +41,10 @@ import { verifyCatalog, type CatalogFacts } from './verify-catalog';
 import { resolveRef, type RefTarget } from '../records/resolve';
 import { findDanglingRefs, type DanglingRef, type DanglingRefOptions } from '../records/dangling';
 import type { Ref } from '../records/ref';
+import { mergeBase } from '../merge/merge-base';
+import { mergeVersions, type MergeHost } from '../merge/merge';
+import { cherryPick } from '../merge/cherry-pick';
+import type { CherryPickOptions, MergeOptions, MergeResult } from '../merge/merge-types';
 
 /** Tree parameters chosen when a store is created (recorded in its header). */
 export interface StoreOptions {
@@ -784,6 +788,9 @@ export class Store implements TransactionHost {
     if (typeof message !== 'string') throw new InvalidArgumentError('commit message must be a string');
     const snapshotName = opts.snapshot === undefined ? null : this.checkSnapshotName(opts.snapshot);
     const branch = this.branchEntry(tx.branch);
+    // A merge commit's second parent (merge/merge.ts); an existing version older than this commit.
+    const mergedParent = (opts as MergeCommitOptions).mergedParent;
+    if (mergedParent !== undefined) this.resolve(mergedParent);
     if (tx.options.optimistic && branch.head !== tx.baseVersion) this.checkConflicts(tx, branch.root);
     const ws = tx.writeSet();
     const start = this.end;
@@ -818,7 +825,7 @@ export class Store implements TransactionHost {
     const id = this.record.nextVersionId;
     const bytesWritten = out.end - this.end;
     const version: VersionEntry = {
-      id, parents: [branch.head], root, branch: branch.name, message, time: Date.now(),
+      id, parents: mergedParent === undefined ? [branch.head] : [branch.head, mergedParent], root, branch: branch.name, message, time: Date.now(),
       stats: { puts, deletes, rangeDeletes: rdels.length, bytesWritten },
     };
     // Snapshots named by this commit (the caller's, and the policy's automatic one) ride in its
@@ -1095,6 +1102,61 @@ export class Store implements TransactionHost {
     const va = this.resolve(a);
     const vb = this.resolve(b);
     return structuralDiff(this.nodes, va.root, vb.root).map((n) => ({ address: view(n.address), side: n.side }));
+  }
+
+  // ---------------------------------------------------------------- merges
+
+  /**
+   * The best common ancestor of two versions (ids, snapshot or branch names) in the lineage, or
+   * null when they share none (see engine/merge/merge-base.ts for the tie-break). In memory:
+   * O(v log v) for the v versions newer than the base.
+   */
+  mergeBase(a: number | string, b: number | string): VersionInfo | null {
+    const va = this.resolve(a);
+    const vb = this.resolve(b);
+    const id = mergeBase((x) => this.index().get(x)?.parents, va.id, vb.id);
+    return id === null ? null : this.versionInfo(this.resolve(id));
+  }
+
+  /**
+   * Three-way merge of version `theirs` into a branch (`into`, default the default branch):
+   * from the two streaming diffs base→ours and base→theirs walked together in key order, so
+   * O(changes · height) node reads, never a scan. MessagePack maps changed on both sides merge
+   * field by field (recursively); anything else changed differently on both sides is a
+   * conflict. Fast-forwards when the branch head is an ancestor of theirs; otherwise writes one
+   * commit with parents [ours, theirs] — unless conflicts are left that `resolve` does not
+   * settle, or `dryRun`: then nothing is written. See engine/merge/merge.ts.
+   */
+  merge(theirs: number | string, opts: MergeOptions = {}): MergeResult {
+    this.checkOpen();
+    if (!opts.dryRun) this.checkWritable();
+    return mergeVersions(this.mergeHost(), theirs, opts);
+  }
+
+  /**
+   * Applies one version's changes (its diff against its first parent) to a branch (`onto`,
+   * default the default branch) as a new ordinary commit, with the merge's conflict rules and
+   * the picked version's parent as the base. O(changes · height) node reads.
+   */
+  cherryPick(version: number | string, opts: CherryPickOptions = {}): MergeResult {
+    this.checkOpen();
+    if (!opts.dryRun) this.checkWritable();
+    return cherryPick(this.mergeHost(), version, opts);
+  }
+
+  private mergeHost(): MergeHost {
+    return {
+      defaultBranch: this.defaultBranch,
+      version: (ref) => this.versionInfo(this.resolve(ref)),
+      parentsOf: (id) => this.index().get(id)?.parents,
+      branchHead: (name) => this.branchEntry(name).head,
+      diff: (a, b) => this.diff(a, b),
+      begin: (branch) => this.begin({ branch }),
+      commit: (tx, message, mergedParent) => tx.commit({ message, mergedParent } as MergeCommitOptions),
+      moveBranch: (name, id) => {
+        this.resetBranch(name, id);
+      },
+    };
   }
 
   // ---------------------------------------------------------------- compaction

@@ -23,6 +23,14 @@ export interface CommitOptions {
   readonly snapshot?: string;
 }
 
+/**
+ * @internal The merge's commit options (engine/merge/merge.ts): `mergedParent` becomes the new
+ * version's second parent. Not exported from the engine: a merge commit is made by Store.merge.
+ */
+export interface MergeCommitOptions extends CommitOptions {
+  readonly mergedParent?: number;
+}
+
 /** What a commit produced. */
 export interface CommitInfo {
   readonly version: number;

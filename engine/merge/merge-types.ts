@@ -1,0 +1,92 @@
+import type { VersionInfo } from '../store/store';
+
+/**
+ * How one conflict is settled: take our side or theirs, give the value (MessagePack of the
+ * field's value, or of the whole value when the conflict's path is empty), or delete it (the
+ * field, or the whole key for an empty path).
+ */
+export type MergeChoice = { readonly take: 'ours' } | { readonly take: 'theirs' } | { readonly value: Uint8Array } | { readonly delete: true };
+
+/**
+ * What kind of disagreement a conflict is, always said as ours-then-theirs:
+ * - `both-modified`: both sides changed it, differently;
+ * - `modify-delete`: we changed it, they deleted it; `delete-modify`: the other way round;
+ * - `both-added`: absent at the base, both sides added it, differently;
+ * - `range-delete-write` / `write-range-delete`: reserved for a write on one side inside a range
+ *   the other side deleted, once the catalog records range deletes (today a key the other side
+ *   deleted by range shows in the diff as deleted, and conflicts as `modify-delete` /
+ *   `delete-modify`).
+ */
+export type MergeConflictKind = 'both-modified' | 'modify-delete' | 'delete-modify' | 'both-added' | 'range-delete-write' | 'write-range-delete';
+
+/** One conflict: a key, and the field inside its MessagePack map value (or the whole value). */
+export interface MergeConflict {
+  readonly key: Buffer;
+  /** Field path inside the value's map; [] means the whole value. Numbers never occur today (arrays conflict whole). */
+  readonly path: readonly (string | number)[];
+  readonly kind: MergeConflictKind;
+  /** MessagePack of that field (or value) at the merge base; absent when absent or deleted there. */
+  readonly base?: Buffer;
+  readonly ours?: Buffer;
+  readonly theirs?: Buffer;
+}
+
+/** How a merge settles conflicts: one side for all, or a function per conflict (undefined leaves it unresolved). */
+export type MergeResolver = 'ours' | 'theirs' | ((c: MergeConflict) => MergeChoice | undefined);
+
+/** One key the merge writes (or, for `from: 'both'`, one both sides already changed the same way). */
+export interface MergedChange {
+  readonly key: Buffer;
+  /** The value at our head (absent when the key is absent there). */
+  readonly before?: Buffer;
+  /** The merged value (absent when the merge deletes the key). */
+  readonly after?: Buffer;
+  /**
+   * Where the result comes from: `theirs` (only they changed the key), `both` (both sides made the
+   * same change: nothing to write, `before` equals `after`), `fields` (merged field by field),
+   * `resolved` (a whole-value conflict settled by `resolve`).
+   */
+  readonly from: 'theirs' | 'both' | 'fields' | 'resolved';
+  /** For `fields`: the field paths whose value came from their side or from a resolution. */
+  readonly fields?: readonly (readonly (string | number)[])[];
+}
+
+/** The outcome of {@link Store.merge} or {@link Store.cherryPick}. */
+export interface MergeResult {
+  /**
+   * `up-to-date`: nothing to do (their version is already in ours); `fast-forward`: the branch
+   * head moved to theirs, no new commit; `merged`: one new commit; `conflicts`: conflicts left
+   * unresolved, nothing written; `dry-run`: what a merge would do, nothing written.
+   */
+  readonly status: 'up-to-date' | 'fast-forward' | 'merged' | 'conflicts' | 'dry-run';
+  /** The merge base (for a cherry-pick: the picked version's first parent); null when there is none. */
+  readonly base: VersionInfo | null;
+  /** What the merge does to the target branch's head, in key order. */
+  readonly changes: readonly MergedChange[];
+  /** Conflicts `resolve` did not settle (empty when merged). */
+  readonly conflicts: readonly MergeConflict[];
+  /** The new commit (merge: parents [ours, theirs]; cherry-pick: [ours]), or theirs for a fast-forward. */
+  readonly version?: VersionInfo;
+}
+
+/** Options of {@link Store.merge}. */
+export interface MergeOptions {
+  /** The branch merged into; default the store's default branch. */
+  readonly into?: string;
+  /** Message of the merge commit; default `merge <theirs> into <branch>`. */
+  readonly message?: string;
+  /** Compute and return the result without writing anything. */
+  readonly dryRun?: boolean;
+  /** How conflicts are settled; without it any conflict leaves the merge uncommitted. */
+  readonly resolve?: MergeResolver;
+}
+
+/** Options of {@link Store.cherryPick}. */
+export interface CherryPickOptions {
+  /** The branch the change is applied to; default the store's default branch. */
+  readonly onto?: string;
+  /** Message of the new commit; default `cherry-pick #<id>: <its message>`. */
+  readonly message?: string;
+  readonly dryRun?: boolean;
+  readonly resolve?: MergeResolver;
+}
