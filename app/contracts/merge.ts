@@ -54,15 +54,16 @@ export interface MergeConflictData {
 /**
  * One key the merge changes on the target branch, as a diff row (`before`: the target's value
  * now, `after`: the merged value), with where it came from: `theirs` (only the other side
- * changed it), `both` (the same change on both sides) or `fields` (both sides changed different
- * fields, merged field by field; `fields` names them).
+ * changed it), `both` (the same change on both sides), `fields` (both sides changed different
+ * fields, merged field by field; `fields` names them) or `resolved` (a whole-value conflict
+ * settled by a resolution).
  */
 export interface MergeChangeData {
   readonly key: KeyView;
   readonly type: 'added' | 'removed' | 'changed';
   readonly before: ValueView | null;
   readonly after: ValueView | null;
-  readonly from: 'theirs' | 'both' | 'fields';
+  readonly from: 'theirs' | 'both' | 'fields' | 'resolved';
   readonly fields?: readonly FieldPath[];
 }
 
@@ -104,9 +105,9 @@ export const mergeResolution = z.union(
 /** See {@link mergeResolution}. */
 export type MergeResolutionInput = z.infer<typeof mergeResolution>;
 
-/** Result of `merge.commit` and `cherryPick.commit`: the new head, as every write reports it. */
-export interface MergeCommitResult extends VersionWriteResult {
-  /** merged: a new version with two parents (one for a cherry-pick); fast-forward: the head moved to theirs. */
+/** Result of `merge.commit` and `cherryPick.commit`: where the branch head is now. */
+export interface MergeCommitResult extends Pick<VersionWriteResult, 'version' | 'branch' | 'keys' | 'info'> {
+  /** merged: a new version with two parents; picked: a new version (one parent); fast-forward: the head moved to theirs. */
   readonly status: 'merged' | 'fast-forward' | 'picked';
 }
 

@@ -63,7 +63,8 @@ export function resolutionInputs(conflicts: readonly MergeConflictData[], resolu
     const at = { key: c.key.hex, path: [...c.path] };
     if ('take' in r) out.push({ ...at, take: r.take });
     else if ('delete' in r) out.push({ ...at, delete: true });
-    else out.push({ ...at, value: { json: r.edited } });
+    // The contract's JSON input type is zod's mutable one; the tree is the same data.
+    else out.push({ ...at, value: { json: r.edited as never } });
   }
   return out;
 }
