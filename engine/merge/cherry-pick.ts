@@ -1,10 +1,29 @@
-import type { MergeHost } from './merge';
+import { InvalidArgumentError } from '../errors';
+import { checkMessage, threeWay, writeChanges, type MergeHost } from './merge';
 import type { CherryPickOptions, MergeResult } from './merge-types';
 
-/** Applies one version's changes to a branch (see Store.cherryPick). */
-export function cherryPick(host: MergeHost, version: number | string, opts: CherryPickOptions = {}): MergeResult {
-  void host;
-  void version;
-  void opts;
-  throw new Error('not implemented yet');
+/**
+ * Applies one version's changes — its diff against its first parent — to branch `onto`
+ * (default: the default branch) as a new ordinary commit (one parent, the branch head): a
+ * three-way merge with the picked version's parent as the base, so the same conflict rules
+ * and `resolve` apply. When nothing is left to change (the change is already there) the
+ * status is `up-to-date` and nothing is written; with conflicts left, or `dryRun`, nothing is
+ * written either. A version without a parent (the store's first) cannot be picked.
+ * O(changes · height) node reads, where the changes are those of both diffs (parent→picked,
+ * parent→branch head).
+ */
+export function cherryPick(host: MergeHost, versionRef: number | string, opts: CherryPickOptions = {}): MergeResult {
+  const onto = opts.onto ?? host.defaultBranch;
+  const message = checkMessage(opts.message);
+  const oursId = host.branchHead(onto);
+  const picked = host.version(versionRef);
+  const parent = picked.parents[0];
+  if (parent === undefined) throw new InvalidArgumentError(`version #${picked.id} has no parent to take its changes against: it cannot be cherry-picked`);
+  const base = host.version(parent);
+  const { changes, conflicts } = threeWay(host, parent, oursId, picked.id, opts.resolve);
+  if (opts.dryRun) return { status: 'dry-run', base, changes, conflicts };
+  if (conflicts.length > 0) return { status: 'conflicts', base, changes, conflicts };
+  if (!changes.some((c) => c.from !== 'both')) return { status: 'up-to-date', base, changes, conflicts };
+  const info = writeChanges(host, onto, changes, message ?? `cherry-pick #${picked.id}${picked.message ? `: ${picked.message}` : ''}`);
+  return { status: 'merged', base, changes, conflicts, version: host.version(info.version) };
 }

@@ -1,6 +1,11 @@
+import { InvalidArgumentError } from '../errors';
+import { compareKeys } from '../tree/keys';
+import { encodeValue } from '../records/value';
 import type { CommitInfo, Transaction } from '../store/transaction';
 import type { DiffChange, VersionInfo } from '../store/store';
-import type { MergeOptions, MergeResult } from './merge-types';
+import { mergeBase } from './merge-base';
+import { conflictKind, decodeOrNull, mergeValues, sameValue, type FieldConflict } from './value-merge';
+import type { MergeChoice, MergeConflict, MergedChange, MergeOptions, MergeResolver, MergeResult } from './merge-types';
 
 /** What a merge needs from the store (Store builds it over its catalog, diff and commit path). */
 export interface MergeHost {
@@ -15,16 +20,185 @@ export interface MergeHost {
   diff(a: number, b: number): Iterable<DiffChange>;
   /** A write transaction on a branch. */
   begin(branch: string): Transaction;
-  /** Commits `tx` with `extraParent` as its second parent when given. */
-  commit(tx: Transaction, message: string, extraParent?: number): CommitInfo;
+  /** Commits `tx` with `mergedParent` as its second parent when given. */
+  commit(tx: Transaction, message: string, mergedParent?: number): CommitInfo;
   /** Moves a branch head to a version (a fast-forward). */
   moveBranch(branch: string, id: number): void;
 }
 
-/** Three-way merge of `theirs` into a branch (see Store.merge). */
-export function mergeVersions(host: MergeHost, theirs: number | string, opts: MergeOptions = {}): MergeResult {
-  void host;
-  void theirs;
-  void opts;
-  throw new Error('not implemented yet');
+/** The changes and conflicts of a three-way merge, before anything is written. */
+export interface ThreeWay {
+  readonly changes: MergedChange[];
+  readonly conflicts: MergeConflict[];
 }
+
+/**
+ * Three-way merge of `theirs` into branch `into` (default: the default branch).
+ *
+ * - Their version already in ours (the base is theirs): `up-to-date`, nothing written.
+ * - Our head is an ancestor of theirs: `fast-forward`, the branch head moves to theirs (one
+ *   catalog record, no new version); `changes` is the diff from our head to theirs.
+ * - No common ancestor left: InvalidArgumentError (a merge without a base would compare whole
+ *   stores, which is a scan, not a merge).
+ * - Otherwise {@link threeWay}; then, unless `dryRun` or conflicts remain, one commit on the
+ *   branch with parents [ours, theirs] — even when it changes no key, so that the next merge
+ *   of the same branch starts from theirs.
+ *
+ * O(changes · height) node reads for the two diffs and the commit, plus O(v log v) in memory
+ * to find the base (v: versions newer than the base).
+ */
+export function mergeVersions(host: MergeHost, theirsRef: number | string, opts: MergeOptions = {}): MergeResult {
+  const into = opts.into ?? host.defaultBranch;
+  const message = checkMessage(opts.message);
+  const oursId = host.branchHead(into);
+  const theirs = host.version(theirsRef);
+  const baseId = mergeBase((id) => host.parentsOf(id), oursId, theirs.id);
+  if (baseId === null) {
+    throw new InvalidArgumentError(`branch ${into} (#${oursId}) and #${theirs.id} have no common ancestor (never related, or their common history was compacted away): nothing to merge against`);
+  }
+  const base = host.version(baseId);
+  if (baseId === theirs.id) return { status: 'up-to-date', base, changes: [], conflicts: [] };
+  if (baseId === oursId) {
+    const changes = fastForwardChanges(host, oursId, theirs.id);
+    if (opts.dryRun) return { status: 'dry-run', base, changes, conflicts: [] };
+    host.moveBranch(into, theirs.id);
+    return { status: 'fast-forward', base, changes, conflicts: [], version: theirs };
+  }
+  const { changes, conflicts } = threeWay(host, baseId, oursId, theirs.id, opts.resolve);
+  if (opts.dryRun) return { status: 'dry-run', base, changes, conflicts };
+  if (conflicts.length > 0) return { status: 'conflicts', base, changes, conflicts };
+  const info = writeChanges(host, into, changes, message ?? `merge ${typeof theirsRef === 'string' ? theirsRef : `#${theirs.id}`} into ${into}`, theirs.id);
+  return { status: 'merged', base, changes, conflicts, version: host.version(info.version) };
+}
+
+/** The commit message option, checked. */
+export function checkMessage(message: unknown): string | undefined {
+  if (message !== undefined && typeof message !== 'string') throw new InvalidArgumentError('merge message must be a string');
+  return message;
+}
+
+/** Stages `changes` on `branch` in one transaction and commits it. O(changes · height). */
+export function writeChanges(host: MergeHost, branch: string, changes: readonly MergedChange[], message: string, mergedParent?: number): CommitInfo {
+  const tx = host.begin(branch);
+  try {
+    for (const c of changes) {
+      if (c.from === 'both') continue;
+      if (c.after === undefined) tx.delete(c.key);
+      else tx.put(c.key, c.after);
+    }
+  } catch (e) {
+    tx.abort();
+    throw e;
+  }
+  return host.commit(tx, message, mergedParent);
+}
+
+function fastForwardChanges(host: MergeHost, from: number, to: number): MergedChange[] {
+  const out: MergedChange[] = [];
+  for (const c of host.diff(from, to)) out.push(withValues(c.key, c.before ?? undefined, c.after ?? undefined, 'theirs'));
+  return out;
+}
+
+/** A change with only the values that are present (exactOptionalPropertyTypes-friendly plain data). */
+function withValues(key: Buffer, before: Buffer | undefined, after: Buffer | undefined, from: MergedChange['from'], fields?: readonly (readonly (string | number)[])[]): MergedChange {
+  return { key, ...(before !== undefined && { before }), ...(after !== undefined && { after }), from, ...(fields !== undefined && { fields }) };
+}
+
+/** The resolver as a function (undefined: none). */
+function resolverOf(resolve: MergeResolver | undefined): (c: MergeConflict) => MergeChoice | undefined {
+  if (resolve === undefined) return () => undefined;
+  if (resolve === 'ours' || resolve === 'theirs') {
+    const take = resolve;
+    return () => ({ take });
+  }
+  if (typeof resolve !== 'function') throw new InvalidArgumentError(`resolve must be 'ours', 'theirs' or a function`);
+  return resolve;
+}
+
+/**
+ * The merge itself: the diffs base→ours and base→theirs, streamed and walked together in key
+ * order (each O(changes · height) node reads; keys neither side changed are never visited).
+ * A key only we changed is left alone; a key only they changed takes their value; a key both
+ * changed the same way is taken once (`from: 'both'`); a key both changed differently merges
+ * field by field when its values are MessagePack maps ({@link mergeValues}), and otherwise is
+ * one conflict on the whole value. Range deletes reach the merge as the deleted keys the diff
+ * reports. Conflicts go to `resolve` in key order.
+ */
+export function threeWay(host: MergeHost, baseId: number, oursId: number, theirsId: number, resolve: MergeResolver | undefined): ThreeWay {
+  const settle = resolverOf(resolve);
+  const changes: MergedChange[] = [];
+  const conflicts: MergeConflict[] = [];
+  const ours = host.diff(baseId, oursId)[Symbol.iterator]();
+  const theirs = host.diff(baseId, theirsId)[Symbol.iterator]();
+  let o = ours.next();
+  let t = theirs.next();
+  while (!t.done) {
+    const c = o.done ? 1 : compareKeys(o.value.key, t.value.key);
+    if (c < 0) {
+      // Only we changed it: our head already has it.
+      o = ours.next();
+      continue;
+    }
+    const tc = t.value;
+    if (c > 0) changes.push(withValues(tc.key, tc.before ?? undefined, tc.after ?? undefined, 'theirs'));
+    else {
+      const oc = o.value as DiffChange;
+      bothChanged(tc.key, tc.before ?? undefined, oc.after ?? undefined, tc.after ?? undefined, settle, changes, conflicts);
+      o = ours.next();
+    }
+    t = theirs.next();
+  }
+  return { changes, conflicts };
+}
+
+/** A key both sides changed: same change, field-level merge, or conflict. */
+function bothChanged(
+  key: Buffer, base: Buffer | undefined, ours: Buffer | undefined, theirs: Buffer | undefined,
+  settle: (c: MergeConflict) => MergeChoice | undefined, changes: MergedChange[], conflicts: MergeConflict[],
+): void {
+  if (ours === undefined ? theirs === undefined : theirs !== undefined && ours.equals(theirs)) {
+    changes.push(withValues(key, ours, ours, 'both'));
+    return;
+  }
+  const db = decodeOrNull(base);
+  const dO = decodeOrNull(ours);
+  const dt = decodeOrNull(theirs);
+  if (!db || !dO || !dt) {
+    // Not Thunderhead values: the bytes conflict as a whole.
+    const conflict: MergeConflict = { key, path: [], kind: conflictKind(base, ours, theirs), ...present({ base, ours, theirs }) };
+    const choice = settle(conflict);
+    if (choice === undefined) {
+      conflicts.push(conflict);
+      return;
+    }
+    const after = 'value' in choice ? Buffer.from(choice.value) : 'delete' in choice ? undefined : choice.take === 'ours' ? ours : theirs;
+    if (!sameBytes(after, ours)) changes.push(withValues(key, ours, after, 'resolved'));
+    return;
+  }
+  const tie = (c: FieldConflict): MergeConflict => ({ key, path: c.path, kind: c.kind, ...present({ base: c.base, ours: c.ours, theirs: c.theirs }) });
+  const tied = new Map<FieldConflict, MergeConflict>();
+  const outcome = mergeValues(db.v, dO.v, dt.v, (c) => {
+    const mc = tie(c);
+    tied.set(c, mc);
+    return settle(mc);
+  });
+  if (outcome.conflicts.length > 0) {
+    for (const c of outcome.conflicts) conflicts.push(tied.get(c) as MergeConflict);
+    return;
+  }
+  // Merged back to what we have (every conflict settled with ours, say): nothing to write.
+  if (sameValue(outcome.value, dO.v)) return;
+  const after = outcome.value === undefined ? undefined : encodeValue(outcome.value);
+  if ([...tied.values()].some((c) => c.path.length === 0)) changes.push(withValues(key, ours, after, 'resolved'));
+  else if (outcome.fields.some((f) => f.length === 0)) changes.push(withValues(key, ours, after, 'theirs'));
+  else changes.push(withValues(key, ours, after, 'fields', outcome.fields));
+}
+
+function sameBytes(a: Buffer | undefined, b: Buffer | undefined): boolean {
+  return a === undefined ? b === undefined : b !== undefined && a.equals(b);
+}
+
+function present(x: { base?: Buffer; ours?: Buffer; theirs?: Buffer }): { base?: Buffer; ours?: Buffer; theirs?: Buffer } {
+  return { ...(x.base !== undefined && { base: x.base }), ...(x.ours !== undefined && { ours: x.ours }), ...(x.theirs !== undefined && { theirs: x.theirs }) };
+}
+
