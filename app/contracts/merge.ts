@@ -8,7 +8,7 @@
  * with two parents, with a resolution (ours, theirs, an edited value, or delete) for every
  * conflict, and only while both heads are still the ones previewed; `merge.abort` forgets the
  * pending merge (nothing was written, so nothing is left behind). Cherry-picks work the same way
- * (`cherryPick.preview`, `cherryPick.commit`; abort with `merge.abort`). Previews work
+ * (`merge.cherryPickPreview`, `merge.cherryPick`; abort with `merge.abort`). Previews work
  * read-only; commits need edit mode.
  *
  * Values (whole records or one field of a document) cross as ValueViews: hex beside the decoded
@@ -70,7 +70,7 @@ export interface MergeChangeData {
 /** What a preview found. */
 export type MergeStatus = 'up-to-date' | 'fast-forward' | 'clean' | 'conflicts';
 
-/** Result of `merge.preview` and `cherryPick.preview` (the store's pending merge). */
+/** Result of `merge.preview` and `merge.cherryPickPreview` (the store's pending merge). */
 export interface MergePreviewResult {
   readonly kind: 'merge' | 'cherry-pick';
   /** up-to-date: nothing to do; fast-forward: the target's head just moves to theirs; clean: no conflicts. */
@@ -105,7 +105,7 @@ export const mergeResolution = z.union(
 /** See {@link mergeResolution}. */
 export type MergeResolutionInput = z.infer<typeof mergeResolution>;
 
-/** Result of `merge.commit` and `cherryPick.commit`: where the branch head is now. */
+/** Result of `merge.commit` and `merge.cherryPick`: where the branch head is now. */
 export interface MergeCommitResult extends Pick<VersionWriteResult, 'version' | 'branch' | 'keys' | 'info'> {
   /** merged: a new version with two parents; picked: a new version (one parent); fast-forward: the head moved to theirs. */
   readonly status: 'merged' | 'fast-forward' | 'picked';
@@ -152,12 +152,12 @@ export const mergeMethods = {
    * Applies what `version` changed (its diff from its first parent) onto `onto` (default: the
    * store's branch) as a dry run, held as the pending cherry-pick. O(changes · height).
    */
-  'cherryPick.preview': {
+  'merge.cherryPickPreview': {
     request: z.strictObject({ storeId, version: versionId, onto: branchName.optional() }),
     response: returns<MergePreviewResult>(),
   },
   /** Writes the pending cherry-pick as one version on `onto`, with the same rules as `merge.commit`. */
-  'cherryPick.commit': {
+  'merge.cherryPick': {
     request: z.strictObject({ storeId, version: versionId, onto: branchName.optional(), message: message.optional(), resolutions, others }),
     response: returns<MergeCommitResult>(),
   },

@@ -192,7 +192,7 @@ describe('merge.commit', () => {
     await ok('merge.preview', { storeId, theirs: 'exp' });
     const e = await fails('merge.commit', { storeId, theirs: 'exp', others: 'ours' });
     expect(e).toEqual({ code: 'READ_ONLY', message: 'Merging needs edit mode; switch the store to Edit first' });
-    expect((await fails('cherryPick.commit', { storeId, version: 2, others: 'ours' })).code).toBe('READ_ONLY');
+    expect((await fails('merge.cherryPick', { storeId, version: 2, others: 'ours' })).code).toBe('READ_ONLY');
     await ok('store.close', { storeId });
     expect(lineageOf(path)).toBe(before);
   });
@@ -235,19 +235,19 @@ describe('cherryPick', () => {
   it('previews and commits one version onto a branch as an ordinary commit', async () => {
     const { path, pick, ours } = makeStore('pick.th');
     const storeId = await editable(path);
-    const p = await ok('cherryPick.preview', { storeId, version: pick });
+    const p = await ok('merge.cherryPickPreview', { storeId, version: pick });
     expect(p).toMatchObject({ kind: 'cherry-pick', into: 'main', ours, theirs: pick, conflictCount: 1, message: `Cherry-pick #${pick}: exp: names and plans` });
     expect(p.conflicts[0]).toMatchObject({ path: ['name'], ours: { json: 'Ada M' }, theirs: { json: 'Ada L' } });
     // A merge commit cannot take the cherry-pick's preview.
     expect((await fails('merge.commit', { storeId, theirs: 'exp', others: 'ours' })).code).toBe('INVALID_ARGUMENT');
-    const r = await ok('cherryPick.commit', { storeId, version: pick, resolutions: [{ key: p.conflicts[0]!.key.hex, path: ['name'], take: 'theirs' }] });
+    const r = await ok('merge.cherryPick', { storeId, version: pick, resolutions: [{ key: p.conflicts[0]!.key.hex, path: ['name'], take: 'theirs' }] });
     expect(r).toMatchObject({ status: 'picked', branch: 'main' });
     expect(r.info.head.parents).toEqual([ours]);
     expect((await ok('records.value', { storeId, key: { json: ['users', 1] } })).value?.json).toMatchObject({ name: 'Ada L' });
     // user 2: main's email and the picked plan, merged field by field; user 3 was not in the pick.
     expect((await ok('records.value', { storeId, key: { json: ['users', 2] } })).value?.json).toEqual({ name: 'user 2', email: 'two@example.net', plan: 'pro' });
     expect((await ok('records.value', { storeId, key: { json: ['users', 3] } })).value?.json).toMatchObject({ email: 'u3@example.com' });
-    expect((await fails('cherryPick.preview', { storeId, version: 999 })).code).toBe('VERSION_NOT_FOUND');
+    expect((await fails('merge.cherryPickPreview', { storeId, version: 999 })).code).toBe('VERSION_NOT_FOUND');
     await ok('store.close', { storeId });
   });
 });

@@ -198,7 +198,7 @@ export function mergeHandlers(context: ServiceContext): HandlersOf<keyof typeof 
       return { aborted: had };
     },
 
-    'cherryPick.preview': ({ storeId, version, onto }) => {
+    'merge.cherryPickPreview': ({ storeId, version, onto }) => {
       const open = context.get(storeId);
       const store = open.store;
       const target = branchOf(store, onto);
@@ -208,7 +208,7 @@ export function mergeHandlers(context: ServiceContext): HandlersOf<keyof typeof 
       return preview(open, 'cherry-pick', version, target, result, picked, `Cherry-pick #${picked}${of?.message ? `: ${of.message}` : ''}`);
     },
 
-    'cherryPick.commit': ({ storeId, version, onto, message, resolutions, others }) => {
+    'merge.cherryPick': ({ storeId, version, onto, message, resolutions, others }) => {
       const open = context.get(storeId);
       const store = writable(open, 'Cherry-picking');
       const target = branchOf(store, onto);

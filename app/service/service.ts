@@ -92,7 +92,7 @@ export interface EventSource {
 export const WRITE_METHODS: ReadonlySet<Method> = new Set<Method>([
   'edit.begin', 'edit.stage', 'edit.unstage', 'edit.import', 'edit.stageValueFromFile', 'edit.commit', 'edit.discard',
   'versions.revert', 'versions.undo', 'snapshots.create', 'branches.create', 'records.export', 'locks.startDemo',
-  'merge.commit', 'cherryPick.commit',
+  'merge.commit', 'merge.cherryPick',
 ]);
 
 /** One client of the service (a window, a socket): its calls, and its end. */

@@ -55,7 +55,7 @@ const READ_METHODS: readonly Method[] = [
   'records.page', 'records.value', 'records.count', 'tree.root', 'tree.node', 'tree.findKey',
   'versions.list', 'versions.revertPreview', 'branches.list', 'refs.resolve', 'diff.page', 'diff.summary', 'diff.density', 'diff.structure',
   'edit.state', 'edit.end', 'edit.list', 'locks.discover', 'locks.attach', 'locks.detach', 'locks.snapshot', 'locks.stopDemo',
-  'merge.base', 'merge.preview', 'merge.abort', 'cherryPick.preview',
+  'merge.base', 'merge.preview', 'merge.abort', 'merge.cherryPickPreview',
 ];
 
 describe('a read-only session', () => {
@@ -89,7 +89,7 @@ describe('a read-only session', () => {
       'records.export': { storeId, format: 'jsonl', path: join(dir, 'out.jsonl'), overwrite: true },
       'locks.startDemo': { clients: 2, seconds: 5 },
       'merge.commit': { storeId, theirs: 'main', resolutions: [], others: 'ours' },
-      'cherryPick.commit': { storeId, version: 2 },
+      'merge.cherryPick': { storeId, version: 2 },
     };
     for (const method of WRITE_METHODS) {
       expect(method in params, `${method} has test params`).toBe(true);

@@ -104,7 +104,7 @@ export function edgePath(g: Geometry, e: LineageEdge): string {
   const [x2, y2] = cellCentre(g, e.toLane, e.toRow);
   if (x1 === x2) return `M${x1},${y1}V${y2}`;
   const bend = Math.min(g.rowHeight, y2 - y1);
-  if (e.fromLane > e.toLane) {
+  if (!e.merge && e.fromLane > e.toLane) {
     const tail = curve({ s: [x1, y2 - bend], t: [x2, y2] }) ?? '';
     return `M${x1},${y1}V${y2 - bend}${tail.replace(/^M[^C]*/, '')}`;
   }

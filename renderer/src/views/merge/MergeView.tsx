@@ -1,6 +1,6 @@
 /**
  * Merge: bring a branch (or one version, cherry-picked) into a target branch. Preview runs the
- * engine's three-way merge as a dry run (`merge.preview`, `cherryPick.preview`) and lists the
+ * engine's three-way merge as a dry run (`merge.preview`, `merge.cherryPickPreview`) and lists the
  * merge base, the changes that merge by themselves (field by field, in Diff's before/after rows)
  * and the conflicts; each conflict is settled with ours, theirs or an edited value (one field at
  * a time for documents). Commit is enabled once every conflict is resolved and writes one
@@ -78,7 +78,7 @@ export function MergeView() {
         const p =
           k === 'merge'
             ? await transport.call('merge.preview', { storeId: store.storeId, theirs, into: target })
-            : await transport.call('cherryPick.preview', { storeId: store.storeId, version: Number(theirs), onto: target });
+            : await transport.call('merge.cherryPickPreview', { storeId: store.storeId, version: Number(theirs), onto: target });
         setPreview(p);
         setPreviewRef(theirs);
         setResolutions(new Map());
@@ -167,7 +167,7 @@ export function MergeView() {
       const r: MergeCommitResult =
         preview.kind === 'merge'
           ? await transport.call('merge.commit', { ...common, theirs: previewRef, into: preview.into })
-          : await transport.call('cherryPick.commit', { ...common, version: preview.theirs, onto: preview.into });
+          : await transport.call('merge.cherryPick', { ...common, version: preview.theirs, onto: preview.into });
       if (r.branch === r.info.branch) recordOwnWrite(store.storeId, { version: r.version, kind: 'commit' });
       const what = preview.kind === 'merge' ? `Merged ${String(previewRef)} into ${r.branch}` : `Cherry-picked #${preview.theirs} onto ${r.branch}`;
       setNotice({ text: r.status === 'fast-forward' ? `${r.branch} fast-forwarded to #${r.version}.` : `${what} as version #${r.version}.`, version: r.version });
