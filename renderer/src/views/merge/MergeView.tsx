@@ -82,7 +82,7 @@ export function MergeView() {
         setPreview(p);
         setPreviewRef(theirs);
         setResolutions(new Map());
-        setSelected(p.conflicts[0]?.id ?? null);
+        setSelected(null);
         setMessage(p.message);
       } catch (e) {
         reset();
@@ -276,7 +276,7 @@ export function MergeView() {
           </div>
           <div className="merge-body">
             {preview.conflicts.length > 0 && (
-              <section className="merge-section" aria-label="Conflicts">
+              <section className="merge-section merge-conflicts-section" aria-label="Conflicts">
                 <div className="merge-section-title">Conflicts</div>
                 {preview.conflicts.length < preview.conflictCount && (
                   <div className="notice small">
