@@ -163,3 +163,50 @@ test('merge experiment into main: field-level auto-merge, conflicts resolved in 
   expect(userAt(path, 3)).toMatchObject({ email: 'three@main.example', plan: 'enterprise', name: user3.name });
   expect(userAt(path, 4).plan).toBe('team');
 });
+
+test('abort leaves nothing behind; cherry-pick one version from the lineage', async ({ page }) => {
+  const demo = process.env.E2E_DEMO_PATH;
+  test.skip(!demo, 'needs E2E_DEMO_PATH (scripts/e2e.mjs provides it)');
+  const path = tmpPath('cherry-pick.th');
+  copyFileSync(demo as string, path);
+  const before = Store.open(path, { readOnly: true });
+  const versions = before.versions().length;
+  const picked = before.head('experiment').id;
+  const mainHead = before.head('main').id;
+  before.close();
+
+  await openFile(page, path, 'cherry-pick.th');
+  await page.getByTestId('nav-records').click();
+  await page.getByTestId('mode-edit').click();
+  await expect(page.getByTestId('editing-badge')).toBeVisible();
+
+  // Preview a merge from the nav, then abort it: nothing is written.
+  await page.getByTestId('nav-merge').click();
+  await page.getByTestId('merge-theirs').fill('experiment');
+  await page.getByTestId('merge-preview').click();
+  await expect(page.getByTestId('merge-summary')).toHaveAttribute('data-status', 'clean');
+  await expect(page.getByTestId('merge-commit')).toBeEnabled();
+  await page.getByTestId('merge-abort').click();
+  await expect(page.getByTestId('merge-notice')).toHaveText('Aborted: nothing was written.');
+  await expect(page.getByTestId('merge-summary')).toHaveCount(0);
+  const after = Store.open(path, { readOnly: true });
+  expect([after.versions().length, after.head('main').id]).toEqual([versions, mainHead]);
+  after.close();
+
+  // Cherry-pick experiment's repricing onto main from the lineage.
+  await page.getByTestId('nav-lineage').click();
+  await page.locator(`[data-testid=lineage-version][data-version="${picked}"]`).click();
+  await page.getByTestId('action-cherry-pick').click();
+  await expect(page.getByTestId('merge-summary')).toHaveAttribute('data-status', 'clean');
+  await expect(page.getByTestId('merge-summary')).toContainText(`theirs #${picked}`);
+  await expect(page.getByTestId('merge-counts')).toContainText('200 merged automatically');
+  await page.getByTestId('merge-commit').click();
+  await expect(page.getByTestId('merge-notice')).toContainText(`Cherry-picked #${picked} onto main as version #`);
+  const version = Number(/as version #(\d+)/.exec((await page.getByTestId('merge-notice').textContent()) ?? '')![1]);
+  const store = Store.open(path, { readOnly: true });
+  const head = store.head('main');
+  store.close();
+  expect(head.id).toBe(version);
+  // An ordinary commit: one parent.
+  expect(head.parents).toEqual([mainHead]);
+});

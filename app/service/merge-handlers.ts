@@ -30,7 +30,7 @@ interface PendingMerge {
   readonly message: string;
 }
 
-/** A path as people read it: `address.city`, `tags[1]`; `(whole value)` for []. */
+/** A path as people read it: `address.city`, `tags[1]`; `(whole value)` for []. O(path). */
 export function describePath(path: FieldPath): string {
   if (path.length === 0) return '(whole value)';
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
@@ -60,7 +60,10 @@ function conflictData(c: MergeConflict): MergeConflictData {
   return { id: conflictId(key.hex, c.path), key, path: [...c.path], kind: c.kind, base: fieldView(c.base), ours: fieldView(c.ours), theirs: fieldView(c.theirs) };
 }
 
-/** The handlers, given the service's context. */
+/**
+ * The handlers, given the service's context. Previews and commits cost what the engine's merge
+ * costs, O(changes · height) node reads, plus O(conflicts) to check resolutions.
+ */
 export function mergeHandlers(context: ServiceContext): HandlersOf<keyof typeof mergeMethods> {
   const pending = new Map<string, PendingMerge>();
 
