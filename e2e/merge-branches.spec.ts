@@ -80,6 +80,7 @@ test('merge experiment into main: field-level auto-merge, conflicts resolved in 
   await expect(cards.nth(0).getByTestId('conflict-ours')).toHaveText('"Ada Main"');
   await expect(cards.nth(0).getByTestId('conflict-theirs')).toHaveText('"Ada Experiment"');
   await expect(cards.nth(1)).toContainText('address.city');
+  await expect(page.getByTestId('merge-origins')).toContainText('201 from experiment only · 1 merged field by field');
   // User 3: main's email and experiment's plan, merged field by field, in Diff's rows (after
   // the repriced orders, in key order: scroll to the end of the list).
   await page.getByTestId('merge-change-rows').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));

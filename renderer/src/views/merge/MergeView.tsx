@@ -194,6 +194,13 @@ export function MergeView() {
     }
   };
 
+  // Changes both sides made alike write nothing: counted, not listed as rows.
+  const rows = useMemo(() => preview?.changes.filter((c) => c.from !== 'both') ?? [], [preview]);
+  const origins = useMemo(() => {
+    const n = { theirs: 0, fields: 0, both: 0, resolved: 0 };
+    for (const c of preview?.changes ?? []) n[c.from]++;
+    return n;
+  }, [preview]);
   const oursName = preview ? preview.into : into;
   const theirsName = preview ? (preview.kind === 'merge' ? String(previewRef) : `#${preview.theirs}`) : theirsDraft;
   const done = preview ? resolvedCount(preview.conflicts, resolutions) : 0;
@@ -293,10 +300,14 @@ export function MergeView() {
             <section className="merge-section merge-changes-section" aria-label="Merged automatically">
               <div className="merge-section-title">
                 Merged automatically{preview.changes.length < preview.changeCount ? ` (first ${formatCount(preview.changes.length)} of ${formatCount(preview.changeCount)})` : ''}
+                <span className="merge-origins" data-testid="merge-origins">
+                  {formatCount(origins.theirs)} from {theirsName} only · {formatCount(origins.fields)} merged field by field
+                  {origins.both > 0 ? ` · ${formatCount(origins.both)} changed alike on both sides (nothing to write)` : ''}
+                </span>
               </div>
               <div className="merge-changes" data-testid="merge-changes">
                 <DiffRows
-                  rows={preview.changes}
+                  rows={rows}
                   mode="split"
                   showUnchanged={false}
                   labels={{ before: `ours · ${oursName} #${preview.ours}`, after: 'after the merge' }}
