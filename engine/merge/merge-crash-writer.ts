@@ -14,7 +14,7 @@ import { say } from '../store/test-support';
 /** Documents each round changes on both sides. */
 export const DOCS = 300;
 
-/** Key of document j. */
+/** Key of document j. O(1). */
 export function docKey(j: number): Buffer {
   return Buffer.from(`doc/${String(j).padStart(4, '0')}`);
 }
