@@ -115,7 +115,7 @@ export function commitTransaction(core: StoreCore, tx: Transaction, opts: Commit
     branches: core.record.branches.map((b) => (b.name === branch.name ? { name: b.name, head: id, root } : b)),
   }, next);
   planned.commit(appendRecord(core, out, planned.rec));
-  const info: CommitInfo = { version: id, branch: branch.name, bytesWritten: core.end - start, nodesWritten };
+  const info: CommitInfo = { version: id, parents: [...version.parents], branch: branch.name, bytesWritten: core.end - start, nodesWritten };
   for (const s of added) if (!expired.has(s.name)) emitEvent(core.listeners, 'snapshot', snapshotInfo(s));
   for (const name of expired) if (!added.some((s) => s.name === name)) emitEvent(core.listeners, 'snapshotDeleted', { name, version: (grown.find((s) => s.name === name) as SnapshotEntry).version });
   emitEvent(core.listeners, 'commit', info);
