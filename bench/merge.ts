@@ -41,6 +41,9 @@ export interface MergeBenchResult {
   /** CPU time (user + system) of each merge call, ms, and their median: on a shared machine the wall clock includes other processes' turns. */
   readonly cpuMs: readonly number[];
   readonly medianCpuMs: number;
+  /** The same merge with `dryRun` (the two diffs and the value merges, no commit): median wall and CPU ms. */
+  readonly dryRunMs: number;
+  readonly dryRunCpuMs: number;
   /** Node loads (cache hits included) and block reads of one merge (the last run). */
   readonly nodeVisits: number;
   readonly blockReads: number;
@@ -101,7 +104,19 @@ export function mergeBench(opts: MergeBenchOptions): MergeBenchResult {
           io = { nodeVisits: durable.io.nodeVisits - before.nodeVisits, blockReads: durable.io.blockReads - before.blockReads, fsyncs: durable.io.fsyncs - before.fsyncs };
           written = result.changes.filter((c) => c.from !== 'both').length;
         }
-        return { records, changes, shared, runsMs: samples, medianMs: median([...samples]), cpuMs: cpu, medianCpuMs: median([...cpu]), ...io, written, height: durable.info().height };
+        durable.resetBranch('main', ours);
+        const dryWall: number[] = [];
+        const dryCpu: number[] = [];
+        for (let r = 0; r < runs; r++) {
+          const c0 = process.cpuUsage();
+          const t0 = performance.now();
+          const dry = durable.merge('topic', { dryRun: true });
+          dryWall.push(performance.now() - t0);
+          const c = process.cpuUsage(c0);
+          dryCpu.push((c.user + c.system) / 1000);
+          if (dry.status !== 'dry-run') throw new Error(`merge bench: dry run ended ${dry.status}`);
+        }
+        return { records, dryRunMs: median(dryWall), dryRunCpuMs: median(dryCpu), changes, shared, runsMs: samples, medianMs: median([...samples]), cpuMs: cpu, medianCpuMs: median([...cpu]), ...io, written, height: durable.info().height };
       } finally {
         durable.close();
       }
@@ -116,12 +131,12 @@ export function mergeBench(opts: MergeBenchOptions): MergeBenchResult {
 /** The results as a table for the terminal and docs/BENCHMARKS.md. */
 export function mergeReport(results: readonly MergeBenchResult[]): string {
   const lines = [
-    '| case | records | height | merge median (wall) | median CPU | runs (wall) | node visits | block reads | fdatasync | keys written |',
-    '|:---|---:|---:|---:|---:|:---|---:|---:|---:|---:|',
+    '| case | records | height | merge median (wall) | median CPU | runs (wall) | dry run (wall / CPU) | node visits | block reads | fdatasync | keys written |',
+    '|:---|---:|---:|---:|---:|:---|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     lines.push(
-      `| merge ${r.changes.toLocaleString('en')} + ${r.changes.toLocaleString('en')} changes (${r.shared} on both sides) | ${r.records.toLocaleString('en')} | ${r.height} | ${r.medianMs.toFixed(1)} ms | ${r.medianCpuMs.toFixed(1)} ms | ${r.runsMs.map((x) => x.toFixed(1)).join(' / ')} | ${r.nodeVisits} | ${r.blockReads} | ${r.fsyncs} | ${r.written} |`,
+      `| merge ${r.changes.toLocaleString('en')} + ${r.changes.toLocaleString('en')} changes (${r.shared} on both sides) | ${r.records.toLocaleString('en')} | ${r.height} | ${r.medianMs.toFixed(1)} ms | ${r.medianCpuMs.toFixed(1)} ms | ${r.runsMs.map((x) => x.toFixed(1)).join(' / ')} | ${r.dryRunMs.toFixed(1)} / ${r.dryRunCpuMs.toFixed(1)} ms | ${r.nodeVisits} | ${r.blockReads} | ${r.fsyncs} | ${r.written} |`,
     );
   }
   return lines.join('\n');

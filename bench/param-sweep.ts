@@ -1,7 +1,7 @@
 /**
  * Sweeps the tree parameters (node size, buffer size) on one workload mix and prints a table:
  * bulk load, 5000 single-put commits (not durable, to isolate the tree's cost), 100k warm
- * random reads, full scan and file size. How the defaults in engine/store/store.ts were chosen.
+ * random reads, full scan and file size. How the defaults in engine/store/params.ts were chosen.
  * Usage: node --import tsx bench/param-sweep.ts [records]
  */
 import * as fs from 'node:fs';

@@ -22,9 +22,14 @@ function versionsOf(path: string): number {
   }
 }
 
-/** `thunderhead put` from another process; its exit code and message. */
+/**
+ * `thunderhead put` from another process; its exit code and message. Bounded: spawnSync blocks
+ * the test's event loop, so a CLI that never returned would surface only as the test's timeout
+ * with no clue; killed after 30 s it fails here, saying so.
+ */
 function cliPut(path: string): { code: number; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, 'put', path, '["from-cli", 1]', '{"ok": true}', '-m', 'from the CLI'], { encoding: 'utf8', env: { ...process.env, THUNDERHEAD_DEBUG: '' } });
+  const r = spawnSync(process.execPath, [CLI, 'put', path, '["from-cli", 1]', '{"ok": true}', '-m', 'from the CLI'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, THUNDERHEAD_DEBUG: '' } });
+  if (r.error || r.signal) throw new Error(`thunderhead put did not finish: ${r.error?.message ?? r.signal}; stderr: ${r.stderr}`);
   return { code: r.status ?? -1, stderr: r.stderr };
 }
 
@@ -66,21 +71,26 @@ test('closing a tab in edit mode releases the writer lock: the CLI can write rig
   copyFileSync(demo as string, path);
 
   const tab = await context.newPage();
-  await openInspector(tab);
-  await tab.getByTestId('nav-welcome').click();
-  await tab.getByTestId('open-path').fill(path);
-  await tab.getByText('Open for writing (otherwise read-only)').click();
-  await tab.getByTestId('open-submit').click();
-  await expect(tab.getByTestId('file-name')).toHaveText('tab-lock.th');
-  await expect(tab.getByTestId('readonly-badge')).toHaveCount(0);
+  await test.step('open the copy for writing in a new tab', async () => {
+    await openInspector(tab);
+    await tab.getByTestId('nav-welcome').click();
+    await tab.getByTestId('open-path').fill(path);
+    await tab.getByText('Open for writing (otherwise read-only)').click();
+    await tab.getByTestId('open-submit').click();
+    await expect(tab.getByTestId('file-name')).toHaveText('tab-lock.th');
+    await expect(tab.getByTestId('readonly-badge')).toHaveCount(0);
+  });
 
-  const locked = cliPut(path);
-  expect(locked.code).toBe(1);
-  expect(locked.stderr).toMatch(/open for writing by process/);
+  await test.step('the CLI is refused while the tab holds the lock', () => {
+    const locked = cliPut(path);
+    expect(locked.code).toBe(1);
+    expect(locked.stderr).toMatch(/open for writing by process/);
+  });
 
   const versions = versionsOf(path);
-  await tab.close();
+  await test.step('close the tab', () => tab.close());
   // The server notices the socket close; then the file is free (no server restart needed).
-  await expect.poll(() => cliPut(path).code, { timeout: 20_000, intervals: [250, 500, 1000] }).toBe(0);
+  await test.step('the CLI can write once the tab is gone', () =>
+    expect.poll(() => cliPut(path).code, { timeout: 20_000, intervals: [250, 500, 1000] }).toBe(0));
   expect(versionsOf(path)).toBe(versions + 1);
 });

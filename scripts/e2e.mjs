@@ -3,7 +3,7 @@
 // SERVE_URL is the URL with its token in the fragment (`/#token=…`: no cookie, nothing in the
 // query); E2E_DEMO_PATH and E2E_CORRUPT_PATH name the files.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, buildIfStale, ensureDemo, serveInProcess } from './lib.mjs';
@@ -17,6 +17,21 @@ function fail(message) {
 
 if (!existsSync(CHROMIUM)) fail(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH`);
 if (!existsSync(join(ROOT, 'e2e', 'playwright.config.ts'))) fail('e2e/playwright.config.ts is missing');
+
+/**
+ * A failed spec's page snapshot (error-context.md) is written under test-results/, which a CI
+ * run does not keep: print each one (bounded) so the log says what the page showed.
+ */
+function printErrorContexts() {
+  const results = join(ROOT, 'test-results');
+  if (!existsSync(results)) return;
+  for (const entry of readdirSync(results, { recursive: true })) {
+    const file = String(entry);
+    if (!file.endsWith('error-context.md')) continue;
+    const text = readFileSync(join(results, file), 'utf8');
+    console.error(`\n--- ${file} ---\n${text.length > 6000 ? `${text.slice(0, 6000)}\n… (${text.length} characters)` : text}`);
+  }
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'thunderhead-e2e-'));
 let handle;
@@ -43,6 +58,7 @@ try {
       resolve(1);
     });
   });
+  if (code !== 0) printErrorContexts();
 } catch (error) {
   console.error(`test:e2e: ${error instanceof Error ? error.message : String(error)}`);
   code = 1;

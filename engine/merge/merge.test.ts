@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decodeValue, encodeValue, InvalidArgumentError, Store, VersionNotFoundError } from '../index';
+import { decodeValue, encodeValue, InvalidArgumentError, Store, VersionNotFoundError, type CommitInfo } from '../index';
 import { thrown } from '../store/test-support';
 
 /** Merge, merge base and cherry-pick by example: the cases a user meets, one per test. */
@@ -232,8 +232,14 @@ describe('merge', () => {
     put('a', { x: 1, y: 1 });
     put('a', { x: 1, z: 1 }, 'topic');
     const fsyncs = store.io.fsyncs;
+    const events: CommitInfo[] = [];
+    const off = store.on('commit', (e) => events.push(e));
     const r = store.merge('topic');
+    off();
     expect(store.io.fsyncs - fsyncs).toBe(1);
+    // An ordinary commit event, naming both parents.
+    expect(events).toEqual([expect.objectContaining({ version: r.version?.id, branch: 'main', parents: r.version?.parents })]);
+    expect(r.version?.parents).toHaveLength(2);
     store.close();
     store = Store.open(file, { readOnly: true });
     expect(store.head().parents).toEqual(r.version?.parents);

@@ -71,7 +71,7 @@ export function mergeVersions(host: MergeHost, theirsRef: number | string, opts:
   return { status: 'merged', base, changes, conflicts, version: host.version(info.version) };
 }
 
-/** The commit message option, checked. */
+/** The commit message option, checked (InvalidArgumentError unless a string or absent). O(1). */
 export function checkMessage(message: unknown): string | undefined {
   if (message !== undefined && typeof message !== 'string') throw new InvalidArgumentError('merge message must be a string');
   return message;

@@ -24,7 +24,7 @@ export interface ValueMergeOutcome {
   readonly fields: readonly (readonly string[])[];
 }
 
-/** True for a decoded MessagePack map (a plain object), the only values merged field by field. */
+/** True for a decoded MessagePack map (a plain object), the only values merged field by field. O(1). */
 export function isMap(v: Slot): v is { [key: string]: Value } {
   if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array || v instanceof Date || v instanceof Ref) return false;
   const proto = Object.getPrototypeOf(v) as unknown;
@@ -53,7 +53,7 @@ export function sameValue(a: Slot, b: Slot): boolean {
   return encodeValue(a).equals(encodeValue(b));
 }
 
-/** Decodes a value's bytes, or null when they are not a Thunderhead value (then it merges as opaque bytes). */
+/** Decodes a value's bytes, or null when they are not a Thunderhead value (then it merges as opaque bytes). O(bytes). */
 export function decodeOrNull(bytes: Buffer | undefined): { v: Slot } | null {
   if (bytes === undefined) return { v: undefined };
   try {
@@ -63,7 +63,7 @@ export function decodeOrNull(bytes: Buffer | undefined): { v: Slot } | null {
   }
 }
 
-/** The kind of a conflict between three slots that all differ. */
+/** The kind of a conflict between three slots that all differ (absent = undefined). O(1). */
 export function conflictKind(base: unknown, ours: unknown, theirs: unknown): MergeConflictKind {
   if (base === undefined) return 'both-added';
   if (ours === undefined) return 'delete-modify';
@@ -117,7 +117,7 @@ export function mergeValues(base: Slot, ours: Slot, theirs: Slot, settle: FieldR
   return { value, conflicts, fields };
 }
 
-/** The value a choice settles a conflict with. */
+/** The value a choice settles a conflict with (a given value is decoded: InvalidArgumentError when it is not one). O(value). */
 export function chosen(choice: MergeChoice, ours: Slot, theirs: Slot): Slot {
   if ('take' in choice) return choice.take === 'ours' ? ours : theirs;
   if ('delete' in choice) return undefined;

@@ -79,7 +79,7 @@ export interface SpaceUsage {
   readonly blocks: Readonly<Record<string, number>>;
 }
 
-/** What compaction reads from the open store (kept narrow so store.ts only lends its state). */
+/** What compaction reads from the open store (kept narrow so the store only lends its state). */
 export interface CompactionSource {
   readonly path: string;
   readonly params: TreeParams;

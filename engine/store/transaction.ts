@@ -34,6 +34,8 @@ export interface MergeCommitOptions extends CommitOptions {
 /** What a commit produced. */
 export interface CommitInfo {
   readonly version: number;
+  /** The new version's parents: the branch head it was applied to, then for a merge commit the merged version. */
+  readonly parents: readonly number[];
   readonly branch: string;
   readonly bytesWritten: number;
   readonly nodesWritten: number;
