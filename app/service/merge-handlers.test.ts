@@ -215,6 +215,8 @@ describe('merge.commit', () => {
     // Abort: nothing left behind, and nothing to commit any more.
     expect(await ok('merge.abort', { storeId })).toEqual({ aborted: true });
     expect(await ok('merge.abort', { storeId })).toEqual({ aborted: false });
+    expect((await fails('merge.abort', { storeId: 'nope' })).code).toBe('UNKNOWN_STORE');
+    expect((await fails('merge.abort', {})).code).toBe('BAD_REQUEST');
     expect((await fails('merge.commit', { storeId, theirs: 'exp', others: 'ours' })).code).toBe('INVALID_ARGUMENT');
     // A commit lands on main after the preview: the merge must be previewed again.
     await ok('merge.preview', { storeId, theirs: 'exp' });
@@ -248,6 +250,8 @@ describe('cherryPick', () => {
     expect((await ok('records.value', { storeId, key: { json: ['users', 2] } })).value?.json).toEqual({ name: 'user 2', email: 'two@example.net', plan: 'pro' });
     expect((await ok('records.value', { storeId, key: { json: ['users', 3] } })).value?.json).toMatchObject({ email: 'u3@example.com' });
     expect((await fails('merge.cherryPickPreview', { storeId, version: 999 })).code).toBe('VERSION_NOT_FOUND');
+    expect((await fails('merge.cherryPickPreview', { storeId, version: -1 })).code).toBe('BAD_REQUEST');
+    expect((await fails('merge.cherryPickPreview', { storeId, version: pick, onto: 'no such branch' })).code).toBe('BAD_REQUEST');
     await ok('store.close', { storeId });
   });
 });
