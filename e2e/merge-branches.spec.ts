@@ -11,7 +11,7 @@ import { expect, test } from '@playwright/test';
 import { copyFileSync } from 'node:fs';
 import { Store } from '../engine/index';
 import { decodeValue, encodeKey, encodeValue } from '../engine/records/index';
-import { openFile, screenshot, tmpPath } from './support';
+import { openFile, screenshot, setTheme, tmpPath } from './support';
 
 type User = { name: string; email: string; plan: string; address: { city: string; country: string } } & Record<string, unknown>;
 
@@ -135,6 +135,9 @@ test('merge experiment into main: field-level auto-merge, conflicts resolved in 
   // The conflicts grew (an edited value) and the rows' box shrank: the rows are still drawn.
   await expect.poll(drawnInView).toBe(true);
   await screenshot(page, 'merge-view');
+  await setTheme(page, 'Light');
+  await screenshot(page, 'merge-view-light');
+  await setTheme(page, 'Dark');
 
   await commit.click();
   const notice = page.getByTestId('merge-notice');
