@@ -134,6 +134,8 @@ test('merge experiment into main: field-level auto-merge, conflicts resolved in 
   await page.getByTestId('merge-message').fill('Merge experiment into main (e2e)');
   // The conflicts grew (an edited value) and the rows' box shrank: the rows are still drawn.
   await expect.poll(drawnInView).toBe(true);
+  // Nothing landed since the preview: no stale-preview warning.
+  await expect(page.getByTestId('merge-stale')).toHaveCount(0);
   await screenshot(page, 'merge-view');
   await setTheme(page, 'Light');
   await screenshot(page, 'merge-view-light');

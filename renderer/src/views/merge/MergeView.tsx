@@ -53,6 +53,8 @@ export function MergeView() {
   const [into, setInto] = useState(defaultBranch);
   const [preview, setPreview] = useState<MergePreviewResult | null>(null);
   const [previewRef, setPreviewRef] = useState<string | number | null>(null);
+  /** The store generation the preview was computed at: commits since may have moved a head. */
+  const [previewGeneration, setPreviewGeneration] = useState(0);
   const [resolutions, setResolutions] = useState<ReadonlyMap<string, Resolution>>(new Map());
   const [selected, setSelected] = useState<string | null>(null);
   const [message, setMessage] = useState('');
@@ -60,6 +62,8 @@ export function MergeView() {
   const [error, setError] = useState<ApiError | null>(null);
   const [notice, setNotice] = useState<{ text: string; version?: number } | null>(null);
   const cards = useRef<HTMLDivElement>(null);
+  const generation = useRef(store.generation);
+  generation.current = store.generation;
 
   const reset = () => {
     setPreview(null);
@@ -81,6 +85,7 @@ export function MergeView() {
             : await transport.call('merge.cherryPickPreview', { storeId: store.storeId, version: Number(theirs), onto: target });
         setPreview(p);
         setPreviewRef(theirs);
+        setPreviewGeneration(generation.current);
         setResolutions(new Map());
         setSelected(null);
         setMessage(p.message);
@@ -281,6 +286,14 @@ export function MergeView() {
             </span>
             {ids.length > 0 && <span className="small dim">n / p: next / previous unresolved · o / t: ours / theirs</span>}
           </div>
+          {store.generation !== previewGeneration && (
+            <div className="notice small merge-stale" data-testid="merge-stale">
+              New commits landed since this preview; if they moved {oursName} or {theirsName}, the commit will refuse.
+              <button type="button" className="btn btn-small" disabled={busy} onClick={() => previewRef !== null && void run(preview.kind, previewRef, preview.into)}>
+                Preview again
+              </button>
+            </div>
+          )}
           <div className="merge-body">
             {preview.conflicts.length > 0 && (
               <section className="merge-section merge-conflicts-section" aria-label="Conflicts">
