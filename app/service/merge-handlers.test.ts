@@ -233,6 +233,26 @@ describe('merge.commit', () => {
   });
 });
 
+describe('fast-forward and up to date', () => {
+  it('moves the head when the target has nothing of its own, and refuses a merge with nothing to bring', async () => {
+    const { path, ours } = makeStore('ff.th');
+    const storeId = await editable(path);
+    await ok('branches.create', { storeId, name: 'ff', from: ours });
+    await ok('edit.stage', { storeId, change: { op: 'put', key: { json: ['users', 60] }, value: { json: { name: 'ff' } } } });
+    const ff = await ok('edit.commit', { storeId, message: 'on ff', branch: 'ff' });
+    const p = await ok('merge.preview', { storeId, theirs: 'ff' });
+    expect(p).toMatchObject({ status: 'fast-forward', ours, theirs: ff.version, conflictCount: 0 });
+    const r = await ok('merge.commit', { storeId, theirs: 'ff' });
+    expect(r).toMatchObject({ status: 'fast-forward', version: ff.version, branch: 'main' });
+    expect(r.info.head.id).toBe(ff.version);
+    // Now main holds all of ff: nothing to merge.
+    expect((await ok('merge.preview', { storeId, theirs: 'ff' })).status).toBe('up-to-date');
+    const again = await fails('merge.commit', { storeId, theirs: 'ff' });
+    expect(again).toEqual({ code: 'INVALID_ARGUMENT', message: 'main already holds everything of ff: there is nothing to merge' });
+    await ok('store.close', { storeId });
+  });
+});
+
 describe('cherryPick', () => {
   it('previews and commits one version onto a branch as an ordinary commit', async () => {
     const { path, pick, ours } = makeStore('pick.th');

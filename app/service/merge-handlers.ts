@@ -43,9 +43,17 @@ function branchOf(store: Store, name: string | undefined): string {
   return branch;
 }
 
-/** What a preview's status says, from the engine's. */
-function statusOf(result: MergeResult): MergeStatus {
+/**
+ * What a preview's status says. The engine's dry run says 'dry-run' whatever the merge would do,
+ * so a merge is told apart by its base: theirs itself (nothing to bring: up to date) or our head
+ * (the target has nothing of its own: a fast-forward). O(1).
+ */
+function statusOf(kind: PendingMerge['kind'], result: MergeResult, ours: number, theirs: number): MergeStatus {
   if (result.status === 'up-to-date' || result.status === 'fast-forward') return result.status;
+  if (kind === 'merge' && result.base !== null) {
+    if (result.base.id === theirs) return 'up-to-date';
+    if (result.base.id === ours) return 'fast-forward';
+  }
   return result.conflicts.length > 0 ? 'conflicts' : 'clean';
 }
 
@@ -98,7 +106,7 @@ export function mergeHandlers(context: ServiceContext): HandlersOf<keyof typeof 
     });
     return {
       kind,
-      status: statusOf(result),
+      status: statusOf(kind, result, ours, theirs),
       into,
       ours,
       theirs,
@@ -187,6 +195,10 @@ export function mergeHandlers(context: ServiceContext): HandlersOf<keyof typeof 
       const p = checkPending(open, 'merge', theirs, target, store.at(theirs).version);
       const resolve = resolver(p, resolutions, others);
       const result = store.merge(p.theirs, { into: target, message: message ?? p.message, resolve });
+      if (result.status === 'up-to-date') {
+        pending.delete(open.id);
+        throw new ServiceError('INVALID_ARGUMENT', `${target} already holds everything of ${String(theirs)}: there is nothing to merge`);
+      }
       if (result.status === 'conflicts' || result.status === 'dry-run') {
         throw new ServiceError('CONFLICT', `${result.conflicts.length} conflict(s) are still unresolved; nothing was written. Preview again`);
       }
