@@ -230,6 +230,10 @@ export function mergeHandlers(context: ServiceContext): HandlersOf<keyof typeof 
       const p = checkPending(open, 'cherry-pick', version, target, store.at(version).version);
       const resolve = resolver(p, resolutions, others);
       const result = store.cherryPick(p.theirs, { onto: target, message: message ?? p.message, resolve });
+      if (result.status === 'up-to-date') {
+        pending.delete(open.id);
+        throw new ServiceError('INVALID_ARGUMENT', `${target} already holds what #${p.theirs} changed: there is nothing to apply`);
+      }
       if (result.status === 'conflicts' || result.status === 'dry-run') {
         throw new ServiceError('CONFLICT', `${result.conflicts.length} conflict(s) are still unresolved; nothing was written. Preview again`);
       }
