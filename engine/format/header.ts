@@ -9,7 +9,9 @@ export const MAGIC = Buffer.from('THUNDERH', 'latin1');
  * record extension (inline snapshot changes and the snapshot policy, FORMAT.md §7.6); this build
  * still reads and writes version-1 files the version-1 way.
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
+/** The first format version whose internal nodes store per-child record counts (FORMAT.md §7.2). */
+export const COUNTS_FORMAT_VERSION = 3;
 /** Bytes reserved at the start of the file for the header and the two superblocks. */
 export const DATA_START = 4096;
 /** Offsets of the two alternating superblocks. */

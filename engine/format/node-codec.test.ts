@@ -8,6 +8,7 @@ import { BlockKind, type Address } from './address';
 import { ByteWriter, FormatError } from './bytes';
 import { decodeCatalogRecord, decodeSnapshots, encodeCatalogRecord, encodeSnapshots, RecordType } from './catalog-codec';
 import { frameBlock } from './block';
+import { FORMAT_VERSION } from './header';
 import { decodeBlobIndex, decodeDelta, decodeInternal, decodeLeaf, encodeBlobIndex, encodeDelta, encodeInternal, encodeLeaf } from './node-codec';
 
 /**
@@ -30,7 +31,7 @@ function memoryNodes(blocks: Map<number, Buffer>): NodeStore {
       return Buffer.from(b.subarray(0, length));
     },
   };
-  return new NodeStore(file as unknown as StoreFile, TEST_PARAMS, 1 << 20);
+  return new NodeStore(file as unknown as StoreFile, TEST_PARAMS, 1 << 20, FORMAT_VERSION);
 }
 
 /** Frames `payload` at `offset`; returns its address (so the checksum always matches: the decoder is what is tested). */
@@ -119,7 +120,8 @@ describe('node decoding rejects what the format forbids', () => {
     const junk = Buffer.from([0]);
     const with0 = (b: Buffer): Buffer => Buffer.concat([b, junk]);
     expect(() => decodeLeaf(with0(encodeLeaf(leafNode(['a', 'b']))))).toThrow(/trailing/);
-    expect(() => decodeInternal(with0(encodeInternal(internalNode(['m'], [], []), [addr(BlockKind.Leaf, 0), addr(BlockKind.Leaf, 0, 5000)])))).toThrow(/trailing/);
+    expect(() => decodeInternal(with0(encodeInternal(internalNode(['m'], [], []), [addr(BlockKind.Leaf, 0), addr(BlockKind.Leaf, 0, 5000)], null)), false)).toThrow(/trailing/);
+    expect(() => decodeInternal(with0(encodeInternal(internalNode(['m'], [], []), [addr(BlockKind.Leaf, 0), addr(BlockKind.Leaf, 0, 5000)], [3, 4])), true)).toThrow(/trailing/);
     expect(() => decodeDelta(with0(encodeDelta(addr(BlockKind.Internal, 1), 0, [])))).toThrow(/trailing/);
     expect(() => decodeBlobIndex(with0(encodeBlobIndex(5, [addr(BlockKind.BlobChunk, 0)])))).toThrow(/trailing/);
     expect(() => decodeSnapshots(with0(encodeSnapshots([{ name: 's', version: 2, root: addr(BlockKind.Leaf, 0), time: 1, message: '' }])))).toThrow(/trailing/);
@@ -143,17 +145,30 @@ describe('node decoding rejects what the format forbids', () => {
       return Buffer.from(w.finish());
     };
     expect(() => decodeLeaf(count(2 ** 40, Buffer.from([0])))).toThrow(/overruns/);
-    expect(() => decodeInternal(count(2 ** 40, Buffer.from([0])))).toThrow(/overruns/);
+    expect(() => decodeInternal(count(2 ** 40, Buffer.from([0])), true)).toThrow(/overruns/);
     expect(() => decodeBlobIndex(Buffer.concat([Buffer.alloc(8), count(2 ** 40, Buffer.alloc(0))]))).toThrow(/overruns/);
     expect(() => decodeSnapshots(count(2 ** 40, Buffer.alloc(0)))).toThrow(/overruns/);
     const delta = Buffer.from(encodeDelta(addr(BlockKind.Internal, 1), 0, []));
     expect(() => decodeDelta(Buffer.concat([delta.subarray(0, 17), count(2 ** 40, Buffer.alloc(0))]))).toThrow(/overruns/);
   });
 
+  it('internal bases carry per-child record counts in format 3, and none in format 2', () => {
+    const node = internalNode(['m'], [msg(Op.Put, 'p')], []);
+    const children = [addr(BlockKind.Leaf, 0), addr(BlockKind.Leaf, 0, 5000)];
+    const v3 = encodeInternal(node, children, [300, 2 ** 40]);
+    const v2 = encodeInternal(node, children, null);
+    expect(decodeInternal(v3, true).counts).toEqual([300, 2 ** 40]);
+    expect(decodeInternal(v2, false).counts).toBeNull();
+    expect(decodeInternal(v3, true).messages.map((m) => m.key.toString())).toEqual(['p']);
+    // Each count is a varint after the child addresses: 2 + 6 bytes here.
+    expect(v3.length - v2.length).toBe(2 + 6);
+    expect(() => encodeInternal(node, children, [1])).toThrow(/1 counts for 2 children/);
+  });
+
   it('internal bases: children that are not nodes, and a range delete after a point message', () => {
-    expect(() => decodeInternal(encodeInternal(internalNode([], [], []), [addr(BlockKind.Catalog, 0)]))).toThrow(/not a node/);
+    expect(() => decodeInternal(encodeInternal(internalNode([], [], []), [addr(BlockKind.Catalog, 0)], [0]), true)).toThrow(/not a node/);
     const mixed = internalNode([], [], []);
-    const w = encodeInternal(mixed, [addr(BlockKind.Leaf, 0)]);
+    const w = encodeInternal(mixed, [addr(BlockKind.Leaf, 0)], [0]);
     // Rebuild the buffer by hand: one put, then one range delete.
     const head = w.subarray(0, w.length - 1);
     const tail = new ByteWriter();
@@ -170,15 +185,15 @@ describe('node decoding rejects what the format forbids', () => {
         tail.lenBytes(m.end as Buffer);
       }
     }
-    expect(() => decodeInternal(Buffer.concat([head, tail.finish()]))).toThrow(/range delete after a point/);
+    expect(() => decodeInternal(Buffer.concat([head, tail.finish()]), true)).toThrow(/range delete after a point/);
     // Children one level down only: the node store knows the level.
-    const base = encodeInternal(internalNode([], [], []), [addr(BlockKind.Internal, 1)]);
+    const base = encodeInternal(internalNode([], [], []), [addr(BlockKind.Internal, 1)], [0]);
     expect(loadPayload(BlockKind.Internal, 1, 0, Buffer.from(base))).toBeInstanceOf(StoreCorruptError);
     expect(loadPayload(BlockKind.Internal, 2, 0, Buffer.from(base))).toMatchObject({ kind: 'internal', level: 2 });
   });
 
   it('journal segments whose chain length or chain bytes do not add up', () => {
-    const blocks = (b: Map<number, Buffer>): Address => place(b, BASE_AT, BlockKind.Internal, 1, 0, Buffer.from(encodeInternal(internalNode([], [], []), [addr(BlockKind.Leaf, 0)])));
+    const blocks = (b: Map<number, Buffer>): Address => place(b, BASE_AT, BlockKind.Internal, 1, 0, Buffer.from(encodeInternal(internalNode([], [], []), [addr(BlockKind.Leaf, 0)], [0])));
     const probe = new Map<number, Buffer>();
     const base = blocks(probe);
     const m = msg(Op.Put, 'k');
@@ -231,8 +246,8 @@ describe('decoder fuzz: mutated payloads', () => {
       const node = internalNode([], ms.filter((m) => m.op !== Op.DeleteRange), ms.filter((m) => m.op === Op.DeleteRange));
       node.pivots = pv;
       const children = [...pv, pv[0]].map((_, j) => addr(BlockKind.Leaf, 0, 20_000 + j * 100));
-      cases.push({ kind: BlockKind.Internal, level: 1, aux: 0, payload: Buffer.from(encodeInternal(node, children)) });
-      const basePayload = Buffer.from(encodeInternal(internalNode([], [], []), [addr(BlockKind.Leaf, 0)]));
+      cases.push({ kind: BlockKind.Internal, level: 1, aux: 0, payload: Buffer.from(encodeInternal(node, children, children.map((_, j) => j * 300))) });
+      const basePayload = Buffer.from(encodeInternal(internalNode([], [], []), [addr(BlockKind.Leaf, 0)], [5]));
       const extra = (b: Map<number, Buffer>): void => {
         place(b, BASE_AT, BlockKind.Internal, 1, 0, basePayload);
       };
@@ -269,7 +284,7 @@ describe('decoder fuzz: mutated payloads', () => {
           decoded++;
         }
         // The codec itself only ever throws FormatError.
-        const codec = c.kind === BlockKind.Leaf ? decodeLeaf : c.kind === BlockKind.Internal ? decodeInternal : decodeDelta;
+        const codec = c.kind === BlockKind.Leaf ? decodeLeaf : c.kind === BlockKind.Internal ? (q: Buffer) => decodeInternal(q, true) : decodeDelta;
         try {
           codec(p);
         } catch (e) {

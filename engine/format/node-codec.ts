@@ -158,12 +158,12 @@ export function decodeLeaf(payload: Buffer, wantStored = false): { node: LeafNod
  * decodes the whole payload with the same checks as the decoders.
  * O(bytes).
  */
-export function storedKeysOf(payload: Buffer, kind: 'leaf' | 'internal'): { prefix: Buffer; stored: StoredKey[] } {
+export function storedKeysOf(payload: Buffer, kind: 'leaf' | 'internal', withCounts: boolean): { prefix: Buffer; stored: StoredKey[] } {
   if (kind === 'leaf') {
     const { prefix, stored } = decodeLeaf(payload, true);
     return { prefix, stored: stored ?? [] };
   }
-  const { prefix, stored } = decodeInternal(payload, true);
+  const { prefix, stored } = decodeInternal(payload, withCounts, true);
   return { prefix, stored: stored ?? [] };
 }
 
@@ -205,12 +205,20 @@ function readMsgs(r: ByteReader, n: number): Msg[] {
   return messages;
 }
 
-/** Internal base payload: varint childCount, pivots, child addresses, buffered messages. O(bytes). */
-export function encodeInternal(node: InternalNode, childAddresses: readonly Address[]): Buffer {
-  const w = new ByteWriter(256 + node.bufBytes + node.pivots.length * 24 + childAddresses.length * 16);
+/**
+ * Internal base payload: varint childCount, pivots, child addresses, then (format 3, `counts`
+ * given) one varint per child — the live records in that child's subtree — then the buffered
+ * messages. O(bytes).
+ */
+export function encodeInternal(node: InternalNode, childAddresses: readonly Address[], counts: readonly number[] | null): Buffer {
+  const w = new ByteWriter(256 + node.bufBytes + node.pivots.length * 24 + childAddresses.length * 24);
   w.varint(childAddresses.length);
   writeKeys(w, node.pivots);
   for (const a of childAddresses) writeAddress(w, a);
+  if (counts) {
+    if (counts.length !== childAddresses.length) throw new Error(`${counts.length} counts for ${childAddresses.length} children`);
+    for (const c of counts) w.varint(c);
+  }
   w.varint(node.msgs.length + node.rdels.length);
   // Range deletes first: on replay they must not remove the point messages that follow them.
   for (const m of node.rdels) writeMsg(w, m);
@@ -223,17 +231,20 @@ export interface DecodedInternal {
   readonly pivots: Buffer[];
   readonly children: Address[];
   readonly messages: Msg[];
+  /** Live records in each child's subtree (format 3); null in a format-1/2 payload. */
+  readonly counts: number[] | null;
   /** The stored prefix of the pivots, and how each pivot was stored (when asked for). */
   readonly prefix: Buffer;
   readonly stored: StoredKey[] | null;
 }
 
 /**
- * Decodes an internal base payload (`stored` only when `wantStored`). Children must be node addresses (kind 1, 2 or 3; the
+ * Decodes an internal base payload; `withCounts` for format 3, whose payload holds per-child
+ * counts (`stored` only when `wantStored`). Children must be node addresses (kind 1, 2 or 3; the
  * caller, which knows the node's level, checks theirs) and the buffer must list every range
  * delete before every point message (§7.2). O(bytes).
  */
-export function decodeInternal(payload: Buffer, wantStored = false): DecodedInternal {
+export function decodeInternal(payload: Buffer, withCounts: boolean, wantStored = false): DecodedInternal {
   const r = new ByteReader(payload);
   const childCount = r.varint();
   if (childCount < 1) throw new FormatError('internal node without children');
@@ -246,6 +257,11 @@ export function decodeInternal(payload: Buffer, wantStored = false): DecodedInte
     if (a.kind !== BlockKind.Leaf && a.kind !== BlockKind.Internal && a.kind !== BlockKind.Delta) throw new FormatError(`child ${i} is a block of kind ${a.kind}, not a node`);
     children[i] = a;
   }
+  let counts: number[] | null = null;
+  if (withCounts) {
+    counts = new Array(childCount);
+    for (let i = 0; i < childCount; i++) counts[i] = r.varint();
+  }
   const messages = readMsgs(r, r.varint());
   let points = false;
   for (const m of messages) {
@@ -253,7 +269,7 @@ export function decodeInternal(payload: Buffer, wantStored = false): DecodedInte
     else if (points) throw new FormatError('a range delete after a point message in a base buffer');
   }
   if (!r.done) throw new FormatError('trailing bytes after internal node');
-  return { pivots, children, messages, prefix, stored };
+  return { pivots, children, messages, counts, prefix, stored };
 }
 
 /** Delta payload: address prev, varint chainBytes, varint count, messages in arrival order. */

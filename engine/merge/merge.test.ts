@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decodeValue, encodeValue, InvalidArgumentError, Store, VersionNotFoundError, type CommitInfo } from '../index';
+import { decodeValue, encodeValue, InvalidArgumentError, Store, VersionNotFoundError, type CommitInfo, type MergeChoice } from '../index';
 import { thrown } from '../store/test-support';
 
 /** Merge, merge base and cherry-pick by example: the cases a user meets, one per test. */
@@ -148,6 +148,31 @@ describe('merge', () => {
     expect(get('doc')).toEqual({ x: 2, y: 3, z: 'edited' });
     expect(get('gone')).toEqual({ v: 2 });
     expect(r.changes.find((c) => c.key.toString() === 'gone')?.from).toBe('resolved');
+  });
+
+  it('refuses a resolver answer that is not a choice, with one line, and writes nothing', () => {
+    put('doc', { x: 1 });
+    store.branch('topic');
+    put('doc', { x: 2 });
+    put('doc', { x: 3 }, 'topic');
+    const head = store.head().id;
+    const e = thrown(() => store.merge('topic', { resolve: () => ({ take: 'mine' }) as unknown as MergeChoice }));
+    expect(e).toBeInstanceOf(InvalidArgumentError);
+    expect((e as Error).message).toMatch(/^resolve returned \{"take":"mine"\} for the conflict at \["x"\] of key 646f63: give/);
+    expect(thrown(() => store.merge('topic', { resolve: () => ({ value: encodeValue(1).subarray(0, 0) }) }))).toBeInstanceOf(InvalidArgumentError);
+    expect(store.head().id).toBe(head);
+  });
+
+  it('merges large values (stored off-tree) field by field like small ones', () => {
+    const big = 'x'.repeat(5000);
+    put('big', { text: big, a: 1, b: 1 });
+    store.branch('topic');
+    put('big', { text: big, a: 2, b: 1 });
+    put('big', { text: `${big}!`, a: 1, b: 2 }, 'topic');
+    const r = store.merge('topic');
+    expect(r.status).toBe('merged');
+    expect(r.changes[0].fields).toEqual([['text'], ['b']]);
+    expect(get('big')).toEqual({ text: `${big}!`, a: 2, b: 2 });
   });
 
   it('leaves the merge uncommitted when resolve settles only some conflicts', () => {

@@ -112,7 +112,19 @@ function resolverOf(resolve: MergeResolver | undefined): (c: MergeConflict) => M
     return () => ({ take });
   }
   if (typeof resolve !== 'function') throw new InvalidArgumentError(`resolve must be 'ours', 'theirs' or a function`);
-  return resolve;
+  return (c) => checkChoice(resolve(c), c);
+}
+
+/** A resolver's answer, checked: one of the four choices, or undefined. O(1). */
+function checkChoice(choice: unknown, c: MergeConflict): MergeChoice | undefined {
+  if (choice === undefined) return undefined;
+  const x = choice as Record<string, unknown>;
+  const ok = typeof choice === 'object' && choice !== null
+    && ((x.take === 'ours' || x.take === 'theirs') || x.value instanceof Uint8Array || x.delete === true);
+  if (!ok) {
+    throw new InvalidArgumentError(`resolve returned ${JSON.stringify(choice) ?? String(choice)} for the conflict at ${JSON.stringify(c.path)} of key ${c.key.toString('hex')}: give { take: 'ours' | 'theirs' }, { value: <MessagePack bytes> }, { delete: true } or undefined`);
+  }
+  return choice as MergeChoice;
 }
 
 /**

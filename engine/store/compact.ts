@@ -20,7 +20,9 @@ import { expiredAutomaticSnapshots } from './snapshot-policy';
 import { DATA_START, encodeHeader, encodeSuperblock, FORMAT_VERSION, SUPERBLOCK_OFFSETS, type TreeParams } from '../format/header';
 import { decodeBlobIndex, decodeDelta, decodeInternal, decodeLeaf, encodeBlobIndex, encodeDelta, encodeInternal, encodeLeaf } from '../format/node-codec';
 import { InvalidArgumentError, StoreCorruptError } from '../errors';
-import { BlobRef, msgBytes, Op, type InternalNode, type Msg } from '../tree/node';
+import { BlobRef, isNode, msgBytes, Op, type InternalNode, type Msg } from '../tree/node';
+import { countRange, setStoredCount } from '../tree/count';
+import type { NodeLoader } from '../tree/write';
 import { Appender, StoreFile } from './file';
 
 /** Versions of each branch's lineage kept by default, besides snapshots and branch heads. */
@@ -85,6 +87,11 @@ export interface CompactionSource {
   readonly params: TreeParams;
   /** Reads one block, verified against its address (FORMAT.md §5). */
   readBlock(address: Address): Buffer;
+  /**
+   * The store's node reader, and whether its file stores per-child counts (format 3): the copy
+   * is format 3, so it writes each child's record count, taken from the source or counted.
+   */
+  readonly nodes: NodeLoader & { readonly withCounts: boolean };
   /** Every version in the catalog, by id. */
   readonly versions: ReadonlyMap<number, VersionEntry>;
   /** The newest catalog record and its address. */
@@ -197,6 +204,8 @@ function checkKeep(keep: unknown): number {
 class Copier {
   private readonly nodes = new Map<number, Address>();
   private readonly blobs = new Map<number, Address>();
+  /** Record counts of source subtrees already counted, by source offset. */
+  private readonly counts = new Map<number, number>();
   nodesCopied = 0;
   blobsCopied = 0;
 
@@ -244,15 +253,18 @@ class Copier {
         return this.out.append(BlockKind.Leaf, 0, 0, encodeLeaf(node));
       }
       case BlockKind.Internal: {
-        const d = decodeInternal(payload);
+        const d = decodeInternal(payload, this.src.nodes.withCounts);
         const children = d.children.map((c) => this.node(c));
+        // A format-1/2 source stores no counts: each child's subtree is counted (its own
+        // children's counts were remembered when they were copied, so this is O(buffer)).
+        const counts = d.counts ?? d.children.map((c) => this.countOf(c));
         const msgs = d.messages.map((m) => this.message(m));
         const node: InternalNode = {
           kind: 'internal', level: a.level, pivots: d.pivots, children, msgs: msgs.filter((m) => m.op !== Op.DeleteRange),
           rdels: msgs.filter((m) => m.op === Op.DeleteRange), bufBytes: msgs.reduce((s, m) => s + msgBytes(m), 0),
           addr: null, chainLength: 0, chainBytes: 0, journal: null, pending: [],
         };
-        return this.out.append(BlockKind.Internal, a.level, 0, encodeInternal(node, children));
+        return this.out.append(BlockKind.Internal, a.level, 0, encodeInternal(node, children, counts));
       }
       case BlockKind.Delta: {
         // Journal chains are kept as chains (not flattened): versions that share a prefix of a
@@ -265,6 +277,25 @@ class Copier {
       default:
         throw new StoreCorruptError(this.src.path, a.offset, `a ${a.kind} block where a node was expected`);
     }
+  }
+
+  /**
+   * Live records in the source subtree at `a` (a format-1/2 source, which stores none). Called
+   * bottom-up, after `a`'s children were counted, so only `a`'s own buffer is looked up. O(buffer · height).
+   */
+  private countOf(a: Address): number {
+    const known = this.counts.get(a.offset);
+    if (known !== undefined) return known;
+    const node = this.src.nodes.load(a);
+    if (node.kind === 'internal') {
+      for (const c of node.children) {
+        const k = isNode(c) ? undefined : this.counts.get(c.offset);
+        if (k !== undefined && !isNode(c)) setStoredCount(c, k);
+      }
+    }
+    const n = countRange(this.src.nodes, node, null, null, null, null);
+    this.counts.set(a.offset, n);
+    return n;
   }
 
   private message(m: Msg): Msg {
@@ -306,7 +337,7 @@ function plan(src: CompactionSource, roots: readonly Address[], report: (n: numb
     const block = src.readBlock(a);
     seen.set(a.offset, block);
     try {
-      if (a.kind === BlockKind.Internal) stack.push(...decodeInternal(block.subarray(BLOCK_HEADER_BYTES)).children);
+      if (a.kind === BlockKind.Internal) stack.push(...decodeInternal(block.subarray(BLOCK_HEADER_BYTES), src.nodes.withCounts).children);
       else if (a.kind === BlockKind.Delta) stack.push(decodeDelta(block.subarray(BLOCK_HEADER_BYTES)).prev);
     } catch (e) {
       throw new StoreCorruptError(src.path, a.offset, `undecodable block while compacting (${(e as Error).message})`);
@@ -424,7 +455,7 @@ export function compactStore(
  * every version's nodes and journal chains, large values — and compares their total length with
  * the data area. After a compaction the two are equal. O(reachable blocks).
  */
-export function measureSpace(src: Pick<CompactionSource, 'readBlock' | 'versions' | 'record' | 'latest' | 'snapshots' | 'committedEnd' | 'path'>, readRecord: (a: Address) => CatalogRecord): SpaceUsage {
+export function measureSpace(src: Pick<CompactionSource, 'readBlock' | 'nodes' | 'versions' | 'record' | 'latest' | 'snapshots' | 'committedEnd' | 'path'>, readRecord: (a: Address) => CatalogRecord): SpaceUsage {
   const lengths = new Map<number, number>();
   const blocks: Record<string, number> = {};
   const names = ['?', 'leaf', 'internal', 'delta', 'blob-chunk', 'blob-index', 'catalog', 'snapshots'];
@@ -460,7 +491,7 @@ export function measureSpace(src: Pick<CompactionSource, 'readBlock' | 'versions
     if (n.kind === BlockKind.Leaf) {
       for (const v of decodeLeaf(payload).node.vals) if (v instanceof BlobRef) blob(v.index);
     } else if (n.kind === BlockKind.Internal) {
-      const d = decodeInternal(payload);
+      const d = decodeInternal(payload, src.nodes.withCounts);
       stack.push(...d.children);
       values.push(...d.messages);
     } else if (n.kind === BlockKind.Delta) {

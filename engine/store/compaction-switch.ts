@@ -56,7 +56,7 @@ export function spaceUsage(core: StoreCore): SpaceUsage {
 /** What the compaction copier reads: the catalog, snapshots, checkpoint and lock of this store. O(1) after the first catalog walk. */
 export function compactionSource(core: StoreCore): CompactionSource {
   return {
-    path: core.path, params: core.params, readBlock: (a) => core.nodes.readBlock(a), versions: versionIndexOf(core), record: core.record,
+    path: core.path, params: core.params, readBlock: (a) => core.nodes.readBlock(a), nodes: core.nodes, versions: versionIndexOf(core), record: core.record,
     latest: core.latest, snapshots: core.snapshotList, superSequence: core.superSeq, committedEnd: core.end, fileBytes: core.file.size(),
     lockReplacement: (p) => core.lock?.cover(p), snapshotPolicy: core.snapState.policy,
   };
@@ -88,7 +88,7 @@ export function adoptFile(core: StoreCore, file: StoreFile): void {
     Object.assign(file.io, core.file.io);
     core.file = file;
     core.formatVersion = h.header.formatVersion;
-    core.nodes = new NodeStore(file, core.params, core.cacheBytes);
+    core.nodes = new NodeStore(file, core.params, core.cacheBytes, h.header.formatVersion);
     core.writer = makeWriter(core.nodes, core.params, core.listeners);
     core.superSeq = sb.sequence;
     core.end = sb.committedLength;

@@ -51,7 +51,7 @@ export function readNode(core: StoreCore, address: AddressView): NodeView {
   const base = node.kind === 'internal' ? core.nodes.chainOf(a) : [a];
   const baseAddr = base[base.length - 1];
   const payload = core.nodes.readBlock(baseAddr).subarray(BLOCK_HEADER_BYTES);
-  const { prefix, stored } = storedKeysOf(payload, node.kind);
+  const { prefix, stored } = storedKeysOf(payload, node.kind, core.nodes.withCounts);
   if (node.kind === 'leaf') {
     return {
       address: addressView(a), kind: 'leaf', level: 0, prefix, keys: node.keys.map((k) => Buffer.from(k)), stored,

@@ -41,7 +41,7 @@ export function createStoreFile(path: string, options: StoreOptions & OpenOption
     header.copy(start, 0);
     file.write(0, start);
     const out = new Appender(file, DATA_START, false);
-    const nodes = new NodeStore(file, params, 1 << 20);
+    const nodes = new NodeStore(file, params, 1 << 20, FORMAT_VERSION);
     const root = nodes.persist({ kind: 'leaf', keys: [], vals: [], bytes: 0, addr: null }, out);
     const now = Date.now();
     const version: VersionEntry = { id: 1, parents: [], root, branch: 'main', message: 'create', time: now, stats: { puts: 0, deletes: 0, rangeDeletes: 0, bytesWritten: 0 } };
@@ -72,7 +72,7 @@ function loadCore(path: string, file: StoreFile, header: FileHeader, sb: Superbl
   // Frozen: it is handed out (store.params, info().params) and the tree writer reads it.
   const params = Object.freeze({ nodeSize: header.nodeSize, fanout: header.fanout, bufferSize: header.bufferSize, blobThreshold: header.blobThreshold });
   const cacheBytes = opts.cacheBytes ?? 1024 * 1024 * 1024;
-  const nodes = new NodeStore(file, params, cacheBytes);
+  const nodes = new NodeStore(file, params, cacheBytes, header.formatVersion);
   const listeners: StoreListeners = new Map();
   const core: StoreCore = {
     path, params, readOnly, durable: opts.durable ?? true, defaultBranch: opts.branch ?? 'main', cacheBytes,

@@ -1,9 +1,10 @@
 import { BlockKind, type Address } from '../format/address';
 import { BLOCK_HEADER_BYTES, checkBlockAgainst, parseBlockHeader } from '../format/block';
 import { commonPrefixLength, decodeBlobIndex, decodeDelta, decodeInternal, decodeLeaf, encodeBlobIndex, encodeDelta, encodeInternal, encodeLeaf } from '../format/node-codec';
-import type { TreeParams } from '../format/header';
+import { COUNTS_FORMAT_VERSION, type TreeParams } from '../format/header';
 import { StoreCorruptError } from '../errors';
 import { replayMessages } from '../tree/buffer';
+import { countRange, setStoredCount, storedCount } from '../tree/count';
 import { BlobRef, isNode, msgBytes, Op, type Child, type InternalNode, type Msg, type TreeNode } from '../tree/node';
 import type { NodeLoader } from '../tree/write';
 import { NodeCache } from './cache';
@@ -21,13 +22,17 @@ export const BLOB_CHUNK_BYTES = 1024 * 1024;
  */
 export class NodeStore implements NodeLoader {
   readonly cache: NodeCache<TreeNode>;
+  /** Format 3 and later: internal nodes store per-child record counts (tree/count.ts). */
+  readonly withCounts: boolean;
 
   constructor(
     private readonly file: StoreFile,
     private readonly params: TreeParams,
     cacheBytes: number,
+    formatVersion: number,
   ) {
     this.cache = new NodeCache<TreeNode>(cacheBytes);
+    this.withCounts = formatVersion >= COUNTS_FORMAT_VERSION;
   }
 
   /** Reads a block and checks it is exactly what `address` promises. O(length). */
@@ -80,8 +85,9 @@ export class NodeStore implements NodeLoader {
       }
       case BlockKind.Internal: {
         if (address.level < 1) throw new Error('internal node at level 0');
-        const d = decodeInternal(payload);
+        const d = decodeInternal(payload, this.withCounts);
         onPrefix?.(address, d.prefix.length, d.pivots);
+        if (d.counts) for (let i = 0; i < d.children.length; i++) setStoredCount(d.children[i], d.counts[i]);
         for (const c of d.children) {
           // Children are one level down, and a child is a leaf exactly at level 0 (§7.2).
           if (c.level !== address.level - 1 || (c.kind === BlockKind.Leaf) !== (c.level === 0)) {
@@ -159,7 +165,8 @@ export class NodeStore implements NodeLoader {
     if (child.kind === 'leaf') {
       address = out.append(BlockKind.Leaf, 0, 0, encodeLeaf(child));
     } else {
-      const children: Address[] = child.children.map((c) => this.persist(c, out));
+      const before = child.children;
+      const children: Address[] = before.map((c) => this.persist(c, out));
       child.children = children;
       const j = child.journal;
       if (j && child.pending.length === 0) {
@@ -176,7 +183,10 @@ export class NodeStore implements NodeLoader {
         } else {
           child.chainLength = 0;
           child.chainBytes = 0;
-          address = out.append(BlockKind.Internal, child.level, 0, encodeInternal(child, children));
+          // A changed child's count: its own stored counts plus its buffer's effect (tree/count.ts).
+          // A journal segment needs none: its children, and so their counts, are its base's.
+          const counts = this.withCounts ? children.map((a, i) => storedCount(a) ?? countPersisted(this, a, before[i])) : null;
+          address = out.append(BlockKind.Internal, child.level, 0, encodeInternal(child, children, counts));
         }
       }
       child.journal = null;
@@ -209,6 +219,17 @@ export class NodeStore implements NodeLoader {
     if (value.length !== ref.length) throw new StoreCorruptError(this.file.path, ref.index.offset, 'blob chunks do not add up to its length');
     return value;
   }
+}
+
+/**
+ * The count of a child just persisted at `address` from the transient `node` (now persisted and
+ * cached), remembered for the address. O(1) for a leaf; an internal node's buffered keys are
+ * looked up once in its children (tree/count.ts).
+ */
+function countPersisted(loader: NodeLoader, address: Address, node: Child): number {
+  const n = isNode(node) ? countRange(loader, node, null, null, null, null) : countRange(loader, loader.load(address), null, null, null, null);
+  setStoredCount(address, n);
+  return n;
 }
 
 function kindName(kind: number): string {

@@ -237,7 +237,7 @@ describe('format-1 files', () => {
       expect(e).toBeInstanceOf(InvalidArgumentError);
       expect((e as Error).message).toContain('compact it');
       store.compact();
-      expect(store.info().formatVersion).toBe(2);
+      expect(store.info().formatVersion).toBe(3);
       store.setSnapshotPolicy({ everyCommits: 1, keepLast: 1 });
       store.put(Buffer.from('b'), Buffer.from('2'));
       expect(store.snapshots().map((s) => s.name)).toEqual(['named', 'p', 'q', 'auto-3']);

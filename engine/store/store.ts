@@ -138,10 +138,22 @@ export class Store implements TransactionHost {
     return headView(this.core).scanAsync(range);
   }
 
-  /** Counts records in a range. O(records). */
+  /** Counts records in a range at the default branch head, exactly. O(height · log) (see {@link ReadView.count}). */
   count(range: RangeOptions = {}): number {
     checkOpen(this.core);
     return headView(this.core).count(range);
+  }
+
+  /** The `index`-th record (0-based) of a range at the default branch head. O(height · log) (see {@link ReadView.entryAt}). */
+  entryAt(index: number, range: RangeOptions = {}): Entry | undefined {
+    checkOpen(this.core);
+    return headView(this.core).entryAt(index, range);
+  }
+
+  /** How many records of a range at the default branch head have a key below `key`. O(height · log) (see {@link ReadView.indexOf}). */
+  indexOf(key: Uint8Array, range: RangeOptions = {}): number {
+    checkOpen(this.core);
+    return headView(this.core).indexOf(key, range);
   }
 
   // ---------------------------------------------------------------- writes

@@ -74,11 +74,24 @@ export class SubtreeView {
     for (const e of this.reader().scan(this.range(range))) yield relative(this.base, e);
   }
 
-  /** Number of records in the view. O(records in the view). */
+  private positional(): { count(r: RangeOptions): number; entryAt(i: number, r: RangeOptions): Entry | undefined; indexOf(k: Uint8Array, r: RangeOptions): number } {
+    return this.at === undefined ? this.store : this.store.at(this.at);
+  }
+
+  /** Number of records in the view (or a range of it). O(height · log) (see `ReadView.count`). */
   count(range: RangeOptions = {}): number {
-    let n = 0;
-    for (const _ of this.reader().scan(this.range(range))) n++;
-    return n;
+    return this.positional().count(this.range(range));
+  }
+
+  /** The `index`-th record of the view (or a range of it), with its relative key. O(height · log). */
+  entryAt(index: number, range: RangeOptions = {}): Entry | undefined {
+    const e = this.positional().entryAt(index, this.range(range));
+    return e === undefined ? undefined : relative(this.base, e);
+  }
+
+  /** How many records of the view (or a range of it) have a relative key below `key`. O(height · log). */
+  indexOf(key: Uint8Array, range: RangeOptions = {}): number {
+    return this.positional().indexOf(this.abs(key), this.range(range));
   }
 
   private writable(): void {

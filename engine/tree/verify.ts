@@ -1,6 +1,7 @@
 import type { Address } from '../format/address';
 import type { TreeParams } from '../format/header';
 import { StoreError } from '../errors';
+import { countRange, storedCount } from './count';
 import { compareKeys } from './keys';
 import { BlobRef, isNode, type Child, type TreeNode } from './node';
 import type { NodeLoader } from './write';
@@ -26,16 +27,26 @@ export interface VerifyHooks {
 /**
  * Checks every invariant of the tree under `root`: checksums and address metadata (by loading
  * each node), key order, pivot bounds, fill and buffer bounds, child levels, buffer shape,
- * journal chain length. Shared subtrees already in `seen` are skipped, so verifying many
+ * journal chain length, and every stored per-child record count. Shared subtrees already in `seen` are skipped, so verifying many
  * versions costs their distinct nodes. O(nodes).
  */
 export function verifyTree(loader: NodeLoader, params: TreeParams, root: Child, hooks: VerifyHooks, seen: Set<number>, label: string): Problem[] {
   const problems: Problem[] = [];
-  const walk = (c: Child, lo: Buffer | null, hi: Buffer | null, expectLevel: number | null, path: string, soleChild: boolean): void => {
+  // Live records of each node checked against a stored count, by offset: a node shared by
+  // several parents is walked once but checked against each parent's count.
+  const actualCounts = new Map<number, number>();
+  const countMismatch = (expectCount: number, actual: number): string => `the parent stores ${expectCount} records for this subtree, which holds ${actual}`;
+  const walk = (c: Child, lo: Buffer | null, hi: Buffer | null, expectLevel: number | null, path: string, soleChild: boolean, expectCount: number | undefined): void => {
     let node: TreeNode;
     const addr = isNode(c) ? c.addr : c;
     if (addr) {
-      if (seen.has(addr.offset)) return;
+      if (seen.has(addr.offset)) {
+        const actual = actualCounts.get(addr.offset);
+        if (expectCount !== undefined && actual !== undefined && actual !== expectCount) {
+          problems.push({ invariant: 'count', where: `${label} ${path} @${addr.offset}`, offset: addr.offset, message: countMismatch(expectCount, actual) });
+        }
+        return;
+      }
       seen.add(addr.offset);
     }
     try {
@@ -53,6 +64,21 @@ export function verifyTree(loader: NodeLoader, params: TreeParams, root: Child, 
     if (expectLevel !== null && level !== expectLevel) say('child-level', `node at level ${level} under a parent expecting level ${expectLevel}`);
     if (addr && addr.level !== level) say('address-metadata', `address says level ${addr.level}, node is level ${level}`);
     if (addr && hooks.checkEncoding) problems.push(...hooks.checkEncoding(addr, node));
+    if (expectCount !== undefined) {
+      // The node's own records: its children's stored counts (each checked when its child is
+      // walked) and its buffer's effect, looked up in its children. By induction from the
+      // leaves, every stored count is then the exact count of its subtree.
+      let actual: number | undefined;
+      try {
+        actual = countRange(loader, node, null, null, null, null);
+      } catch {
+        actual = undefined; // a damaged block below: reported under checksum where it is walked
+      }
+      if (actual !== undefined) {
+        if (addr) actualCounts.set(addr.offset, actual);
+        if (actual !== expectCount) say('count', countMismatch(expectCount, actual));
+      }
+    }
     const inBounds = (k: Buffer): boolean => (lo === null || compareKeys(k, lo) >= 0) && (hi === null || compareKeys(k, hi) < 0);
     if (node.kind === 'leaf') {
       if (node.keys.length !== node.vals.length) say('leaf-shape', 'keys and values differ in number');
@@ -95,9 +121,9 @@ export function verifyTree(loader: NodeLoader, params: TreeParams, root: Child, 
     for (let i = 0; i < n; i++) {
       const clo = i > 0 ? node.pivots[i - 1] : lo;
       const chi = i < n - 1 ? node.pivots[i] : hi;
-      walk(node.children[i], clo, chi, level - 1, `${path}/${i}`, n === 1);
+      walk(node.children[i], clo, chi, level - 1, `${path}/${i}`, n === 1, storedCount(node.children[i]));
     }
   };
-  walk(root, null, null, null, 'root', true);
+  walk(root, null, null, null, 'root', true, undefined);
   return problems;
 }
