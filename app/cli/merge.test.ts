@@ -3,9 +3,11 @@
  * line and exit 1 with nothing written, --ours/--theirs, --dry-run, --json), `merge-base`,
  * `cherry-pick`, and `log` showing the merge commit with both parents.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../engine/index';
+import { keyArgument } from './records';
 import { lines, run, tempDir } from './testing';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -63,6 +65,50 @@ describe('merge from the CLI', () => {
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(await ok(['merge', file, 'topic', '--theirs'])).toMatch(/^merged topic into main: version 8 /m);
     expect(await ok(['get', file, '["users",1]'])).toContain('{"name": "Ada B.", "city": "Paris", "zip": "N1"}');
+  });
+
+  it('names a key added inside a range the other side deleted as range-delete-write; --json says whether every range was known', async () => {
+    const store = Store.open(file);
+    try {
+      store.deleteRange(keyArgument('["users",2]'), keyArgument('["users",9]'));
+    } finally {
+      store.close();
+    }
+    const r = await run(['merge', file, 'topic']);
+    expect(r.code).toBe(1);
+    expect(lines(r.stdout)).toEqual(['conflict ["users", 3]  (whole value)  range-delete-write']);
+    const json = lines((await run(['merge', file, 'topic', '--dry-run', '--json'])).stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(json).toContainEqual({ key: ['users', 3], conflict: 'range-delete-write', path: [], theirs: { name: 'Cy' } });
+    expect(json[json.length - 1]).toMatchObject({ status: 'dry-run', conflicts: 1, rangesKnown: true });
+    expect(await ok(['merge', file, 'topic', '--ours'])).toMatch(/^merged topic into main: /m);
+    expect((await run(['get', file, '["users",3]'])).code).toBe(1);
+  });
+
+  it('says so when a side deleted ranges a format-2 file did not record', async () => {
+    const old = tmp.path('old.th');
+    Store.create(old).close();
+    // The header as a format-2 build wrote it (an empty store's one leaf is the same in both).
+    const fd = openSync(old, 'r+');
+    const head = Buffer.alloc(32);
+    readSync(fd, head, 0, 32, 0);
+    head.writeUInt32LE(2, 8);
+    head.writeUInt32LE(crc32(head.subarray(0, 28)) >>> 0, 28);
+    writeSync(fd, head, 0, 32, 0);
+    closeSync(fd);
+    await ok(['put', old, '["users",1]', '{"name":"Ada"}']);
+    await ok(['branch', old, 'topic']);
+    const store = Store.open(old);
+    try {
+      store.deleteRange(keyArgument('["users",0]'), keyArgument('["users",9]'));
+    } finally {
+      store.close();
+    }
+    await ok(['put', old, '["users",2]', '{"name":"Bo"}', '--branch', 'topic']);
+    expect(lines(await ok(['merge', old, 'topic', '--dry-run']))).toEqual([
+      '+ ["users", 2]  {"name": "Bo"}  (theirs)',
+      expect.stringMatching(/^note: some range deletes since the fork were not recorded \(made before format 3/),
+      expect.stringMatching(/^dry run: would commit; 1 key written/),
+    ]);
   });
 
   it('--dry-run lists what a merge would write and leaves the file byte for byte as it was', async () => {

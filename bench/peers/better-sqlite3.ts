@@ -24,6 +24,8 @@ interface Statements {
   readonly scanAll: Statement;
   readonly scanRange: Statement;
   readonly remove: Statement;
+  readonly countRange: Statement;
+  readonly keyAt: Statement;
 }
 
 const FILE = 'kv.sqlite';
@@ -39,7 +41,7 @@ function openDb(file: string, readOnly: boolean): Db {
 
 class SqlitePeer implements Peer {
   readonly name = 'better-sqlite3' as const;
-  readonly support = { durable: true, coldOpen: true, snapshot: true, diff: true, fileSize: true } as const;
+  readonly support = { durable: true, coldOpen: true, snapshot: true, diff: true, fileSize: true, positional: true } as const;
   private db: Db | undefined;
   private st: Statements | undefined;
   private dir = '';
@@ -68,6 +70,8 @@ class SqlitePeer implements Peer {
       scanAll: db.prepare('SELECT k, v FROM kv ORDER BY k').raw(),
       scanRange: db.prepare('SELECT k, v FROM kv WHERE k >= ? ORDER BY k LIMIT ?').raw(),
       remove: db.prepare('DELETE FROM kv WHERE k = ?'),
+      countRange: db.prepare('SELECT count(*) FROM kv WHERE k >= ? AND k < ?').pluck(),
+      keyAt: db.prepare('SELECT k FROM kv ORDER BY k LIMIT 1 OFFSET ?').pluck(),
     };
   }
 
@@ -169,6 +173,14 @@ class SqlitePeer implements Peer {
     } finally {
       db.close();
     }
+  }
+
+  async countRange(from: Buffer, to: Buffer): Promise<number> {
+    return this.stmts.countRange.get(from, to) as number;
+  }
+
+  async entryAt(index: number): Promise<Buffer | undefined> {
+    return this.stmts.keyAt.get(index) as Buffer | undefined;
   }
 
   fileSize(): number {

@@ -15,10 +15,11 @@ type Db = ClassicLevel<Buffer, Buffer>;
 const GET_CHUNK = 1000;
 const SCAN_CHUNK = 1000;
 const NO_SNAPSHOT = 'LevelDB snapshots are in-memory read views, not saved versions';
+const NO_POSITIONAL = 'no count or offset: counting is iterating the range';
 
 class ClassicLevelPeer implements Peer {
   readonly name = 'classic-level' as const;
-  readonly support = { durable: true, coldOpen: true, snapshot: NO_SNAPSHOT, diff: NO_SNAPSHOT, fileSize: true } as const;
+  readonly support = { durable: true, coldOpen: true, snapshot: NO_SNAPSHOT, diff: NO_SNAPSHOT, fileSize: true, positional: NO_POSITIONAL } as const;
   private db: Db | undefined;
   private dir = '';
 
@@ -115,6 +116,14 @@ class ClassicLevelPeer implements Peer {
 
   async diff(_from: SnapshotHandle, _to: SnapshotHandle, _sink: DiffSink): Promise<void> {
     throw new Error(`classic-level: ${NO_SNAPSHOT}`);
+  }
+
+  async countRange(): Promise<number> {
+    throw new Error(`${this.name}: ${NO_POSITIONAL}`);
+  }
+
+  async entryAt(): Promise<Buffer | undefined> {
+    throw new Error(`${this.name}: ${NO_POSITIONAL}`);
   }
 
   fileSize(): number {

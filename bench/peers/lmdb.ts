@@ -23,7 +23,7 @@ function openDb(path: string, readOnly: boolean): Db {
 
 class LmdbPeer implements Peer {
   readonly name = 'lmdb' as const;
-  readonly support = { durable: true, coldOpen: true, snapshot: true, diff: true, fileSize: true } as const;
+  readonly support = { durable: true, coldOpen: true, snapshot: true, diff: true, fileSize: true, positional: true } as const;
   private db: Db | undefined;
   private dir = '';
   private workDir = '';
@@ -144,6 +144,16 @@ class LmdbPeer implements Peer {
       await a.close();
       await b.close();
     }
+  }
+
+  async countRange(from: Buffer, to: Buffer): Promise<number> {
+    // lmdb-js counts by iterating the range in C (no per-page counts in LMDB).
+    return this.store.getCount({ start: from, end: to });
+  }
+
+  async entryAt(index: number): Promise<Buffer | undefined> {
+    for (const key of this.store.getKeys({ offset: index, limit: 1 })) return key;
+    return undefined;
   }
 
   fileSize(): number {

@@ -19,6 +19,7 @@ interface TreeSnapshot extends SnapshotHandle {
 }
 
 const IN_MEMORY = 'in-memory store';
+const NO_POSITIONAL = 'no order statistics: counting is iterating the range';
 
 /** Closed "stores", by dir: the only place a sorted-btree outlives its Peer. */
 const closed = new Map<string, Tree>();
@@ -29,7 +30,7 @@ function newTree(): Tree {
 
 class SortedBtreePeer implements Peer {
   readonly name = 'sorted-btree' as const;
-  readonly support = { durable: IN_MEMORY, coldOpen: IN_MEMORY, snapshot: true, diff: true, fileSize: IN_MEMORY } as const;
+  readonly support = { durable: IN_MEMORY, coldOpen: IN_MEMORY, snapshot: true, diff: true, fileSize: IN_MEMORY, positional: NO_POSITIONAL } as const;
   private t: Tree | undefined;
   private dir = '';
 
@@ -126,6 +127,14 @@ class SortedBtreePeer implements Peer {
         if (!vb.equals(va)) sink(key, 'changed');
       },
     );
+  }
+
+  async countRange(): Promise<number> {
+    throw new Error(`${this.name}: ${NO_POSITIONAL}`);
+  }
+
+  async entryAt(): Promise<Buffer | undefined> {
+    throw new Error(`${this.name}: ${NO_POSITIONAL}`);
   }
 
   fileSize(): number {

@@ -14,7 +14,7 @@ const FILE = 'store.th';
 
 class ThunderheadPeer implements Peer {
   readonly name = 'thunderhead' as const;
-  readonly support = { durable: true, coldOpen: true, snapshot: true, diff: true, fileSize: true } as const;
+  readonly support = { durable: true, coldOpen: true, snapshot: true, diff: true, fileSize: true, positional: true } as const;
   private s: Store | undefined;
   private dir = '';
 
@@ -98,6 +98,14 @@ class ThunderheadPeer implements Peer {
 
   async diff(from: SnapshotHandle, to: SnapshotHandle, sink: DiffSink): Promise<void> {
     for (const change of this.store.diff(from.name, to.name)) sink(change.key, change.type);
+  }
+
+  async countRange(from: Buffer, to: Buffer): Promise<number> {
+    return this.store.count({ from, to });
+  }
+
+  async entryAt(index: number): Promise<Buffer | undefined> {
+    return this.store.entryAt(index)?.key;
   }
 
   fileSize(): number {

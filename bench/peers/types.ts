@@ -46,6 +46,8 @@ export interface PeerSupport {
   readonly diff: true | string;
   /** A file whose size means something. */
   readonly fileSize: true | string;
+  /** Counting a key range and reading the i-th record in key order (however it costs). */
+  readonly positional: true | string;
 }
 
 /** An open (or openable) store. One instance serves one `open` … `close` cycle at a time. */
@@ -83,6 +85,10 @@ export interface Peer {
   dropSnapshot(snapshot: SnapshotHandle): Promise<void>;
   /** Reports every key that differs between `from` and `to` into `sink`. */
   diff(from: SnapshotHandle, to: SnapshotHandle, sink: DiffSink): Promise<void>;
+  /** Number of records with from ≤ key < to. */
+  countRange(from: Buffer, to: Buffer): Promise<number>;
+  /** The key of the `index`-th record (0-based) in key order, or undefined past the end. */
+  entryAt(index: number): Promise<Buffer | undefined>;
   /** Bytes the store occupies now (apparent size of its files). */
   fileSize(): number;
   /** Closes the store; everything committed stays on disk. */

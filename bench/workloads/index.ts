@@ -1,6 +1,7 @@
 /** Every workload, in the order. */
 import { bulkInsert } from './bulk-insert';
 import { coldReads } from './cold-reads';
+import { counts } from './count';
 import { diff } from './diff';
 import { durableCommits } from './durable-commits';
 import { fileSize } from './file-size';
@@ -26,4 +27,5 @@ export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = {
   snapshot,
   diff,
   'file-size': fileSize,
+  count: counts,
 };

@@ -16,6 +16,7 @@ export const WORKLOAD_NAMES = [
   'snapshot',
   'diff',
   'file-size',
+  'count',
 ] as const;
 
 /** One workload name. */

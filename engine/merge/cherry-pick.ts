@@ -20,10 +20,10 @@ export function cherryPick(host: MergeHost, versionRef: number | string, opts: C
   const parent = picked.parents[0];
   if (parent === undefined) throw new InvalidArgumentError(`version #${picked.id} has no parent to take its changes against: it cannot be cherry-picked`);
   const base = host.version(parent);
-  const { changes, conflicts } = threeWay(host, parent, oursId, picked.id, opts.resolve);
-  if (opts.dryRun) return { status: 'dry-run', base, changes, conflicts };
-  if (conflicts.length > 0) return { status: 'conflicts', base, changes, conflicts };
-  if (!changes.some((c) => c.from !== 'both')) return { status: 'up-to-date', base, changes, conflicts };
+  const { changes, conflicts, rangesKnown } = threeWay(host, parent, oursId, picked.id, opts.resolve);
+  if (opts.dryRun) return { status: 'dry-run', base, changes, conflicts, rangesKnown };
+  if (conflicts.length > 0) return { status: 'conflicts', base, changes, conflicts, rangesKnown };
+  if (!changes.some((c) => c.from !== 'both')) return { status: 'up-to-date', base, changes, conflicts, rangesKnown };
   const info = writeChanges(host, onto, changes, message ?? `cherry-pick #${picked.id}${picked.message ? `: ${picked.message}` : ''}`);
-  return { status: 'merged', base, changes, conflicts, version: host.version(info.version) };
+  return { status: 'merged', base, changes, conflicts, rangesKnown, version: host.version(info.version) };
 }

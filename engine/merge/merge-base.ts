@@ -1,3 +1,5 @@
+import { IdHeap } from './id-heap';
+
 /** The parents of a version, or undefined when the catalog has no such version. */
 export type ParentsOf = (id: number) => readonly number[] | undefined;
 
@@ -22,7 +24,7 @@ export function mergeBase(parentsOf: ParentsOf, a: number, b: number): number | 
   const A = 1;
   const B = 2;
   const marks = new Map<number, number>([[a, A], [b, B]]);
-  const heap = new MaxHeap();
+  const heap = new IdHeap();
   heap.push(a);
   heap.push(b);
   // Newest first: when a version is popped every younger one was, so its marks are final.
@@ -39,44 +41,4 @@ export function mergeBase(parentsOf: ParentsOf, a: number, b: number): number | 
     }
   }
   return null;
-}
-
-/** A binary max-heap of distinct version ids. */
-class MaxHeap {
-  private readonly items: number[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  push(x: number): void {
-    const h = this.items;
-    h.push(x);
-    for (let i = h.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (h[p] >= h[i]) break;
-      [h[p], h[i]] = [h[i], h[p]];
-      i = p;
-    }
-  }
-
-  pop(): number {
-    const h = this.items;
-    const top = h[0];
-    const last = h.pop() as number;
-    if (h.length > 0) {
-      h[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && h[l] > h[m]) m = l;
-        if (r < h.length && h[r] > h[m]) m = r;
-        if (m === i) break;
-        [h[m], h[i]] = [h[i], h[m]];
-        i = m;
-      }
-    }
-    return top;
-  }
 }

@@ -12,10 +12,10 @@ export type MergeChoice = { readonly take: 'ours' } | { readonly take: 'theirs' 
  * - `both-modified`: both sides changed it, differently;
  * - `modify-delete`: we changed it, they deleted it; `delete-modify`: the other way round;
  * - `both-added`: absent at the base, both sides added it, differently;
- * - `range-delete-write` / `write-range-delete`: reserved for a write on one side inside a range
- *   the other side deleted, once the catalog records range deletes (today a key the other side
- *   deleted by range shows in the diff as deleted, and conflicts as `modify-delete` /
- *   `delete-modify`).
+ * - `range-delete-write`: we deleted a range (deleteRange, since the base) and they wrote (added
+ *   or modified) a key inside it that our head does not have; `write-range-delete`: the other
+ *   way round. `ours` keeps our side, `theirs` takes theirs. Needs the range deletes recorded in
+ *   the catalog (format 3); where a side's ranges are unknown see {@link MergeResult.rangesKnown}.
  */
 export type MergeConflictKind = 'both-modified' | 'modify-delete' | 'delete-modify' | 'both-added' | 'range-delete-write' | 'write-range-delete';
 
@@ -65,6 +65,15 @@ export interface MergeResult {
   readonly changes: readonly MergedChange[];
   /** Conflicts `resolve` did not settle (empty when merged). */
   readonly conflicts: readonly MergeConflict[];
+  /**
+   * Whether every range either side deleted since the base is known. False when a version on
+   * either side was written by a format-1/2 writer with range deletes, or deleted more ranges
+   * than a catalog record keeps (FORMAT.md §7.6.1): then a key added on one side inside a range
+   * the other deleted may merge cleanly as an add (the behaviour before range deletes were
+   * recorded); the ranges that are recorded still conflict. Always true for `up-to-date` and
+   * `fast-forward`, which decide nothing per key.
+   */
+  readonly rangesKnown: boolean;
   /** The new commit (merge: parents [ours, theirs]; cherry-pick: [ours]), or theirs for a fast-forward. */
   readonly version?: VersionInfo;
 }

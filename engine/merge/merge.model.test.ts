@@ -12,6 +12,9 @@ import { decodeValue, encodeValue, Store, type MergeChoice, type MergeConflict }
  * and by a brute-force three-way merge over the full key → decoded-value maps of base, ours
  * and theirs written here. Same status, same conflict set (key, field path, kind, the three
  * sides' values), and once merged the same records on `main`; verify() after each merge.
+ * The model knows the ranges each side deleted since the fork, so it applies the range rule
+ * itself: a key one side wrote that the other side's head lacks, inside a range that side
+ * deleted, is a `range-delete-write` / `write-range-delete` conflict.
  * Tiny nodes and buffers make splits, flushes and journal chains constant.
  */
 
@@ -42,9 +45,11 @@ const resolveArb = fc.constantFrom('none', 'ours', 'theirs', 'each' as const);
 const caseArb = fc.record({ stem: commitsArb(3), ours: commitsArb(3), theirs: commitsArb(3), resolve: resolveArb, salt: fc.nat(1000) });
 
 type Model = Map<string, Doc>;
+/** Key ranges [lo, hi) a side deleted (hi null: to the end). */
+type Ranges = [string, string | null][];
 
-/** Applies one commit's writes to a model map and to a transaction alike. */
-function apply(m: Model, writes: Write[], tx: { put(k: Uint8Array, v: Uint8Array): void; delete(k: Uint8Array): void; deleteRange(a: Uint8Array, b: Uint8Array | null): void }): void {
+/** Applies one commit's writes to a model map and to a transaction alike; range deletes are also noted in `ranges`. */
+function apply(m: Model, writes: Write[], tx: { put(k: Uint8Array, v: Uint8Array): void; delete(k: Uint8Array): void; deleteRange(a: Uint8Array, b: Uint8Array | null): void }, ranges: Ranges = []): void {
   for (const w of writes) {
     if (w.t === 'put') {
       m.set(KEYS[w.k], w.doc);
@@ -63,6 +68,7 @@ function apply(m: Model, writes: Write[], tx: { put(k: Uint8Array, v: Uint8Array
       const lo = KEYS[Math.min(w.a, w.b ?? w.a)];
       const hi = w.b === null ? null : KEYS[Math.max(w.a, w.b)];
       for (const k of [...m.keys()]) if (k >= lo && (hi === null || k < hi)) m.delete(k);
+      ranges.push([lo, hi]);
       tx.deleteRange(Buffer.from(lo), hi === null ? null : Buffer.from(hi));
     }
   }
@@ -91,11 +97,23 @@ function choiceFor(mode: string, salt: number, key: string, p: readonly (string 
 
 type Conflict = { key: string; path: string; kind: string; base: string; ours: string; theirs: string };
 
-/** Brute-force three-way merge over whole maps: every key of base, ours and theirs visited. */
-function modelMerge(B: Model, O: Model, T: Model, mode: string, salt: number): { merged: Model; conflicts: Conflict[] } {
+/** Brute-force three-way merge over whole maps: every key of base, ours and theirs visited, and the ranges each side deleted. */
+function modelMerge(B: Model, O: Model, T: Model, mode: string, salt: number, oursDeleted: Ranges = [], theirsDeleted: Ranges = []): { merged: Model; conflicts: Conflict[] } {
   const merged: Model = new Map();
   const conflicts: Conflict[] = [];
   const same = (a: unknown, b: unknown): boolean => canon(a) === canon(b);
+  // A side wrote a key when its stored bytes differ from the base's (what a diff reports).
+  const wrote = (b: unknown, x: unknown): boolean => x !== undefined && (b === undefined || !encodeValue(b).equals(encodeValue(x)));
+  const inside = (rs: Ranges, k: string): boolean => rs.some(([lo, hi]) => k >= lo && (hi === null || k < hi));
+  /** A write against the other side's range delete: a whole-value conflict, or its resolution. */
+  const rangeConflict = (key: string, kind: string, b: unknown, o: unknown, t: unknown): unknown => {
+    const c = choiceFor(mode, salt, key, []);
+    if (c === undefined) {
+      conflicts.push({ key, path: '[]', kind, base: canon(b), ours: canon(o), theirs: canon(t) });
+      return o;
+    }
+    return c === 'ours' ? o : c === 'theirs' ? t : c === 'delete' ? undefined : c.v;
+  };
   const merge3 = (key: string, b: unknown, o: unknown, t: unknown, p: string[]): unknown => {
     if (same(o, t)) return o;
     if (same(b, o)) return t;
@@ -118,7 +136,10 @@ function modelMerge(B: Model, O: Model, T: Model, mode: string, salt: number): {
     return c === 'ours' ? o : c === 'theirs' ? t : c === 'delete' ? undefined : c.v;
   };
   for (const k of new Set([...B.keys(), ...O.keys(), ...T.keys()])) {
-    const v = merge3(k, B.get(k), O.get(k), T.get(k), []);
+    const [b, o, t] = [B.get(k), O.get(k), T.get(k)];
+    const v = o === undefined && wrote(b, t) && inside(oursDeleted, k) ? rangeConflict(k, 'range-delete-write', b, o, t)
+      : t === undefined && wrote(b, o) && inside(theirsDeleted, k) ? rangeConflict(k, 'write-range-delete', b, o, t)
+        : merge3(k, b, o, t, []);
     if (v !== undefined) merged.set(k, v);
   }
   return { merged, conflicts };
@@ -159,6 +180,7 @@ describe('merge model', () => {
   it('merges random forked histories like a brute-force three-way merge of whole maps: same records, same conflicts; verify() after each', () => {
     let n = 0;
     const statuses = new Map<string, number>();
+    const kinds = new Set<string>();
     fc.assert(
       fc.property(caseArb, (c) => {
         const file = path.join(dir, `m${n++}.th`);
@@ -170,16 +192,22 @@ describe('merge model', () => {
           const base = new Map(model);
           const ours = new Map(model);
           const theirs = new Map(model);
-          for (const w of c.ours) store.write((tx) => apply(ours, w, tx));
+          const oursDeleted: Ranges = [];
+          const theirsDeleted: Ranges = [];
+          for (const w of c.ours) store.write((tx) => apply(ours, w, tx, oursDeleted));
           for (const w of c.theirs) {
             const tx = store.begin({ branch: 'topic' });
-            apply(theirs, w, tx);
+            apply(theirs, w, tx, theirsDeleted);
             tx.commit();
           }
           const oursHead = store.head().id;
           const theirsHead = store.head('topic').id;
-          const expected = modelMerge(base, ours, theirs, c.resolve, c.salt);
-          const resolve = engineResolver(c.resolve, c.salt);
+          const expected = modelMerge(base, ours, theirs, c.resolve, c.salt, oursDeleted, theirsDeleted);
+          const settle = engineResolver(c.resolve, c.salt);
+          const resolve = settle && ((x: MergeConflict): MergeChoice | undefined => {
+            kinds.add(x.kind);
+            return settle(x);
+          });
           const dry = store.merge('topic', { dryRun: true, ...(resolve && { resolve }) });
           const result = store.merge('topic', resolve ? { resolve } : {});
           statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
@@ -187,7 +215,9 @@ describe('merge model', () => {
             key: x.key.toString(), path: JSON.stringify(x.path), kind: x.kind,
             base: decodedOrUndefined(x.base), ours: decodedOrUndefined(x.ours), theirs: decodedOrUndefined(x.theirs),
           })));
+          for (const x of got) kinds.add(x.kind);
           expect(got).toEqual(sorted(expected.conflicts));
+          expect(result.rangesKnown).toBe(true);
           expect(dry.conflicts.length).toBe(result.conflicts.length);
           if (c.theirs.length === 0) expect(result.status).toBe('up-to-date');
           else if (c.ours.length === 0) expect(result.status).toBe('fast-forward');
@@ -221,5 +251,8 @@ describe('merge model', () => {
     );
     // The seed reaches every outcome.
     expect([...statuses.keys()].sort()).toEqual(['conflicts', 'fast-forward', 'merged', 'up-to-date']);
+    // … and both range kinds (found unresolved or handed to the resolver).
+    expect(kinds).toContain('range-delete-write');
+    expect(kinds).toContain('write-range-delete');
   });
 });

@@ -237,14 +237,15 @@ describe('merge', () => {
     store = Store.open(file);
   });
 
-  it('honours range deletes: keys the other side deleted by range are deleted; a key it changed there conflicts', () => {
+  it('honours range deletes: keys the other side deleted by range are deleted; a key it changed there conflicts as range-delete-write', () => {
     for (let i = 0; i < 10; i++) put(`r/${i}`, { n: i });
     store.branch('topic');
     store.deleteRange(k('r/2'), k('r/6'));
     put('r/3', { n: 30 }, 'topic');
     put('r/8', { n: 80 }, 'topic');
     const r = store.merge('topic');
-    expect(r.conflicts.map((c) => [c.key.toString(), c.kind])).toEqual([['r/3', 'delete-modify']]);
+    expect(r.conflicts.map((c) => [c.key.toString(), c.kind])).toEqual([['r/3', 'range-delete-write']]);
+    expect(r.rangesKnown).toBe(true);
     const r2 = store.merge('topic', { resolve: 'ours' });
     expect(r2.status).toBe('merged');
     expect([...store.scan()].map((e) => e.key.toString())).toEqual(['r/0', 'r/1', 'r/6', 'r/7', 'r/8', 'r/9']);

@@ -4,6 +4,7 @@ import { encodeValue } from '../records/value';
 import type { CommitInfo, Transaction } from '../store/transaction';
 import type { DiffChange, VersionInfo } from '../store/store';
 import { mergeBase } from './merge-base';
+import { inRanges, rangesSince, type RangesOf } from './side-ranges';
 import { conflictKind, decodeOrNull, mergeValues, sameValue, type FieldConflict } from './value-merge';
 import type { MergeChoice, MergeConflict, MergedChange, MergeOptions, MergeResolver, MergeResult } from './merge-types';
 
@@ -14,6 +15,8 @@ export interface MergeHost {
   version(ref: number | string): VersionInfo;
   /** Parents of a version id, or undefined when the catalog has no such version. */
   parentsOf(id: number): readonly number[] | undefined;
+  /** The range deletes a version id recorded (complete and empty when it made none); undefined when the catalog has no such version. */
+  rangesOf: RangesOf;
   /** Head version id of a branch (VersionNotFoundError for an unknown branch). */
   branchHead(branch: string): number;
   /** The streaming key-level diff from version a to version b, in key order. */
@@ -30,6 +33,8 @@ export interface MergeHost {
 export interface ThreeWay {
   readonly changes: MergedChange[];
   readonly conflicts: MergeConflict[];
+  /** Whether both sides' range deletes since the base were all recorded (see {@link MergeResult.rangesKnown}). */
+  readonly rangesKnown: boolean;
 }
 
 /**
@@ -57,18 +62,19 @@ export function mergeVersions(host: MergeHost, theirsRef: number | string, opts:
     throw new InvalidArgumentError(`branch ${into} (#${oursId}) and #${theirs.id} have no common ancestor (never related, or their common history was compacted away): nothing to merge against`);
   }
   const base = host.version(baseId);
-  if (baseId === theirs.id) return { status: 'up-to-date', base, changes: [], conflicts: [] };
+  // Up-to-date and fast-forward take no decision about a key: nothing a range could change.
+  if (baseId === theirs.id) return { status: 'up-to-date', base, changes: [], conflicts: [], rangesKnown: true };
   if (baseId === oursId) {
     const changes = fastForwardChanges(host, oursId, theirs.id);
-    if (opts.dryRun) return { status: 'dry-run', base, changes, conflicts: [] };
+    if (opts.dryRun) return { status: 'dry-run', base, changes, conflicts: [], rangesKnown: true };
     host.moveBranch(into, theirs.id);
-    return { status: 'fast-forward', base, changes, conflicts: [], version: theirs };
+    return { status: 'fast-forward', base, changes, conflicts: [], rangesKnown: true, version: theirs };
   }
-  const { changes, conflicts } = threeWay(host, baseId, oursId, theirs.id, opts.resolve);
-  if (opts.dryRun) return { status: 'dry-run', base, changes, conflicts };
-  if (conflicts.length > 0) return { status: 'conflicts', base, changes, conflicts };
+  const { changes, conflicts, rangesKnown } = threeWay(host, baseId, oursId, theirs.id, opts.resolve);
+  if (opts.dryRun) return { status: 'dry-run', base, changes, conflicts, rangesKnown };
+  if (conflicts.length > 0) return { status: 'conflicts', base, changes, conflicts, rangesKnown };
   const info = writeChanges(host, into, changes, message ?? `merge ${typeof theirsRef === 'string' ? theirsRef : `#${theirs.id}`} into ${into}`, theirs.id);
-  return { status: 'merged', base, changes, conflicts, version: host.version(info.version) };
+  return { status: 'merged', base, changes, conflicts, rangesKnown, version: host.version(info.version) };
 }
 
 /** The commit message option, checked (InvalidArgumentError unless a string or absent). O(1). */
@@ -133,34 +139,71 @@ function checkChoice(choice: unknown, c: MergeConflict): MergeChoice | undefined
  * A key only we changed is left alone; a key only they changed takes their value; a key both
  * changed the same way is taken once (`from: 'both'`); a key both changed differently merges
  * field by field when its values are MessagePack maps ({@link mergeValues}), and otherwise is
- * one conflict on the whole value. Range deletes reach the merge as the deleted keys the diff
- * reports. Conflicts go to `resolve` in key order.
+ * one conflict on the whole value. Conflicts go to `resolve` in key order.
+ *
+ * Range deletes: the ranges each side deleted since the base come from the catalog
+ * ({@link rangesSince}, O(versions since the fork), no node read). A key one side writes (adds
+ * or modifies) that is absent at the other side's head and lies in a range the other side
+ * deleted is a whole-value conflict, `range-delete-write` when we deleted the range and
+ * `write-range-delete` when they did: the deleting side meant "nothing here", which a state
+ * diff cannot tell from "never touched" for a key added on the other side. `ours` keeps our
+ * side (the key stays deleted, or our write stays), `theirs` takes theirs.
+ * O(changes · (height + log ranges)) in all.
  */
 export function threeWay(host: MergeHost, baseId: number, oursId: number, theirsId: number, resolve: MergeResolver | undefined): ThreeWay {
   const settle = resolverOf(resolve);
   const changes: MergedChange[] = [];
   const conflicts: MergeConflict[] = [];
+  const ourRanges = rangesSince(host.parentsOf.bind(host), host.rangesOf.bind(host), oursId, baseId);
+  const theirRanges = rangesSince(host.parentsOf.bind(host), host.rangesOf.bind(host), theirsId, baseId);
   const ours = host.diff(baseId, oursId)[Symbol.iterator]();
   const theirs = host.diff(baseId, theirsId)[Symbol.iterator]();
   let o = ours.next();
   let t = theirs.next();
-  while (!t.done) {
-    const c = o.done ? 1 : compareKeys(o.value.key, t.value.key);
+  // Our changes matter past their last change only when they deleted a range ours may write in.
+  while (!t.done || (!o.done && theirRanges.ranges.length > 0)) {
+    const c = o.done ? 1 : t.done ? -1 : compareKeys(o.value.key, t.value.key);
     if (c < 0) {
-      // Only we changed it: our head already has it.
+      // Only we changed it: our head already has it, unless we added it in a range they deleted.
+      const oc = o.value as DiffChange;
+      if (oc.after !== null && oc.before === null && inRanges(theirRanges.ranges, oc.key)) {
+        settleWhole({ key: oc.key, path: [], kind: 'write-range-delete', ours: oc.after }, oc.after, undefined, settle, changes, conflicts);
+      }
       o = ours.next();
       continue;
     }
-    const tc = t.value;
-    if (c > 0) changes.push(withValues(tc.key, tc.before ?? undefined, tc.after ?? undefined, 'theirs'));
-    else {
+    const tc = t.value as DiffChange;
+    if (c > 0) {
+      // Only they changed it; a write absent from our head (so absent at the base) inside a range we deleted conflicts.
+      if (tc.after !== null && tc.before === null && inRanges(ourRanges.ranges, tc.key)) {
+        settleWhole({ key: tc.key, path: [], kind: 'range-delete-write', theirs: tc.after }, undefined, tc.after, settle, changes, conflicts);
+      } else changes.push(withValues(tc.key, tc.before ?? undefined, tc.after ?? undefined, 'theirs'));
+    } else {
       const oc = o.value as DiffChange;
-      bothChanged(tc.key, tc.before ?? undefined, oc.after ?? undefined, tc.after ?? undefined, settle, changes, conflicts);
+      const kind = oc.after === null && tc.after !== null && inRanges(ourRanges.ranges, tc.key) ? 'range-delete-write'
+        : oc.after !== null && tc.after === null && inRanges(theirRanges.ranges, tc.key) ? 'write-range-delete' : null;
+      if (kind !== null) {
+        settleWhole({ key: tc.key, path: [], kind, ...present({ base: tc.before ?? undefined, ours: oc.after ?? undefined, theirs: tc.after ?? undefined }) }, oc.after ?? undefined, tc.after ?? undefined, settle, changes, conflicts);
+      } else bothChanged(tc.key, tc.before ?? undefined, oc.after ?? undefined, tc.after ?? undefined, settle, changes, conflicts);
       o = ours.next();
     }
     t = theirs.next();
   }
-  return { changes, conflicts };
+  return { changes, conflicts, rangesKnown: ourRanges.known && theirRanges.known };
+}
+
+/** A conflict on a whole value: settled by `resolve` into a change (when it differs from ours), or left. */
+function settleWhole(
+  conflict: MergeConflict, ours: Buffer | undefined, theirs: Buffer | undefined,
+  settle: (c: MergeConflict) => MergeChoice | undefined, changes: MergedChange[], conflicts: MergeConflict[],
+): void {
+  const choice = settle(conflict);
+  if (choice === undefined) {
+    conflicts.push(conflict);
+    return;
+  }
+  const after = 'value' in choice ? Buffer.from(choice.value) : 'delete' in choice ? undefined : choice.take === 'ours' ? ours : theirs;
+  if (!sameBytes(after, ours)) changes.push(withValues(conflict.key, ours, after, 'resolved'));
 }
 
 /** A key both sides changed: same change, field-level merge, or conflict. */
@@ -177,14 +220,7 @@ function bothChanged(
   const dt = decodeOrNull(theirs);
   if (!db || !dO || !dt) {
     // Not Thunderhead values: the bytes conflict as a whole.
-    const conflict: MergeConflict = { key, path: [], kind: conflictKind(base, ours, theirs), ...present({ base, ours, theirs }) };
-    const choice = settle(conflict);
-    if (choice === undefined) {
-      conflicts.push(conflict);
-      return;
-    }
-    const after = 'value' in choice ? Buffer.from(choice.value) : 'delete' in choice ? undefined : choice.take === 'ours' ? ours : theirs;
-    if (!sameBytes(after, ours)) changes.push(withValues(key, ours, after, 'resolved'));
+    settleWhole({ key, path: [], kind: conflictKind(base, ours, theirs), ...present({ base, ours, theirs }) }, ours, theirs, settle, changes, conflicts);
     return;
   }
   const tie = (c: FieldConflict): MergeConflict => ({ key, path: c.path, kind: c.kind, ...present({ base: c.base, ours: c.ours, theirs: c.theirs }) });

@@ -5,6 +5,7 @@
  */
 import { BlockKind, type Address } from '../format/address';
 import { encodeCatalogRecord, RecordType, type CatalogRecord, type SnapshotEntry, type VersionEntry } from '../format/catalog-codec';
+import { boundedRangeLog, RANGE_LOG_FORMAT_VERSION } from '../format/range-log';
 import { ConflictError, InvalidArgumentError } from '../errors';
 import { BlobRef, Op, type Child, type Msg } from '../tree/node';
 import { getValue } from '../tree/read';
@@ -96,6 +97,9 @@ export function commitTransaction(core: StoreCore, tx: Transaction, opts: Commit
   const version: VersionEntry = {
     id, parents: mergedParent === undefined ? [branch.head] : [branch.head, mergedParent], root, branch: branch.name, message, time: Date.now(),
     stats: { puts, deletes, rangeDeletes: rdels.length, bytesWritten },
+    // Format 3 records the ranges themselves, so a merge can tell a key added on the other side
+    // inside one of them from a key nobody touched (a state diff cannot: both are absent here).
+    ...(rdels.length > 0 && core.formatVersion >= RANGE_LOG_FORMAT_VERSION && { rangeLog: boundedRangeLog(rdels.map((m) => ({ from: m.key, to: m.end }))) }),
   };
   // Snapshots named by this commit (the caller's, and the policy's automatic one) ride in its
   // own record and its one flush; so do the automatic ones the policy's retention drops.

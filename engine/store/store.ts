@@ -397,6 +397,11 @@ export class Store implements TransactionHost {
       defaultBranch: this.defaultBranch,
       version: (ref) => versionInfo(resolveVersion(this.core, ref)),
       parentsOf: (id) => versionIndexOf(this.core).get(id)?.parents,
+      rangesOf: (id) => {
+        const v = versionIndexOf(this.core).get(id);
+        // No log: none deleted when the stats say so, else a format-1/2 commit whose ranges are unknown.
+        return v && (v.rangeLog ?? { ranges: [], complete: v.stats.rangeDeletes === 0 });
+      },
       branchHead: (name) => branchEntry(this.core, name).head,
       diff: (a, b) => this.diff(a, b),
       begin: (branch) => this.begin({ branch }),

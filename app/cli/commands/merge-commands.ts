@@ -1,6 +1,7 @@
 /**
  * Merge commands (issue 17): `merge`, `merge-base`, `cherry-pick`. Conflicts are listed one per
- * line (key, field path, kind); a merge that leaves any unresolved writes nothing and exits 1.
+ * line (key, field path, kind — `range-delete-write` / `write-range-delete` for a write inside a
+ * range the other side deleted); a merge that leaves any unresolved writes nothing and exits 1.
  */
 import { Command } from 'commander';
 import type { MergeConflict, MergedChange, MergeResolver, MergeResult, Store } from '../../../engine/index';
@@ -70,6 +71,9 @@ function describeChanges(changes: readonly MergedChange[]): string {
   return `${written.length} key${written.length === 1 ? '' : 's'} written (${parts.join(', ')})`;
 }
 
+/** Said when a side's range deletes were not all recorded (MergeResult.rangesKnown false). */
+const UNKNOWN_RANGES_NOTE = 'note: some range deletes since the fork were not recorded (made before format 3, or too many in one commit): a key added inside one of them is taken without a conflict';
+
 /**
  * Prints a merge or cherry-pick result: with --json one line per change and conflict and a
  * summary object; otherwise the changes (dry run only), the conflicts, and one summary line.
@@ -82,8 +86,11 @@ async function printResult(ctx: CommandContext, store: Store, r: MergeResult, wh
   if (json) {
     await ctx.out.line(jsonLine({
       status: r.status, base: r.base?.id ?? null, version: r.version?.id ?? null, parents: r.version?.parents ?? null,
-      changes: r.changes.filter((c) => c.from !== 'both').length, conflicts: r.conflicts.length,
+      changes: r.changes.filter((c) => c.from !== 'both').length, conflicts: r.conflicts.length, rangesKnown: r.rangesKnown,
     }));
+  } else if (!r.rangesKnown) await ctx.out.line(UNKNOWN_RANGES_NOTE);
+  if (json) {
+    // The summary object above is the last line.
   } else if (r.status === 'up-to-date') await ctx.out.line(`already up to date: ${what.target} has nothing to take`);
   else if (r.status === 'fast-forward') await ctx.out.line(`fast-forward ${what.target} to version ${r.version?.id}: ${describeChanges(r.changes)}`);
   else if (r.status === 'merged') {

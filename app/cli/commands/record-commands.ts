@@ -1,5 +1,5 @@
 /**
- * Record commands: `get`, `put`, `del`, `scan`, `dump`. Reads open the store read-only and may
+ * Record commands: `get`, `put`, `del`, `scan`, `count`, `dump`. Reads open the store read-only and may
  * read an older version with `--at`; writes are one commit each.
  */
 import { Command, Option } from 'commander';
@@ -55,6 +55,17 @@ function snapshotNote(opts: { snapshot?: string }): string {
 interface ScanOptions {
   prefix?: string; from?: string; to?: string; reverse?: boolean; limit?: number; json?: boolean; at?: string;
 }
+
+/** The key range of `--prefix`, `--from` and `--to` (shared by scan and count). */
+function rangeOptions(opts: { prefix?: string; from?: string; to?: string }): RangeOptions {
+  return {
+    ...(opts.prefix !== undefined ? { prefix: prefixArgument(opts.prefix) } : {}),
+    ...(opts.from !== undefined ? { from: keyArgument(opts.from) } : {}),
+    ...(opts.to !== undefined ? { to: keyArgument(opts.to) } : {}),
+  };
+}
+
+const PREFIX_OPTION = ['--prefix <prefix>', 'only keys starting with PREFIX: a string (user:01) is a text prefix of the first element, an array (["orders", 7]) a tuple prefix'] as const;
 
 /** Adds the record commands to `program`. */
 export function registerRecordCommands(program: Command, ctx: CommandContext): void {
@@ -131,7 +142,7 @@ export function registerRecordCommands(program: Command, ctx: CommandContext): v
     .command('scan')
     .description('print the records in a key range, in key order')
     .argument('<file>', 'store file')
-    .option('--prefix <prefix>', 'only keys starting with PREFIX: a string (user:01) is a text prefix of the first element, an array (["orders", 7]) a tuple prefix')
+    .option(...PREFIX_OPTION)
     .option('--from <key>', 'first key (inclusive)')
     .option('--to <key>', 'last key (exclusive)')
     .option('-r, --reverse', 'largest key first')
@@ -140,14 +151,30 @@ export function registerRecordCommands(program: Command, ctx: CommandContext): v
     .addOption(atOption())
     .action(async (file: string, opts: ScanOptions) => {
       const range: RangeOptions = {
-        ...(opts.prefix !== undefined ? { prefix: prefixArgument(opts.prefix) } : {}),
-        ...(opts.from !== undefined ? { from: keyArgument(opts.from) } : {}),
-        ...(opts.to !== undefined ? { to: keyArgument(opts.to) } : {}),
+        ...rangeOptions(opts),
         ...(opts.reverse ? { reverse: true } : {}),
         ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
       };
       await withStore(file, { readOnly: true }, async (store) => {
         await printEntries(ctx, sourceAt(store, opts.at).scan(range), opts.json === true);
+      });
+    });
+
+  program
+    .command('count')
+    .description('print how many records a key range holds (exact; O(log n) on a format-3 store)')
+    .argument('<file>', 'store file')
+    .option(...PREFIX_OPTION)
+    .option('--from <key>', 'first key (inclusive)')
+    .option('--to <key>', 'last key (exclusive)')
+    .option('--json', 'one {"count", "version"} JSON object')
+    .addOption(atOption())
+    .action(async (file: string, opts: { prefix?: string; from?: string; to?: string; json?: boolean; at?: string }) => {
+      const range = rangeOptions(opts);
+      await withStore(file, { readOnly: true }, async (store) => {
+        const view = opts.at === undefined ? store.at(store.head().id) : store.at(opts.at);
+        const count = view.count(range);
+        await ctx.out.line(opts.json === true ? JSON.stringify({ count, version: view.version }) : String(count));
       });
     });
 
