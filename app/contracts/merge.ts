@@ -91,6 +91,12 @@ export interface MergePreviewResult {
   readonly conflictCount: number;
   /** The message the commit gets by default. */
   readonly message: string;
+  /**
+   * False when some range a side deleted since the base is not recorded (older writers, or more
+   * ranges than a catalog record keeps; FORMAT.md §7.6.1): a key added on one side inside a range
+   * the other deleted may then merge as an add instead of conflicting.
+   */
+  readonly rangesKnown: boolean;
 }
 
 /** How one conflict is settled. */

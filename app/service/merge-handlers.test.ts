@@ -91,7 +91,7 @@ describe('merge.preview', () => {
     const bytes = readFileSync(path);
     const { storeId } = await ok('store.open', { path });
     const p = await ok('merge.preview', { storeId, theirs: 'exp' });
-    expect(p).toMatchObject({ kind: 'merge', status: 'conflicts', into: 'main', ours, theirs, base: { id: fork }, conflictCount: 1, message: 'Merge exp into main' });
+    expect(p).toMatchObject({ kind: 'merge', status: 'conflicts', into: 'main', ours, theirs, base: { id: fork }, conflictCount: 1, message: 'Merge exp into main', rangesKnown: true });
     expect(p.conflicts).toHaveLength(1);
     const c = p.conflicts[0]!;
     expect(c).toMatchObject({ key: { json: ['users', 1] }, path: ['name'], kind: 'both-modified', id: conflictId(hexOf(user(1)), ['name']) });

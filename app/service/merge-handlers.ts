@@ -116,6 +116,7 @@ export function mergeHandlers(context: ServiceContext): HandlersOf<keyof typeof 
       conflicts,
       conflictCount: result.conflicts.length,
       message,
+      rangesKnown: result.rangesKnown,
     };
   };
 

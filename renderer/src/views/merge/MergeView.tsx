@@ -286,6 +286,11 @@ export function MergeView() {
             </span>
             {ids.length > 0 && <span className="small dim">n / p: next / previous unresolved · o / t: ours / theirs</span>}
           </div>
+          {!preview.rangesKnown && (
+            <div className="notice small merge-stale" data-testid="merge-ranges-unknown">
+              Some range deletes on a side are not recorded (older writer, or more ranges than the catalog keeps): a key written on one side inside a range the other deleted may merge as written instead of conflicting.
+            </div>
+          )}
           {store.generation !== previewGeneration && (
             <div className="notice small merge-stale" data-testid="merge-stale">
               New commits landed since this preview; if they moved {oursName} or {theirsName}, the commit will refuse.
