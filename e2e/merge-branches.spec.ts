@@ -94,6 +94,7 @@ test('merge experiment into main: field-level auto-merge, conflicts resolved in 
   await expect(mode).toContainText('Changes on experiment since it forked from main');
   await expect(page.getByTestId('count-removed').locator('b')).toHaveText('0');
   await expect(page.getByTestId('count-added').locator('b')).toHaveText('0');
+  await screenshot(page, 'diff-since-fork');
   // The two-way compare, one click away, lists main's newer users as removed.
   await page.getByTestId('diff-toggle-fork').click();
   await expect(mode).toHaveAttribute('data-mode', 'two-way');
