@@ -10,7 +10,7 @@ export {
 export { SubtreeView } from './store/subtree-view';
 export { automaticSnapshotName, retainedAutomaticSnapshots, type SnapshotPolicy, type SnapshotPolicyInput } from './store/snapshot-policy';
 export { DEFAULT_KEEP, type CompactOptions, type CompactResult, type CompactionPhase, type CompactionProgress, type SpaceUsage } from './store/compact';
-export type { WatchEvent, WatchListener, WatchRange } from './store/watch';
+export { watch, type WatchEvent, type WatchListener, type WatchRange } from './watch/index';
 export { Transaction, type CommitOptions, type CommitInfo } from './store/transaction';
 export { ReadView, MAX_KEY_BYTES, type Entry, type RangeOptions } from './store/view';
 export type { IoCounters } from './store/file';
