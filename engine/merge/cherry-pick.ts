@@ -8,7 +8,11 @@ import type { CherryPickOptions, MergeResult } from './merge-types';
  * three-way merge with the picked version's parent as the base, so the same conflict rules
  * and `resolve` apply. When nothing is left to change (the change is already there) the
  * status is `up-to-date` and nothing is written; with conflicts left, or `dryRun`, nothing is
- * written either. A version without a parent (the store's first) cannot be picked.
+ * written either. A version without a parent (the store's first) cannot be picked. Range
+ * deletes: the picked side's are those of the picked version (and, for a merge commit, of the
+ * side it merged); ours are those of the versions reachable from the branch head and not from
+ * the picked version's parent — so a key the pick adds inside a range the branch deleted, or
+ * a key the branch added inside a range the pick deletes, conflicts as in a merge.
  * O(changes · height) node reads, where the changes are those of both diffs (parent→picked,
  * parent→branch head).
  */

@@ -136,6 +136,17 @@ describe('merge with range deletes', () => {
     expect(get('u/6')).toBe(6);
   });
 
+  it('a range deleted on a third branch that theirs merged counts as theirs (the walk follows both parents)', () => {
+    for (let i = 0; i < 4; i++) put(`u/${i}`, i);
+    store.branch('topic');
+    store.branch('side');
+    delRange('u/1', 'u/3', 'side');
+    put('t', 1, 'topic');
+    expect(store.merge('side', { into: 'topic' }).status).toBe('merged');
+    put('u/2x', 1);
+    expect(kinds(store.merge('topic', { dryRun: true }))).toEqual([['u/2x', 'write-range-delete']]);
+  });
+
   it('a commit deleting more ranges than a record keeps: the recorded ones still conflict, and the result says rangesKnown: false', () => {
     put('seed', 1);
     store.branch('topic');

@@ -14,7 +14,9 @@ import { decodeValue, encodeValue, Store, type MergeChoice, type MergeConflict }
  * sides' values), and once merged the same records on `main`; verify() after each merge.
  * The model knows the ranges each side deleted since the fork, so it applies the range rule
  * itself: a key one side wrote that the other side's head lacks, inside a range that side
- * deleted, is a `range-delete-write` / `write-range-delete` conflict.
+ * deleted, is a `range-delete-write` / `write-range-delete` conflict. Half the cases compact
+ * the store (keeping only the heads) between our commits and theirs, so our side's ranges reach
+ * the merge through the compacted (folded) catalog.
  * Tiny nodes and buffers make splits, flushes and journal chains constant.
  */
 
@@ -42,7 +44,7 @@ const writeArb: fc.Arbitrary<Write> = fc.oneof(
 );
 const commitsArb = (max: number): fc.Arbitrary<Write[][]> => fc.array(fc.array(writeArb, { minLength: 1, maxLength: 6 }), { maxLength: max });
 const resolveArb = fc.constantFrom('none', 'ours', 'theirs', 'each' as const);
-const caseArb = fc.record({ stem: commitsArb(3), ours: commitsArb(3), theirs: commitsArb(3), resolve: resolveArb, salt: fc.nat(1000) });
+const caseArb = fc.record({ stem: commitsArb(3), ours: commitsArb(3), theirs: commitsArb(3), resolve: resolveArb, salt: fc.nat(1000), compact: fc.boolean() });
 
 type Model = Map<string, Doc>;
 /** Key ranges [lo, hi) a side deleted (hi null: to the end). */
@@ -195,6 +197,9 @@ describe('merge model', () => {
           const oursDeleted: Ranges = [];
           const theirsDeleted: Ranges = [];
           for (const w of c.ours) store.write((tx) => apply(ours, w, tx, oursDeleted));
+          // Compaction keeping only the heads: our head is relinked to the fork (topic's head),
+          // and the ranges of the versions dropped between must be folded into it.
+          if (c.compact) store.compact({ keep: 1 });
           for (const w of c.theirs) {
             const tx = store.begin({ branch: 'topic' });
             apply(theirs, w, tx, theirsDeleted);

@@ -50,7 +50,7 @@ export interface ThreeWay {
  *   of the same branch starts from theirs.
  *
  * O(changes · height) node reads for the two diffs and the commit, plus O(v log v) in memory
- * to find the base (v: versions newer than the base).
+ * to find the base and each side's range deletes since it (v: versions newer than the base).
  */
 export function mergeVersions(host: MergeHost, theirsRef: number | string, opts: MergeOptions = {}): MergeResult {
   const into = opts.into ?? host.defaultBranch;

@@ -121,7 +121,32 @@ beforeAll(() => {
   store.close();
   pristine = fs.readFileSync(base);
   blocks = walkBlocks(pristine);
+  // Damage to the newest record is told from a torn write by its last sector not being all zero
+  // (§11.1). A record whose bytes in its last sector happen to be zeros (its trailing fields)
+  // is, from the bytes alone, a write that stopped before that sector: rolling back is then
+  // right. Which case the fixture lands in depends on every block's size, so it is made to
+  // land in the distinguishable one, with one more small commit per try.
+  for (let extra = 0; newestRecordEndsInZeroSector(); extra++) {
+    expect(extra, 'no layout with a distinguishable newest record').toBeLessThan(8);
+    const again = Store.open(base, { durable: false });
+    const k = key(3000 + extra);
+    const v = small(extra, 5);
+    again.put(k, v);
+    model.set(k.toString('latin1'), v);
+    again.close();
+    pristine = fs.readFileSync(base);
+    blocks = walkBlocks(pristine);
+  }
 });
+
+/** True when the newest catalog record's bytes in its last 512-byte sector are all zero. */
+function newestRecordEndsInZeroSector(): boolean {
+  const catalogs = blocks.filter((b) => b.kind === KIND.catalog);
+  const last = catalogs[catalogs.length - 1];
+  const end = last.offset + last.length;
+  const sectorStart = Math.max(last.offset, Math.floor((end - 1) / 512) * 512);
+  return pristine.subarray(sectorStart, end).every((b) => b === 0);
+}
 
 afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
