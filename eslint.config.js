@@ -1,6 +1,7 @@
 // Layers point down: renderer -> app's contract (types only); main -> app -> engine;
 // level -> the engine's public API (engine/index.ts).
-// engine/ imports nothing from app/main/renderer, nor Electron/React/DOM libraries.
+// engine/ imports nothing from app/main/renderer, nor Electron/React/DOM libraries; inside it,
+// format/ is bytes only and the core (format, tree, store) imports no layer above it.
 // The folder rule is written once, as elements and the imports each may make
 // (eslint-plugin-boundaries resolves every import to a file, so depth does not matter);
 // layers.test.ts proves it fails on violating files.
@@ -10,6 +11,15 @@ import tseslint from 'typescript-eslint';
 /** The layers, matched against each file's path; the first match names a file's layer. */
 export const LAYERS = [
   { type: 'engine-api', pattern: 'engine/index.ts', mode: 'full' },
+  // The engine's core (LMDB's small core): format/ is bytes only; tree/, store/ and the diff
+  // walk store and version bytes. Records, references, watches and range locks are built above.
+  { type: 'engine-errors', pattern: 'engine/errors.ts', mode: 'full' },
+  { type: 'engine-format', pattern: 'engine/format/**', mode: 'full' },
+  { type: 'engine-core', pattern: ['engine/tree/**', 'engine/store/**', 'engine/diff/**'], mode: 'full' },
+  { type: 'engine-above-core', pattern: ['engine/records/**', 'engine/watch/**'], mode: 'full' },
+  { type: 'engine-locks', pattern: 'engine/locks/**', mode: 'full' },
+  // Test helpers (child processes, fixtures, the verify-on-close setup): tests only.
+  { type: 'engine-testing', pattern: 'engine/testing/**', mode: 'full' },
   { type: 'engine', pattern: 'engine/**', mode: 'full' },
   // The contract's import-free modules: constants and pure checks the page itself needs (they
   // import no project file; json-text uses lossless-json, a dependency-free pure-JS parser).
@@ -21,14 +31,26 @@ export const LAYERS = [
   { type: 'level', pattern: 'level/**', mode: 'full' },
 ];
 
+/** The engine's layers other than its public API and test helpers. */
+const ENGINE_INTERNAL = ['engine-errors', 'engine-format', 'engine-core', 'engine-above-core', 'engine-locks', 'engine'];
+/** Every engine layer. */
+const ENGINE = [...ENGINE_INTERNAL, 'engine-api', 'engine-testing'];
+
 /** What each layer may import; anything else between layers is an error. */
 export const LAYER_RULES = [
-  { from: 'engine', allow: ['engine', 'engine-api'] },
-  { from: 'engine-api', allow: ['engine'] },
+  { from: 'engine-errors', allow: [] },
+  { from: 'engine-format', allow: ['engine-format', 'engine-errors'] },
+  // The core imports neither the layers above it nor the test helpers. It names the range lock
+  // manager by type only (Store.locks, Transaction.lock); locks/ provides itself through a hook.
+  { from: 'engine-core', allow: ['engine-core', 'engine-format', 'engine-errors'] },
+  { from: 'engine-core', allow: ['engine-locks'], importKind: 'type' },
+  { from: ['engine-above-core', 'engine-locks', 'engine'], allow: [...ENGINE_INTERNAL, 'engine-api'] },
+  { from: 'engine-api', allow: ENGINE_INTERNAL },
+  { from: 'engine-testing', allow: ENGINE },
   { from: 'wire', allow: [] },
-  { from: 'contract', allow: ['contract', 'wire', 'engine', 'engine-api'] },
-  { from: 'app', allow: ['app', 'contract', 'wire', 'engine', 'engine-api'] },
-  { from: 'main', allow: ['main', 'app', 'contract', 'wire', 'engine', 'engine-api'] },
+  { from: 'contract', allow: ['contract', 'wire', ...ENGINE] },
+  { from: 'app', allow: ['app', 'contract', 'wire', ...ENGINE] },
+  { from: 'main', allow: ['main', 'app', 'contract', 'wire', ...ENGINE] },
   // The Level adapter is a library over the engine's public API only.
   { from: 'level', allow: ['level', 'engine-api'] },
   { from: 'renderer', allow: ['renderer', 'wire'] },
@@ -63,6 +85,17 @@ export default tseslint.config(
       'boundaries/element-types': ['error', {
         default: 'disallow',
         rules: LAYER_RULES,
+        message: 'layers point down: ${file.type} may not import ${dependency.type} (renderer -> contract types only; main -> app -> engine)',
+      }],
+    },
+  },
+  {
+    // Tests may use the public API and the test helpers whatever layer they sit in.
+    files: ['engine/**/*.test.ts'],
+    rules: {
+      'boundaries/element-types': ['error', {
+        default: 'disallow',
+        rules: [...LAYER_RULES, { from: ENGINE, allow: ENGINE }],
         message: 'layers point down: ${file.type} may not import ${dependency.type} (renderer -> contract types only; main -> app -> engine)',
       }],
     },

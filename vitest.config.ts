@@ -9,7 +9,7 @@ export const testConfig = defineConfig({
     // A temp directory per run; files left in it fail the run (scripts/vitest-tmpdir.ts).
     globalSetup: ['scripts/vitest-tmpdir.ts'],
     // Engine tests: closing a store runs its verify() first (see the file).
-    setupFiles: ['engine/store/verify-on-close.ts'],
+    setupFiles: ['engine/testing/verify-on-close.ts'],
   },
 });
 

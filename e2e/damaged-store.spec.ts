@@ -4,7 +4,7 @@
  * instead of silently showing fewer records (issue 12, item 0).
  */
 import { expect, test } from '@playwright/test';
-import { writeDamagedStore } from '../engine/store/damaged-fixture';
+import { writeDamagedStore } from '../engine/testing/damaged-fixture';
 import { openFile, screenshot, tmpPath } from './support';
 
 test('a damaged store opens up to the damage and the header says so', async ({ page }) => {

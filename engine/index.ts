@@ -10,13 +10,15 @@ export {
 export { SubtreeView } from './store/subtree-view';
 export { automaticSnapshotName, retainedAutomaticSnapshots, type SnapshotPolicy, type SnapshotPolicyInput } from './store/snapshot-policy';
 export { DEFAULT_KEEP, type CompactOptions, type CompactResult, type CompactionPhase, type CompactionProgress, type SpaceUsage } from './store/compact';
-export type { WatchEvent, WatchListener, WatchRange } from './store/watch';
+export { watch, type WatchEvent, type WatchListener, type WatchRange } from './watch/index';
 export { Transaction, type CommitOptions, type CommitInfo } from './store/transaction';
 export { ReadView, MAX_KEY_BYTES, type Entry, type RangeOptions } from './store/view';
 export type { IoCounters } from './store/file';
 export type { Problem } from './tree/verify';
 export { prefixEnd } from './tree/keys';
-export type { MergeChoice, MergeConflict, MergeConflictKind, MergeResolver, MergedChange, MergeResult, MergeOptions, CherryPickOptions } from './merge/merge-types';
+// Loading engine/merge/ installs the merge behind Store.merge, mergeBase and cherryPick (store/merge-hook.ts).
+import './merge/provide-merge';
+export type { MergeChoice, MergeConflict, MergeConflictKind, MergeResolver, MergedChange, MergeResult, MergeOptions, CherryPickOptions } from './store/merge-types';
 export * from './errors';
 export * from './records/index';
 export * from './locks/index';

@@ -8,7 +8,7 @@
  * so `dump | load` round-trips every key and value exactly.
  */
 import {
-  encodeKey, encodeStringPrefix, encodeValue, keyFromJson, keyToJson, tryDecodeValue,
+  encodeKey, encodeStringPrefix, findDanglingRefs as scanDanglingRefs, encodeValue, keyFromJson, keyToJson, tryDecodeValue,
   valueFromJson, valueToJson, InvalidArgumentError, StoreError, type Json, type Store, type Tuple,
 } from '../../engine/index';
 import { formatJsonText, JsonTextError, parseJsonText, type JsonTree } from '../contracts/json-text';
@@ -147,10 +147,10 @@ export interface DanglingRef {
 
 /**
  * Every reference, in the head of every branch, whose target key (or pinned version) is
- * missing, in the CLI's JSON and text forms. The scan is the engine's `store.findDanglingRefs`.
+ * missing, in the CLI's JSON and text forms. The scan is the engine's `findDanglingRefs`.
  */
 export function findDanglingRefs(store: Store, onProgress?: (records: number) => void): DanglingRef[] {
-  const found = store.findDanglingRefs(onProgress ? { onProgress: (p) => onProgress(p.records) } : {});
+  const found = scanDanglingRefs(store, onProgress ? { onProgress: (p) => onProgress(p.records) } : {});
   return found.map((d) => ({
     key: d.key,
     keyJson: keyToJson(d.key),

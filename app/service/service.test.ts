@@ -8,7 +8,7 @@ import type { PageResult, ServiceEvent } from '../contract';
 import { createService } from './index';
 import type { Service } from './index';
 import { callers } from './testing';
-import { writeDamagedStore } from '../../engine/store/damaged-fixture';
+import { writeDamagedStore } from '../../engine/testing/damaged-fixture';
 
 let dir: string;
 let service: Service;

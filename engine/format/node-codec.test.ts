@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { StoreCorruptError } from '../errors';
 import { NodeStore } from '../store/nodes';
 import type { StoreFile } from '../store/file';
-import { prng } from '../store/test-support';
+import { prng } from '../testing/test-support';
 import { BlobRef, Op, type InternalNode, type LeafNode, type Msg, type TreeNode } from '../tree/node';
 import { BlockKind, type Address } from './address';
 import { ByteWriter, FormatError } from './bytes';

@@ -1,6 +1,6 @@
 import { ByteReader, ByteWriter, FormatError } from './bytes';
 import { BlockKind, readAddress, writeAddress, type Address } from './address';
-import { BlobRef, Op, type Child, type InternalNode, type LeafNode, type Msg, type Value } from '../tree/node';
+import { BlobRef, Op, type DecodedLeafNode, type InternalPayload, type LeafPayload, type Msg, type Value } from './node-shapes';
 
 /**
  * Node payload codecs (the bytes after the 12-byte block header). Layouts are documented in
@@ -127,7 +127,7 @@ function readValue(r: ByteReader): Value {
 }
 
 /** Leaf payload: varint count, keys, then values. O(bytes). */
-export function encodeLeaf(node: LeafNode): Buffer {
+export function encodeLeaf(node: LeafPayload): Buffer {
   const w = new ByteWriter(Math.max(64, node.bytes + 64));
   w.varint(node.keys.length);
   writeKeys(w, node.keys);
@@ -136,7 +136,7 @@ export function encodeLeaf(node: LeafNode): Buffer {
 }
 
 /** Decodes a leaf payload; `stored` only when `wantStored`. O(bytes). Throws FormatError on damage. */
-export function decodeLeaf(payload: Buffer, wantStored = false): { node: LeafNode; prefix: Buffer; stored: StoredKey[] | null } {
+export function decodeLeaf(payload: Buffer, wantStored = false): { node: DecodedLeafNode; prefix: Buffer; stored: StoredKey[] | null } {
   const r = new ByteReader(payload);
   const count = r.varint();
   // A key takes at least 2 bytes and a value at least 2.
@@ -210,7 +210,7 @@ function readMsgs(r: ByteReader, n: number): Msg[] {
  * given) one varint per child — the live records in that child's subtree — then the buffered
  * messages. O(bytes).
  */
-export function encodeInternal(node: InternalNode, childAddresses: readonly Address[], counts: readonly number[] | null): Buffer {
+export function encodeInternal(node: InternalPayload, childAddresses: readonly Address[], counts: readonly number[] | null): Buffer {
   const w = new ByteWriter(256 + node.bufBytes + node.pivots.length * 24 + childAddresses.length * 24);
   w.varint(childAddresses.length);
   writeKeys(w, node.pivots);
@@ -320,5 +320,3 @@ export function decodeBlobIndex(payload: Buffer): { length: number; chunks: Addr
   return { length, chunks };
 }
 
-/** Used by the codec's callers to know whether a child slot is already persisted. */
-export type { Child };

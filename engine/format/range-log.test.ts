@@ -6,7 +6,7 @@ import { StoreCorruptError } from '../errors';
 import { Store } from '../index';
 import { readRecord } from '../store/catalog';
 import type { NodeStore } from '../store/nodes';
-import { thrown } from '../store/test-support';
+import { thrown } from '../testing/test-support';
 import { BlockKind } from './address';
 import { BLOCK_HEADER_BYTES, frameBlock } from './block';
 import { FormatError } from './bytes';

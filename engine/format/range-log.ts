@@ -1,4 +1,3 @@
-import { compareKeys } from '../tree/keys';
 import { ByteReader, ByteWriter, FormatError } from './bytes';
 
 /** A key range [from, to) a commit deleted; `to` null: to the end of the key space. */
@@ -83,18 +82,4 @@ export function readRangeLog(r: ByteReader): RangeDeleteLog {
     ranges.push({ from, to: hasTo === 1 ? Buffer.from(r.lenBytes()) : null });
   }
   return { ranges, complete: flags === 0 };
-}
-
-/** Sorted disjoint union of ranges: overlapping or touching ones joined. Sorts its argument. O(n log n). */
-export function joinRanges(ranges: DeletedRange[]): DeletedRange[] {
-  ranges.sort((x, y) => compareKeys(x.from, y.from));
-  const out: DeletedRange[] = [];
-  for (const r of ranges) {
-    const last = out[out.length - 1];
-    if (last && (last.to === null || compareKeys(r.from, last.to) <= 0)) {
-      const to = last.to === null || r.to === null ? null : compareKeys(last.to, r.to) >= 0 ? last.to : r.to;
-      out[out.length - 1] = { from: last.from, to };
-    } else out.push(r);
-  }
-  return out;
 }

@@ -13,6 +13,7 @@
  * transaction in the cycle (largest id) loses its request on that cycle with a DeadlockError.
  */
 import { InvalidArgumentError } from '../errors';
+import { provideLockTable } from '../store/lock-table';
 import { DeadlockError, LockCancelledError, LockTimeoutError } from './errors';
 import type { DeadlockRecord, LockEvent, LockSnapshotEntry, LockStats, LockTableSnapshot, WaitsForEdge } from './events';
 import { IntervalIndex } from './interval-index';
@@ -556,3 +557,6 @@ function queuedBehind(blockers: Map<number, boolean>): number[] {
   for (const [tx, holds] of blockers) if (!holds) out.push(tx);
   return out.sort((a, b) => a - b);
 }
+
+// Every store's `locks` is a LockManager: the core only knows this hook (store/lock-table.ts).
+provideLockTable(() => new LockManager());

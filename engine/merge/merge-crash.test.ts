@@ -5,11 +5,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeValue, Store } from '../index';
-import { prng } from '../store/test-support';
-import { DOCS, docKey } from './merge-crash-writer';
+import { prng } from '../testing/test-support';
+import { DOCS, docKey } from '../testing/merge-crash-writer';
 
 /**
- * Crash trials for merge commits: a child (merge-crash-writer.ts) changes one field of every
+ * Crash trials for merge commits: a child (engine/testing/merge-crash-writer.ts) changes one field of every
  * document on main and another on topic, then merges topic into main (a field-level merge of
  * every document), round after round, and reports each merge once it has returned. We SIGKILL
  * it a few milliseconds after its nth acknowledged merge (so inside the next round's commits or
@@ -22,7 +22,7 @@ import { DOCS, docKey } from './merge-crash-writer';
 
 const TRIALS = 4;
 const SEED = 1717;
-const WRITER = fileURLToPath(new URL('./merge-crash-writer.ts', import.meta.url));
+const WRITER = fileURLToPath(new URL('../testing/merge-crash-writer.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs the writer, SIGKILLs it `delayMs` after its `nth` acknowledged merge; returns round → version acknowledged. */

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodeValue, encodeValue, InvalidArgumentError, Store, VersionNotFoundError, type CommitInfo, type MergeChoice } from '../index';
-import { thrown } from '../store/test-support';
+import { thrown } from '../testing/test-support';
 
 /** Merge, merge base and cherry-pick by example: the cases a user meets, one per test. */
 

@@ -19,7 +19,7 @@ export {
   type TupleElement,
 } from './tuple';
 export { isRef, Ref, type RefOptions } from './ref';
-export { lookupRef, resolveRef, type RefLookup, type RefReader, type RefTarget } from './resolve';
+export { lookupRef, refReaderAt, resolveRef, type RefLookup, type RefReader, type RefTarget } from './resolve';
 export { findDanglingRefs, refsIn, type DanglingRef, type DanglingRefHost, type DanglingRefOptions, type VersionReader } from './dangling';
 export {
   decodeValue,

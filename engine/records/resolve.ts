@@ -52,3 +52,14 @@ export function resolveRef(reader: RefReader, ref: Ref): RefTarget | undefined {
   const r = lookupRef(reader, ref);
   return r.found ? r.target : undefined;
 }
+
+/**
+ * A reader of version `at` of a store (or of anything that reads versions): its point reads at
+ * that version, pinned versions through the same store. `resolveRef(refReaderAt(store, 12), ref)`
+ * resolves as of version 12; `resolveRef(store, ref)` as of the default branch head.
+ * O(1): resolves the version once.
+ */
+export function refReaderAt(store: Pick<RefReader, 'at'>, at: number | string): RefReader {
+  const view = store.at(at);
+  return { get: (k) => view.get(k), at: (v) => store.at(v) };
+}

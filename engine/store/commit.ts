@@ -123,7 +123,6 @@ export function commitTransaction(core: StoreCore, tx: Transaction, opts: Commit
   for (const s of added) if (!expired.has(s.name)) emitEvent(core.listeners, 'snapshot', snapshotInfo(s));
   for (const name of expired) if (!added.some((s) => s.name === name)) emitEvent(core.listeners, 'snapshotDeleted', { name, version: (grown.find((s) => s.name === name) as SnapshotEntry).version });
   emitEvent(core.listeners, 'commit', info);
-  core.watchHub?.catchUp();
   return info;
 }
 

@@ -5,8 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store, VersionNotFoundError } from '../index';
-import { buildStore, digestOf, digestOfModel, modelRetained, type VersionModel } from './compact-child';
-import { prng } from './test-support';
+import { buildStore, digestOf, digestOfModel, modelRetained, type VersionModel } from '../testing/compact-child';
+import { prng } from '../testing/test-support';
 
 /**
  * Crash safety of compaction: a child process compacts a copy of one deterministic store and is
@@ -24,7 +24,7 @@ import { prng } from './test-support';
 const TRIALS = Number(process.env.CRASH_TRIALS ?? 20);
 const SEED = Number(process.env.CRASH_SEED ?? 20261125);
 const CONCURRENCY = Math.max(2, Math.min(4, os.cpus().length + 1));
-const CHILD = fileURLToPath(new URL('./compact-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../testing/compact-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let dir: string;

@@ -5,16 +5,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../index';
-import { buildStore, digestOfModel, modelCompact } from './compact-child';
+import { buildStore, digestOfModel, modelCompact } from '../testing/compact-child';
 
 /**
- * A reader in another process (engine/store/compact-child.ts `read`) reads the head in a loop
+ * A reader in another process (engine/testing/compact-child.ts `read`) reads the head in a loop
  * while this process compacts the store. It never sees an error, keeps its old file until it
  * refreshes, then switches to the compacted file (fewer versions, same head) and follows the
  * commits made after it. Waits are for lines the child prints; nothing is timed.
  */
 
-const CHILD = fileURLToPath(new URL('./compact-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../testing/compact-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let dir: string;

@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InvalidArgumentError, Store, VersionNotFoundError, type CompactionProgress } from '../index';
-import { buildStore, digestOf, digestOfModel, modelCompact, modelRetained, SMALL_TREE, type VersionModel } from './compact-child';
-import { thrown } from './test-support';
+import { buildStore, digestOf, digestOfModel, modelCompact, modelRetained, SMALL_TREE, type VersionModel } from '../testing/compact-child';
+import { thrown } from '../testing/test-support';
 
 /**
  * Compaction against a model of versioned Maps: random writes on branches interleaved with

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Store, type Entry } from '../index';
+import { Store, watch, type Entry } from '../index';
 
 /**
  * What the public API hands out is the caller's to keep: every Buffer (keys, values, pivots,
@@ -178,7 +178,7 @@ describe('returned Buffers and objects are copies', () => {
       let events = 0;
       // The range given to watch is the caller's: reusing it afterwards must not move the watch.
       const watched = Buffer.from('key/0003');
-      const stop = store.watch({ prefix: watched }, (e) => {
+      const stop = watch(store, { prefix: watched }, (e) => {
         for (const c of e.changes) {
           events++;
           scribble(c.key);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NotAStoreError, Store, StoreCorruptError, StoreError } from '../index';
-import { prng, skipVerifyOnCloseInThisFile, thrown } from './test-support';
+import { prng, skipVerifyOnCloseInThisFile, thrown } from '../testing/test-support';
 import { MAX_SNAPSHOT_CHAIN, snapshotChainBound } from './snapshot-set';
 
 // Every test here damages stores on purpose: closing them must not fail on what they were made to show.

@@ -7,7 +7,7 @@ import { BLOCK_HEADER_BYTES } from '../format/block';
 import { DATA_START } from '../format/header';
 import { decodeInternal } from '../format/node-codec';
 import { Store } from '../index';
-import { prng } from './test-support';
+import { prng } from '../testing/test-support';
 
 /**
  * Per-child counts came with format 3. A format-2 (or 1) file written by this build stays in

@@ -5,8 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../index';
-import { modelAt, type CrashConfig } from './crash-writer';
-import { prng } from './test-support';
+import { modelAt, type CrashConfig } from '../testing/crash-writer';
+import { prng } from '../testing/test-support';
 
 /**
  * Crash safety: a child process loads deterministic operations with a durable commit every N
@@ -31,7 +31,7 @@ const ONLY = process.env.CRASH_TRIAL === undefined ? null : Number(process.env.C
 const CONCURRENCY = Math.max(2, Math.min(4, os.cpus().length + 1));
 /** Per-test time limit: a guard for `npm run test:crash` (1000 trials), not an assertion about speed. */
 const LIMIT_MS = (trials: number): number => Math.max(120_000, trials * 6_000);
-const WRITER = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
+const WRITER = fileURLToPath(new URL('../testing/crash-writer.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function pick<T>(r: () => number, xs: readonly T[]): T {

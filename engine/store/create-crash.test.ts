@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileStateError, Store } from '../index';
-import { thrown } from './test-support';
+import { thrown } from '../testing/test-support';
 
 /**
  * Crash safety of `Store.create`: a child creates a store and SIGKILLs itself just before its
@@ -15,7 +15,7 @@ import { thrown } from './test-support';
  * that `create` refuses and `open` rejects.
  */
 
-const CHILD = fileURLToPath(new URL('./create-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../testing/create-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function runChild(file: string, killAt: number, level = 'syscall'): Promise<{ out: string; err: string; signal: NodeJS.Signals | null }> {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Store } from '../index';
 import { decodeSuperblock, encodeSuperblock, SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS } from '../format/header';
 import { fileCalls, StoreFile } from './file';
-import { prng, skipVerifyOnClose } from './test-support';
+import { prng, skipVerifyOnClose } from '../testing/test-support';
 
 /**
  * The durability audit: every system call the store makes on its file is recorded at the file

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiskFullError, FileStateError, NotAStoreError, Store } from '../index';
 import { fileCalls } from './file';
-import { thrown } from './test-support';
+import { thrown } from '../testing/test-support';
 
 /**
  * What the file system can refuse, and how it reaches the user: a full disk is a DiskFullError

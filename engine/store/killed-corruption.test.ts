@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store, StoreError } from '../index';
 import { decodeSuperblock, SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS } from '../format/header';
-import { modelAt, type CrashConfig } from './crash-writer';
-import { prng, skipVerifyOnCloseInThisFile } from './test-support';
+import { modelAt, type CrashConfig } from '../testing/crash-writer';
+import { prng, skipVerifyOnCloseInThisFile } from '../testing/test-support';
 
 // Every store here is damaged on purpose: closing it must not fail on what it was made to show.
 skipVerifyOnCloseInThisFile();
@@ -29,7 +29,7 @@ skipVerifyOnCloseInThisFile();
 
 const FLIPS = Number(process.env.KILLED_FLIPS ?? 120);
 const SEED = Number(process.env.KILLED_FLIP_SEED ?? 7070);
-const WRITER = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
+const WRITER = fileURLToPath(new URL('../testing/crash-writer.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const COMMITS = 300;
 

@@ -82,7 +82,7 @@ function loadCore(path: string, file: StoreFile, header: FileHeader, sb: Superbl
     formatVersion: header.formatVersion, versionIndex: null, superSeq: sb.sequence,
     lastCheckpointEnd: sb.committedLength, commitsSinceCheckpoint: 0, syncedEnd: sb.committedLength, unsynced: false,
     failAt: 0, damageFound: null, relaxedOnDisk: false, listeners, active: new Set(), retired: [], decodedRecords: null,
-    watchHub: null, lastDiff: { subtreesSkipped: 0, regionsScanned: 0 },
+    lastDiff: { subtreesSkipped: 0, regionsScanned: 0 },
   };
   rollForward(core);
   loadSnapshots(core);

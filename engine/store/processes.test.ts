@@ -5,17 +5,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store, StoreLockedError } from '../index';
-import { thrown } from './test-support';
+import { thrown } from '../testing/test-support';
 
 /**
  * Several processes on one store file: one writer at a time (an OS lock on the file's inode,
  * plus a pid file that names the holder), the lock free the moment its holder dies, and
  * read-only openers that see the writer's new commits after refresh(). The child is
- * engine/store/process-child.ts. Nothing here is timed: waits are for lines the child prints,
+ * engine/testing/process-child.ts. Nothing here is timed: waits are for lines the child prints,
  * and polling loops are bounded by a count.
  */
 
-const CHILD = fileURLToPath(new URL('./process-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../testing/process-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 class Child {

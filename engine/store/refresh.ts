@@ -37,7 +37,6 @@ export function refresh(core: StoreCore): boolean {
   if (!replaced && sameAddress(before, core.latest)) return false;
   loadSnapshots(core);
   emitEvent(core.listeners, 'refresh', { version: core.record.nextVersionId - 1 });
-  core.watchHub?.catchUp();
   return true;
 }
 

@@ -5,8 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../index';
-import { snapshotCrashOp } from './snapshot-crash-writer';
-import { prng } from './test-support';
+import { snapshotCrashOp } from '../testing/snapshot-crash-writer';
+import { prng } from '../testing/test-support';
 
 /**
  * Crash trials for snapshots that ride in commit records: a child (snapshot-crash-writer.ts)
@@ -20,7 +20,7 @@ import { prng } from './test-support';
 
 const TRIALS = Number(process.env.SNAPSHOT_CRASH_TRIALS ?? 12);
 const SEED = 20261206;
-const WRITER = fileURLToPath(new URL('./snapshot-crash-writer.ts', import.meta.url));
+const WRITER = fileURLToPath(new URL('../testing/snapshot-crash-writer.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 interface Ack {

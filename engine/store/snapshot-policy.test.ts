@@ -8,7 +8,7 @@ import type { SnapshotEntry, SnapshotPolicy } from '../format/catalog-codec';
 import { automaticSnapshotDue, checkSnapshotPolicy, expiredAutomaticSnapshots, retainedAutomaticSnapshots } from './snapshot-policy';
 import { InvalidArgumentError } from '../errors';
 import { Store } from '../index';
-import { thrown } from './test-support';
+import { thrown } from '../testing/test-support';
 
 /**
  * The automatic-snapshot policy as pure functions (retention against a second, differently

@@ -10,7 +10,7 @@ import { verifyCatalog } from './verify-catalog';
 import { DATA_START } from '../format/header';
 import { InvalidArgumentError, Store } from '../index';
 import { MAX_SNAPSHOT_CHAIN, snapshotChainBound } from './snapshot-set';
-import { thrown } from './test-support';
+import { thrown } from '../testing/test-support';
 
 /**
  * Snapshots carried inline in catalog records: a model test (random named commits, bursts,

@@ -14,7 +14,6 @@ import type { SnapshotState } from './snapshot-set';
 import type { StoreDamage, StoreOptions } from './store-types';
 import type { Transaction } from './transaction';
 import { ReadView } from './view';
-import type { WatchHub } from './watch';
 import type { WriterLock } from './writer-lock';
 import type { DiffCounters } from '../diff/diff';
 
@@ -63,7 +62,6 @@ export interface StoreCore {
   readonly retired: StoreFile[];
   /** Catalog records verify() decoded, by offset, with the checksum their bytes had (for one file). */
   decodedRecords: { file: StoreFile; byOffset: Map<number, { checksum: number; record: CatalogRecord }> } | null;
-  watchHub: WatchHub | null;
   /** Work done by the last diff: subtrees skipped as shared, regions compared record by record. */
   lastDiff: DiffCounters;
 }

@@ -7,7 +7,7 @@ import {
   ClosedError, FileStateError, FormatVersionError, InvalidArgumentError, KeyTooLargeError, MAX_KEY_BYTES,
   NotAStoreError, ReadOnlyError, Store, StoreError, StoreLockedError, VersionNotFoundError, prefixEnd, type CommitInfo,
 } from '../index';
-import { thrown } from './test-support';
+import { thrown } from '../testing/test-support';
 
 /** API-level unit tests of Store, Transaction and ReadView: errors, large values, versions, transactions, scans. */
 

@@ -1,14 +1,12 @@
 import * as os from 'node:os';
 import type { DiffCounters } from '../diff/diff';
 import { FileStateError } from '../errors';
-import { LockManager } from '../locks/lock-manager';
-import { findDanglingRefs, type DanglingRef, type DanglingRefOptions } from '../records/dangling';
-import type { Ref } from '../records/ref';
-import { resolveRef, type RefTarget } from '../records/resolve';
+import type { LockManager } from '../locks/lock-manager';
 import type { Child, InternalNode } from '../tree/node';
 import { createBranch, deleteBranch, resetBranch } from './branches';
 import { resolveVersion, snapshotInfo, versionIndexOf, versionInfo } from './catalog';
 import { commitTransaction } from './commit';
+import { newLockTable } from './lock-table';
 import { compact, spaceUsage } from './compaction-switch';
 import type { CompactOptions, CompactResult, SpaceUsage } from './compact';
 import { markRelaxed } from './checkpoint';
@@ -28,13 +26,10 @@ import type {
 } from './store-types';
 import { SubtreeView } from './subtree-view';
 import { Transaction, type CommitInfo, type CommitOptions, type MergeCommitOptions, type TransactionHost, type TransactionOptions } from './transaction';
-import { mergeBase } from '../merge/merge-base';
-import { mergeVersions, type MergeHost } from '../merge/merge';
-import { cherryPick } from '../merge/cherry-pick';
-import type { CherryPickOptions, MergeOptions, MergeResult } from '../merge/merge-types';
+import { mergeFunctions } from './merge-hook';
+import type { CherryPickOptions, MergeHost, MergeOptions, MergeResult } from './merge-types';
 import { verify } from './verification';
 import { asKey, asValue, ReadView, type Entry, type RangeOptions } from './view';
-import { WatchHub, type WatchListener, type WatchRange } from './watch';
 
 export type {
   AddressView, BranchInfo, DiffChange, DiffOptions, DiffSummary, MessageView, NodeView, OpenOptions, SnapshotInfo, StoreDamage,
@@ -59,9 +54,9 @@ export class Store implements TransactionHost {
   readonly readOnly: boolean;
   /** Branch used when none is named. */
   readonly defaultBranch: string;
-  /** Range locks of this process's transactions (shared/exclusive, FIFO, timeouts, deadlock detection). */
-  readonly locks = new LockManager();
   private readonly core: StoreCore;
+  /** Made on first use (engine/locks/ provides it: see lock-table.ts). */
+  private lockTable: LockManager | null = null;
 
   private constructor(core: StoreCore) {
     this.core = core;
@@ -207,6 +202,16 @@ export class Store implements TransactionHost {
     return commitTransaction(this.core, tx, opts);
   }
 
+  /** Range locks of this process's transactions (shared/exclusive, FIFO, timeouts, deadlock detection). Made on first use. O(1). */
+  get locks(): LockManager {
+    return (this.lockTable ??= newLockTable());
+  }
+
+  /** @internal Called by Transaction at commit and abort: releases its locks, if a lock table was ever made. */
+  releaseLocks(tx: Transaction): void {
+    this.lockTable?.releaseAll(tx.id);
+  }
+
   /** @internal */
   transactionEnded(tx: Transaction): void {
     this.core.active.delete(tx);
@@ -217,6 +222,17 @@ export class Store implements TransactionHost {
   /** The head version of a branch (default branch when omitted). O(1) after the first catalog walk. */
   head(branch = this.defaultBranch): VersionInfo {
     return versionInfo(resolveVersion(this.core, branchEntry(this.core, branch).head));
+  }
+
+  /** A version's facts: id, parents, branch, time, message, root, stats (VersionNotFoundError when the catalog does not hold it). O(1) after the first catalog walk. */
+  version(ref: number | string): VersionInfo {
+    return versionInfo(resolveVersion(this.core, ref));
+  }
+
+  /** The highest version id the catalog has assigned (on any branch, deleted ones included). O(1). */
+  lastVersionId(): number {
+    checkOpen(this.core);
+    return this.core.record.nextVersionId - 1;
   }
 
   /** Every version, newest first. O(versions). */
@@ -361,7 +377,7 @@ export class Store implements TransactionHost {
   mergeBase(a: number | string, b: number | string): VersionInfo | null {
     const va = resolveVersion(this.core, a);
     const vb = resolveVersion(this.core, b);
-    const id = mergeBase((x) => versionIndexOf(this.core).get(x)?.parents, va.id, vb.id);
+    const id = mergeFunctions().mergeBase((x) => versionIndexOf(this.core).get(x)?.parents, va.id, vb.id);
     return id === null ? null : versionInfo(resolveVersion(this.core, id));
   }
 
@@ -377,7 +393,7 @@ export class Store implements TransactionHost {
   merge(theirs: number | string, opts: MergeOptions = {}): MergeResult {
     if (opts.dryRun) checkOpen(this.core);
     else checkWritable(this.core);
-    return mergeVersions(this.mergeHost(), theirs, opts);
+    return mergeFunctions().merge(this.mergeHost(), theirs, opts);
   }
 
   /**
@@ -388,7 +404,7 @@ export class Store implements TransactionHost {
   cherryPick(version: number | string, opts: CherryPickOptions = {}): MergeResult {
     if (opts.dryRun) checkOpen(this.core);
     else checkWritable(this.core);
-    return cherryPick(this.mergeHost(), version, opts);
+    return mergeFunctions().cherryPick(this.mergeHost(), version, opts);
   }
 
   /** What engine/merge/ needs from the store: its catalog, diffs and commit path. O(1). */
@@ -510,50 +526,13 @@ export class Store implements TransactionHost {
     return onEvent(this.core.listeners, event, fn);
   }
 
-  // ---------------------------------------------------------------- watches and references
-
   /**
-   * Calls `listener` once per commit that changes keys inside `range` (prefix ∩ [from, to),
-   * optionally one branch) with those changes — for commits through this store and, on a
-   * read-only store, for each commit of another process that {@link refresh} finds. Each commit
-   * costs its watchers one diff between the version's parent and the version:
-   * O(changes · height) node reads, not O(store). A watcher that throws is reported as a
-   * `listenerError` event and the others still run. Returns the unsubscribe function.
+   * Reports an exception that a callback run for this store's events threw (a watcher's, say:
+   * see `watch`) the way the store reports its own listeners': as a `listenerError` event
+   * naming `source`, or a process warning when nobody listens for those. O(listeners).
    */
-  watch(range: WatchRange, listener: WatchListener): () => void {
-    checkOpen(this.core);
-    const core = this.core;
-    core.watchHub ??= new WatchHub({
-      latestVersion: () => core.record.nextVersionId - 1,
-      versionOf: (id) => {
-        const v = versionIndexOf(core).get(id);
-        return v && { parent: v.parents[0] ?? 0, branch: v.branch };
-      },
-      diff: (a, b, opts) => this.diff(a, b, opts),
-      reportListenerError: (error) => listenerFailed(core.listeners, 'watch', error),
-    });
-    return core.watchHub.add(range, listener);
-  }
-
-  /**
-   * The record a reference points at, read as of version `at` (default branch head) — or at
-   * the version the reference pins — or undefined when the key (or the pinned version) is
-   * missing. A view prefix is part of the target's key. O(height).
-   */
-  resolveRef(ref: Ref, opts: { at?: number | string } = {}): RefTarget | undefined {
-    checkOpen(this.core);
-    const here = opts.at === undefined ? headView(this.core) : this.at(opts.at);
-    return resolveRef({ get: (k) => here.get(k), at: (v) => this.at(v) }, ref);
-  }
-
-  /**
-   * Every reference, in the head of every branch (each distinct head once), whose target is
-   * missing: no record at its key, or no such pinned version. O(records) reads plus one
-   * O(height) point read per reference; `onProgress` is called every 4096 records.
-   */
-  findDanglingRefs(opts: DanglingRefOptions = {}): DanglingRef[] {
-    checkOpen(this.core);
-    return findDanglingRefs({ branches: () => this.branches(), at: (v) => this.at(v) }, opts);
+  reportListenerError(source: string, error: unknown): void {
+    listenerFailed(this.core.listeners, source, error);
   }
 
   /**

@@ -52,6 +52,8 @@ export interface TransactionOptions {
 /** The store side a transaction commits through (implemented by Store). */
 export interface TransactionHost {
   readonly locks: LockManager;
+  /** Releases every lock `tx` holds (a no-op when the host never made a lock table). */
+  releaseLocks(tx: Transaction): void;
   commitTransaction(tx: Transaction, opts: CommitOptions): CommitInfo;
   transactionEnded(tx: Transaction): void;
 }
@@ -346,7 +348,7 @@ export class Transaction {
   private release(): void {
     this.spillFile?.close();
     this.spillFile = null;
-    this.host.locks.releaseAll(this.id);
+    this.host.releaseLocks(this);
   }
 
   /** Commits: merges the writes into the branch head as one batch and records a new version. */

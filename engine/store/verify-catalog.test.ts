@@ -7,7 +7,7 @@ import { BLOCK_HEADER_BYTES, frameBlock } from '../format/block';
 import { decodeCatalogRecord, encodeCatalogRecord, encodeSnapshots, RecordType, type CatalogRecord, type SnapshotEntry, type VersionEntry } from '../format/catalog-codec';
 import { decodeSuperblock, SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS } from '../format/header';
 import { Store, type Problem } from '../index';
-import { skipVerifyOnCloseInThisFile } from './test-support';
+import { skipVerifyOnCloseInThisFile } from '../testing/test-support';
 
 // Every test here damages stores on purpose: closing them must not fail on what they were made to show.
 skipVerifyOnCloseInThisFile();

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Store } from '../index';
-import { skipVerifyOnClose } from './test-support';
+import { skipVerifyOnClose } from '../testing/test-support';
 
 /**
  * verify() reports what is on disk, however warm the store is: every node (every journal

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Store, VersionNotFoundError, type DiffChange, type WatchEvent } from '../index';
+import { Store, VersionNotFoundError, watch, type DiffChange, type WatchEvent } from '../index';
 
 /**
  * Model test of versions: random commits (puts, deletes, range deletes) on several branches,
@@ -122,11 +122,11 @@ function runModel(ops: Op[], watches: { range: Range; branch?: string }[], reade
 
   const got = watches.map(() => [] as WatchEvent[]);
   const want = watches.map(() => [] as string[]);
-  watches.forEach((w, i) => s.watch({ ...toOpts(w.range), branch: w.branch }, (e) => got[i].push(e)));
+  watches.forEach((w, i) => watch(s, { ...toOpts(w.range), branch: w.branch }, (e) => got[i].push(e)));
   const readerGot: WatchEvent[] = [];
   const readerWant: string[] = [];
   let readerSeen = 1;
-  reader.watch(toOpts(readerWatch), (e) => readerGot.push(e));
+  watch(reader, toOpts(readerWatch), (e) => readerGot.push(e));
 
   const ids = (): number[] => [...versions.keys()];
   const pick = (n: number): number => ids()[n % versions.size];

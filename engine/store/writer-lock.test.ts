@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileStateError, Store, StoreLockedError } from '../index';
 import { acquireWriterLock, availableLockMechanism, type LockMechanism } from './writer-lock';
-import { thrown } from './test-support';
+import { thrown } from '../testing/test-support';
 
 /**
  * The writer lock in one process: both mechanisms (the OS lock, and the pid-file fallback for

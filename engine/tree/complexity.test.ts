@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Store, type AddressView, type StoreOptions } from '../index';
-import { prng } from '../store/test-support';
+import { prng } from '../testing/test-support';
 
 /**
  * Complexity by counting, never by timing, with the store's I/O counters:

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Store } from '../index';
-import { prng } from '../store/test-support';
+import { prng } from '../testing/test-support';
 
 /**
  * Counts and positions by counting node visits, never by timing (store.io.nodeVisits): with

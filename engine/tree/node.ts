@@ -1,39 +1,10 @@
 import type { Address } from '../format/address';
 import type { KeyIndex } from './keys';
 
-/**
- * A value stored off-tree (TOAST): the leaf keeps this pointer and the length; the bytes live
- * in blob chunks listed by the index block at `index`.
- */
-export class BlobRef {
-  constructor(
-    readonly index: Address,
-    readonly length: number,
-  ) {}
-}
-
-/** A stored value: inline bytes, or a pointer to off-tree blob chunks. */
-export type Value = Buffer | BlobRef;
-
-/** Message operations of the hitchhiker buffer. */
-export const enum Op {
-  Put = 1,
-  Delete = 2,
-  DeleteRange = 3,
-}
-
-/**
- * A buffered message. Point messages (put/delete) use `key`; a range delete covers
- * `[key, end)` where a null `end` means "to the end of the key space".
- * `seq` is the store-wide sequence number: newest wins, and the journal replays by it.
- */
-export interface Msg {
-  readonly op: Op;
-  readonly key: Buffer;
-  readonly end: Buffer | null;
-  readonly value: Value | null;
-  readonly seq: number;
-}
+// The shapes that are also bytes (values, blob pointers, buffered messages) are declared by
+// the format, which encodes them; the tree uses them as they are.
+import { BlobRef, type Msg, type Value } from '../format/node-shapes';
+export { BlobRef, Op, type Msg, type Value } from '../format/node-shapes';
 
 /** A leaf: sorted unique keys and their values. */
 export interface LeafNode {

@@ -1,5 +1,5 @@
 /**
- * Child process of snapshot-crash.test.ts (run as `node --import tsx engine/store/snapshot-crash-writer.ts FILE SEED`).
+ * Child process of snapshot-crash.test.ts (run as `node --import tsx engine/testing/snapshot-crash-writer.ts FILE SEED`).
  * Creates FILE with an automatic-snapshot policy (every 3 commits, keep the last 4), then runs a
  * deterministic stream of durable operations until it is killed: commit `i` puts `k<i>` (half of
  * them naming their version `c<i>`), some steps take a standalone burst `snapshot(['s<i>a',

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Store, type WatchEvent } from '../index';
+import { Store, watch, type WatchEvent } from '../index';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'th-watch-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -11,14 +11,14 @@ const fresh = (): Store => Store.create(path.join(dir, `w${n++}.th`), { durable:
 const b = (s: string): Buffer => Buffer.from(s);
 const summary = (e: WatchEvent): string[] => e.changes.map((c) => `${c.type} ${c.key.toString()} ${c.before?.toString() ?? '-'}>${c.after?.toString() ?? '-'}`);
 
-describe('store.watch', () => {
+describe('watch(store, …)', () => {
   it('delivers each commit’s changes inside the range, skips commits outside it, and stops after unsubscribe', () => {
     const s = fresh();
     s.write((tx) => {
       for (let i = 0; i < 200; i++) tx.put(b(`a/${String(i).padStart(3, '0')}`), b(`v${i}`));
     });
     const got: WatchEvent[] = [];
-    const stop = s.watch({ prefix: b('a/'), from: b('a/010'), to: b('a/100') }, (e) => got.push(e));
+    const stop = watch(s, { prefix: b('a/'), from: b('a/010'), to: b('a/100') }, (e) => got.push(e));
     s.write((tx) => {
       tx.put(b('a/050'), b('new'));
       tx.put(b('a/150'), b('outside'));
@@ -45,11 +45,11 @@ describe('store.watch', () => {
     const errors: unknown[] = [];
     s.on('listenerError', (e) => errors.push(e.error));
     const seen: string[] = [];
-    s.watch({}, () => {
+    watch(s, {}, () => {
       throw new Error('watcher bug');
     });
-    s.watch({ branch: 'dev' }, (e) => seen.push(`dev ${e.version}`));
-    s.watch({}, (e) => seen.push(`all ${e.version} ${e.branch}`));
+    watch(s, { branch: 'dev' }, (e) => seen.push(`dev ${e.version}`));
+    watch(s, {}, (e) => seen.push(`all ${e.version} ${e.branch}`));
     s.on('commit', () => {
       throw new Error('commit listener bug');
     });
@@ -69,7 +69,7 @@ describe('store.watch', () => {
     w.put(b('k1'), b('a'));
     const r = Store.open(w.path, { readOnly: true });
     const got: WatchEvent[] = [];
-    r.watch({ prefix: b('k') }, (e) => got.push(e));
+    watch(r, { prefix: b('k') }, (e) => got.push(e));
     w.put(b('k1'), b('b'));
     w.put(b('z'), b('outside'));
     w.put(b('k2'), b('c'));
@@ -93,8 +93,8 @@ describe('store.watch', () => {
 
   it('rejects a bad range or listener with a one-line error', () => {
     const s = fresh();
-    expect(() => s.watch({ prefix: 'a' as unknown as Uint8Array }, () => {})).toThrow(/watch prefix must be a Uint8Array/);
-    expect(() => s.watch({}, null as unknown as () => void)).toThrow(/listener must be a function/);
+    expect(() => watch(s, { prefix: 'a' as unknown as Uint8Array }, () => {})).toThrow(/watch prefix must be a Uint8Array/);
+    expect(() => watch(s, {}, null as unknown as () => void)).toThrow(/listener must be a function/);
     s.close();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Child process of create-crash.test.ts (`node --import tsx engine/store/create-child.ts FILE KILL_AT [syscall|storefile]`).
+ * Child process of create-crash.test.ts (`node --import tsx engine/testing/create-child.ts FILE KILL_AT [syscall|storefile]`).
  * Creates a store at FILE and closes it, counting every system call the store makes on files
  * (`fileCalls`); at call number KILL_AT it SIGKILLs itself before making it, so the parent sees
  * a create cut at every step. KILL_AT -1 runs to the end and prints `calls N linked L` (L: the
@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../index';
 // A namespace import, so that the StoreFile level also runs against engines without `fileCalls`.
-import * as fileLayer from './file';
+import * as fileLayer from '../store/file';
 import { say } from './test-support';
 
 function main(file: string, killAt: number, level: string): void {

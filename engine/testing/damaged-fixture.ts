@@ -4,7 +4,7 @@
  * follow the damage (FORMAT.md §11.1). Shared by the CLI, service and e2e tests of damage.
  */
 import * as fs from 'node:fs';
-import { Store } from './store';
+import { Store } from '../index';
 
 /** Where the damage is, and the bytes written. */
 export interface DamagedStore {

@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { ClosedError } from '../errors';
-import type { Store } from './store';
+import type { Store } from '../store/store';
 import { verifyOnCloseSkipped } from './test-support';
 
 const failures: string[] = [];
@@ -43,7 +43,7 @@ beforeAll(async () => {
   // Only the engine's own tests (the app's open stores through the service and damage some on
   // purpose), and the engine is loaded only for them. The test file has imported the same module
   // already: patching its prototype now covers every store the tests open.
-  if (/[\\/]engine[\\/]/.test(expect.getState().testPath ?? '')) verifyBeforeClose((await import('./store')).Store);
+  if (/[\\/]engine[\\/]/.test(expect.getState().testPath ?? '')) verifyBeforeClose((await import('../store/store')).Store);
 });
 afterEach(report);
 afterAll(report);

@@ -1,5 +1,5 @@
 /**
- * Child process of merge-crash.test.ts (run as `node --import tsx engine/merge/merge-crash-writer.ts FILE`).
+ * Child process of merge-crash.test.ts (run as `node --import tsx engine/testing/merge-crash-writer.ts FILE`).
  * Creates FILE with DOCS documents and a branch `topic`, then runs rounds until it is killed:
  * round i sets field `a` of every document to i on main and field `b` to i on topic
  * (read-modify-write on each branch), then merges topic into main with the message
@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { decodeValue, encodeValue, Store } from '../index';
-import { say } from '../store/test-support';
+import { say } from './test-support';
 
 /** Documents each round changes on both sides. */
 export const DOCS = 300;

@@ -1,6 +1,6 @@
 /**
  * Child process of compact-crash.test.ts and compact-reader.test.ts, plus the deterministic
- * store and retention model they share. Run as `node --import tsx engine/store/compact-child.ts MODE …`:
+ * store and retention model they share. Run as `node --import tsx engine/testing/compact-child.ts MODE …`:
  * - `compact FILE KEEP KILL_AT`: opens FILE for writing, prints `ready`, compacts it keeping
  *   KEEP, and SIGKILLs itself at the KILL_AT-th progress callback (-1: never); prints
  *   `done <steps>` after a complete compaction and close.

@@ -4,7 +4,7 @@
  * O(changes · height) node reads, whatever the store's size).
  */
 import { InvalidArgumentError } from '../errors';
-import type { DiffChange, DiffOptions } from './store';
+import type { DiffChange, DiffOptions } from '../store/store-types';
 
 /** The keys a watch covers: the intersection of `prefix` and [from, to); all keys when empty. */
 export interface WatchRange {
@@ -52,8 +52,9 @@ interface Watcher {
 }
 
 /**
- * The watchers of one store. The store calls {@link WatchHub.catchUp} after its own commits and
- * after a `refresh()` that found commits of another process; the hub then delivers, in id
+ * The watchers of one store. {@link watch} calls {@link WatchHub.catchUp} on the store's
+ * `commit` events (its own commits) and `refresh` events (a `refresh()` that found commits of
+ * another process); the hub then delivers, in id
  * order, every version it has not seen yet (a refresh may reveal several).
  */
 export class WatchHub {

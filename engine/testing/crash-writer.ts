@@ -1,5 +1,5 @@
 /**
- * Child process of crash.test.ts (run as `node --import tsx engine/store/crash-writer.ts CONFIG_JSON`).
+ * Child process of crash.test.ts (run as `node --import tsx engine/testing/crash-writer.ts CONFIG_JSON`).
  * Loads a deterministic stream of operations into a store with durable commits and prints, on
  * stdout, one line per commit that has returned (so is durable): `C <commits> <version>`. The
  * parent SIGKILLs it at a random moment and checks the reopened store against {@link modelAt}.

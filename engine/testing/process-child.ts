@@ -1,5 +1,5 @@
 /**
- * Child process of processes.test.ts (run as `node --import tsx engine/store/process-child.ts MODE FILE`).
+ * Child process of processes.test.ts (run as `node --import tsx engine/testing/process-child.ts MODE FILE`).
  * - `hold`: opens FILE for writing, prints `ready <pid>`, then obeys stdin lines:
  *   `put KEY VALUE` (one commit), `puts N PREFIX` (N single-put commits), `exit` (close and end).
  *   Prints `committed <version>` after each command's last commit has returned.
