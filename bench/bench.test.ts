@@ -8,6 +8,7 @@ import { Tally } from './tally';
 import { makeDataset, makeChanges, permutation } from './data';
 import { median } from './harness';
 import { caseTable, renderText, toMarkdown } from './report';
+import { PEER_NAMES, PEERS } from './peers';
 import { runBench } from './runner';
 import { TARGETS } from './targets';
 import { WORKLOAD_NAMES } from './workloads';
@@ -29,7 +30,23 @@ describe('bench harness', () => {
       expect(renderText(caseTable(c))).toContain(c.peers[0]!.peer);
     }
     expect(report.targets).toHaveLength(TARGETS.length);
-    expect(toMarkdown(report)).toContain('## Targets (issue 4)');
+    expect(toMarkdown(report)).toContain('## Targets (issues 4 and 19)');
+
+    // Issue 19: warm random reads in the same shapes for every peer — one call per key, batches of
+    // 1,000 random keys, and the whole set as a separately labelled sorted batch — each peer
+    // returning the same records, with a "how measured" line naming every peer's call.
+    for (const id of ['warm-reads-per-key', 'warm-reads-batch', 'warm-reads-sorted-batch']) {
+      const c = report.cases.find((x) => x.id === id);
+      expect(c, id).toBeDefined();
+      const ok = c!.peers.filter((p) => p.status === 'ok');
+      expect(ok.map((p) => p.peer)).toEqual([...PEER_NAMES]);
+      expect(new Set(ok.map((p) => p.answer)).size).toBe(1);
+      expect(ok[0]!.answer).toMatch(/^2000\/0\//);
+      for (const peer of PEER_NAMES) expect(c!.method).toContain(`${peer} ${PEERS[peer].readCalls[id === 'warm-reads-per-key' ? 'each' : id === 'warm-reads-batch' ? 'batch' : 'whole']}`);
+    }
+    expect(report.cases.find((x) => x.id === 'warm-reads-sorted-batch')!.title).toContain('sorted batch');
+    expect(report.cases.find((x) => x.id === 'warm-reads-batch')!.title).toContain('batches of 1000');
+    expect(report.targets.filter((t) => t.issue === 19).map((t) => t.label)).toContain('warm random reads, per key, vs lmdb getBinaryFast');
   });
 
   it('generates the same data for the same seed and a prefix for a smaller size', () => {

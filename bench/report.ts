@@ -97,12 +97,13 @@ export function caseTable(c: CaseResult): Table {
 /** The summary: every target with its measured value. */
 export function summaryTable(targets: readonly TargetResult[]): Table {
   const rows = targets.map((t) => [
+    String(t.issue),
     t.label,
     t.goal,
     t.value === null ? 'n/a' : t.unit === 'ms' ? formatMs(t.value) : formatRatio(t.value),
     t.status === 'met' ? 'met' : t.status === 'missed' ? 'MISSED' : 'n/a',
   ]);
-  return { headers: ['target (Thunderhead / other)', 'goal', 'measured', 'status'], align: ['l', 'r', 'r', 'l'], rows };
+  return { headers: ['issue', 'target (Thunderhead / other)', 'goal', 'measured', 'status'], align: ['r', 'l', 'r', 'r', 'l'], rows };
 }
 
 /** Fixed-width text rendering. */
@@ -164,7 +165,7 @@ export function toMarkdown(report: BenchReport): string {
     `"peak RSS" the whole process (the dataset included)${cfg.peakRssPerRun ? ', reset before each run' : ' over its lifetime'}.`,
     '"TH/peer" is Thunderhead\'s median divided by the peer\'s: below 1 Thunderhead is faster (or smaller).',
     '',
-    '## Targets (issue 4)',
+    '## Targets (issues 4 and 19)',
     '',
     renderMarkdown(summaryTable(report.targets)),
     '',

@@ -100,6 +100,22 @@ class SqlitePeer implements Peer {
     }
   }
 
+  async getEach(keys: readonly Buffer[], tally: Tally): Promise<void> {
+    await this.getMany(keys, tally);
+  }
+
+  async getBatches(keys: readonly Buffer[], size: number, tally: Tally): Promise<void> {
+    const { select } = this.stmts;
+    const batch = this.store.transaction((start: number, end: number) => {
+      for (let i = start; i < end; i++) {
+        const v = select.get(keys[i]) as Buffer | undefined;
+        if (v === undefined) tally.miss();
+        else tally.addValue(v);
+      }
+    });
+    for (let start = 0; start < keys.length; start += size) batch(start, Math.min(keys.length, start + size));
+  }
+
   async scanAll(tally: Tally): Promise<void> {
     for (const row of this.stmts.scanAll.iterate()) {
       const [key, value] = row as [Buffer, Buffer];
@@ -198,6 +214,11 @@ class SqlitePeer implements Peer {
 /** The better-sqlite3 peer. */
 export const betterSqlitePeer: PeerFactory = {
   name: 'better-sqlite3',
+  readCalls: {
+    each: 'prepared `SELECT v … WHERE k = ?` `.get(key)`',
+    batch: 'the prepared `.get` over the batch inside one `transaction()`',
+    whole: 'the prepared `.get` per key',
+  },
   load: async () => true,
   create: () => new SqlitePeer(),
   copyStore: copyPath,

@@ -6,7 +6,7 @@ import { sortedBtreePeer } from './sorted-btree';
 import { thunderheadPeer } from './thunderhead';
 import type { PeerFactory, PeerName } from './types';
 
-export type { ChangeKind, DiffSink, Peer, PeerFactory, PeerName, PeerOpenOptions, PeerSupport, SnapshotHandle } from './types';
+export type { ChangeKind, DiffSink, Peer, PeerFactory, PeerName, PeerOpenOptions, PeerSupport, ReadCalls, SnapshotHandle } from './types';
 export { PEER_NAMES } from './types';
 
 /** The factories, in table order (Thunderhead first, so ratios read against the row above). */

@@ -70,6 +70,15 @@ class SortedBtreePeer implements Peer {
     }
   }
 
+  async getEach(keys: readonly Buffer[], tally: Tally): Promise<void> {
+    await this.getMany(keys, tally);
+  }
+
+  async getBatches(keys: readonly Buffer[], _size: number, tally: Tally): Promise<void> {
+    // No batch API: an in-memory tree has no per-call cost to amortise.
+    await this.getMany(keys, tally);
+  }
+
   async scanAll(tally: Tally): Promise<void> {
     this.tree.forEachPair((key: Buffer, value: Buffer) => {
       tally.add(key, value);
@@ -150,6 +159,7 @@ class SortedBtreePeer implements Peer {
 /** The sorted-btree (in-memory) peer. */
 export const sortedBtreePeer: PeerFactory = {
   name: 'sorted-btree',
+  readCalls: { each: '`tree.get(key)`', batch: 'a `tree.get` loop (no batch API)', whole: 'a `tree.get` loop' },
   load: async () => true,
   create: () => new SortedBtreePeer(),
   copyStore: (from, to) => {

@@ -49,12 +49,33 @@ class ThunderheadPeer implements Peer {
   }
 
   async getMany(keys: readonly Buffer[], tally: Tally): Promise<void> {
-    // The batch API, as classic-level's getMany: sorted once, the tree walked once.
+    // The whole set in one call: sorted once, the tree walked once (a merge walk, close to a scan).
     const values = this.store.getMany(keys);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (v === undefined) tally.miss();
       else tally.addValue(v);
+    }
+  }
+
+  async getEach(keys: readonly Buffer[], tally: Tally): Promise<void> {
+    const store = this.store;
+    for (let i = 0; i < keys.length; i++) {
+      const v = store.get(keys[i]!);
+      if (v === undefined) tally.miss();
+      else tally.addValue(v);
+    }
+  }
+
+  async getBatches(keys: readonly Buffer[], size: number, tally: Tally): Promise<void> {
+    const store = this.store;
+    for (let start = 0; start < keys.length; start += size) {
+      const values = store.getMany(keys.slice(start, start + size));
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v === undefined) tally.miss();
+        else tally.addValue(v);
+      }
     }
   }
 
@@ -122,6 +143,7 @@ class ThunderheadPeer implements Peer {
 /** The Thunderhead peer. */
 export const thunderheadPeer: PeerFactory = {
   name: 'thunderhead',
+  readCalls: { each: '`store.get(key)`', batch: '`store.getMany(batch)`', whole: 'one `store.getMany(all keys)` (sorted inside: a merge walk)' },
   load: async () => true,
   create: () => new ThunderheadPeer(),
   copyStore: copyPath,

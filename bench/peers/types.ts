@@ -65,8 +65,19 @@ export interface Peer {
   putDurable(key: Buffer, value: Buffer): Promise<number | undefined>;
   /** One point read. */
   get(key: Buffer): Promise<Buffer | undefined>;
-  /** Point reads of every key in order; each found value goes to `tally.addValue`, each miss to `tally.miss`. */
+  /**
+   * Point reads of every key in order through the peer's whole-set call (Thunderhead: one
+   * `getMany` of all keys, sorted inside, i.e. a merge walk; the others: their fastest documented
+   * loop, see {@link ReadCalls.whole}); each found value goes to `tally.addValue`, each miss to `tally.miss`.
+   */
   getMany(keys: readonly Buffer[], tally: Tally): Promise<void>;
+  /** Point reads of every key in order, one single-key call per key ({@link ReadCalls.each}); results as in `getMany`. */
+  getEach(keys: readonly Buffer[], tally: Tally): Promise<void>;
+  /**
+   * Point reads of every key in order, in consecutive batches of `size` keys, each batch one call
+   * (or one read transaction) of the peer's batch API ({@link ReadCalls.batch}); results as in `getMany`.
+   */
+  getBatches(keys: readonly Buffer[], size: number, tally: Tally): Promise<void>;
   /** Every record in key order into `tally.add`. */
   scanAll(tally: Tally): Promise<void>;
   /** Up to `n` records in key order starting at the first key ≥ `from`, into `tally.add`. */
@@ -95,9 +106,21 @@ export interface Peer {
   close(): Promise<void>;
 }
 
+/** How a peer answers each read shape, in words, for the "how measured" line under a table. */
+export interface ReadCalls {
+  /** One key per call ({@link Peer.getEach}). */
+  readonly each: string;
+  /** A batch of keys per call ({@link Peer.getBatches}). */
+  readonly batch: string;
+  /** The whole key set at once ({@link Peer.getMany}). */
+  readonly whole: string;
+}
+
 /** Makes peers and knows how a peer's stores are copied and removed. */
 export interface PeerFactory {
   readonly name: PeerName;
+  /** The calls behind each read shape. */
+  readonly readCalls: ReadCalls;
   /** Loads the store's module; resolves to the reason when it cannot run here (e.g. not built yet). */
   load(): Promise<true | string>;
   /** A new adapter; only after `load()` resolved to true. */

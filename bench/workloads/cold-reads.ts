@@ -13,6 +13,7 @@ import type { BenchContext } from '../context';
 import { pickKeys } from '../data';
 import { evictPageCache } from '../fsutil';
 import type { Sample } from '../harness';
+import { PEER_NAMES, PEERS } from '../peers';
 import type { PeerFactory } from '../peers/types';
 import { count, oneAnswer, unsupported } from './common';
 import type { CaseSpec, PeerOutcome, Workload } from './types';
@@ -37,7 +38,7 @@ export const coldReads: Workload = {
         { key: 'metric:openMs', label: 'open', unit: 'ms' },
         { key: 'metric:readBytes', label: 'read from disk', unit: 'bytes' },
       ],
-      method: 'closed loaded store, its files evicted from the page cache; a new node process opens it and reads the keys; time = open + reads',
+      method: `closed loaded store, its files evicted from the page cache; a new node process opens it and reads the keys in a seeded random order, one call per key; time = open + reads. Calls: ${PEER_NAMES.map((name) => `${name} ${PEERS[name].readCalls.each}`).join('; ')}`,
     },
   ],
   run: async (ctx: BenchContext, factory: PeerFactory, spec: CaseSpec): Promise<PeerOutcome> => {

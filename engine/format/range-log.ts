@@ -83,17 +83,3 @@ export function readRangeLog(r: ByteReader): RangeDeleteLog {
   }
   return { ranges, complete: flags === 0 };
 }
-
-/** Sorted disjoint union of ranges: overlapping or touching ones joined. Sorts its argument. O(n log n). */
-export function joinRanges(ranges: DeletedRange[]): DeletedRange[] {
-  ranges.sort((x, y) => Buffer.compare(x.from, y.from));
-  const out: DeletedRange[] = [];
-  for (const r of ranges) {
-    const last = out[out.length - 1];
-    if (last && (last.to === null || Buffer.compare(r.from, last.to) <= 0)) {
-      const to = last.to === null || r.to === null ? null : Buffer.compare(last.to, r.to) >= 0 ? last.to : r.to;
-      out[out.length - 1] = { from: last.from, to };
-    } else out.push(r);
-  }
-  return out;
-}

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors';
 import { checkMessage, threeWay, writeChanges, type MergeHost } from './merge';
-import type { CherryPickOptions, MergeResult } from './merge-types';
+import type { CherryPickOptions, MergeResult } from '../store/merge-types';
 
 /**
  * Applies one version's changes — its diff against its first parent — to branch `onto`

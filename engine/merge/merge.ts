@@ -1,33 +1,14 @@
 import { InvalidArgumentError } from '../errors';
 import { compareKeys } from '../tree/keys';
 import { encodeValue } from '../records/value';
-import type { CommitInfo, Transaction } from '../store/transaction';
-import type { DiffChange, VersionInfo } from '../store/store';
+import type { DiffChange } from '../store/store';
 import { mergeBase } from './merge-base';
-import { inRanges, rangesSince, type RangesOf } from './side-ranges';
+import { inRanges, rangesSince } from './side-ranges';
 import { conflictKind, decodeOrNull, mergeValues, sameValue, type FieldConflict } from './value-merge';
-import type { MergeChoice, MergeConflict, MergedChange, MergeOptions, MergeResolver, MergeResult } from './merge-types';
+import type { CommitInfo } from '../store/transaction';
+import type { MergeChoice, MergeConflict, MergedChange, MergeHost, MergeOptions, MergeResolver, MergeResult } from '../store/merge-types';
 
-/** What a merge needs from the store (Store builds it over its catalog, diff and commit path). */
-export interface MergeHost {
-  readonly defaultBranch: string;
-  /** A version by id, snapshot, branch name or "#id" (VersionNotFoundError otherwise). */
-  version(ref: number | string): VersionInfo;
-  /** Parents of a version id, or undefined when the catalog has no such version. */
-  parentsOf(id: number): readonly number[] | undefined;
-  /** The range deletes a version id recorded (complete and empty when it made none); undefined when the catalog has no such version. */
-  rangesOf: RangesOf;
-  /** Head version id of a branch (VersionNotFoundError for an unknown branch). */
-  branchHead(branch: string): number;
-  /** The streaming key-level diff from version a to version b, in key order. */
-  diff(a: number, b: number): Iterable<DiffChange>;
-  /** A write transaction on a branch. */
-  begin(branch: string): Transaction;
-  /** Commits `tx` with `mergedParent` as its second parent when given. */
-  commit(tx: Transaction, message: string, mergedParent?: number): CommitInfo;
-  /** Moves a branch head to a version (a fast-forward). */
-  moveBranch(branch: string, id: number): void;
-}
+export type { MergeHost } from '../store/merge-types';
 
 /** The changes and conflicts of a three-way merge, before anything is written. */
 export interface ThreeWay {

@@ -1,4 +1,5 @@
-import { joinRanges, type DeletedRange, type RangeDeleteLog } from '../format/range-log';
+import type { DeletedRange, RangeDeleteLog } from '../format/range-log';
+import { joinRanges } from '../tree/key-ranges';
 import { IdHeap } from './id-heap';
 import { compareKeys } from '../tree/keys';
 

@@ -1,6 +1,6 @@
 import { Ref } from '../records/ref';
 import { decodeValue, encodeValue, type Value } from '../records/value';
-import type { MergeChoice, MergeConflictKind } from './merge-types';
+import type { MergeChoice, MergeConflictKind } from '../store/merge-types';
 
 /** A slot of a value: a Value, or undefined where the field (or the whole record) is absent. */
 type Slot = Value | undefined;

@@ -1,5 +1,6 @@
 import type { VersionEntry } from '../format/catalog-codec';
-import { boundedRangeLog, joinRanges, type DeletedRange, type RangeDeleteLog } from '../format/range-log';
+import { boundedRangeLog, type DeletedRange, type RangeDeleteLog } from '../format/range-log';
+import { joinRanges } from '../tree/key-ranges';
 
 /**
  * The range log a kept version carries into a compacted file. When compaction drops the

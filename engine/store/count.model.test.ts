@@ -148,6 +148,9 @@ function runModel(ops: Op[]): void {
         }
       }
       check(s, m, [], [Math.floor(m.size / 2)], [], 'head');
+      // A subtree view: the same positions, with keys relative to its prefix.
+      const sub = new Map([...m].filter(([k]) => k.startsWith('b/')).map(([k, v]) => [k.slice(2), v]));
+      check(s.view(b('b/')), sub, [{ from: '05' }], [1], [KEYS.indexOf('b/001')], 'view b/');
       const v = s.verify();
       expect(v.problems).toEqual([]);
     }

@@ -26,10 +26,8 @@ import type {
 } from './store-types';
 import { SubtreeView } from './subtree-view';
 import { Transaction, type CommitInfo, type CommitOptions, type MergeCommitOptions, type TransactionHost, type TransactionOptions } from './transaction';
-import { mergeBase } from '../merge/merge-base';
-import { mergeVersions, type MergeHost } from '../merge/merge';
-import { cherryPick } from '../merge/cherry-pick';
-import type { CherryPickOptions, MergeOptions, MergeResult } from '../merge/merge-types';
+import { mergeFunctions } from './merge-hook';
+import type { CherryPickOptions, MergeHost, MergeOptions, MergeResult } from './merge-types';
 import { verify } from './verification';
 import { asKey, asValue, ReadView, type Entry, type RangeOptions } from './view';
 
@@ -379,7 +377,7 @@ export class Store implements TransactionHost {
   mergeBase(a: number | string, b: number | string): VersionInfo | null {
     const va = resolveVersion(this.core, a);
     const vb = resolveVersion(this.core, b);
-    const id = mergeBase((x) => versionIndexOf(this.core).get(x)?.parents, va.id, vb.id);
+    const id = mergeFunctions().mergeBase((x) => versionIndexOf(this.core).get(x)?.parents, va.id, vb.id);
     return id === null ? null : versionInfo(resolveVersion(this.core, id));
   }
 
@@ -395,7 +393,7 @@ export class Store implements TransactionHost {
   merge(theirs: number | string, opts: MergeOptions = {}): MergeResult {
     if (opts.dryRun) checkOpen(this.core);
     else checkWritable(this.core);
-    return mergeVersions(this.mergeHost(), theirs, opts);
+    return mergeFunctions().merge(this.mergeHost(), theirs, opts);
   }
 
   /**
@@ -406,7 +404,7 @@ export class Store implements TransactionHost {
   cherryPick(version: number | string, opts: CherryPickOptions = {}): MergeResult {
     if (opts.dryRun) checkOpen(this.core);
     else checkWritable(this.core);
-    return cherryPick(this.mergeHost(), version, opts);
+    return mergeFunctions().cherryPick(this.mergeHost(), version, opts);
   }
 
   /** What engine/merge/ needs from the store: its catalog, diffs and commit path. O(1). */

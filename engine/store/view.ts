@@ -40,6 +40,17 @@ export function asKey(key: unknown, what = 'key'): Buffer {
   return Buffer.isBuffer(key) ? key : Buffer.from(key.buffer, key.byteOffset, key.byteLength);
 }
 
+/**
+ * A copy of a stored value for the caller (never a view of the node, which stays shared and
+ * cached). `allocUnsafe` takes small sizes from Node's pool and `set` is a typed-array copy:
+ * the same work as `Buffer.from(buffer)` without its argument-type dispatch, on every read. O(length).
+ */
+export function copyOf(v: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(v.length);
+  out.set(v);
+  return out;
+}
+
 /** Checks a value argument; returns it as a Buffer view. */
 export function asValue(value: unknown): Buffer {
   if (!(value instanceof Uint8Array)) throw new InvalidArgumentError(`value must be a Uint8Array (got ${value === null ? 'null' : typeof value})`);
@@ -122,7 +133,7 @@ export class ReadView {
   get(key: Uint8Array): Buffer | undefined {
     const v = getValue(this.nodes, this.root, asKey(key));
     if (v === undefined) return undefined;
-    return v instanceof BlobRef ? this.nodes.readBlob(v) : Buffer.from(v);
+    return v instanceof BlobRef ? this.nodes.readBlob(v) : copyOf(v);
   }
 
   /** True when `key` has a value. O(height). */
@@ -144,7 +155,7 @@ export class ReadView {
     const out: (Buffer | undefined)[] = new Array(checked.length);
     for (let i = 0; i < raw.length; i++) {
       const v = raw[i];
-      out[i] = v === undefined ? undefined : v instanceof BlobRef ? this.nodes.readBlob(v) : Buffer.from(v);
+      out[i] = v === undefined ? undefined : v instanceof BlobRef ? this.nodes.readBlob(v) : copyOf(v);
     }
     return out;
   }

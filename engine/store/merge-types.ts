@@ -1,4 +1,10 @@
-import type { VersionInfo } from '../store/store';
+/**
+ * The types of the Store's merge methods (issue 17), and of the hook through which engine/merge/
+ * (a layer above the core) implements them: the core names merge by these types only.
+ */
+import type { RangeDeleteLog } from '../format/range-log';
+import type { DiffChange, VersionInfo } from './store-types';
+import type { CommitInfo, Transaction } from './transaction';
 
 /**
  * How one conflict is settled: take our side or theirs, give the value (MessagePack of the
@@ -98,4 +104,25 @@ export interface CherryPickOptions {
   readonly message?: string;
   readonly dryRun?: boolean;
   readonly resolve?: MergeResolver;
+}
+
+/** What a merge needs from the store (Store builds it over its catalog, diff and commit path). */
+export interface MergeHost {
+  readonly defaultBranch: string;
+  /** A version by id, snapshot, branch name or "#id" (VersionNotFoundError otherwise). */
+  version(ref: number | string): VersionInfo;
+  /** Parents of a version id, or undefined when the catalog has no such version. */
+  parentsOf(id: number): readonly number[] | undefined;
+  /** The range deletes a version id recorded (complete and empty when it made none); undefined when the catalog has no such version. */
+  rangesOf(id: number): RangeDeleteLog | undefined;
+  /** Head version id of a branch (VersionNotFoundError for an unknown branch). */
+  branchHead(branch: string): number;
+  /** The streaming key-level diff from version a to version b, in key order. */
+  diff(a: number, b: number): Iterable<DiffChange>;
+  /** A write transaction on a branch. */
+  begin(branch: string): Transaction;
+  /** Commits `tx` with `mergedParent` as its second parent when given. */
+  commit(tx: Transaction, message: string, mergedParent?: number): CommitInfo;
+  /** Moves a branch head to a version (a fast-forward). */
+  moveBranch(branch: string, id: number): void;
 }
