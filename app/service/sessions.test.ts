@@ -56,6 +56,7 @@ const READ_METHODS: readonly Method[] = [
   'versions.list', 'versions.revertPreview', 'branches.list', 'refs.resolve', 'diff.page', 'diff.summary', 'diff.density', 'diff.structure',
   'edit.state', 'edit.end', 'edit.list', 'locks.discover', 'locks.attach', 'locks.detach', 'locks.snapshot', 'locks.stopDemo',
   'merge.base', 'merge.preview', 'merge.abort', 'merge.cherryPickPreview',
+  'records.pageAt', 'records.indexOf', 'query.check', 'keyspace.analyze',
 ];
 
 describe('a read-only session', () => {
