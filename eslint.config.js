@@ -16,7 +16,7 @@ export const LAYERS = [
   { type: 'engine-errors', pattern: 'engine/errors.ts', mode: 'full' },
   { type: 'engine-format', pattern: 'engine/format/**', mode: 'full' },
   { type: 'engine-core', pattern: ['engine/tree/**', 'engine/store/**', 'engine/diff/**'], mode: 'full' },
-  { type: 'engine-above-core', pattern: ['engine/records/**', 'engine/watch/**'], mode: 'full' },
+  { type: 'engine-above-core', pattern: ['engine/records/**', 'engine/watch/**', 'engine/query/**'], mode: 'full' },
   { type: 'engine-locks', pattern: 'engine/locks/**', mode: 'full' },
   // Test helpers (child processes, fixtures, the verify-on-close setup): tests only.
   { type: 'engine-testing', pattern: 'engine/testing/**', mode: 'full' },

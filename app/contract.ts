@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { checkRequestShape } from './contracts/request-limits';
 import { addressInput, empty, fileFields, fileHandle, filePath, hex, jobId, keyInput, oneFile, rangeInput, returns, storeId, themeSchema } from './contracts/schemas';
 import { diffMethods } from './contracts/diff';
+import { findMethods, queryText } from './contracts/find';
 import { editMethods } from './contracts/edits';
 import { lockMethods } from './contracts/locks';
 import { atVersion, versionMethods } from './contracts/versions';
@@ -28,6 +29,7 @@ export * from './contracts/versions';
 export * from './contracts/diff';
 export * from './contracts/locks';
 export * from './contracts/edits';
+export * from './contracts/find';
 
 // ---------------------------------------------------------------------------------------------
 // Plain data shapes
@@ -346,10 +348,13 @@ export interface CountResult {
   readonly version: number;
   /** Positions per block: the `every` asked for. */
   readonly every: number;
+  /** The query the count applied, when one was given. */
+  readonly where?: string;
   /**
    * The key ending each full block, in scan order: `marks[j]` is the key at position
    * `(j + 1) · every − 1`. `records.page` with `after: marks[j − 1]` (none for j = 0) reads the
    * rows from position `j · every`: how a list jumps to any position of a counted range.
+   * Only for a count with `where`: without one, `records.pageAt` reaches any position directly.
    */
   readonly marks: readonly Hex[];
 }
@@ -445,12 +450,15 @@ export const contract = {
   // -- records ---------------------------------------------------------------------------------
   /**
    * One page of records through a cursor: never loads more than `limit` rows. Continue with
-   * `after: nextAfter` from the previous page (exclusive, in scan direction).
+   * `after: nextAfter` from the previous page (exclusive, in scan direction). With `where` (a
+   * query, app/contracts/find.ts) only matching records are returned; a page may then scan
+   * many more records than it returns (bounded by the range).
    */
   'records.page': {
     request: z.strictObject({
       storeId,
       range: rangeInput.optional(),
+      where: queryText.optional(),
       after: hex.optional(),
       limit: z.int({ error: 'must be a positive integer' })
         .positive({ error: 'must be a positive integer' })
@@ -461,15 +469,17 @@ export const contract = {
     response: returns<PageResult>(),
   },
   /**
-   * Counts a range and marks every `every`-th key, so a list can show the exact total and jump
-   * to any position (`CountResult.marks`). A job: O(records in range) cursor steps with no
-   * value decoded, sliced so the host stays responsive; progress counts records so far
-   * (`total` -1: unknown until the end).
+   * The exact number of records in a range. Without `where`: one O(log n) engine count, no
+   * marks (reach positions with `records.pageAt`). With `where`: a job that streams the range
+   * through the query, O(records in range), marking every `every`-th match so a list can reach
+   * any position of the filtered rows (`CountResult.marks`); progress counts matches so far
+   * (`done`, a lower bound of the total while it runs; `total` -1 until the end).
    */
   'records.count': {
     request: z.strictObject({
       storeId,
       range: rangeInput.optional(),
+      where: queryText.optional(),
       every: z.int({ error: 'must be a positive integer' })
         .positive({ error: 'must be a positive integer' })
         .max(PAGE_LIMIT_MAX, { error: `must be at most ${PAGE_LIMIT_MAX}` })
@@ -512,6 +522,7 @@ export const contract = {
   ...diffMethods,
   ...lockMethods,
   ...editMethods,
+  ...findMethods,
 } as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ const HELP = `usage: npm run bench -- [flags]
   --records N        main size N (overrides --quick); the small size is N/100
   --runs N           measured runs per peer and workload (default 3; median, min, max)
   --only NAME        workloads to run; repeat or comma-separate
-                     (${WORKLOAD_NAMES.join(', ')}, locks, snapshot-commits, merge)
+                     (${WORKLOAD_NAMES.join(', ')}, locks, snapshot-commits, merge, filtered-scan)
   --peers NAME       peers to run; repeat or comma-separate (${PEER_NAMES.join(', ')})
   --dir DIR          where the stores go (a temporary directory inside DIR, removed afterwards;
                      default: the OS temp directory)
@@ -43,6 +43,8 @@ interface Cli {
   readonly snapshotCommits: boolean;
   /** Run the merge workload (bench/merge.ts): in a full run, or when --only names \`merge\`. */
   readonly merge: boolean;
+  /** Run the filtered-scan workload (bench/filtered-scan.ts): in a full run, or when --only names it. */
+  readonly filteredScan: boolean;
 }
 
 function positiveInt(flag: string, raw: string | undefined): number {
@@ -74,6 +76,7 @@ function parse(argv: readonly string[]): Cli {
   let onlyLocks = false;
   let onlySnapshotCommits = false;
   let onlyMerge = false;
+  let onlyFilteredScan = false;
   const peers: PeerName[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -110,8 +113,9 @@ function parse(argv: readonly string[]): Cli {
         if (parts.includes('snapshot-commits')) onlySnapshotCommits = true;
         // And `merge` (no peer merges branches).
         if (parts.includes('merge')) onlyMerge = true;
-        const rest = parts.filter((n) => n !== 'locks' && n !== 'snapshot-commits' && n !== 'merge');
-        if (rest.length > 0 || !(onlyLocks || onlySnapshotCommits || onlyMerge)) only.push(...names(flag, rest.join(','), WORKLOAD_NAMES));
+        if (parts.includes('filtered-scan')) onlyFilteredScan = true;
+        const rest = parts.filter((n) => n !== 'locks' && n !== 'snapshot-commits' && n !== 'merge' && n !== 'filtered-scan');
+        if (rest.length > 0 || !(onlyLocks || onlySnapshotCommits || onlyMerge || onlyFilteredScan)) only.push(...names(flag, rest.join(','), WORKLOAD_NAMES));
         break;
       }
       case '--peers':
@@ -139,10 +143,11 @@ function parse(argv: readonly string[]): Cli {
     ...(markdown ? { markdown } : {}),
     ...(fromJson ? { fromJson } : {}),
     help,
-    locks: onlyLocks || (only.length === 0 && !onlySnapshotCommits && !onlyMerge),
-    locksOnly: (onlyLocks || onlySnapshotCommits || onlyMerge) && only.length === 0,
-    snapshotCommits: onlySnapshotCommits || (only.length === 0 && !onlyLocks && !onlyMerge),
-    merge: onlyMerge || (only.length === 0 && !onlyLocks && !onlySnapshotCommits),
+    locks: onlyLocks || (only.length === 0 && !onlySnapshotCommits && !onlyMerge && !onlyFilteredScan),
+    locksOnly: (onlyLocks || onlySnapshotCommits || onlyMerge || onlyFilteredScan) && only.length === 0,
+    snapshotCommits: onlySnapshotCommits || (only.length === 0 && !onlyLocks && !onlyMerge && !onlyFilteredScan),
+    merge: onlyMerge || (only.length === 0 && !onlyLocks && !onlySnapshotCommits && !onlyFilteredScan),
+    filteredScan: onlyFilteredScan || (only.length === 0 && !onlyLocks && !onlySnapshotCommits && !onlyMerge),
   };
 }
 
@@ -193,6 +198,13 @@ async function mergeWorkloads(quick: boolean, records: number | undefined): Prom
   process.stdout.write(`${mergeReport([mergeBench({ records: Math.max(10_000, Math.floor(large / 100)) }), mergeBench({ records: large })])}\n`);
 }
 
+/** The filtered-scan workload (issue 18): a value query over every record vs a full scan with decoding, and vs SQLite json_extract. */
+async function filteredScanWorkload(quick: boolean, records: number | undefined): Promise<void> {
+  process.stdout.write('\n== filtered-scan: status = "pending" over every record (bench/filtered-scan.ts)\n');
+  const { filteredScanBench, filteredScanReport } = await import('./filtered-scan');
+  process.stdout.write(`${filteredScanReport(await filteredScanBench({ records: records ?? (quick ? 100_000 : 1_000_000) }))}\n`);
+}
+
 /**
  * The Locks view workload (issue 7): 50k held locks and ~10k lock events/s streamed into the
  * inspector's Locks view while its table scrolls; frame-time percentiles. Part of a full run.
@@ -217,6 +229,7 @@ async function main(): Promise<number> {
     if (cli.locks) await lockWorkloads(cli.bench.quick === true);
     if (cli.snapshotCommits) await snapshotCommitWorkloads(cli.bench.quick === true, cli.bench.records);
     if (cli.merge) await mergeWorkloads(cli.bench.quick === true, cli.bench.records);
+    if (cli.filteredScan) await filteredScanWorkload(cli.bench.quick === true, cli.bench.records);
     return 0;
   }
   let report: BenchReport;
@@ -232,6 +245,7 @@ async function main(): Promise<number> {
     if (cli.locks) await lockWorkloads(cli.bench.quick === true);
     if (cli.snapshotCommits) await snapshotCommitWorkloads(cli.bench.quick === true, cli.bench.records);
     if (cli.merge) await mergeWorkloads(cli.bench.quick === true, cli.bench.records);
+    if (cli.filteredScan) await filteredScanWorkload(cli.bench.quick === true, cli.bench.records);
   }
   process.stdout.write(`\n${summaryText(report)}\n`);
   if (cli.json) write(cli.json, `${JSON.stringify(report, null, 1)}\n`);

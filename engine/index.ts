@@ -22,3 +22,4 @@ export type { MergeChoice, MergeConflict, MergeConflictKind, MergeResolver, Merg
 export * from './errors';
 export * from './records/index';
 export * from './locks/index';
+export * from './query/index';

@@ -19,6 +19,7 @@ import { registerVersionCommands } from './commands/version-commands';
 import { registerMergeCommands } from './commands/merge-commands';
 import { registerCompactCommand } from './commands/compact';
 import { registerWorkloadCommand } from './commands/workload';
+import { registerAnalyzeCommand } from './commands/analyze';
 
 /** The package's version, read once from package.json (the single place it is written). */
 function packageVersion(): string {
@@ -104,6 +105,7 @@ Exit codes: 0 ok, 1 user error (one line on stderr), 2 usage error.`,
   registerMergeCommands(program, ctx);
   registerCompactCommand(program, ctx);
   registerWorkloadCommand(program, ctx);
+  registerAnalyzeCommand(program, ctx);
   registerServeHelp(program);
   return program;
 }

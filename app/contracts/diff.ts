@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { AddressData, Hex, KeyView, ValueView } from '../contract';
 import { hex, jobId, keyInput, returns, storeId } from './schemas';
+import { queryText } from './find';
 
 /** Most rows one `diff.page` call returns. */
 export const DIFF_PAGE_LIMIT_MAX = 1000;
@@ -129,11 +130,14 @@ export const diffMethods = {
   /**
    * One page of the key-level diff from `a` to `b`, in key order. Walks both trees together and
    * skips shared subtrees, so a page costs O(rows · height) node reads when changes are sparse.
-   * Continue with `after: nextAfter`.
+   * Continue with `after: nextAfter`. With `where` (a query) only the changes whose value before
+   * or after matches are listed, and `changed(path)` is true where that field differs:
+   * `changed(status)` over `imported..v2` with a prefix lists the orders whose status changed.
    */
   'diff.page': {
     request: z.strictObject({
       ...diffScope,
+      where: queryText.optional(),
       after: hex.optional(),
       limit: z.int({ error: 'must be a positive integer' })
         .positive({ error: 'must be a positive integer' })

@@ -6,10 +6,12 @@
 import { VALUE_PREVIEW_BYTES } from '../contract';
 import type { DiffRow, DiffStructureResult, KeyInput, StructureNode, VersionRef, diffMethods } from '../contract';
 import type { HandlersOf, ServiceContext } from './context';
-import type { Store } from './engine';
+import { filterDiff } from './engine';
+import type { DiffChange, Store } from './engine';
+import { FILTER_SCAN_BUDGET, compileWhere } from './query';
 import { countSlices, keyBounds, sliceStarts } from './diff-slices';
 import { keyBytes, successor } from './keys';
-import { PREVIEW_LIMITS, addressData, fromHex, keyView, valueView } from './views';
+import { PREVIEW_LIMITS, addressData, fromHex, keyView, toHex, valueView } from './views';
 
 /** Slices the summary's progress bar counts (a handful of extra node reads buys a real bar). */
 const SUMMARY_SLICES = 32;
@@ -23,6 +25,16 @@ function diffOptions(request: { prefix?: KeyInput; from?: KeyInput; to?: KeyInpu
     ...(request.from ? { from: keyBytes(request.from) } : {}),
     ...(request.to ? { to: keyBytes(request.to) } : {}),
   };
+}
+
+/** Passes changes through, counting them and keeping the last key, until the filter budget is spent. */
+function* counted(changes: Iterable<DiffChange>, read: { changes: number; last: Buffer | null }): Generator<DiffChange> {
+  for (const change of changes) {
+    read.changes += 1;
+    read.last = change.key;
+    yield change;
+    if (read.changes >= FILTER_SCAN_BUDGET) return;
+  }
 }
 
 /** The version id a ref names (throws the engine's VERSION_NOT_FOUND with the ref in it). */
@@ -54,7 +66,11 @@ export function diffHandlers(context: ServiceContext): HandlersOf<keyof typeof d
       };
       const rows: DiffRow[] = [];
       let more = false;
-      for (const change of store.diff(a, b, opts)) {
+      // With a query, a page reads a bounded number of changes and says where it stopped, so a
+      // query that matches few of many changes still answers promptly.
+      const read = { changes: 0, last: null as Buffer | null };
+      const changes = request.where === undefined ? store.diff(a, b, opts) : filterDiff(counted(store.diff(a, b, opts), read), compileWhere(request.where, 'diff'));
+      for (const change of changes) {
         // One row more than asked says whether another page exists without a second walk.
         if (rows.length === request.limit) {
           more = true;
@@ -66,6 +82,10 @@ export function diffHandlers(context: ServiceContext): HandlersOf<keyof typeof d
           before: preview(() => change.before, change.beforeLength),
           after: preview(() => change.after, change.afterLength),
         });
+      }
+      if (request.where !== undefined && !more && read.changes >= FILTER_SCAN_BUDGET && read.last !== null) {
+        // Stopped by the budget, not by the end of the diff: go on after the last change read.
+        return { rows, nextAfter: toHex(read.last), a, b };
       }
       return { rows, nextAfter: more ? rows[rows.length - 1]!.key.hex : null, a, b };
     },

@@ -4,12 +4,16 @@
  * API change shows up (and is fixed) in this file only.
  */
 import { InvalidArgumentError, Store, StoreError, StoreLockedError } from '../../engine/index';
-import type { AddressView, Entry, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo } from '../../engine/index';
+import type { AddressView, DiffChange, Entry, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo } from '../../engine/index';
 import { decodeValue, isRef, keyFromJson, keyToJson, lookupRef, valueFromJson, valueToJson } from '../../engine/records/index';
 import type { Json } from '../../engine/records/index';
+import { QuerySyntaxError, analyzeKeySpaceAsync, decodedValue, filterDiff, findRecords, matches, parseQuery, usesChanged } from '../../engine/query/index';
+import type { KeySpaceReport, PrefixUsage, Query } from '../../engine/query/index';
 
 export { Store, StoreError, StoreLockedError };
-export type { AddressView, Entry, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo };
+export type { AddressView, DiffChange, Entry, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo };
+export { QuerySyntaxError, analyzeKeySpaceAsync, decodedValue, filterDiff, findRecords, matches, parseQuery, usesChanged };
+export type { KeySpaceReport, PrefixUsage, Query };
 
 /** Opens a store file (never creates one: the inspector only opens existing files). */
 export function openStore(path: string, readOnly: boolean): Store {

@@ -27,7 +27,7 @@ import type {
 import { analyzeTree } from './analyze';
 import { countRange } from './count';
 import { StoreLockedError, openStore } from './engine';
-import type { Store } from './engine';
+import type { Entry, Store } from './engine';
 import { cliCommand } from '../cli/invocation';
 import { ServiceError, toErrorData } from './errors';
 import { exportRange } from './export';
@@ -40,12 +40,14 @@ import { findKeyPath } from './keypath';
 import { keyBytes, rangeOptions, successor } from './keys';
 import type { HandlersOf, OpenStore, ServiceContext } from './context';
 import { diffHandlers } from './diff-handlers';
+import { findHandlers } from './find-handlers';
+import { compileWhere, filteredScan } from './query';
 import { editHandlers } from './edit-handlers';
 import { lockHandlers } from './lock-handlers';
 import { Settings } from './settings';
 import { readerAt } from './time-travel';
 import { versionHandlers } from './version-handlers';
-import { PREVIEW_LIMITS, addressData, fromHex, infoData, keyView, nodeData, oneLine, valueView } from './views';
+import { PREVIEW_LIMITS, addressData, fromHex, infoData, keyView, nodeData, oneLine, toHex, valueView } from './views';
 
 /**
  * What only a host can do (native dialogs, the file manager, the window theme). Dialogs return
@@ -290,6 +292,7 @@ export function createService(options: ServiceOptions): Service {
     ...diffHandlers(context),
     ...lockHandlers(context),
     ...editHandlers(context),
+    ...findHandlers(context),
     'app.info': () => ({
       host: options.host,
       version: options.version ?? '0.0.0',
@@ -355,25 +358,32 @@ export function createService(options: ServiceOptions): Service {
     'store.info': ({ storeId }) => infoData(get(storeId).store.info()),
     'store.analyze': ({ storeId, jobId, at }) => jobs.run('store.analyze', jobId, (job) => analyzeTree(get(storeId).store, job, at)),
 
-    'records.page': ({ storeId, range, after, limit, at }) => {
+    'records.page': ({ storeId, range, where, after, limit, at }) => {
       const reader = readerAt(get(storeId).store, at);
       const version = reader.version;
       const take = Math.min(limit, PAGE_LIMIT_MAX);
+      const cursor = after === undefined ? undefined : fromHex(after);
+      // Large values stay on disk until asked for (`records.value`): a page stays small.
+      const row = (entry: Entry): RecordRow => ({ key: keyView(entry.key), value: valueView(entry.large ? undefined : entry.value, entry.valueLength, entry.large, VALUE_PREVIEW_BYTES, PREVIEW_LIMITS) });
+      if (where !== undefined) {
+        // A query reads a bounded number of records per page and says where it stopped, so a
+        // query that matches little still answers promptly (the list asks for the next page).
+        const found = filteredScan(reader, compileWhere(where, 'records'), rangeOptions(range), cursor, take);
+        return { rows: found.entries.map(row), nextAfter: found.stoppedAt === null ? null : toHex(found.stoppedAt), version };
+      }
       // One row more than asked says whether another page exists without a second scan.
       const rows: RecordRow[] = [];
       let more = false;
-      for (const entry of reader.scan(rangeOptions(range, after === undefined ? undefined : fromHex(after), take + 1))) {
+      for (const entry of reader.scan(rangeOptions(range, cursor, take + 1))) {
         if (rows.length === take) {
           more = true;
           break;
         }
-        // Large values stay on disk until asked for (`records.value`): a page stays small.
-        const value = entry.large ? undefined : entry.value;
-        rows.push({ key: keyView(entry.key), value: valueView(value, entry.valueLength, entry.large, VALUE_PREVIEW_BYTES, PREVIEW_LIMITS) });
+        rows.push(row(entry));
       }
       return { rows, nextAfter: more ? rows[rows.length - 1]!.key.hex : null, version };
     },
-    'records.count': ({ storeId, range, every, at, jobId }) => jobs.run('records.count', jobId, (job) => countRange(get(storeId).store, range, every, job, at)),
+    'records.count': ({ storeId, range, where, every, at, jobId }) => jobs.run('records.count', jobId, (job) => countRange(get(storeId).store, range, every, job, at, where)),
     'records.value': ({ storeId, key, at }) => {
       const reader = readerAt(get(storeId).store, at);
       const bytes = keyBytes(key);

@@ -55,6 +55,7 @@ const READ_METHODS: readonly Method[] = [
   'records.page', 'records.value', 'records.count', 'tree.root', 'tree.node', 'tree.findKey',
   'versions.list', 'versions.revertPreview', 'branches.list', 'refs.resolve', 'diff.page', 'diff.summary', 'diff.density', 'diff.structure',
   'edit.state', 'edit.end', 'edit.list', 'locks.discover', 'locks.attach', 'locks.detach', 'locks.snapshot', 'locks.stopDemo',
+  'records.pageAt', 'records.indexOf', 'query.check', 'keyspace.analyze',
 ];
 
 describe('a read-only session', () => {

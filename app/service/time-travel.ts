@@ -10,6 +10,10 @@ import type { Entry, RangeOptions, Store } from './engine';
 export interface VersionReader {
   scan(range?: RangeOptions): IterableIterator<Entry>;
   has(key: Uint8Array): boolean;
+  /** Records in a range; the record at a position; the position of a key (app/service/positions.ts). */
+  count(range?: RangeOptions): number;
+  entryAt(index: number, range?: RangeOptions): Entry | undefined;
+  indexOf(key: Uint8Array, range?: RangeOptions): number;
   /** The version id read. */
   readonly version: number;
 }
@@ -21,5 +25,12 @@ export interface VersionReader {
 export function readerAt(store: Store, at: AtVersion | undefined): VersionReader {
   if (at !== undefined) return store.at(at);
   const version = store.info().head.id;
-  return { scan: (range) => store.scan(range), has: (key) => store.has(key), version };
+  return {
+    scan: (range) => store.scan(range),
+    has: (key) => store.has(key),
+    count: (range) => store.count(range),
+    entryAt: (index, range) => store.entryAt(index, range),
+    indexOf: (key, range) => store.indexOf(key, range),
+    version,
+  };
 }

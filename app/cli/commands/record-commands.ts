@@ -3,13 +3,14 @@
  * read an older version with `--at`; writes are one commit each.
  */
 import { Command, Option } from 'commander';
-import type { Entry, RangeOptions, Store } from '../../../engine/index';
+import { filterEntries, usesChanged, type Entry, type RangeOptions, type Store } from '../../../engine/index';
 import type { CommandContext } from '../context';
-import { CliError } from '../errors';
+import { CliError, UsageError } from '../errors';
 import { parsePositiveInt } from '../options';
 import { keyArgument, prefixArgument, valueArgument } from '../records';
 import { describeKey, RecordTable, recordJsonLine, renderValue } from '../render';
 import { withStore } from '../store-access';
+import { QUERY_SYNTAX, whereArgument, whereOption } from '../where';
 
 /** The read surface shared by a store's head and a version opened with `at()`. */
 export type RecordSource = Pick<Store, 'get' | 'scan'>;
@@ -53,7 +54,17 @@ function snapshotNote(opts: { snapshot?: string }): string {
   return opts.snapshot !== undefined ? `, snapshot ${opts.snapshot}` : '';
 }
 interface ScanOptions {
-  prefix?: string; from?: string; to?: string; reverse?: boolean; limit?: number; json?: boolean; at?: string;
+  prefix?: string; from?: string; to?: string; reverse?: boolean; limit?: number; json?: boolean; at?: string; where?: string;
+}
+
+/** The first `limit` items of `items` (all without a limit), lazily. */
+function* take<T>(items: Iterable<T>, limit: number | undefined): Generator<T> {
+  if (limit === 0) return;
+  let n = 0;
+  for (const item of items) {
+    yield item;
+    if (limit !== undefined && ++n >= limit) return;
+  }
 }
 
 /** The key range of `--prefix`, `--from` and `--to` (shared by scan and count). */
@@ -149,14 +160,20 @@ export function registerRecordCommands(program: Command, ctx: CommandContext): v
     .addOption(new Option('-n, --limit <n>', 'at most N records').argParser(parsePositiveInt))
     .option('--json', 'one {"key", "value"} JSON line per record')
     .addOption(atOption())
+    .addOption(whereOption('records'))
+    .addHelpText('after', QUERY_SYNTAX)
     .action(async (file: string, opts: ScanOptions) => {
+      const where = opts.where !== undefined ? whereArgument(opts.where) : undefined;
+      if (where && usesChanged(where)) throw new UsageError('--where: changed() compares two versions; use it with `thunderhead diff FILE A B --where ...`');
       const range: RangeOptions = {
         ...rangeOptions(opts),
         ...(opts.reverse ? { reverse: true } : {}),
-        ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+        // With --where the limit counts matches, so it applies after the filter.
+        ...(opts.limit !== undefined && where === undefined ? { limit: opts.limit } : {}),
       };
       await withStore(file, { readOnly: true }, async (store) => {
-        await printEntries(ctx, sourceAt(store, opts.at).scan(range), opts.json === true);
+        const entries = sourceAt(store, opts.at).scan(range);
+        await printEntries(ctx, where ? take(filterEntries(entries, where), opts.limit) : entries, opts.json === true);
       });
     });
 

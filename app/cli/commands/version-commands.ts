@@ -2,7 +2,7 @@
  * Version commands: `snapshot`, `snapshots`, `branch`, `log`, `diff` (`compact` is in compact.ts).
  */
 import { Command, Option } from 'commander';
-import type { DiffChange, SnapshotInfo, SnapshotPolicy, SnapshotPolicyInput, Store, VersionInfo } from '../../../engine/index';
+import { changeMatches, type DiffChange, type SnapshotInfo, type SnapshotPolicy, type SnapshotPolicyInput, type Store, type VersionInfo } from '../../../engine/index';
 import type { CommandContext } from '../context';
 import { UsageError } from '../errors';
 import { cliCommand } from '../invocation';
@@ -11,6 +11,7 @@ import { parseNonNegativeInt, parsePositiveInt } from '../options';
 import { jsonText, keyToJsonValue, prefixArgument, valueToJsonValue } from '../records';
 import { describeKey, formatBytes, formatTime, jsonLine, renderChange, renderValue, truncate } from '../render';
 import { withStore } from '../store-access';
+import { QUERY_SYNTAX, whereArgument, whereOption } from '../where';
 
 type ChangeKind = DiffChange['type'];
 
@@ -49,7 +50,16 @@ function describeStats(v: VersionInfo): string {
 }
 
 interface LogOptions { graph?: boolean; json?: boolean; limit?: number }
-interface DiffOptions { prefix?: string; json?: boolean; stat?: boolean }
+interface DiffOptions { prefix?: string; json?: boolean; stat?: boolean; where?: string }
+
+async function printDiffCounts(ctx: CommandContext, counts: Record<ChangeKind, number>, json: boolean): Promise<void> {
+  if (json) {
+    await ctx.out.line(jsonLine(counts));
+    return;
+  }
+  const total = counts.added + counts.removed + counts.changed;
+  await ctx.out.line(`${total} change${total === 1 ? '' : 's'}: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed`);
+}
 
 /** Adds the version commands to `program`. */
 export function registerVersionCommands(program: Command, ctx: CommandContext): void {
@@ -226,23 +236,29 @@ export function registerVersionCommands(program: Command, ctx: CommandContext): 
     .option('--prefix <prefix>', 'only keys starting with PREFIX: a string (user:01) is a text prefix of the first element, an array (["orders", 7]) a tuple prefix')
     .option('--json', 'one {"key", "change", "before", "after"} JSON line per change')
     .option('--stat', 'only count added, removed and changed records')
+    .addOption(whereOption('changes whose value before or after (or, with changed(field), whose field)'))
+    .addHelpText('after', QUERY_SYNTAX)
     .action(async (file: string, a: string, b: string, opts: DiffOptions) => {
       const prefix = opts.prefix !== undefined ? prefixArgument(opts.prefix) : undefined;
+      const where = opts.where !== undefined ? whereArgument(opts.where) : undefined;
       await withStore(file, { readOnly: true }, async (store) => {
         const range = prefix !== undefined ? { prefix } : {};
+        if (opts.stat && where) {
+          // A filter needs the values, so the counts come from the filtered changes.
+          const counts = { added: 0, removed: 0, changed: 0 };
+          for await (const change of store.diffAsync(a, b, range)) if (changeMatches(where, change)) counts[change.type]++;
+          await printDiffCounts(ctx, counts, opts.json === true);
+          return;
+        }
         if (opts.stat) {
           // Counts only: values (large ones live off-tree) are never read.
-          const counts = store.diffSummary(a, b, range);
-          if (opts.json) await ctx.out.line(jsonLine(counts));
-          else {
-            const total = counts.added + counts.removed + counts.changed;
-            await ctx.out.line(`${total} change${total === 1 ? '' : 's'}: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed`);
-          }
+          await printDiffCounts(ctx, store.diffSummary(a, b, range), opts.json === true);
           return;
         }
         const marks: Record<ChangeKind, string> = { added: '+', removed: '-', changed: '~' };
         // The async form yields to the event loop between batches, so a wide diff streams.
         for await (const change of store.diffAsync(a, b, range)) {
+          if (where && !changeMatches(where, change)) continue;
           const before = change.before ?? undefined;
           const after = change.after ?? undefined;
           if (opts.json) {

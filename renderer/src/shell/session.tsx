@@ -15,6 +15,8 @@ export type ViewName = 'welcome' | 'overview' | 'records' | 'tree' | 'lineage' |
 /** A request to a view, with an id so the same request twice still triggers. */
 export type Intent =
   | { readonly id: number; readonly kind: 'records.jump'; readonly key: KeyInput; readonly label: string }
+  /** "Show the records under this prefix" (the key-space breakdown): the prefix as typed in tuple notation. */
+  | { readonly id: number; readonly kind: 'records.prefix'; readonly prefix: string }
   | { readonly id: number; readonly kind: 'tree.find'; readonly key: KeyInput; readonly label: string }
   /** "Diff these two versions" (from the lineage): ids or snapshot/branch names. */
   | { readonly id: number; readonly kind: 'diff.versions'; readonly a: number | string; readonly b: number | string }

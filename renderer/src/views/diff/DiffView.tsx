@@ -16,6 +16,7 @@ import { formatCount } from '../../lib/format';
 import { keyText, parseKeyText, type KeyMode } from '../../lib/keys';
 import { useOpenStore, useSession } from '../../shell/session';
 import { DensityStrip } from './DensityStrip';
+import { QueryBar } from '../../components/QueryBar';
 import { DiffRows, type DiffRowsHandle } from './DiffRows';
 import type { DiffMode } from './rowLayout';
 import { useLoadedValues } from './useLoadedValues';
@@ -57,6 +58,8 @@ export function DiffView() {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState(0);
   const [jump, setJump] = useState<{ key: KeyView; bucket: number } | null>(null);
+  // A query over the changes (`changed(status)`): the list shows only the changes it matches.
+  const [query, setQuery] = useState<string | undefined>(undefined);
   const list = useRef<DiffRowsHandle>(null);
 
   const params = useMemo(
@@ -67,8 +70,9 @@ export function DiffView() {
       limit: PAGE,
       ...(compare.prefix ? { prefix: compare.prefix } : {}),
       ...(jump ? { from: { hex: jump.key.hex } } : {}),
+      ...(query !== undefined ? { where: query } : {}),
     }),
-    [store.storeId, compare, jump],
+    [store.storeId, compare, jump, query],
   );
   const pages = useInfiniteCall('diff.page', params, 'after', (p: DiffPageResult) => p.nextAfter);
   const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.rows) ?? [], [pages.data]);
@@ -239,6 +243,10 @@ export function DiffView() {
           <span>Show unchanged fields</span>
         </label>
       </form>
+      <QueryBar scope="diff" applied={query} onApply={(q) => {
+        setQuery(q);
+        setSelected(0);
+      }} />
       {formError && <div className="inline-error small">{formError}</div>}
 
       <div className="diff-summary" data-testid="diff-summary">
@@ -261,6 +269,7 @@ export function DiffView() {
             <span className="small dim">
               #{counts.a} → #{counts.b}
               {where}
+              {query !== undefined ? ' · counts of every change; the list shows those matching the query' : ''}
             </span>
           </>
         ) : summary.cancelled ? (
@@ -277,7 +286,7 @@ export function DiffView() {
         )}
         <span className="grow" />
         <span className="small dim" data-testid="diff-status">
-          {pages.isLoading ? 'Loading…' : `${formatCount(rows.length)}${hasMore ? '+' : ''} shown`}
+          {pages.isLoading ? 'Loading…' : `${formatCount(rows.length)}${hasMore ? '+' : ''} ${query !== undefined ? 'matching the query ' : ''}shown`}
           {pages.isFetchingNextPage ? ' · loading more…' : ''}
           {rows.length > 0 ? ` · change ${selected + 1} selected · n / p` : ''}
         </span>
@@ -324,7 +333,7 @@ export function DiffView() {
             empty={
               <>
                 <div className="empty-title" data-testid="diff-empty">
-                  {identicalIds ? `A and B are the same version (#${firstPage.a})` : noChanges || firstPage ? 'No differences' : 'No changes'}
+                  {identicalIds ? `A and B are the same version (#${firstPage.a})` : query !== undefined ? 'No changes match the query' : noChanges || firstPage ? 'No differences' : 'No changes'}
                 </div>
                 <div className="small">
                   {identicalIds

@@ -13,6 +13,7 @@ import { formatBytes, formatCount, formatPercent, formatTime } from '../../lib/f
 import { histogramMean, levelsLeafFirst, totalNodes } from '../../lib/fill';
 import { useOpenStore, useSession } from '../../shell/session';
 import { BarList, FillHistogram, SpaceBar } from './charts';
+import { KeySpaceCard } from './KeySpaceCard';
 
 export function OverviewView() {
   const store = useOpenStore();
@@ -105,6 +106,8 @@ export function OverviewView() {
       {job.error && <ErrorPanel error={job.error} path={info.path} />}
 
       {stats && <StatsCharts stats={stats} />}
+
+      <KeySpaceCard storeId={store.storeId} at={at} path={info.path} />
     </div>
   );
 }

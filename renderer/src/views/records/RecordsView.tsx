@@ -1,17 +1,17 @@
 /**
- * Records: a virtualized browser over a cursor. Only the rows on screen are rendered, and pages
- * (`records.page`, 200 rows) are fetched as the user scrolls near the end of what is loaded;
- * the store is never read whole. A background `records.count` gives the exact total and marks
- * that reach any position (useRecordWindow); until it lands the list says the total is unknown
- * and End reads the last page backward. Filters: prefix, from/to, reverse, jump to a key.
+ * Records: a virtual list over a range of any size. Only the rows on screen are drawn, placed
+ * by the scroll model (scrollModel.ts: a scaled scrollbar past the browsers' height caps); the
+ * first pages come through a cursor (`records.page`), any other position by `records.pageAt`,
+ * and the exact total from `records.count` (useRecordWindow). Filters: prefix, from/to,
+ * reverse, jump to a key (rows keep their real numbers), and a query on values (QueryBar).
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import type { KeyInput, PageResult, RecordRow, ValueView } from '../../../../app/contract';
-import { useInfiniteCall, useTransport } from '../../api/hooks';
+import { useCall, useInfiniteCall, useTransport } from '../../api/hooks';
 import { ApiError } from '../../api/transport';
 import { Segmented } from '../../components/Empty';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { QueryBar } from '../../components/QueryBar';
 import { IconDownload, IconSearch, IconSort, IconX } from '../../components/Icons';
 import { KeyText } from '../../components/KeyText';
 import { Spinner } from '../../components/Progress';
@@ -26,12 +26,15 @@ import { ExportDialog } from './ExportDialog';
 import { buildRange, describeFilter, EMPTY_FILTER, type FilterText, type Jump } from './filters';
 import { RecordDetail } from './RecordDetail';
 import { useRecordWindow, type RecordWindow } from './useRecordWindow';
+import { contentHeight, firstRowAt, firstRowToShow, isScaled, scrollTopFor, visibleRows, type ScrollGeometry } from './scrollModel';
 import { knownTotal, rowNumber, slotAt, totalText } from './window';
 
 const PAGE = 200;
 const ROW_H = 26;
 /** Fetch the next page when the viewport comes this close (rows) to the end of what is loaded. */
 const PREFETCH_ROWS = 120;
+/** Rows drawn beyond the bottom of the viewport (smooths small scrolls). */
+const OVERSCAN = 8;
 
 const MODES: readonly { value: KeyMode; label: string; title: string }[] = [
   { value: 'tuple', label: 'Tuple', title: 'Keys as tuples: users, 42  or  ("users", 42)' },
@@ -46,6 +49,7 @@ export function RecordsView() {
   const [draft, setDraft] = useState<FilterText>(EMPTY_FILTER);
   const [filter, setFilter] = useState<FilterText>(EMPTY_FILTER);
   const [jump, setJump] = useState<Jump | null>(null);
+  const [where, setWhere] = useState<string | undefined>(undefined);
   const [jumpText, setJumpText] = useState('');
   const [jumpError, setJumpError] = useState<string | null>(null);
   const [hexKeys, setHexKeys] = useState(false);
@@ -61,7 +65,10 @@ export function RecordsView() {
   const built = useMemo(() => buildRange(filter, jump), [filter, jump]);
   // Time travel: the list reads the version the session browses (the head when none).
   const at = session.at?.version;
-  const params = built.ok ? { storeId: store.storeId, limit: PAGE, ...(built.range ? { range: built.range } : {}), ...(at !== undefined ? { at } : {}) } : null;
+  const params = built.ok ? { storeId: store.storeId, limit: PAGE, ...(built.range ? { range: built.range } : {}), ...(where !== undefined ? { where } : {}), ...(at !== undefined ? { at } : {}) } : null;
+  // After a jump the list starts at the key: its rows are numbered by their real position in
+  // the filtered range (the key's index), not from 1. Unknown under a query (no positions).
+  const base = useJumpBase(store.storeId, filter, jump, where, at);
   const pages = useInfiniteCall('records.page', params, 'after', (p: PageResult) => p.nextAfter);
   const rows = useMemo<readonly RecordRow[]>(() => pages.data?.pages.flatMap((p) => p.rows) ?? [], [pages.data]);
   const hasMore = pages.hasNextPage ?? false;
@@ -69,7 +76,7 @@ export function RecordsView() {
   const fetchHead = useCallback(() => {
     if (hasMore && !isFetchingNextPage) void fetchNextPage();
   }, [hasMore, isFetchingNextPage, fetchNextPage]);
-  const win = useRecordWindow(params, store.generation, rows, pages.data !== undefined && !hasMore, fetchHead);
+  const win = useRecordWindow(params, store.generation, rows, pages.data !== undefined && !hasMore, fetchHead, base);
 
   const apply = (e?: FormEvent) => {
     e?.preventDefault();
@@ -79,6 +86,7 @@ export function RecordsView() {
   };
 
   const clearAll = () => {
+    setWhere(undefined);
     setDraft(EMPTY_FILTER);
     setFilter(EMPTY_FILTER);
     setJump(null);
@@ -130,10 +138,22 @@ export function RecordsView() {
   const intent = session.intent;
   const handled = useRef<number>(0);
   useEffect(() => {
-    if (!intent || intent.kind !== 'records.jump' || handled.current === intent.id) return;
-    handled.current = intent.id;
-    setJumpText(intent.label);
-    void jumpTo(intent.key, intent.label, true);
+    if (!intent || handled.current === intent.id) return;
+    if (intent.kind === 'records.jump') {
+      handled.current = intent.id;
+      setJumpText(intent.label);
+      void jumpTo(intent.key, intent.label, true);
+    } else if (intent.kind === 'records.prefix') {
+      // A prefix from the key-space breakdown: the records under it, every other filter cleared.
+      handled.current = intent.id;
+      const next = { ...EMPTY_FILTER, prefix: intent.prefix };
+      setDraft(next);
+      setFilter(next);
+      setJump(null);
+      setJumpText('');
+      setWhere(undefined);
+      setSelected(0);
+    }
   }, [intent, jumpTo]);
 
   const row = win.rowAt(selected);
@@ -169,12 +189,20 @@ export function RecordsView() {
         <button type="submit" className="btn btn-small btn-primary" data-testid="filter-apply">
           Apply
         </button>
-        {(filter !== EMPTY_FILTER || jump) && (
+        {(filter !== EMPTY_FILTER || jump || where !== undefined) && (
           <button type="button" className="btn btn-small btn-ghost" onClick={clearAll} title="Clear filters">
             <IconX size={14} /> Clear
           </button>
         )}
       </form>
+      <QueryBar
+        scope="records"
+        applied={where}
+        onApply={(q) => {
+          setWhere(q);
+          setSelected(0);
+        }}
+      />
       <div className="toolbar toolbar-2">
         <EditSwitch edit={edit} travelling={at !== undefined} />
         <form className="jump" onSubmit={submitJump} aria-label="Jump to key">
@@ -190,11 +218,11 @@ export function RecordsView() {
         </label>
         <span className="grow" />
         <span className="status small dim" data-testid="records-status">
-          {pages.isLoading ? 'Loading…' : `${totalText(win.shape, win.counting)} · ${describeFilter(filter, jump)}`}
+          {pages.isLoading ? 'Loading…' : `${totalText(win.shape, win.counting, where !== undefined)} · ${describeFilter(filter, jump, where)}`}
           {pages.isFetchingNextPage ? ' · loading more…' : ''}
           {note ? ` · ${note}` : ''}
         </span>
-        <button type="button" className="btn btn-small" onClick={() => setExporting(true)} disabled={!built.ok} title="Export the filtered range to a file">
+        <button type="button" className="btn btn-small" onClick={() => setExporting(true)} disabled={!built.ok || where !== undefined} title={where !== undefined ? 'Export writes whole ranges, not query results' : 'Export the filtered range to a file'}>
           <IconDownload size={14} /> Export…
         </button>
       </div>
@@ -246,6 +274,21 @@ export function RecordsView() {
       {exporting && built.ok && <ExportDialog storePath={store.path} storeId={store.storeId} range={built.range} description={describeFilter(filter, jump)} onClose={() => setExporting(false)} />}
     </div>
   );
+}
+
+/**
+ * The position of a jump's key in the range without the jump (`records.indexOf`, O(log n) in
+ * the engine): the number of the list's first row after a jump. 0 without a jump, or under a
+ * query (filtered rows have no positions to look up).
+ */
+function useJumpBase(storeId: string, filter: FilterText, jump: Jump | null, where: string | undefined, at: number | undefined): number {
+  const range = useMemo(() => {
+    const built = buildRange(filter, null);
+    return built.ok ? built.range : undefined;
+  }, [filter]);
+  const params = jump && where === undefined ? { storeId, key: { hex: jump.hex }, ...(range ? { range } : {}), ...(at !== undefined ? { at } : {}) } : null;
+  const position = useCall('records.indexOf', params);
+  return params && position.data ? position.data.index : 0;
 }
 
 /** Rows of an older version (time travel) show what that version holds, never the stage. */
@@ -315,19 +358,57 @@ interface ListProps {
 }
 
 function RecordList({ win, loading, fetchingMore, selected, onSelect, hexKeys, resetKey, moreError, staged, stagedValues, marked, onMark, onEditKey }: ListProps) {
-  const scrollRef = useRef<HTMLDivElement>(null);
+  // The scroll element, kept in state so its size is measured whenever it (re)mounts.
+  const [scrollEl, setScrollEl] = useState<HTMLDivElement | null>(null);
+  const viewport = useViewportHeight(scrollEl);
   // The whole range when its total is known (the scrollbar covers every record); else the
   // loaded rows, one gap row for the rest, and the last page when End read it.
   const count = loading ? 1 : win.length;
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_H,
-    overscan: 16,
-  });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
+  const geometry = useMemo(() => ({ total: count, rowHeight: ROW_H, viewport }), [count, viewport]);
+  // The first visible row (fractional) is the truth; the scrollbar follows it. A scaled
+  // scrollbar cannot say every row in whole pixels, so a position the list set itself is not
+  // read back from scrollTop (which would round it off by a row or two).
+  const [firstRow, setFirstRow] = useState(0);
+  const ownTop = useRef<number | null>(null);
+  const showFirst = useCallback(
+    (row: number, g: ScrollGeometry = geometry) => {
+      const top = scrollTopFor(row, g);
+      setFirstRow(Math.min(Math.max(0, row), Math.max(0, g.total - g.viewport / g.rowHeight)));
+      ownTop.current = top;
+      if (scrollEl) scrollEl.scrollTop = top;
+    },
+    [geometry, scrollEl],
+  );
+  const onScroll = () => {
+    if (!scrollEl) return;
+    if (ownTop.current !== null && Math.abs(scrollEl.scrollTop - ownTop.current) < 1) return;
+    ownTop.current = null;
+    setFirstRow(firstRowAt(scrollEl.scrollTop, geometry));
+  };
+  // The total changed (the count landed, a page came in): keep the same rows in view.
+  useEffect(() => {
+    if (scrollEl) showFirst(firstRow);
+    // Only a change of the geometry re-places the scrollbar.
+  }, [geometry]);
+  // A scaled scrollbar moves many rows per pixel: the wheel scrolls by rows instead.
+  useEffect(() => {
+    if (!scrollEl || !isScaled(geometry)) return;
+    const wheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const rows = e.deltaMode === 1 ? e.deltaY : e.deltaMode === 2 ? e.deltaY * (viewport / ROW_H) : e.deltaY / ROW_H;
+      setFirstRow((row) => {
+        const next = Math.min(Math.max(0, row + rows), Math.max(0, geometry.total - viewport / ROW_H));
+        const top = scrollTopFor(next, geometry);
+        ownTop.current = top;
+        scrollEl.scrollTop = top;
+        return next;
+      });
+    };
+    scrollEl.addEventListener('wheel', wheel, { passive: false });
+    return () => scrollEl.removeEventListener('wheel', wheel);
+  }, [scrollEl, geometry, viewport]);
+
+  const { first, last, offset } = visibleRows(firstRow, geometry, OVERSCAN);
 
   // Pages on demand: the rows on screen (and PREFETCH_ROWS beyond) are read if not loaded yet.
   const { onRange } = win;
@@ -337,13 +418,14 @@ function RecordList({ win, loading, fetchingMore, selected, onSelect, hexKeys, r
   }, [first, last, count, loading, moreError, onRange]);
 
   useEffect(() => {
-    scrollRef.current?.scrollTo({ top: 0 });
+    showFirst(0);
   }, [resetKey]);
 
   const move = (to: number, length = count) => {
     const i = Math.max(0, Math.min(length - 1, to));
     onSelect(i);
-    virtualizer.scrollToIndex(i, { align: 'auto' });
+    const g = { ...geometry, total: length };
+    showFirst(firstRowToShow(i, firstRow, g), g);
   };
 
   // The total arrives while the selection sits in the last page (its positions were counted
@@ -366,7 +448,7 @@ function RecordList({ win, loading, fetchingMore, selected, onSelect, hexKeys, r
   });
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_H) - 1);
+    const page = Math.max(1, Math.floor(viewport / ROW_H) - 1);
     if (onEditKey(e.key)) {
       e.preventDefault();
       return;
@@ -429,7 +511,8 @@ function RecordList({ win, loading, fetchingMore, selected, onSelect, hexKeys, r
       </div>
       <div
         className="table-scroll"
-        ref={scrollRef}
+        ref={setScrollEl}
+        onScroll={onScroll}
         tabIndex={0}
         role="grid"
         aria-label="Records"
@@ -438,11 +521,13 @@ function RecordList({ win, loading, fetchingMore, selected, onSelect, hexKeys, r
         onKeyDown={onKey}
         data-testid="records-list"
       >
-        <div className="table-inner" style={{ height: `${virtualizer.getTotalSize()}px` }}>
-          {items.map((vi) => {
+        <div className="table-inner" style={{ height: `${contentHeight(geometry)}px` }}>
+          <div className="table-window" style={{ height: `${Math.min(viewport, contentHeight(geometry))}px` }}>
+          {Array.from({ length: Math.max(0, last - first + 1) }, (_, k) => first + k).map((index) => {
+            const vi = { index, key: index, start: offset + (index - first) * ROW_H };
             const r = loading ? undefined : win.rowAt(vi.index);
             const gap = !loading && slotAt(win.shape, vi.index).kind === 'gap';
-            const n = rowNumber(win.shape, vi.index);
+            const n = rowNumber(win.shape, vi.index, win.base);
             return (
               <div key={vi.key} className="table-row-pos" style={{ transform: `translateY(${vi.start}px)` }}>
                 {r ? (
@@ -464,10 +549,25 @@ function RecordList({ win, loading, fetchingMore, selected, onSelect, hexKeys, r
               </div>
             );
           })}
+          </div>
         </div>
       </div>
     </div>
   );
+}
+
+/** The height of the list's visible part, kept current as the window resizes. */
+function useViewportHeight(el: HTMLElement | null): number {
+  const [height, setHeight] = useState(0);
+  useEffect(() => {
+    if (!el) return;
+    const measure = () => setHeight(el.clientHeight);
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [el]);
+  return height;
 }
 
 const Row = memo(function Row({ row, index, number, numberTitle, selected, onSelect, hexKeys, staged, marked, onMark }: { row: RecordRow; index: number; number: string; numberTitle: string | undefined; selected: boolean; onSelect: (i: number) => void; hexKeys: boolean; staged: StagedMark | undefined; marked: boolean; onMark: (index: number, range: boolean) => void }) {

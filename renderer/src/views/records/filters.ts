@@ -56,8 +56,9 @@ export function buildRange(f: FilterText, jump: Jump | null): BuiltRange {
 }
 
 /** A short description of the active filter for the status line and the export dialog. */
-export function describeFilter(f: FilterText, jump: Jump | null): string {
+export function describeFilter(f: FilterText, jump: Jump | null, where?: string): string {
   const parts: string[] = [];
+  if (where !== undefined) parts.push(`where ${where}`);
   if (f.prefix) parts.push(`prefix ${f.prefix}`);
   if (f.from) parts.push(`from ${f.from}`);
   if (f.to) parts.push(`to ${f.to}`);

@@ -1,9 +1,10 @@
 /**
- * The records list's rows beyond the pages read forward: a background `records.count` (the
- * exact total and a mark every page, so any position can be read), the blocks read through
- * those marks as the user scrolls or jumps, and the last page read backward for End while the
- * total is still unknown. Everything is keyed by the query and the store generation: a new
- * filter or a new commit starts over (positions would shift).
+ * The records list's rows beyond the pages read forward: the exact total (`records.count`: one
+ * O(log n) engine count; under a query a streamed count that marks every block of matches),
+ * the blocks reached as the user scrolls or jumps (by position with `records.pageAt`, or after
+ * the count's marks under a query), and the last page read backward for End while the total is
+ * still unknown. Everything is keyed by the query and the store generation: a new filter or a
+ * new commit starts over (positions would shift).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CountResult, RangeInput, RecordRow } from '../../../../app/contract';
@@ -16,11 +17,17 @@ export interface PageQuery {
   readonly storeId: string;
   readonly limit: number;
   readonly range?: RangeInput;
+  /** A query: only matching records (their positions are found by the count's marks). */
+  readonly where?: string;
   readonly at?: string | number;
 }
 
-/** Blocks kept in memory at once; scrolling far drops the farthest (each is one page of rows). */
-const BLOCKS_KEPT = 40;
+/** Rows per block read by position (`records.pageAt`): about two screenfuls. */
+const POSITION_BLOCK = 50;
+/** Block requests in flight at once (two blocks cover a screenful). */
+const IN_FLIGHT_MAX = 2;
+/** Blocks kept in memory at once; scrolling far drops the farthest. */
+const BLOCKS_KEPT = 80;
 
 /** What {@link useRecordWindow} gives the list. */
 export interface RecordWindow {
@@ -37,6 +44,8 @@ export interface RecordWindow {
   /** A running count's progress, while it runs. */
   readonly counting: { readonly done: number } | null;
   readonly error: ApiError | null;
+  /** Records of the range before the list's first row (after a jump to a key). */
+  readonly base: number;
 }
 
 /**
@@ -44,10 +53,12 @@ export interface RecordWindow {
  * reached the end; `fetchHead` reads the next page). O(1) per lookup; one page request per
  * block reached.
  */
-export function useRecordWindow(query: PageQuery | null, generation: number, head: readonly RecordRow[], headDone: boolean, fetchHead: () => void): RecordWindow {
+export function useRecordWindow(query: PageQuery | null, generation: number, head: readonly RecordRow[], headDone: boolean, fetchHead: () => void, base = 0): RecordWindow {
   const transport = useTransport();
   const key = query ? JSON.stringify([query, generation]) : '';
-  const every = query?.limit ?? 200;
+  // Positional blocks are small (a request by position is cheap, and a jump draws sooner when
+  // its block holds little more than a screenful); a query's blocks follow its count's marks.
+  const every = query && query.where === undefined ? POSITION_BLOCK : (query?.limit ?? 200);
   const count = useJob('records.count');
   const [counted, setCounted] = useState<{ readonly key: string; readonly result: CountResult } | null>(null);
   const [blocks, setBlocks] = useState<{ readonly key: string; readonly map: ReadonlyMap<number, readonly RecordRow[]> }>({ key: '', map: new Map() });
@@ -61,8 +72,8 @@ export function useRecordWindow(query: PageQuery | null, generation: number, hea
     if (!query) return;
     cancel();
     const k = key;
-    const { storeId, range, at } = query;
-    void run({ storeId, every, ...(range ? { range } : {}), ...(at !== undefined ? { at } : {}) }).then((r) => {
+    const { storeId, range, at, where } = query;
+    void run({ storeId, every, ...(range ? { range } : {}), ...(where !== undefined ? { where } : {}), ...(at !== undefined ? { at } : {}) }).then((r) => {
       if (r) setCounted({ key: k, result: r });
     });
     // `key` stands for the query and the generation: only a change of either recounts.
@@ -78,15 +89,12 @@ export function useRecordWindow(query: PageQuery | null, generation: number, hea
       if (!query || !marks) return;
       const id = `${key}#${j}`;
       if (pending.current.has(id)) return;
-      const after = j === 0 ? undefined : marks.marks[j - 1];
-      if (j > 0 && after === undefined) return;
       pending.current.add(id);
-      transport
-        .call('records.page', { ...query, ...(after !== undefined ? { after } : {}) })
-        .then((page) => {
+      readBlock(j)
+        .then((rows) => {
           setBlocks((b) => {
             const map = new Map(b.key === key ? b.map : []);
-            map.set(j, page.rows);
+            map.set(j, rows);
             // Keep memory flat on a long scroll: drop the blocks farthest from this one.
             if (map.size > BLOCKS_KEPT) {
               const far = [...map.keys()].sort((a, c) => Math.abs(c - j) - Math.abs(a - j)).slice(0, map.size - BLOCKS_KEPT);
@@ -98,8 +106,28 @@ export function useRecordWindow(query: PageQuery | null, generation: number, hea
         })
         .catch((e: unknown) => setError(e instanceof ApiError ? e : new ApiError('INTERNAL', String(e), 'records.page')))
         .finally(() => pending.current.delete(id));
+
+      /**
+       * Block j: without a query, one request by position (the engine finds the j·every-th
+       * record in O(log n)); with one, the page after the count's mark, read on until the block
+       * is full (a filtered page may stop early to answer promptly).
+       */
+      async function readBlock(block: number): Promise<readonly RecordRow[]> {
+        if (!query || !marks) return [];
+        const { where, ...plain } = query;
+        if (where === undefined) return (await transport.call('records.pageAt', { ...plain, index: block * every, limit: every })).rows;
+        let after = block === 0 ? undefined : marks.marks[block - 1];
+        if (block > 0 && after === undefined) return [];
+        const rows: RecordRow[] = [];
+        for (;;) {
+          const page = await transport.call('records.page', { ...query, ...(after !== undefined ? { after } : {}) });
+          rows.push(...page.rows);
+          if (rows.length >= every || page.nextAfter === null) return rows.slice(0, every);
+          after = page.nextAfter;
+        }
+      }
     },
-    [query, marks, key, transport],
+    [query, marks, key, transport, every],
   );
 
   const onRange = useCallback(
@@ -107,7 +135,12 @@ export function useRecordWindow(query: PageQuery | null, generation: number, hea
       for (let j = Math.floor(first / every); j <= Math.floor(last / every); j++) {
         const slot = slotAt(shape, j * every < first ? first : j * every);
         if (slot.kind === 'gap') fetchHead();
-        else if (slot.kind === 'block' && !liveBlocks.has(slot.block)) fetchBlock(slot.block);
+        else if (slot.kind === 'block' && !liveBlocks.has(slot.block)) {
+          // The rows on screen first: blocks beyond them wait until the first ones are in (a
+          // landed block runs this again), so a jump's own rows never queue behind prefetches.
+          if (pending.current.size >= IN_FLIGHT_MAX) break;
+          fetchBlock(slot.block);
+        }
       }
       if (knownGap(shape, first, last)) fetchHead();
     },
@@ -148,6 +181,7 @@ export function useRecordWindow(query: PageQuery | null, generation: number, hea
     loadTail,
     counting: count.running ? { done: count.progress?.done ?? 0 } : null,
     error,
+    base,
   };
 }
 

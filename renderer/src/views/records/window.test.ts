@@ -40,4 +40,19 @@ describe('the records list shape', () => {
     expect(totalText(shape({ head: 1400 }), null)).toBe('1,400 records loaded · total unknown');
     expect(totalText(shape({ head: 1400, tail: 200 }), { done: 340_000 })).toBe('1,600 records loaded · total unknown (counting… 340,000)');
   });
+
+  it('after a jump to a key, rows are numbered by their real position in the range', () => {
+    const s = shape({ head: 200, counted: 234_568 });
+    // The key is the 765,433rd record of the range: 765,432 come before it.
+    expect(rowNumber(s, 0, 765_432)).toEqual({ text: '765,433' });
+    expect(rowNumber(s, 234_567, 765_432)).toEqual({ text: '1,000,000' });
+  });
+
+  it('under a query, a running count is a lower bound: "≥ N so far"', () => {
+    expect(totalText(shape({ head: 200 }), { done: 1_234 }, true)).toBe('≥ 1,234 matching records so far (counting…)');
+    // The rows already read are matches too, when the count has not passed them yet.
+    expect(totalText(shape({ head: 200 }), { done: 10 }, true)).toBe('≥ 200 matching records so far (counting…)');
+    expect(totalText(shape({ head: 200, counted: 325 }), null, true)).toBe('325 matching records');
+    expect(totalText(shape({ head: 1, headDone: true }), null, true)).toBe('1 matching record');
+  });
 });

@@ -52,11 +52,15 @@ export function slotAt(s: ListShape, i: number): Slot {
   return { kind: 'tail', index, fromEnd: s.tail - index };
 }
 
-/** The row number shown at position `i`: its 1-based position, or "−k" (k-th from the end) when the total is unknown. */
-export function rowNumber(s: ListShape, i: number): { readonly text: string; readonly title?: string } {
+/**
+ * The row number shown at position `i`: its 1-based position in the range (`base` rows come
+ * before the list's first row, after a jump to a key), or "−k" (k-th from the end) when the
+ * total is unknown.
+ */
+export function rowNumber(s: ListShape, i: number, base = 0): { readonly text: string; readonly title?: string } {
   const slot = slotAt(s, i);
   if (slot.kind === 'tail') return { text: `−${formatCount(slot.fromEnd)}`, title: `${ordinal(slot.fromEnd)} record from the end (its position is unknown until the range is counted)` };
-  return { text: formatCount(i + 1) };
+  return { text: formatCount(base + i + 1) };
 }
 
 function ordinal(n: number): string {
@@ -67,11 +71,14 @@ function ordinal(n: number): string {
 
 /**
  * What the list says about its size: the exact total when known; else how many are loaded,
- * that the total is unknown, and how far a running count has got.
+ * that the total is unknown, and how far a running count has got (under a query, the matches
+ * found so far: a lower bound, "≥ N so far").
  */
-export function totalText(s: ListShape, counting: { readonly done: number } | null): string {
+export function totalText(s: ListShape, counting: { readonly done: number } | null, filtered = false): string {
   const total = knownTotal(s);
-  if (total !== null) return `${formatCount(total)} record${total === 1 ? '' : 's'}`;
+  const noun = filtered ? 'matching record' : 'record';
+  if (total !== null) return `${formatCount(total)} ${noun}${total === 1 ? '' : 's'}`;
+  if (filtered && counting) return `≥ ${formatCount(Math.max(counting.done, s.head + s.tail))} matching records so far (counting…)`;
   const loaded = `${formatCount(s.head + s.tail)} record${s.head + s.tail === 1 ? '' : 's'} loaded`;
   return `${loaded} · total unknown${counting ? ` (counting… ${formatCount(counting.done)})` : ''}`;
 }
