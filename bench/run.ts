@@ -111,7 +111,7 @@ function parse(argv: readonly string[]): Cli {
         const parts = (value() ?? '').split(',').map((n) => n.trim());
         if (parts.includes('locks')) onlyLocks = true;
         if (parts.includes('snapshot-commits')) onlySnapshotCommits = true;
-        // And `merge` (no peer merges branches), and `filtered-scan`.
+        // And `merge` (no peer merges branches).
         if (parts.includes('merge')) onlyMerge = true;
         if (parts.includes('filtered-scan')) onlyFilteredScan = true;
         const rest = parts.filter((n) => n !== 'locks' && n !== 'snapshot-commits' && n !== 'merge' && n !== 'filtered-scan');
