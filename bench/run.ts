@@ -16,7 +16,7 @@ const HELP = `usage: npm run bench -- [flags]
   --records N        main size N (overrides --quick); the small size is N/100
   --runs N           measured runs per peer and workload (default 3; median, min, max)
   --only NAME        workloads to run; repeat or comma-separate
-                     (${WORKLOAD_NAMES.join(', ')}, locks, snapshot-commits, filtered-scan)
+                     (${WORKLOAD_NAMES.join(', ')}, locks, snapshot-commits, merge, filtered-scan)
   --peers NAME       peers to run; repeat or comma-separate (${PEER_NAMES.join(', ')})
   --dir DIR          where the stores go (a temporary directory inside DIR, removed afterwards;
                      default: the OS temp directory)
@@ -41,6 +41,8 @@ interface Cli {
   readonly locksOnly: boolean;
   /** Run the snapshot-commit workloads (bench/snapshot-commits.ts): in a full run, or when --only names them. */
   readonly snapshotCommits: boolean;
+  /** Run the merge workload (bench/merge.ts): in a full run, or when --only names \`merge\`. */
+  readonly merge: boolean;
   /** Run the filtered-scan workload (bench/filtered-scan.ts): in a full run, or when --only names it. */
   readonly filteredScan: boolean;
 }
@@ -73,6 +75,7 @@ function parse(argv: readonly string[]): Cli {
   const only: WorkloadName[] = [];
   let onlyLocks = false;
   let onlySnapshotCommits = false;
+  let onlyMerge = false;
   let onlyFilteredScan = false;
   const peers: PeerName[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -108,9 +111,11 @@ function parse(argv: readonly string[]): Cli {
         const parts = (value() ?? '').split(',').map((n) => n.trim());
         if (parts.includes('locks')) onlyLocks = true;
         if (parts.includes('snapshot-commits')) onlySnapshotCommits = true;
+        // And `merge` (no peer merges branches).
+        if (parts.includes('merge')) onlyMerge = true;
         if (parts.includes('filtered-scan')) onlyFilteredScan = true;
-        const rest = parts.filter((n) => n !== 'locks' && n !== 'snapshot-commits' && n !== 'filtered-scan');
-        if (rest.length > 0 || !(onlyLocks || onlySnapshotCommits || onlyFilteredScan)) only.push(...names(flag, rest.join(','), WORKLOAD_NAMES));
+        const rest = parts.filter((n) => n !== 'locks' && n !== 'snapshot-commits' && n !== 'merge' && n !== 'filtered-scan');
+        if (rest.length > 0 || !(onlyLocks || onlySnapshotCommits || onlyMerge || onlyFilteredScan)) only.push(...names(flag, rest.join(','), WORKLOAD_NAMES));
         break;
       }
       case '--peers':
@@ -138,10 +143,11 @@ function parse(argv: readonly string[]): Cli {
     ...(markdown ? { markdown } : {}),
     ...(fromJson ? { fromJson } : {}),
     help,
-    locks: onlyLocks || (only.length === 0 && !onlySnapshotCommits && !onlyFilteredScan),
-    locksOnly: (onlyLocks || onlySnapshotCommits || onlyFilteredScan) && only.length === 0,
-    snapshotCommits: onlySnapshotCommits || (only.length === 0 && !onlyLocks && !onlyFilteredScan),
-    filteredScan: onlyFilteredScan || (only.length === 0 && !onlyLocks && !onlySnapshotCommits),
+    locks: onlyLocks || (only.length === 0 && !onlySnapshotCommits && !onlyMerge && !onlyFilteredScan),
+    locksOnly: (onlyLocks || onlySnapshotCommits || onlyMerge || onlyFilteredScan) && only.length === 0,
+    snapshotCommits: onlySnapshotCommits || (only.length === 0 && !onlyLocks && !onlyMerge && !onlyFilteredScan),
+    merge: onlyMerge || (only.length === 0 && !onlyLocks && !onlySnapshotCommits && !onlyFilteredScan),
+    filteredScan: onlyFilteredScan || (only.length === 0 && !onlyLocks && !onlySnapshotCommits && !onlyMerge),
   };
 }
 
@@ -184,6 +190,14 @@ async function snapshotCommitWorkloads(quick: boolean, records: number | undefin
   process.stdout.write(`${snapshotCommitReport(await snapshotCommitBench({ records: records ?? (quick ? 100_000 : 1_000_000) }))}\n`);
 }
 
+/** The merge workload (issue 17): a merge of 1,000 + 1,000 changes at the small and the main size. */
+async function mergeWorkloads(quick: boolean, records: number | undefined): Promise<void> {
+  process.stdout.write('\n== merge: three-way merge of two branches with 1,000 changes each (bench/merge.ts)\n');
+  const { mergeBench, mergeReport } = await import('./merge');
+  const large = records ?? (quick ? 100_000 : 1_000_000);
+  process.stdout.write(`${mergeReport([mergeBench({ records: Math.max(10_000, Math.floor(large / 100)) }), mergeBench({ records: large })])}\n`);
+}
+
 /** The filtered-scan workload (issue 18): a value query over every record vs a full scan with decoding, and vs SQLite json_extract. */
 async function filteredScanWorkload(quick: boolean, records: number | undefined): Promise<void> {
   process.stdout.write('\n== filtered-scan: status = "pending" over every record (bench/filtered-scan.ts)\n');
@@ -214,6 +228,7 @@ async function main(): Promise<number> {
   if (cli.locksOnly && !cli.fromJson) {
     if (cli.locks) await lockWorkloads(cli.bench.quick === true);
     if (cli.snapshotCommits) await snapshotCommitWorkloads(cli.bench.quick === true, cli.bench.records);
+    if (cli.merge) await mergeWorkloads(cli.bench.quick === true, cli.bench.records);
     if (cli.filteredScan) await filteredScanWorkload(cli.bench.quick === true, cli.bench.records);
     return 0;
   }
@@ -229,6 +244,7 @@ async function main(): Promise<number> {
     if (!cli.bench.only?.length) await inspectorLockFrames(cli.bench.quick ? 5 : 15);
     if (cli.locks) await lockWorkloads(cli.bench.quick === true);
     if (cli.snapshotCommits) await snapshotCommitWorkloads(cli.bench.quick === true, cli.bench.records);
+    if (cli.merge) await mergeWorkloads(cli.bench.quick === true, cli.bench.records);
     if (cli.filteredScan) await filteredScanWorkload(cli.bench.quick === true, cli.bench.records);
   }
   process.stdout.write(`\n${summaryText(report)}\n`);

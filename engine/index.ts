@@ -16,6 +16,9 @@ export { ReadView, MAX_KEY_BYTES, type Entry, type RangeOptions } from './store/
 export type { IoCounters } from './store/file';
 export type { Problem } from './tree/verify';
 export { prefixEnd } from './tree/keys';
+// Loading engine/merge/ installs the merge behind Store.merge, mergeBase and cherryPick (store/merge-hook.ts).
+import './merge/provide-merge';
+export type { MergeChoice, MergeConflict, MergeConflictKind, MergeResolver, MergedChange, MergeResult, MergeOptions, CherryPickOptions } from './store/merge-types';
 export * from './errors';
 export * from './records/index';
 export * from './range-locks/index';

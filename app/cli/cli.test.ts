@@ -313,7 +313,7 @@ describe('errors', () => {
   it('prints help for every command and exits 0', async () => {
     const top = await run(['--help']);
     expect(top.code).toBe(0);
-    const commands = ['create', 'info', 'get', 'put', 'del', 'scan', 'load', 'dump', 'check', 'demo', 'snapshot', 'snapshots', 'branch', 'log', 'diff', 'compact'];
+    const commands = ['create', 'info', 'get', 'put', 'del', 'scan', 'load', 'dump', 'check', 'demo', 'snapshot', 'snapshots', 'branch', 'log', 'diff', 'compact', 'merge', 'merge-base', 'cherry-pick'];
     for (const name of commands) {
       expect(top.stdout).toContain(name);
       const help = await run([name, '--help']);

@@ -16,6 +16,7 @@ import { registerRecordCommands } from './commands/record-commands';
 import { registerLoadCommand } from './commands/load';
 import { registerDemoCommand } from './commands/demo';
 import { registerVersionCommands } from './commands/version-commands';
+import { registerMergeCommands } from './commands/merge-commands';
 import { registerCompactCommand } from './commands/compact';
 import { registerWorkloadCommand } from './commands/workload';
 import { registerAnalyzeCommand } from './commands/analyze';
@@ -101,6 +102,7 @@ Exit codes: 0 ok, 1 user error (one line on stderr), 2 usage error.`,
   registerLoadCommand(program, ctx);
   registerDemoCommand(program, ctx);
   registerVersionCommands(program, ctx);
+  registerMergeCommands(program, ctx);
   registerCompactCommand(program, ctx);
   registerWorkloadCommand(program, ctx);
   registerAnalyzeCommand(program, ctx);

@@ -16,6 +16,7 @@ import { diffMethods } from './diff';
 import { findMethods, queryText } from './find';
 import { editMethods } from './edits';
 import { lockMethods } from './locks';
+import { mergeMethods } from './merge';
 import { atVersion, versionMethods } from './versions';
 import type { EditEvent } from './edits';
 import type { LockEvent } from './locks';
@@ -29,6 +30,7 @@ export * from './versions';
 export * from './diff';
 export * from './locks';
 export * from './edits';
+export * from './merge';
 export * from './find';
 
 // ---------------------------------------------------------------------------------------------
@@ -517,11 +519,12 @@ export const contract = {
   /** The root-to-leaf path of a key and the buffered messages on it that touch the key. */
   'tree.findKey': { request: z.strictObject({ storeId, key: keyInput, at: atVersion.optional() }), response: returns<KeyPathResult>() },
 
-  // -- versions (issue 6), locks (issue 7), edits (issue 8): one map per feature ---------------
+  // -- versions (issue 6), locks (issue 7), edits (issue 8), merge (issue 17): one map per feature ---------------
   ...versionMethods,
   ...diffMethods,
   ...lockMethods,
   ...editMethods,
+  ...mergeMethods,
   ...findMethods,
 } as const;
 

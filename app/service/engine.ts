@@ -4,14 +4,14 @@
  * API change shows up (and is fixed) in this file only.
  */
 import { InvalidArgumentError, Store, StoreError, StoreLockedError } from '../../engine/index';
-import type { AddressView, DiffChange, Entry, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo } from '../../engine/index';
+import type { AddressView, DiffChange, Entry, MergeChoice, MergeConflict, MergeResult, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo } from '../../engine/index';
 import { decodeValue, isRef, keyFromJson, keyToJson, lookupRef, valueFromJson, valueToJson } from '../../engine/records/index';
 import type { Json } from '../../engine/records/index';
 import { QuerySyntaxError, analyzeKeySpaceAsync, decodedValue, filterDiff, findRecords, matches, parseQuery, usesChanged } from '../../engine/query/index';
 import type { KeySpaceReport, PrefixUsage, Query } from '../../engine/query/index';
 
 export { Store, StoreError, StoreLockedError };
-export type { AddressView, DiffChange, Entry, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo };
+export type { AddressView, DiffChange, Entry, MergeChoice, MergeConflict, MergeResult, NodeView, RangeOptions, Ref, RefLookup, StoreInfo, VersionInfo };
 export { QuerySyntaxError, analyzeKeySpaceAsync, decodedValue, filterDiff, findRecords, matches, parseQuery, usesChanged };
 export type { KeySpaceReport, PrefixUsage, Query };
 
@@ -65,4 +65,14 @@ export function refFromJson(json: unknown): Ref {
 export function lookupRefAt(store: Store, ref: Ref, at: number | string | undefined): RefLookup {
   const reader = at === undefined ? store : store.at(at);
   return lookupRef({ get: (key) => reader.get(key), at: (version) => store.at(version) }, ref);
+}
+
+/** Encodes a value given in its JSON form (records-layer tags; numbers exact). Throws InvalidArgumentError. */
+export function encodeValueJson(json: unknown): Buffer {
+  return valueFromJson(json);
+}
+
+/** Decodes value bytes with the records layer (throws when they are not a Thunderhead value). */
+export function decodeValueBytes(bytes: Uint8Array): unknown {
+  return decodeValue(bytes);
 }

@@ -44,6 +44,7 @@ import { findHandlers } from './find-handlers';
 import { compileWhere, filteredScan } from './query';
 import { editHandlers } from './edit-handlers';
 import { lockHandlers } from './lock-handlers';
+import { mergeHandlers } from './merge-handlers';
 import { Settings } from './settings';
 import { readerAt } from './time-travel';
 import { versionHandlers } from './version-handlers';
@@ -93,6 +94,7 @@ export interface EventSource {
 export const WRITE_METHODS: ReadonlySet<Method> = new Set<Method>([
   'edit.begin', 'edit.stage', 'edit.unstage', 'edit.import', 'edit.stageValueFromFile', 'edit.commit', 'edit.discard',
   'versions.revert', 'versions.undo', 'snapshots.create', 'branches.create', 'records.export', 'locks.startDemo',
+  'merge.commit', 'merge.cherryPick',
 ]);
 
 /** One client of the service (a window, a socket): its calls, and its end. */
@@ -292,6 +294,7 @@ export function createService(options: ServiceOptions): Service {
     ...diffHandlers(context),
     ...lockHandlers(context),
     ...editHandlers(context),
+    ...mergeHandlers(context),
     ...findHandlers(context),
     'app.info': () => ({
       host: options.host,

@@ -55,6 +55,7 @@ const READ_METHODS: readonly Method[] = [
   'records.page', 'records.value', 'records.count', 'tree.root', 'tree.node', 'tree.findKey',
   'versions.list', 'versions.revertPreview', 'branches.list', 'refs.resolve', 'diff.page', 'diff.summary', 'diff.density', 'diff.structure',
   'edit.state', 'edit.end', 'edit.list', 'locks.discover', 'locks.attach', 'locks.detach', 'locks.snapshot', 'locks.stopDemo',
+  'merge.base', 'merge.preview', 'merge.abort', 'merge.cherryPickPreview',
   'records.pageAt', 'records.indexOf', 'query.check', 'keyspace.analyze',
 ];
 
@@ -88,6 +89,8 @@ describe('a read-only session', () => {
       'branches.create': { storeId, name: 'b', from: 2 },
       'records.export': { storeId, format: 'jsonl', path: join(dir, 'out.jsonl'), overwrite: true },
       'locks.startDemo': { clients: 2, seconds: 5 },
+      'merge.commit': { storeId, theirs: 'main', resolutions: [], others: 'ours' },
+      'merge.cherryPick': { storeId, version: 2 },
     };
     for (const method of WRITE_METHODS) {
       expect(method in params, `${method} has test params`).toBe(true);

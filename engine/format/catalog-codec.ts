@@ -1,5 +1,6 @@
 import { ByteReader, ByteWriter, FormatError } from './bytes';
 import { NO_ADDRESS, readAddress, writeAddress, type Address } from './address';
+import { RANGES_EXTENSION, readRangeLog, writeRangeLog, type RangeDeleteLog } from './range-log';
 
 /** What a catalog record records. */
 export const enum RecordType {
@@ -72,6 +73,12 @@ export interface VersionEntry {
   readonly message: string;
   readonly time: number;
   readonly stats: CommitStats;
+  /**
+   * The ranges the commit deleted (format 3 extension, §7.6.1). Absent when the record has no
+   * such extension: then the version deleted no range when `stats.rangeDeletes` is 0, and its
+   * ranges are unknown otherwise (a version written by a format-1/2 writer).
+   */
+  readonly rangeLog?: RangeDeleteLog;
 }
 
 /**
@@ -162,6 +169,11 @@ export function encodeCatalogRecord(c: CatalogRecord): Buffer {
       w.varint(d.policy.daily);
     }
   }
+  // Format 3: the commit's range deletes, only when it made any (absent + rangeDeletes 0 = none).
+  if (v?.rangeLog) {
+    w.u8(RANGES_EXTENSION);
+    writeRangeLog(w, v.rangeLog);
+  }
   return w.finish();
 }
 
@@ -207,10 +219,10 @@ export function decodeCatalogRecord(payload: Buffer): CatalogRecord {
     version = { id, parents, root, branch, message, time: vtime, stats };
   }
   let delta: SnapshotDelta | null = null;
-  // v1 records end here; a v2 record goes on with its snapshot extension.
-  if (!r.done) {
-    const ext = r.u8();
-    if (ext !== DELTA_V1) throw new FormatError(`unknown catalog record extension ${ext}`);
+  // v1 records end here; a v2 record goes on with its snapshot extension, a v3 commit record
+  // may then carry its range deletes. Each extension at most once, in that order.
+  let ext = r.done ? -1 : r.u8();
+  if (ext === DELTA_V1) {
     const added: SnapshotEntry[] = [];
     for (let i = 0, n = r.varint(); i < n; i++) {
       const e = readSnapshotEntry(r);
@@ -224,7 +236,14 @@ export function decodeCatalogRecord(payload: Buffer): CatalogRecord {
       ? { everyCommits: r.varint(), everySeconds: r.varint(), keepLast: r.varint(), hourly: r.varint(), daily: r.varint() }
       : null;
     delta = { added, removed, chain, chainLength, policy };
+    ext = r.done ? -1 : r.u8();
   }
+  if (ext === RANGES_EXTENSION) {
+    if (!version) throw new FormatError('range-delete extension in a catalog record without a version');
+    version = { ...version, rangeLog: readRangeLog(r) };
+    ext = r.done ? -1 : r.u8();
+  }
+  if (ext !== -1) throw new FormatError(`unknown catalog record extension ${ext}`);
   if (!r.done) throw new FormatError('trailing bytes after catalog record');
   return { type, time, prev, nextVersionId, nextSeq, snapshots, branches, version, subject, delta };
 }

@@ -5,17 +5,18 @@
  */
 import { BlockKind, type Address } from '../format/address';
 import { encodeCatalogRecord, RecordType, type CatalogRecord, type SnapshotEntry, type VersionEntry } from '../format/catalog-codec';
+import { boundedRangeLog, RANGE_LOG_FORMAT_VERSION } from '../format/range-log';
 import { ConflictError, InvalidArgumentError } from '../errors';
 import { BlobRef, Op, type Child, type Msg } from '../tree/node';
 import { getValue } from '../tree/read';
 import { diffTrees } from '../diff/diff';
-import { baseRecord, checkSnapshotName, snapshotInfo, withSnapshots } from './catalog';
+import { baseRecord, checkSnapshotName, resolveVersion, snapshotInfo, withSnapshots } from './catalog';
 import { CHECKPOINT_BYTES, CHECKPOINT_COMMITS, markRelaxed, writeCheckpoint } from './checkpoint';
 import { emitEvent } from './events';
 import { Appender } from './file';
 import { automaticSnapshotDue, automaticSnapshotName, expiredAutomaticSnapshots } from './snapshot-policy';
 import { branchEntry, checkWritable, type StoreCore } from './store-core';
-import type { CommitInfo, CommitOptions, Transaction } from './transaction';
+import type { CommitInfo, CommitOptions, MergeCommitOptions, Transaction } from './transaction';
 
 /**
  * Appends a catalog record (and whatever blocks `out` holds), flushes once, and makes it
@@ -57,6 +58,9 @@ export function commitTransaction(core: StoreCore, tx: Transaction, opts: Commit
   if (typeof message !== 'string') throw new InvalidArgumentError('commit message must be a string');
   const snapshotName = opts.snapshot === undefined ? null : checkSnapshotName(core, opts.snapshot);
   const branch = branchEntry(core, tx.branch);
+  // A merge commit's second parent (engine/merge/merge.ts): an existing version, older than this commit.
+  const mergedParent = (opts as MergeCommitOptions).mergedParent;
+  if (mergedParent !== undefined) resolveVersion(core, mergedParent);
   if (tx.options.optimistic && branch.head !== tx.baseVersion) checkConflicts(core, tx, branch.root);
   const ws = tx.writeSet();
   const start = core.end;
@@ -91,8 +95,11 @@ export function commitTransaction(core: StoreCore, tx: Transaction, opts: Commit
   const id = core.record.nextVersionId;
   const bytesWritten = out.end - core.end;
   const version: VersionEntry = {
-    id, parents: [branch.head], root, branch: branch.name, message, time: Date.now(),
+    id, parents: mergedParent === undefined ? [branch.head] : [branch.head, mergedParent], root, branch: branch.name, message, time: Date.now(),
     stats: { puts, deletes, rangeDeletes: rdels.length, bytesWritten },
+    // Format 3 records the ranges themselves, so a merge can tell a key added on the other side
+    // inside one of them from a key nobody touched (a state diff cannot: both are absent here).
+    ...(rdels.length > 0 && core.formatVersion >= RANGE_LOG_FORMAT_VERSION && { rangeLog: boundedRangeLog(rdels.map((m) => ({ from: m.key, to: m.end }))) }),
   };
   // Snapshots named by this commit (the caller's, and the policy's automatic one) ride in its
   // own record and its one flush; so do the automatic ones the policy's retention drops.
@@ -112,7 +119,7 @@ export function commitTransaction(core: StoreCore, tx: Transaction, opts: Commit
     branches: core.record.branches.map((b) => (b.name === branch.name ? { name: b.name, head: id, root } : b)),
   }, next);
   planned.commit(appendRecord(core, out, planned.rec));
-  const info: CommitInfo = { version: id, branch: branch.name, bytesWritten: core.end - start, nodesWritten };
+  const info: CommitInfo = { version: id, parents: [...version.parents], branch: branch.name, bytesWritten: core.end - start, nodesWritten };
   for (const s of added) if (!expired.has(s.name)) emitEvent(core.listeners, 'snapshot', snapshotInfo(s));
   for (const name of expired) if (!added.some((s) => s.name === name)) emitEvent(core.listeners, 'snapshotDeleted', { name, version: (grown.find((s) => s.name === name) as SnapshotEntry).version });
   emitEvent(core.listeners, 'commit', info);

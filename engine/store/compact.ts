@@ -17,6 +17,8 @@ import { BlockKind, NO_ADDRESS, blockKindName, isNoAddress, type Address } from 
 import { BLOCK_HEADER_BYTES, parseBlockHeader } from '../format/block';
 import { encodeCatalogRecord, encodeSnapshots, RecordType, type CatalogRecord, type SnapshotEntry, type SnapshotPolicy, type VersionEntry } from '../format/catalog-codec';
 import { expiredAutomaticSnapshots } from './snapshot-policy';
+import type { RangeDeleteLog } from '../format/range-log';
+import { compactedRangeLog } from './compact-ranges';
 import { DATA_START, encodeHeader, encodeSuperblock, FORMAT_VERSION, SUPERBLOCK_OFFSETS, type TreeParams } from '../format/header';
 import { decodeBlobIndex, decodeDelta, decodeInternal, decodeLeaf, encodeBlobIndex, encodeDelta, encodeInternal, encodeLeaf } from '../format/node-codec';
 import { InvalidArgumentError, StoreCorruptError } from '../errors';
@@ -167,6 +169,12 @@ function relinker(versions: ReadonlyMap<number, VersionEntry>, kept: ReadonlySet
     }
     return out;
   };
+}
+
+/** `v` with `log` as its range log (none when undefined). O(1). */
+function withRangeLog(v: VersionEntry, log: RangeDeleteLog | undefined): VersionEntry {
+  const { rangeLog: _dropped, ...rest } = v;
+  return log === undefined ? rest : { ...rest, rangeLog: log };
 }
 
 /** Temp files of compactions of `file` (ours, or left by a crashed one). */
@@ -410,7 +418,7 @@ export function compactStore(
       const rec: CatalogRecord = {
         type: isNoAddress(prev) ? RecordType.Create : RecordType.Commit, time: v.time, prev,
         nextVersionId: src.record.nextVersionId, nextSeq: src.record.nextSeq, snapshots: table, branches, subject: '',
-        version: { ...v, parents: parentsOf(v), root: rootOf.get(v.id) as Address },
+        version: withRangeLog({ ...v, parents: parentsOf(v), root: rootOf.get(v.id) as Address }, compactedRangeLog(src.versions, kept, v)),
         // The whole snapshot set is in the table: no inline changes, an empty chain, the policy.
         delta: { added: [], removed: [], chain: NO_ADDRESS, chainLength: 0, policy },
       };

@@ -25,7 +25,9 @@ import type {
   StoreEvents, StoreInfo, StoreOptions, TreeStats, VerifyReport, VersionInfo,
 } from './store-types';
 import { SubtreeView } from './subtree-view';
-import { Transaction, type CommitInfo, type CommitOptions, type TransactionHost, type TransactionOptions } from './transaction';
+import { Transaction, type CommitInfo, type CommitOptions, type MergeCommitOptions, type TransactionHost, type TransactionOptions } from './transaction';
+import { mergeFunctions } from './merge-hook';
+import type { CherryPickOptions, MergeHost, MergeOptions, MergeResult } from './merge-types';
 import { verify } from './verification';
 import { asKey, asValue, ReadView, type Entry, type RangeOptions } from './read-view';
 
@@ -363,6 +365,67 @@ export class Store implements TransactionHost {
    */
   structuralDiff(a: number | string, b: number | string): { address: AddressView; side: 'shared' | 'left' | 'right' }[] {
     return structuralDiffOf(this.core, a, b);
+  }
+
+  // ---------------------------------------------------------------- merges
+
+  /**
+   * The best common ancestor of two versions (ids, snapshot or branch names) in the lineage, or
+   * null when they share none (see engine/merge/merge-base.ts for the tie-break). In memory:
+   * O(v log v) for the v versions newer than the base.
+   */
+  mergeBase(a: number | string, b: number | string): VersionInfo | null {
+    const va = resolveVersion(this.core, a);
+    const vb = resolveVersion(this.core, b);
+    const id = mergeFunctions().mergeBase((x) => versionIndexOf(this.core).get(x)?.parents, va.id, vb.id);
+    return id === null ? null : versionInfo(resolveVersion(this.core, id));
+  }
+
+  /**
+   * Three-way merge of version `theirs` into a branch (`into`, default the default branch):
+   * from the two streaming diffs base→ours and base→theirs walked together in key order, so
+   * O(changes · height) node reads, never a scan. MessagePack maps changed on both sides merge
+   * field by field (recursively); anything else changed differently on both sides is a
+   * conflict. Fast-forwards when the branch head is an ancestor of theirs; otherwise writes one
+   * commit with parents [ours, theirs] — unless conflicts are left that `resolve` does not
+   * settle, or `dryRun`: then nothing is written. See engine/merge/merge.ts.
+   */
+  merge(theirs: number | string, opts: MergeOptions = {}): MergeResult {
+    if (opts.dryRun) checkOpen(this.core);
+    else checkWritable(this.core);
+    return mergeFunctions().merge(this.mergeHost(), theirs, opts);
+  }
+
+  /**
+   * Applies one version's changes (its diff against its first parent) to a branch (`onto`,
+   * default the default branch) as a new ordinary commit, with the merge's conflict rules and
+   * the picked version's parent as the base. O(changes · height) node reads.
+   */
+  cherryPick(version: number | string, opts: CherryPickOptions = {}): MergeResult {
+    if (opts.dryRun) checkOpen(this.core);
+    else checkWritable(this.core);
+    return mergeFunctions().cherryPick(this.mergeHost(), version, opts);
+  }
+
+  /** What engine/merge/ needs from the store: its catalog, diffs and commit path. O(1). */
+  private mergeHost(): MergeHost {
+    return {
+      defaultBranch: this.defaultBranch,
+      version: (ref) => versionInfo(resolveVersion(this.core, ref)),
+      parentsOf: (id) => versionIndexOf(this.core).get(id)?.parents,
+      rangesOf: (id) => {
+        const v = versionIndexOf(this.core).get(id);
+        // No log: none deleted when the stats say so, else a format-1/2 commit whose ranges are unknown.
+        return v && (v.rangeLog ?? { ranges: [], complete: v.stats.rangeDeletes === 0 });
+      },
+      branchHead: (name) => branchEntry(this.core, name).head,
+      diff: (a, b) => this.diff(a, b),
+      begin: (branch) => this.begin({ branch }),
+      commit: (tx, message, mergedParent) => tx.commit({ message, mergedParent } as MergeCommitOptions),
+      moveBranch: (name, id) => {
+        this.resetBranch(name, id);
+      },
+    };
   }
 
   // ---------------------------------------------------------------- compaction

@@ -24,9 +24,19 @@ export interface CommitOptions {
   readonly snapshot?: string;
 }
 
+/**
+ * @internal The merge's commit options (engine/merge/merge.ts): `mergedParent` becomes the new
+ * version's second parent. Not exported from the engine: a merge commit is made by Store.merge.
+ */
+export interface MergeCommitOptions extends CommitOptions {
+  readonly mergedParent?: number;
+}
+
 /** What a commit produced. */
 export interface CommitInfo {
   readonly version: number;
+  /** The new version's parents: the branch head it was applied to, then for a merge commit the merged version. */
+  readonly parents: readonly number[];
   readonly branch: string;
   readonly bytesWritten: number;
   readonly nodesWritten: number;

@@ -156,6 +156,20 @@ describe('verify() covers the catalog', () => {
     expectOneLine(problemsOf(file), /^version 9: \[catalog\] id is not below the catalog's nextVersionId 5$/);
   });
 
+  it('names recorded range deletes that are empty, out of order or overlapping', () => {
+    const file = base();
+    const cat = new RawCatalog(file);
+    const k = (x: string): Buffer => Buffer.from(x);
+    const sound = { ranges: [{ from: k('a'), to: k('c') }, { from: k('d'), to: null }], complete: true };
+    cat.append({ version: { ...cat.version(3), id: 4, parents: [3], rangeLog: sound }, nextVersionId: 5 });
+    expect(problemsOf(file)).toEqual([]);
+    cat.append({ version: { ...cat.version(3), id: 5, parents: [4], rangeLog: { ranges: [{ from: k('c'), to: k('c') }], complete: true } }, nextVersionId: 7 });
+    cat.append({ version: { ...cat.version(3), id: 6, parents: [5], rangeLog: { ranges: [{ from: k('d'), to: k('f') }, { from: k('a'), to: k('b') }], complete: false } } });
+    const problems = problemsOf(file);
+    expectOneLine(problems, /^version 5: \[catalog\] recorded range delete 1 is empty \(from 63 is not below to 63\)$/);
+    expectOneLine(problems, /^version 6: \[catalog\] recorded range deletes 1 and 2 are out of order, overlap or touch$/);
+  });
+
   it('names a root that is not a node address, and one beyond the committed end', () => {
     const file = base();
     const cat = new RawCatalog(file);

@@ -6,6 +6,8 @@
 import { BlockKind, isNoAddress, sameAddress, type Address } from '../format/address';
 import { RecordType, type CatalogRecord, type SnapshotEntry, type VersionEntry } from '../format/catalog-codec';
 import type { Problem } from '../tree/verify';
+import type { RangeDeleteLog } from '../format/range-log';
+import { compareKeys } from '../tree/keys';
 
 /** The catalog as the store found it. */
 export interface CatalogFacts {
@@ -75,6 +77,7 @@ export function verifyCatalog(facts: CatalogFacts): { problems: Problem[]; versi
       } else if (p >= v.id) problems.push(problem(where, `parent ${p} is not older (ids must increase along parents)`));
     }
     problems.push(...checkRoot(where, v.root, end));
+    if (v.rangeLog) problems.push(...checkRangeLog(where, v.rangeLog));
   }
   const complete = facts.chainError === undefined;
   const named = (where: string, id: number, root: Address): void => {
@@ -132,5 +135,16 @@ function checkSnapshotChain(records: CatalogFacts['records']): Problem[] {
     remaining--;
   }
   if (!isNoAddress(at)) return [problem('snapshot chain', `goes on past its stated length (byte ${at.offset})`, at.offset)];
+  return [];
+}
+
+/** A version's recorded range deletes (§7.6.1): each range non-empty, the list sorted and disjoint (touching ones joined). O(ranges). */
+function checkRangeLog(where: string, log: RangeDeleteLog): Problem[] {
+  for (let i = 0; i < log.ranges.length; i++) {
+    const r = log.ranges[i];
+    if (r.to !== null && compareKeys(r.from, r.to) >= 0) return [problem(where, `recorded range delete ${i + 1} is empty (from ${r.from.toString('hex')} is not below to ${r.to.toString('hex')})`)];
+    const prev = i > 0 ? log.ranges[i - 1] : null;
+    if (prev && (prev.to === null || compareKeys(r.from, prev.to) <= 0)) return [problem(where, `recorded range deletes ${i} and ${i + 1} are out of order, overlap or touch`)];
+  }
   return [];
 }

@@ -210,7 +210,9 @@ export function registerVersionCommands(program: Command, ctx: CommandContext): 
         const describe = (v: VersionInfo): string => {
           const names = labels.get(v.id);
           const tag = names ? ` (${names.join(', ')})` : '';
-          return `${v.id}${tag}  ${formatTime(v.time)}  ${v.message || '(no message)'}  [${describeStats(v)}]`;
+          // A merge commit names both parents: the branch it was made on, then the one merged in.
+          const merge = v.parents.length > 1 ? `  merge of ${v.parents.map((p) => `#${p}`).join(' + ')}` : '';
+          return `${v.id}${tag}  ${formatTime(v.time)}  ${v.message || '(no message)'}${merge}  [${describeStats(v)}]`;
         };
         const policy = store.snapshotPolicy();
         if (policy) await ctx.out.line(describePolicy(policy));

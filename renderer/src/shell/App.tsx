@@ -13,6 +13,8 @@ import { DiffView } from '../views/diff/DiffView';
 import { LocksView } from '../views/locks/LocksView';
 import { LineageIcon } from '../views/lineage/LineageIcon';
 import { LineageView } from '../views/lineage/LineageView';
+import { MergeIcon } from '../views/merge/MergeIcon';
+import { MergeView } from '../views/merge/MergeView';
 import { TimeTravelBanner } from '../views/lineage/TimeTravelBanner';
 import { OverviewView } from '../views/overview/OverviewView';
 import { RecordsView } from '../views/records/RecordsView';
@@ -28,6 +30,7 @@ const NAV: readonly { view: ViewName; label: string; icon: ReactNode; needsStore
   { view: 'tree', label: 'Tree', icon: <IconTree />, needsStore: true, shortcut: '4' },
   { view: 'lineage', label: 'Lineage', icon: <LineageIcon />, needsStore: true, shortcut: '5' },
   { view: 'diff', label: 'Diff', icon: <DiffIcon />, needsStore: true, shortcut: '6' },
+  { view: 'merge', label: 'Merge', icon: <MergeIcon />, needsStore: true, shortcut: '8' },
   { view: 'locks', label: 'Locks', icon: <IconLock />, needsStore: true, shortcut: '7' },
 ];
 
@@ -86,6 +89,7 @@ export function App() {
           { name: 'tree' as const, el: <TreeView key={store.storeId} /> },
           { name: 'lineage' as const, el: <LineageView key={store.storeId} /> },
           { name: 'diff' as const, el: <DiffView key={store.storeId} /> },
+          { name: 'merge' as const, el: <MergeView key={store.storeId} /> },
           { name: 'locks' as const, el: <LocksView key={store.storeId} /> },
         ]
       : []),

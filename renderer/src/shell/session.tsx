@@ -10,7 +10,7 @@ import { invalidateStore, useCall, useServiceEvent, useTransport } from '../api/
 import { ApiError } from '../api/transport';
 import { UnsavedDialog, type UnsavedQuestion } from '../views/edit/UnsavedDialog';
 
-export type ViewName = 'welcome' | 'overview' | 'records' | 'tree' | 'lineage' | 'diff' | 'locks';
+export type ViewName = 'welcome' | 'overview' | 'records' | 'tree' | 'lineage' | 'diff' | 'merge' | 'locks';
 
 /** A request to a view, with an id so the same request twice still triggers. */
 export type Intent =
@@ -20,6 +20,10 @@ export type Intent =
   | { readonly id: number; readonly kind: 'tree.find'; readonly key: KeyInput; readonly label: string }
   /** "Diff these two versions" (from the lineage): ids or snapshot/branch names. */
   | { readonly id: number; readonly kind: 'diff.versions'; readonly a: number | string; readonly b: number | string }
+  /** "Merge this branch" (from the lineage): the Merge view previews `theirs` into `into`. */
+  | { readonly id: number; readonly kind: 'merge.branch'; readonly theirs: string; readonly into?: string }
+  /** "Cherry-pick this version" (from the lineage): the Merge view previews it onto `onto`. */
+  | { readonly id: number; readonly kind: 'merge.cherryPick'; readonly version: number; readonly onto?: string }
   /** The Locks view attaches to the open store's monitor as soon as it shows (contention demo). */
   | { readonly id: number; readonly kind: 'locks.attach' };
 

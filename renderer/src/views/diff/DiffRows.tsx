@@ -88,6 +88,16 @@ export function DiffRows({ rows, mode, showUnchanged, expanded, onToggleExpanded
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: 0 });
   }, [resetKey]);
+  // A view hidden with display:none loses its scroll position without a scroll event, so the
+  // list would keep drawing the rows of the old offset (blank) when shown again: re-read the
+  // offset whenever the scroll box changes size (hiding and showing both do).
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => el.dispatchEvent(new Event('scroll')));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
   useImperativeHandle(ref, () => ({ scrollToIndex: (i: number) => virtualizer.scrollToIndex(i, { align: 'start' }) }), [virtualizer]);
 
   const items = virtualizer.getVirtualItems();

@@ -3,11 +3,14 @@
  * (never the whole diff), values are compared field by field (DiffRows), and two jobs run
  * beside it: `diff.summary` for the counts (with a progress bar and Cancel, for wide diffs)
  * and `diff.density` for the strip of where in the key space the changes are.
+ * When A and B are two branches, the default is "changes since the fork": from their merge base
+ * (`merge.base`) to B, so what A did meanwhile is not listed as undone; the two-way compare of
+ * the heads is one click away, and the line above the list says which is shown.
  * Keys: n / p move to the next / previous change.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { DiffPageResult, KeyInput, KeyView } from '../../../../app/contract';
-import { useInfiniteCall, useJob } from '../../api/hooks';
+import { useCall, useInfiniteCall, useJob } from '../../api/hooks';
 import { Segmented } from '../../components/Empty';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { IconX } from '../../components/Icons';
@@ -18,9 +21,10 @@ import { useOpenStore, useSession } from '../../shell/session';
 import { DensityStrip } from './DensityStrip';
 import { QueryBar } from '../../components/QueryBar';
 import { DiffRows, type DiffRowsHandle } from './DiffRows';
+import { compareLabel, comparesBranches, effectiveFrom, type CompareMode } from './forkCompare';
 import type { DiffMode } from './rowLayout';
 import { useLoadedValues } from './useLoadedValues';
-import { parseVersionRef, useVersionOptions, VersionPicker } from './VersionPicker';
+import { parseVersionRef, SUGGESTED_VERSIONS, useVersionOptions, VersionPicker } from './VersionPicker';
 import './diff.css';
 
 const PAGE = 100;
@@ -61,33 +65,47 @@ export function DiffView() {
   // A query over the changes (`changed(status)`): the list shows only the changes it matches.
   const [query, setQuery] = useState<string | undefined>(undefined);
   const list = useRef<DiffRowsHandle>(null);
+  const [compareMode, setCompareMode] = useState<CompareMode>('fork');
+
+  // Two branches compare from their merge base unless the person asked for the two-way diff.
+  const lineage = useCall('versions.list', { storeId: store.storeId, limit: SUGGESTED_VERSIONS });
+  const branches = useMemo(() => lineage.data?.branches.map((b) => b.name) ?? [], [lineage.data]);
+  const forkPair = compareMode === 'fork' && comparesBranches(compare.a, compare.b, branches);
+  const baseQuery = useCall('merge.base', forkPair ? { storeId: store.storeId, a: compare.a, b: compare.b } : null);
+  const base = baseQuery.isError ? null : baseQuery.data ? (baseQuery.data.base?.id ?? null) : undefined;
+  // Until the branches are known, whether A and B are branches is not known either.
+  const from = lineage.data || lineage.isError ? effectiveFrom(compare.a, compare.b, branches, compareMode, base) : undefined;
+  const modeLabel = compareLabel(compare.a, compare.b, branches, compareMode, base);
 
   const params = useMemo(
-    () => ({
-      storeId: store.storeId,
-      a: compare.a,
-      b: compare.b,
-      limit: PAGE,
-      ...(compare.prefix ? { prefix: compare.prefix } : {}),
-      ...(jump ? { from: { hex: jump.key.hex } } : {}),
-      ...(query !== undefined ? { where: query } : {}),
-    }),
-    [store.storeId, compare, jump, query],
+    () =>
+      from === undefined
+        ? null
+        : {
+            storeId: store.storeId,
+            a: from,
+            b: compare.b,
+            limit: PAGE,
+            ...(compare.prefix ? { prefix: compare.prefix } : {}),
+            ...(jump ? { from: { hex: jump.key.hex } } : {}),
+            ...(query !== undefined ? { where: query } : {}),
+          },
+    [store.storeId, compare, jump, from, query],
   );
   const pages = useInfiniteCall('diff.page', params, 'after', (p: DiffPageResult) => p.nextAfter);
   const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.rows) ?? [], [pages.data]);
   const firstPage = pages.data?.pages[0];
   const hasMore = pages.hasNextPage ?? false;
   const sides = useMemo(() => (firstPage ? { a: firstPage.a, b: firstPage.b } : undefined), [firstPage]);
-  const values = useLoadedValues(store.storeId, rows, sides, `${compare.a} ${compare.b} #${sides?.a}-#${sides?.b}`);
+  const values = useLoadedValues(store.storeId, rows, sides, `${from} ${compare.b} #${sides?.a}-#${sides?.b}`);
 
   const summary = useJob('diff.summary');
   const density = useJob('diff.density');
   const { run: runSummary } = summary;
   const { run: runDensity } = density;
   const scope = useMemo(
-    () => ({ storeId: store.storeId, a: compare.a, b: compare.b, ...(compare.prefix ? { prefix: compare.prefix } : {}) }),
-    [store.storeId, compare],
+    () => (from === undefined ? null : { storeId: store.storeId, a: from, b: compare.b, ...(compare.prefix ? { prefix: compare.prefix } : {}) }),
+    [store.storeId, compare, from],
   );
   const { cancel: cancelSummary, reset: resetSummary } = summary;
   const { cancel: cancelDensity, reset: resetDensity } = density;
@@ -97,6 +115,7 @@ export function DiffView() {
     cancelDensity();
     resetSummary();
     resetDensity();
+    if (scope === null) return;
     // One after the other: each is a full diff pass, and the counts matter first. A superseded
     // summary resolves undefined, so a stale one never starts a density pass.
     void runSummary(scope).then((r) => {
@@ -153,6 +172,7 @@ export function DiffView() {
     setFormError(null);
     setJump(null);
     setSelected(0);
+    setCompareMode('fork');
     setCompare({ a, b, prefix: null, prefixText: '' });
   }, [intent]);
 
@@ -200,7 +220,7 @@ export function DiffView() {
   };
 
   const versionName = (ref: string, id: number | undefined) => (id === undefined ? ref : ref === `#${id}` ? `#${id}` : `${ref} (#${id})`);
-  const labels = firstPage ? { before: `A · ${versionName(compare.a, firstPage.a)}`, after: `B · ${versionName(compare.b, firstPage.b)}` } : undefined;
+  const labels = firstPage ? { before: `A · ${from !== compare.a ? `merge base #${firstPage.a}` : versionName(compare.a, firstPage.a)}`, after: `B · ${versionName(compare.b, firstPage.b)}` } : undefined;
   const counts = summary.result;
   const identicalIds = firstPage !== undefined && firstPage.a === firstPage.b;
   const noChanges = counts !== undefined && counts.added + counts.removed + counts.changed === 0;
@@ -248,6 +268,23 @@ export function DiffView() {
         setSelected(0);
       }} />
       {formError && <div className="inline-error small">{formError}</div>}
+      {modeLabel && (
+        <div className="notice small diff-compare-mode" data-testid="diff-compare-mode" data-mode={compareMode}>
+          <span>{modeLabel}</span>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => {
+              setJump(null);
+              setSelected(0);
+              setCompareMode((m) => (m === 'fork' ? 'two-way' : 'fork'));
+            }}
+            data-testid="diff-toggle-fork"
+          >
+            {compareMode === 'fork' ? 'Two-way compare' : 'Changes since the fork'}
+          </button>
+        </div>
+      )}
 
       <div className="diff-summary" data-testid="diff-summary">
         {summary.running ? (

@@ -9,7 +9,7 @@ import type { LineageResult } from '../../../../app/contract';
 import { useCall } from '../../api/hooks';
 
 /** Most versions offered as suggestions (any other can still be typed). */
-const SUGGESTED_VERSIONS = 200;
+export const SUGGESTED_VERSIONS = 200;
 
 /** One suggestion: what goes in the field, and what the list says about it. */
 export interface VersionOption {

@@ -1,11 +1,11 @@
 /**
  * The graph column of the lineage: an SVG behind the rows, lanes as vertical runs, edges as d3
  * link paths from each version to its parents, one dot per version (a ring on branch heads, a
- * diamond on snapshots, hollow when only the automatic-snapshot policy names the version). Drawn with React from the pure layout; d3 shapes the curves. Only the
+ * diamond on snapshots, hollow when only the automatic-snapshot policy names the version; a ringed dot on merge commits). Drawn with React from the pure layout; d3 shapes the curves. Only the
  * rows on screen are drawn (see {@link layoutWindow}).
  */
 import { memo, useMemo } from 'react';
-import { cellCentre, edgePath, layoutWindow, type Geometry, type LineageLayout } from './layout';
+import { cellCentre, edgeLane, edgePath, layoutWindow, type Geometry, type LineageLayout } from './layout';
 
 /** Row height and lane spacing, shared with the rows beside the graph. */
 export const GEOMETRY: Geometry = { rowHeight: 30, laneWidth: 18, left: 14 };
@@ -31,7 +31,7 @@ export const LineageGraph = memo(function LineageGraph({ layout, first, last, se
             <path
               key={`${e.child}-${e.parent}`}
               d={edgePath(GEOMETRY, e)}
-              className={`lineage-edge lane-${(e.fromLane > e.toLane ? e.fromLane : e.toLane) % 8}${e.offPage ? ' off-page' : ''}${e.merge ? ' merge' : ''}`}
+              className={`lineage-edge lane-${edgeLane(e) % 8}${e.offPage ? ' off-page' : ''}${e.merge ? ' merge' : ''}`}
             />
           ))}
         </g>
@@ -45,6 +45,12 @@ export const LineageGraph = memo(function LineageGraph({ layout, first, last, se
                 {v.snapshots.length > 0 ? (
                   // A hollow diamond when only the automatic-snapshot policy names the version.
                   <rect x={-R} y={-R} width={R * 2} height={R * 2} transform="rotate(45)" className={`${cls} snapshot${v.snapshots.every((s) => automatic.has(s)) ? ' auto' : ''}`} />
+                ) : v.parents.length > 1 ? (
+                  // A merge commit: a ring around a dot, where two lanes join.
+                  <g data-merge="true">
+                    <circle r={R + 1.5} className={`${cls} merge${v.heads.length > 0 ? ' head' : ''}`} />
+                    <circle r={R - 2.5} className={`lineage-merge-core lane-${lane % 8}`} />
+                  </g>
                 ) : (
                   <circle r={v.heads.length > 0 ? R + 0.5 : R} className={`${cls}${v.heads.length > 0 ? ' head' : ''}`} />
                 )}

@@ -2,7 +2,9 @@
  * The write actions of the Lineage detail panel: create a snapshot of the version, create a
  * branch from it, revert it, and — on a branch head — undo (move the head back). Each asks for
  * confirmation saying what will happen to history (nothing is deleted). Read-only stores show
- * the actions disabled with the reason: edit mode is switched on in Records.
+ * the actions disabled with the reason: edit mode is switched on in Records. "Merge … into…" (on
+ * a branch head) and "Cherry-pick onto…" open the Merge view with a preview, which works
+ * read-only; the commit there needs edit mode.
  */
 import { useState, type FormEvent } from 'react';
 import type { LineageVersion } from '../../../../app/contract';
@@ -58,6 +60,29 @@ export function VersionActions({ v, defaultBranch, branches, onDone }: { v: Line
         </button>
         {v.heads.map((b) => (
           <button
+            key={`merge-${b}`}
+            type="button"
+            className="btn btn-small"
+            disabled={branches.length < 2}
+            title={branches.length < 2 ? 'There is no other branch to merge into' : `Preview merging ${b} into ${mergeTarget(b, branches, defaultBranch)} in the Merge view (nothing is written until you commit)`}
+            onClick={() => session.navigate('merge', { kind: 'merge.branch', theirs: b, into: mergeTarget(b, branches, defaultBranch) })}
+            data-testid="action-merge"
+          >
+            Merge {b} into…
+          </button>
+        ))}
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={parent === undefined}
+          title={parent === undefined ? `#${v.id} has no parent: there is no change of its own to apply` : `Preview applying what #${v.id} changed onto ${mergeTarget(v.branch, branches, defaultBranch)} in the Merge view`}
+          onClick={() => session.navigate('merge', { kind: 'merge.cherryPick', version: v.id, onto: mergeTarget(v.branch, branches, defaultBranch) })}
+          data-testid="action-cherry-pick"
+        >
+          Cherry-pick onto…
+        </button>
+        {v.heads.map((b) => (
+          <button
             key={b}
             type="button"
             className="btn btn-small"
@@ -101,6 +126,11 @@ function ErrorLine({ actions }: { actions: LineageActions }) {
       {actions.error?.message}
     </div>
   );
+}
+
+/** Where a merge of (or a cherry-pick from) branch `from` goes by default: the default branch, or for the default branch itself the first other one. */
+export function mergeTarget(from: string, branches: readonly string[], defaultBranch: string): string {
+  return from !== defaultBranch ? defaultBranch : (branches.find((b) => b !== defaultBranch) ?? defaultBranch);
 }
 
 /** Where a revert of `v` lands unless the person picks another branch: its own branch while that exists. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LineageVersion } from '../../../../app/contract';
-import { cellCentre, edgePath, layoutLineage, layoutWindow, stepSelection } from './layout';
+import { cellCentre, edgeLane, edgePath, layoutLineage, layoutWindow, stepSelection } from './layout';
 
 function v(id: number, parents: number[], branch = 'main'): LineageVersion {
   return {
@@ -118,5 +118,51 @@ describe('layoutWindow', () => {
       // A window of ~30 rows draws a handful of edges, not thousands.
       expect(w.edges.length).toBeLessThan(3 * (last - first + 1) + 10);
     }
+  });
+});
+
+describe('merges', () => {
+  // main: 1 ← 2 ← 5;  exp forks at 2: 3 ← 4 ← 6 ← 7;  8 on exp merges main's 5 into exp;
+  // 9 on main merges exp's 8 back into main.
+  const merged = [v(9, [5, 8]), v(8, [7, 5], 'exp'), v(7, [6], 'exp'), v(6, [4], 'exp'), v(5, [2]), v(4, [3], 'exp'), v(3, [2], 'exp'), v(2, [1]), v(1, [])];
+  const layout = layoutLineage(merged, 'main');
+  const edge = (child: number, parent: number) => layout.edges.find((e) => e.child === child && e.parent === parent)!;
+
+  it('gives a merge commit an edge to each parent, the second marked as the merge', () => {
+    expect(layout.edges.filter((e) => e.child === 8).map((e) => [e.parent, e.fromLane, e.toLane, e.merge])).toEqual([[7, 1, 1, false], [5, 1, 0, true]]);
+    expect(layout.edges.filter((e) => e.child === 9).map((e) => [e.parent, e.fromLane, e.toLane, e.merge])).toEqual([[5, 0, 0, false], [8, 0, 1, true]]);
+  });
+
+  it('draws a merge from the left lane out of the merge commit and down the merged lane, not down its own', () => {
+    // 8 (exp, row 1) merges 5 (main, row 4): rows 2 and 3 of exp's lane hold 7 and 6.
+    const e = edge(8, 5);
+    const [x1, y1] = cellCentre(g, e.fromLane, e.fromRow);
+    const [x2, y2] = cellCentre(g, e.toLane, e.toRow);
+    const path = edgePath(g, e);
+    // Bends into main's lane within the first row, then runs straight down main's lane.
+    expect(path.startsWith(`M${x1},${y1}C`), path).toBe(true);
+    expect(path.endsWith(`,${x2},${y1 + g.rowHeight}V${y2}`), path).toBe(true);
+    // Never a vertical run down exp's lane (it would cover the line through 7 and 6).
+    expect(path).not.toContain(`M${x1},${y1}V`);
+  });
+
+  it('draws a merge from the right lane the same way, and a fork down its own lane', () => {
+    const merge = edge(9, 8);
+    const [mx1, my1] = cellCentre(g, merge.fromLane, merge.fromRow);
+    const [mx2, my2] = cellCentre(g, merge.toLane, merge.toRow);
+    expect(edgePath(g, merge).endsWith(`,${mx2},${my1 + g.rowHeight}V${my2}`)).toBe(true);
+    expect(edgePath(g, merge).startsWith(`M${mx1},${my1}C`)).toBe(true);
+    // exp's first version forks off main's 2: down exp's lane, bending into 2 just above it.
+    const fork = edge(3, 2);
+    const [fx1, fy1] = cellCentre(g, fork.fromLane, fork.fromRow);
+    const [, fy2] = cellCentre(g, fork.toLane, fork.toRow);
+    expect(edgePath(g, fork).startsWith(`M${fx1},${fy1}V${fy2 - g.rowHeight}`)).toBe(true);
+  });
+
+  it('colours a merge edge by the lane it joins from, a fork by its side branch', () => {
+    expect(edgeLane(edge(8, 5))).toBe(0);
+    expect(edgeLane(edge(9, 8))).toBe(1);
+    expect(edgeLane(edge(3, 2))).toBe(1);
+    expect(edgeLane(edge(8, 7))).toBe(1);
   });
 });

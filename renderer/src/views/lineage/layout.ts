@@ -91,22 +91,33 @@ const curve = linkVertical<unknown, readonly [number, number]>()
   .target((d) => (d as { t: readonly [number, number] }).t);
 
 /**
- * SVG path of an edge. Same lane: a straight line. A fork (child in a lane right of its
- * parent) runs down its own lane and bends into the parent just above it; a merge (parent to
- * the right) bends out of the child first, then runs down the parent's lane. Lanes stay
- * vertical, so edges of different branches do not cross.
+ * SVG path of an edge. Same lane: a straight line. A fork (a first parent in a lane left of
+ * the child) runs down the child's own lane, empty below the branch's first version, and bends
+ * into the parent just above it. Every other edge, and every merge edge (a second parent, in
+ * whichever direction the lanes lie), bends out of the child first, then runs down the parent's
+ * lane: a merge edge run down the child's lane would lie on the child's own first-parent line
+ * and through its branch's dots, so the join of two lanes would not show. Lanes stay vertical,
+ * so edges of different branches do not cross.
  */
 export function edgePath(g: Geometry, e: LineageEdge): string {
   const [x1, y1] = cellCentre(g, e.fromLane, e.fromRow);
   const [x2, y2] = cellCentre(g, e.toLane, e.toRow);
   if (x1 === x2) return `M${x1},${y1}V${y2}`;
   const bend = Math.min(g.rowHeight, y2 - y1);
-  if (e.fromLane > e.toLane) {
+  if (!e.merge && e.fromLane > e.toLane) {
     const tail = curve({ s: [x1, y2 - bend], t: [x2, y2] }) ?? '';
     return `M${x1},${y1}V${y2 - bend}${tail.replace(/^M[^C]*/, '')}`;
   }
   const head = curve({ s: [x1, y1], t: [x2, y1 + bend] }) ?? '';
   return `${head}V${y2}`;
+}
+
+/**
+ * The lane whose colour an edge takes: a merge edge the merged branch's (the lane it joins
+ * from), a fork the side branch's (the rightmost of the two). O(1).
+ */
+export function edgeLane(e: LineageEdge): number {
+  return e.merge ? e.toLane : Math.max(e.fromLane, e.toLane);
 }
 
 /** The version a keyboard step lands on: `delta` rows from `current` (clamped), or the first. */
