@@ -1,28 +1,15 @@
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Store } from '../../engine/index';
 import { encodeKey, encodeValue } from '../../engine/records/index';
 import type { RangeInput, ServiceEvent } from '../contract';
-import { createService, type Service } from './index';
-import { callers } from './testing';
+import { serviceInTempDir, SMALL_NODES } from './testing';
 
-let dir: string;
-let service: Service;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'th-count-'));
-  service = createService({ host: 'test', allowedPlaces: { files: [], dirs: [tmpdir()] }, pollIntervalMs: 25, settingsPath: join(dir, 'settings.json') });
-});
-afterEach(() => {
-  service.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-const { ok, fails } = callers(() => service);
+const { ok, fails, dir, service } = serviceInTempDir('th-count-');
 
 /** Small nodes so the tree has several levels and buffered messages (which the count applies). */
-const SMALL = { nodeSize: 1024, fanout: 8, bufferSize: 2048, blobThreshold: 256 } as const;
+const SMALL = SMALL_NODES;
 
 describe('records.count', () => {
   it('counts what a scan shows; pageAt reaches any position; under a query it marks every block, so a page after mark j−1 starts at match j·every', async () => {
@@ -33,7 +20,7 @@ describe('records.count', () => {
         fc.integer({ min: 1, max: 60 }),
         fc.record({ from: fc.option(fc.integer({ min: 0, max: 3000 }), { nil: undefined }), reverse: fc.boolean(), prefix: fc.boolean() }),
         async (ids, deleted, every, r) => {
-          const path = join(dir, `s${Math.random().toString(36).slice(2)}.th`);
+          const path = join(dir(), `s${Math.random().toString(36).slice(2)}.th`);
           const store = Store.create(path, SMALL);
           const model = new Map<string, number>();
           store.write((tx) => {
@@ -91,7 +78,7 @@ describe('records.count', () => {
   });
 
   it('reports progress and stops on cancel', async () => {
-    const path = join(dir, 'big.th');
+    const path = join(dir(), 'big.th');
     const store = Store.create(path, SMALL);
     store.write((tx) => {
       for (let i = 0; i < 20_000; i++) tx.put(encodeKey(['k', i]), encodeValue({ i }));
@@ -99,7 +86,7 @@ describe('records.count', () => {
     store.close();
     const { storeId } = await ok('store.open', { path });
     const events: ServiceEvent[] = [];
-    const off = service.events.on((e) => events.push(e));
+    const off = service().events.on((e) => events.push(e));
     const counted = await ok('records.count', { storeId, jobId: 'c1', where: 'i >= 0' });
     expect(counted.count).toBe(20_000);
     expect(counted.marks.length).toBe(100); // every 200 by default
@@ -108,7 +95,7 @@ describe('records.count', () => {
     // While it runs, `done` is the matches so far and the total is unknown (a lower bound).
     if (progress.length > 1) expect(progress[0]).toMatchObject({ total: -1, phase: 'matching' });
     // Cancel as soon as the job reports progress: the call fails CANCELLED, one line.
-    const cancelled = service.call('records.count', { storeId, jobId: 'c2', every: 1, where: 'i >= 0' });
+    const cancelled = service().call('records.count', { storeId, jobId: 'c2', every: 1, where: 'i >= 0' });
     await ok('job.cancel', { jobId: 'c2' });
     const outcome = await cancelled;
     expect('error' in outcome && outcome.error.code).toBe('CANCELLED');

@@ -1,28 +1,15 @@
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Store } from '../../engine/index';
 import { encodeKey, encodeValue } from '../../engine/records/index';
 import { QUERY_TEXT_MAX, type RangeInput } from '../contract';
-import { createService, type Service } from './index';
-import { callers } from './testing';
+import { serviceInTempDir, SMALL_NODES } from './testing';
 
-let dir: string;
-let service: Service;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'th-find-'));
-  service = createService({ host: 'test', allowedPlaces: { files: [], dirs: [tmpdir()] }, pollIntervalMs: 25, settingsPath: join(dir, 'settings.json') });
-});
-afterEach(() => {
-  service.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-const { ok, fails } = callers(() => service);
+const { ok, fails, dir, service } = serviceInTempDir('th-find-');
 
 /** Small nodes: several levels, and buffered messages the positions must apply. */
-const SMALL = { nodeSize: 1024, fanout: 8, bufferSize: 2048, blobThreshold: 256 } as const;
+const SMALL = SMALL_NODES;
 const STATUSES = ['pending', 'paid', 'shipped'] as const;
 
 /** Orders `(orders, i)` with a status, plus users; the second commit changes some statuses. */
@@ -44,7 +31,7 @@ function ordersStore(path: string, n: number): void {
 
 describe('records by position', () => {
   it('pageAt and indexOf agree with a scan at every position, forward and reversed, within a prefix and from a key', async () => {
-    const path = join(dir, 'pos.th');
+    const path = join(dir(), 'pos.th');
     const store = Store.create(path, SMALL);
     const keys: string[] = [];
     store.write((tx) => {
@@ -81,7 +68,7 @@ describe('records by position', () => {
   });
 
   it('the middle of 100,000 records in one request, and the count of a version back in time', async () => {
-    const path = join(dir, 'big.th');
+    const path = join(dir(), 'big.th');
     const store = Store.create(path);
     store.write((tx) => {
       for (let i = 0; i < 100_000; i++) tx.put(encodeKey(['item', i]), encodeValue({ i }));
@@ -101,7 +88,7 @@ describe('records by position', () => {
   });
 
   it('refuses bad positions and keys with one line', async () => {
-    const path = join(dir, 'bad.th');
+    const path = join(dir(), 'bad.th');
     ordersStore(path, 10);
     const { storeId } = await ok('store.open', { path });
     expect((await fails('records.pageAt', { storeId, index: -1 })).message).toMatch(/index must be a non-negative integer/);
@@ -116,7 +103,7 @@ describe('records by position', () => {
 
 describe('queries in Records', () => {
   it('a filtered page equals a brute-force filter, page by page through the cursor, and the count agrees', async () => {
-    const path = join(dir, 'q.th');
+    const path = join(dir(), 'q.th');
     ordersStore(path, 600);
     const { storeId } = await ok('store.open', { path });
     const total = (i: number) => (i % 7 === 1 && i % 5 !== 0 ? i + 1 : i);
@@ -150,7 +137,7 @@ describe('queries in Records', () => {
   });
 
   it('bad queries in requests: one line naming the column, bounded length, no NUL, never a stack', async () => {
-    const path = join(dir, 'bq.th');
+    const path = join(dir(), 'bq.th');
     ordersStore(path, 10);
     const { storeId } = await ok('store.open', { path });
     const syntax = await fails('records.page', { storeId, where: 'status = "pending" and' });
@@ -169,7 +156,7 @@ describe('queries in Records', () => {
 
 describe('queries over a diff', () => {
   it('"orders whose status changed between imported and v2" is one query', async () => {
-    const path = join(dir, 'd.th');
+    const path = join(dir(), 'd.th');
     ordersStore(path, 300);
     const { storeId } = await ok('store.open', { path });
     const rows: number[] = [];
@@ -195,7 +182,7 @@ describe('queries over a diff', () => {
 
 describe('the key-space breakdown', () => {
   it('totals, prefixes (two levels) and the largest records agree with a brute-force tally, at any version', async () => {
-    const path = join(dir, 'ks.th');
+    const path = join(dir(), 'ks.th');
     ordersStore(path, 200);
     const store = Store.open(path, { readOnly: true });
     const tally = new Map<string, { records: number; bytes: number }>();
@@ -229,7 +216,7 @@ describe('the key-space breakdown', () => {
   });
 
   it('runs as a job with progress, and cancels', async () => {
-    const path = join(dir, 'ksbig.th');
+    const path = join(dir(), 'ksbig.th');
     const store = Store.create(path);
     store.write((tx) => {
       for (let i = 0; i < 60_000; i++) tx.put(encodeKey(['item', i % 7, i]), encodeValue({ i }));
@@ -237,14 +224,14 @@ describe('the key-space breakdown', () => {
     store.close();
     const { storeId } = await ok('store.open', { path });
     const events: unknown[] = [];
-    const off = service.events.on((e) => {
+    const off = service().events.on((e) => {
       if (e.type === 'job.progress' && e.jobId === 'k1') events.push(e);
     });
     const report = await ok('keyspace.analyze', { storeId, jobId: 'k1', depth: 1 });
     expect(report.totals.records).toBe(60_000);
     expect(report.prefixes[0]?.children).toBeUndefined();
     expect(events.at(-1)).toMatchObject({ done: 60_000, total: 60_000, method: 'keyspace.analyze' });
-    const running = service.call('keyspace.analyze', { storeId, jobId: 'k2' });
+    const running = service().call('keyspace.analyze', { storeId, jobId: 'k2' });
     await ok('job.cancel', { jobId: 'k2' });
     const outcome = await running;
     expect('error' in outcome && outcome.error).toMatchObject({ code: 'CANCELLED' });

@@ -1,29 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Store } from '../../engine/index';
 import { decodeValue, encodeKey, encodeValue } from '../../engine/records/index';
 import { conflictId } from '../contract';
-import { createService } from './index';
-import type { Service } from './index';
-import { callers } from './testing';
+import { serviceInTempDir, SMALL_NODES } from './testing';
 
-let dir: string;
-let service: Service;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'th-merge-'));
-  service = createService({ host: 'test', allowedPlaces: { files: [], dirs: [tmpdir()] }, pollIntervalMs: 25, settingsPath: join(dir, 'settings.json') });
-});
-
-afterEach(() => {
-  service.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const { ok, fails } = callers(() => service);
-const SMALL = { nodeSize: 1024, fanout: 8, bufferSize: 2048, blobThreshold: 256 } as const;
+const { ok, fails, dir, service } = serviceInTempDir('th-merge-');
+const SMALL = SMALL_NODES;
 const user = (i: number) => encodeKey(['users', i]);
 const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -33,7 +17,7 @@ const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
  * field), user 3's email (one-sided), user 50 added (one-sided).
  */
 function makeStore(name: string): { path: string; fork: number; ours: number; theirs: number; pick: number } {
-  const path = join(dir, name);
+  const path = join(dir(), name);
   const store = Store.create(path, SMALL);
   const fill = store.begin();
   for (let i = 1; i <= 40; i++) fill.put(user(i), encodeValue({ name: `user ${i}`, email: `u${i}@example.com`, plan: 'free' }));
@@ -199,7 +183,7 @@ describe('merge.commit', () => {
 
   it('is refused to a read-only session with the session error', async () => {
     const { path } = makeStore('session.th');
-    const tab = service.session({ readOnly: true });
+    const tab = service().session({ readOnly: true });
     const opened = await tab.call('store.open', { path });
     if (!('result' in opened)) throw new Error(opened.error.message);
     const outcome = await tab.call('merge.commit', { storeId: opened.result.storeId, theirs: 'exp', others: 'ours' });
