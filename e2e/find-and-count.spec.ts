@@ -7,9 +7,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { rmSync } from 'node:fs';
-import { Store } from '../engine/index';
-import { encodeKey, encodeValue } from '../engine/records/index';
-import { openDemoStore, openFile, openInspector, screenshot, tmpPath } from './support';
+import { itemsStore, openDemoStore, openFile, openInspector, screenshot } from './support';
 
 /** Row numbers (as numbers) and keys on screen. */
 async function visibleRows(page: Page): Promise<{ n: number; key: string }[]> {
@@ -20,15 +18,8 @@ async function visibleRows(page: Page): Promise<{ n: number; key: string }[]> {
 }
 
 test('1,000,000 records: the exact total, and one drag of the scrollbar to the middle shows the middle rows', async ({ page }) => {
-  const path = tmpPath('million.th');
   const n = 1_000_000;
-  const store = Store.create(path);
-  for (let s = 0; s < n; s += 100_000) {
-    store.write((tx) => {
-      for (let i = s; i < s + 100_000; i++) tx.put(encodeKey(['item', i]), encodeValue({ i }));
-    });
-  }
-  store.close();
+  const path = itemsStore('million.th', n);
   try {
     await openFile(page, path, 'million.th');
     const list = page.getByTestId('records-list');

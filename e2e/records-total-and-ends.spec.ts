@@ -5,10 +5,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { rmSync } from 'node:fs';
-import { Store } from '../engine/index';
-import { encodeKey, encodeValue } from '../engine/records/index';
 import { join } from 'node:path';
-import { openDemoStore, openFile, openInspector, screenshot, SCREENSHOTS, tmpPath } from './support';
+import { itemsStore, openDemoStore, openFile, openInspector, screenshot, SCREENSHOTS } from './support';
 
 /** Row numbers and keys on screen. */
 async function visibleRows(page: Page): Promise<{ n: string; key: string }[]> {
@@ -49,15 +47,8 @@ test('the demo store: exact total, End reaches the last record, Home the first',
 });
 
 test('300,000 records: the total is counted, End before and after, the middle by the scrollbar', async ({ page }) => {
-  const path = tmpPath('many.th');
   const n = 300_000;
-  const store = Store.create(path);
-  for (let s = 0; s < n; s += 100_000) {
-    store.write((tx) => {
-      for (let i = s; i < s + 100_000; i++) tx.put(encodeKey(['item', i]), encodeValue({ i }));
-    });
-  }
-  store.close();
+  const path = itemsStore('many.th', n);
   try {
     await openFile(page, path, 'many.th');
     const status = page.getByTestId('records-status');

@@ -6,6 +6,8 @@ import { expect, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Store } from '../engine/index';
+import { encodeKey, encodeValue } from '../engine/records/index';
 
 export const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
 
@@ -56,4 +58,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function setTheme(page: Page, theme: 'Light' | 'Dark' | 'System'): Promise<void> {
   const titles = { Light: 'Light theme', Dark: 'Dark theme', System: 'Follow the system theme' } as const;
   await page.getByRole('radiogroup', { name: 'Theme' }).getByTitle(titles[theme]).click();
+}
+
+/**
+ * A store of `n` records `["item", i]` → `{ i }` in the run's temp folder, written 100,000 per
+ * commit; returns its path. For specs about large stores (totals, positions, scrolling).
+ */
+export function itemsStore(name: string, n: number): string {
+  const path = tmpPath(name);
+  const store = Store.create(path);
+  for (let s = 0; s < n; s += 100_000) {
+    store.write((tx) => {
+      for (let i = s; i < Math.min(n, s + 100_000); i++) tx.put(encodeKey(['item', i]), encodeValue({ i }));
+    });
+  }
+  store.close();
+  return path;
 }
