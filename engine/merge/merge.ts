@@ -127,7 +127,7 @@ function checkChoice(choice: unknown, c: MergeConflict): MergeChoice | undefined
  * or modifies) that is absent at the other side's head and lies in a range the other side
  * deleted is a whole-value conflict, `range-delete-write` when we deleted the range and
  * `write-range-delete` when they did: the deleting side meant "nothing here", which a state
- * diff cannot tell from "never touched" for a key added on the other side. `ours` keeps our
+ * diff cannot tell apart from a key that was never there, for a key added on the other side. `ours` keeps our
  * side (the key stays deleted, or our write stays), `theirs` takes theirs.
  * O(changes · (height + log ranges)) in all.
  */
