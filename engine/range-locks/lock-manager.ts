@@ -13,7 +13,7 @@
  * transaction in the cycle (largest id) loses its request on that cycle with a DeadlockError.
  */
 import { InvalidArgumentError } from '../errors';
-import { provideLockTable } from '../store/lock-table';
+import { provideLockTable, type AcquireOptions } from '../store/lock-table';
 import { DeadlockError, LockCancelledError, LockTimeoutError } from './errors';
 import type { DeadlockRecord, LockEvent, LockSnapshotEntry, LockStats, LockTableSnapshot, WaitsForEdge } from './events';
 import { IntervalIndex } from './interval-index';
@@ -30,11 +30,8 @@ export interface LockManagerOptions {
   readonly deadlockHistory?: number;
 }
 
-/** Options of one {@link LockManager.acquire}. */
-export interface AcquireOptions {
-  /** Give up after this many ms; 0 = fail at once instead of waiting; Infinity = wait forever. */
-  readonly timeoutMs?: number;
-}
+/** Options of one {@link LockManager.acquire} (declared by the core, which transactions lock through). */
+export type { AcquireOptions } from '../store/lock-table';
 
 const NO_BLOCKERS: Map<number, boolean> = new Map();
 
@@ -560,3 +557,9 @@ function queuedBehind(blockers: Map<number, boolean>): number[] {
 
 // Every store's `locks` is a LockManager: the core only knows this hook (store/lock-table.ts).
 provideLockTable(() => new LockManager());
+
+declare module '../store/lock-table' {
+  /** A store's lock table is a {@link LockManager}: `store.locks` has its whole API. */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging widens the core's interface
+  interface StoreLockTable extends LockManager {}
+}

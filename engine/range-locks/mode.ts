@@ -1,7 +1,9 @@
 /** Lock modes and their compatibility matrix: shared/shared is the only compatible pair. */
 
-/** `shared` (readers, compatible with each other) or `exclusive` (one writer, compatible with nothing). */
-export type LockMode = 'shared' | 'exclusive';
+import type { LockMode } from '../store/lock-table';
+
+/** `shared` (readers, compatible with each other) or `exclusive` (one writer, compatible with nothing); declared by the core. */
+export type { LockMode } from '../store/lock-table';
 
 /** True when two locks of these modes held by different transactions may overlap. O(1). */
 export function compatible(a: LockMode, b: LockMode): boolean {

@@ -5,11 +5,10 @@
  */
 import { InvalidArgumentError } from '../errors';
 
-/** What a transaction asks to lock: one key, a range `[from, to)` (no `to` = to the end), or every key with a prefix. */
-export type LockTarget =
-  | { readonly key: Uint8Array }
-  | { readonly from: Uint8Array; readonly to?: Uint8Array }
-  | { readonly prefix: Uint8Array };
+import type { LockTarget } from '../store/lock-table';
+
+/** What a transaction asks to lock: one key, a range `[from, to)` (no `to` = to the end), or every key with a prefix (declared by the core). */
+export type { LockTarget } from '../store/lock-table';
 
 /** A half-open byte interval `[from, to)`; `to === undefined` means +infinity. Never empty. */
 export interface ByteRange {

@@ -1,12 +1,11 @@
 import * as os from 'node:os';
 import type { DiffCounters } from '../diff/diff';
 import { FileStateError } from '../errors';
-import type { LockManager } from '../range-locks/lock-manager';
 import type { Child, InternalNode } from '../tree/node';
 import { createBranch, deleteBranch, resetBranch } from './branches';
 import { resolveVersion, snapshotInfo, versionIndexOf, versionInfo } from './catalog';
 import { commitTransaction } from './commit';
-import { newLockTable } from './lock-table';
+import { newLockTable, type StoreLockTable } from './lock-table';
 import { compact, spaceUsage } from './compaction-switch';
 import type { CompactOptions, CompactResult, SpaceUsage } from './compact';
 import { markRelaxed } from './checkpoint';
@@ -56,7 +55,7 @@ export class Store implements TransactionHost {
   readonly defaultBranch: string;
   private readonly core: StoreCore;
   /** Made on first use (engine/range-locks/ provides it: see lock-table.ts). */
-  private lockTable: LockManager | null = null;
+  private lockTable: StoreLockTable | null = null;
 
   private constructor(core: StoreCore) {
     this.core = core;
@@ -203,7 +202,7 @@ export class Store implements TransactionHost {
   }
 
   /** Range locks of this process's transactions (shared/exclusive, FIFO, timeouts, deadlock detection). Made on first use. O(1). */
-  get locks(): LockManager {
+  get locks(): StoreLockTable {
     return (this.lockTable ??= newLockTable());
   }
 

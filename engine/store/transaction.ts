@@ -8,10 +8,7 @@ import { asKey, asValue, rangeBounds, ReadView, toEntries, asyncEntries, type En
 import type { NodeStore } from './node-store';
 import { SortedMap } from './sorted-map';
 import { SpillFile, type SpilledRun } from './spill';
-import type { LockManager } from '../range-locks/lock-manager';
-import type { AcquireOptions } from '../range-locks/lock-manager';
-import type { LockTarget } from '../range-locks/range';
-import type { LockMode } from '../range-locks/mode';
+import type { AcquireOptions, LockMode, LockTarget, StoreLockTable } from './lock-table';
 
 /** Options of a commit. */
 export interface CommitOptions {
@@ -52,7 +49,7 @@ export interface TransactionOptions {
 
 /** The store side a transaction commits through (implemented by Store). */
 export interface TransactionHost {
-  readonly locks: LockManager;
+  readonly locks: StoreLockTable;
   /** Releases every lock `tx` holds (a no-op when the host never made a lock table). */
   releaseLocks(tx: Transaction): void;
   commitTransaction(tx: Transaction, opts: CommitOptions): CommitInfo;
