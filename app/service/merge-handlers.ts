@@ -170,6 +170,20 @@ export function mergeHandlers(context: ServiceContext): HandlersOf<keyof typeof 
     return open.store;
   };
 
+  /**
+   * A merge or cherry-pick that wrote nothing is refused in one line: nothing to apply (the
+   * pending preview is dropped; `nothing` says why) or conflicts still unresolved. O(1).
+   */
+  const refuseUnwritten = (open: OpenStore, result: MergeResult, nothing: string): void => {
+    if (result.status === 'up-to-date') {
+      pending.delete(open.id);
+      throw new ServiceError('INVALID_ARGUMENT', nothing);
+    }
+    if (result.status === 'conflicts' || result.status === 'dry-run') {
+      throw new ServiceError('CONFLICT', `${result.conflicts.length} conflict(s) are still unresolved; nothing was written. Preview again`);
+    }
+  };
+
   return {
     'merge.base': ({ storeId, a, b }) => {
       const { store } = context.get(storeId);
@@ -196,13 +210,7 @@ export function mergeHandlers(context: ServiceContext): HandlersOf<keyof typeof 
       const p = checkPending(open, 'merge', theirs, target, store.at(theirs).version);
       const resolve = resolver(p, resolutions, others);
       const result = store.merge(p.theirs, { into: target, message: message ?? p.message, resolve });
-      if (result.status === 'up-to-date') {
-        pending.delete(open.id);
-        throw new ServiceError('INVALID_ARGUMENT', `${target} already holds everything of ${String(theirs)}: there is nothing to merge`);
-      }
-      if (result.status === 'conflicts' || result.status === 'dry-run') {
-        throw new ServiceError('CONFLICT', `${result.conflicts.length} conflict(s) are still unresolved; nothing was written. Preview again`);
-      }
+      refuseUnwritten(open, result, `${target} already holds everything of ${String(theirs)}: there is nothing to merge`);
       const version = result.version?.id ?? store.head(target).id;
       return written(open, result.status === 'merged' ? 'merged' : 'fast-forward', version, target, result.changes.length);
     },
@@ -231,13 +239,7 @@ export function mergeHandlers(context: ServiceContext): HandlersOf<keyof typeof 
       const p = checkPending(open, 'cherry-pick', version, target, store.at(version).version);
       const resolve = resolver(p, resolutions, others);
       const result = store.cherryPick(p.theirs, { onto: target, message: message ?? p.message, resolve });
-      if (result.status === 'up-to-date') {
-        pending.delete(open.id);
-        throw new ServiceError('INVALID_ARGUMENT', `${target} already holds what #${p.theirs} changed: there is nothing to apply`);
-      }
-      if (result.status === 'conflicts' || result.status === 'dry-run') {
-        throw new ServiceError('CONFLICT', `${result.conflicts.length} conflict(s) are still unresolved; nothing was written. Preview again`);
-      }
+      refuseUnwritten(open, result, `${target} already holds what #${p.theirs} changed: there is nothing to apply`);
       const id = result.version?.id ?? store.head(target).id;
       return written(open, 'picked', id, target, result.changes.length);
     },
