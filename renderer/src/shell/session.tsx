@@ -159,11 +159,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         const r = await transport.call('store.open', 'file' in target ? { file: target.file, readOnly } : { path, readOnly });
         if (seq !== openSeq.current) return false;
         const previous = storeRef.current;
+        const next: OpenStore = { ...r, generation: 0 };
+        // The ref moves to the new store before the old one is closed: the old store's
+        // `store.closed` event can arrive before React renders again, and must not be taken for
+        // the closing of the store now shown (it emptied the window on a slow machine).
+        storeRef.current = next;
         if (previous && previous.storeId !== r.storeId) {
           void transport.call('store.close', { storeId: previous.storeId }).catch(() => undefined);
           staged.current = { changes: 0, keys: 0 };
         }
-        setStore({ ...r, generation: 0 });
+        setStore(next);
         if (previous?.storeId !== r.storeId) setAt(null);
         setView((v) => (v === 'welcome' ? 'records' : v));
         try {
@@ -190,6 +195,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (!(await mayLeave('close'))) return;
     const s = storeRef.current;
     staged.current = { changes: 0, keys: 0 };
+    storeRef.current = null;
     if (s) void transport.call('store.close', { storeId: s.storeId }).catch(() => undefined);
     setStore(null);
     setView('welcome');
