@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreCorruptError } from '../errors';
-import { NodeStore } from '../store/node-store';
-import type { StoreFile } from '../store/file';
+import type { NodeStore } from '../store/node-store';
+import { memoryNodes } from '../testing/memory-nodes';
 import { prng } from '../testing/test-support';
 import { BlobRef, Op, type InternalNode, type LeafNode, type Msg, type TreeNode } from '../tree/node';
 import { BlockKind, type Address } from './address';
@@ -20,18 +20,8 @@ import { decodeBlobIndex, decodeDelta, decodeInternal, decodeLeaf, encodeBlobInd
 const TEST_PARAMS = { nodeSize: 512, fanout: 8, bufferSize: 1024, blobThreshold: 64 };
 const BASE_AT = 4096;
 
-/** A node store over blocks held in memory, at their offsets (every load reads and decodes: the cache is cleared). */
-function memoryNodes(blocks: Map<number, Buffer>): NodeStore {
-  const file = {
-    path: '/memory.th',
-    io: { nodeVisits: 0, blockReads: 0, bytesRead: 0, blocksWritten: 0, bytesWritten: 0, fsyncs: 0 },
-    read(offset: number, length: number): Buffer {
-      const b = blocks.get(offset);
-      if (!b) return Buffer.alloc(length);
-      return Buffer.from(b.subarray(0, length));
-    },
-  };
-  return new NodeStore(file as unknown as StoreFile, TEST_PARAMS, 1 << 20, FORMAT_VERSION);
+function memoryNodesOf(blocks: Map<number, Buffer>): NodeStore {
+  return memoryNodes(blocks, TEST_PARAMS, FORMAT_VERSION);
 }
 
 /** Frames `payload` at `offset`; returns its address (so the checksum always matches: the decoder is what is tested). */
@@ -47,7 +37,7 @@ function loadPayload(kind: BlockKind, level: number, aux: number, payload: Buffe
   extra?.(blocks);
   const a = place(blocks, 1 << 20, kind, level, aux, payload);
   try {
-    return memoryNodes(blocks).load(a);
+    return memoryNodesOf(blocks).load(a);
   } catch (e) {
     return e;
   }

@@ -9,6 +9,7 @@ import { loadSnapshots, readRecord, rollForward, versionIndexOf } from './catalo
 import { compactStore, measureSpace, type CompactionProgress, type CompactionSource, type CompactOptions, type CompactResult, type SpaceUsage } from './compact';
 import { emitEvent } from './events';
 import { StoreFile } from './file';
+import { ReadAroundPolicy } from './read-around';
 import { NodeStore } from './node-store';
 import { checkOpen, checkWritable, makeWriter, type StoreCore } from './store-core';
 
@@ -86,6 +87,7 @@ export function adoptFile(core: StoreCore, file: StoreFile): void {
       .filter((x): x is Superblock => x !== null).sort((a, b) => b.sequence - a.sequence)[0];
     if (!sb) throw new StoreCorruptError(core.path, SUPERBLOCK_OFFSETS[0], 'both superblocks are damaged');
     Object.assign(file.io, core.file.io);
+    file.readAround = new ReadAroundPolicy(core.file.readAround.windowBytes);
     core.file = file;
     core.formatVersion = h.header.formatVersion;
     core.nodes = new NodeStore(file, core.params, core.cacheBytes, h.header.formatVersion);

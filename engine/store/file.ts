@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { BlockKind, type Address } from '../format/address';
 import { frameBlock } from '../format/block';
 import { ClosedError, DiskFullError, FileStateError, NotAStoreError, StoreError } from '../errors';
+import { ReadAroundPolicy } from './read-around';
 
 /** Counters of file work, for complexity tests, `info` and benchmarks. */
 export interface IoCounters {
@@ -104,6 +105,10 @@ function openRegular(path: string, flags: number, what: string): number {
  */
 export class StoreFile {
   readonly io: IoCounters = { nodeVisits: 0, blockReads: 0, bytesRead: 0, blocksWritten: 0, bytesWritten: 0, fsyncs: 0 };
+  /** Whether block reads read a window around the block (read-around.ts). */
+  readAround = new ReadAroundPolicy();
+  /** Scratch space for windows read around a block; blocks are copied out of it. */
+  private window: Buffer | null = null;
   private allocated: number;
 
   private constructor(
@@ -161,6 +166,43 @@ export class StoreFile {
     this.io.blockReads++;
     this.io.bytesRead += done;
     return done === length ? buf : buf.subarray(0, done);
+  }
+
+  /**
+   * Reads a node block: exactly `length` bytes at `offset` (fewer at end of file), like
+   * {@link read}, but while recent reads came from the device it reads the aligned window around
+   * the block in the same call, so that the blocks beside it are in the page cache when asked
+   * for (read-around.ts). The block is copied out of the window: nothing keeps the window alive.
+   * O(length), or O(window) while reading around.
+   */
+  readNear(offset: number, length: number): Buffer {
+    const { start, end, known } = this.readAround.span(offset, length, this.allocated);
+    if (start === offset && end === offset + length) {
+      if (known) return this.read(offset, length);
+      const t0 = performance.now();
+      const block = this.read(offset, length);
+      this.readAround.record(length, (performance.now() - t0) * 1000);
+      return block;
+    }
+    if (this.fd < 0) throw new ClosedError(`store ${this.path}`);
+    const size = end - start;
+    if (this.window === null || this.window.length < size) this.window = Buffer.allocUnsafe(Math.max(size, this.readAround.windowBytes));
+    const window = this.window;
+    const t0 = performance.now();
+    let done = 0;
+    while (done < size) {
+      const n = fileCalls.readSync(this.fd, window, done, size - done, start + done);
+      if (n === 0) break;
+      done += n;
+    }
+    this.readAround.record(done, (performance.now() - t0) * 1000);
+    this.io.blockReads++;
+    this.io.bytesRead += done;
+    const from = offset - start;
+    const have = Math.max(0, Math.min(length, done - from));
+    const block = Buffer.allocUnsafe(have);
+    window.copy(block, 0, from, from + have);
+    return block;
   }
 
   /** Writes all of `data` at `offset`. DiskFullError when the device is full. */

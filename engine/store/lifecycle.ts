@@ -9,13 +9,14 @@ import {
   DATA_START, decodeHeader, decodeSuperblock, encodeHeader, encodeSuperblock, FORMAT_VERSION,
   SUPERBLOCK_BYTES, SUPERBLOCK_OFFSETS, type FileHeader, type Superblock,
 } from '../format/header';
-import { FileStateError, FormatVersionError, NotAStoreError, StoreCorruptError, StoreError } from '../errors';
+import { FileStateError, FormatVersionError, InvalidArgumentError, NotAStoreError, StoreCorruptError, StoreError } from '../errors';
 import { loadSnapshots, readRecord, rollForward } from './catalog';
 import { writeCheckpoint } from './checkpoint';
 import type { StoreListeners } from './events';
 import { Appender, createTempPath, pathExists, publishFile, removeStaleCreateFiles, StoreFile } from './file';
 import { NodeStore } from './node-store';
 import { checkParams } from './params';
+import { DEFAULT_READ_AROUND_BYTES, MAX_READ_AROUND_BYTES, ReadAroundPolicy } from './read-around';
 import { classifyTail, hasUnwrittenSector } from './recovery';
 import { makeWriter, type StoreCore } from './store-core';
 import type { OpenOptions, StoreDamage, StoreOptions } from './store-types';
@@ -99,7 +100,12 @@ function loadCore(path: string, file: StoreFile, header: FileHeader, sb: Superbl
  */
 export function openCore(path: string, options: OpenOptions & StoreOptions): StoreCore {
   const readOnly = options.readOnly === true;
+  const readAround = options.readAroundBytes ?? DEFAULT_READ_AROUND_BYTES;
+  if (!Number.isInteger(readAround) || readAround < 0 || readAround > MAX_READ_AROUND_BYTES) {
+    throw new InvalidArgumentError(`readAroundBytes must be an integer from 0 to ${MAX_READ_AROUND_BYTES} (got ${String(readAround)})`);
+  }
   const file = StoreFile.open(path, readOnly);
+  file.readAround = new ReadAroundPolicy(readAround);
   let lock: WriterLock | null = null;
   try {
     const head = file.read(0, DATA_START);

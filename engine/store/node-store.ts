@@ -37,7 +37,7 @@ export class NodeStore implements NodeLoader {
 
   /** Reads a block and checks it is exactly what `address` promises. O(length). */
   readBlock(address: Address): Buffer {
-    const block = this.file.read(address.offset, address.length);
+    const block = this.file.readNear(address.offset, address.length);
     const problem = checkBlockAgainst(block, address);
     if (problem) throw new StoreCorruptError(this.file.path, address.offset, problem);
     return block;

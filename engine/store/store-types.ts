@@ -31,6 +31,13 @@ export interface OpenOptions {
   readonly durable?: boolean;
   /** Branch the store reads and writes by default. Default "main". */
   readonly branch?: string;
+  /**
+   * While node reads come from the device rather than the page cache, each reads the aligned
+   * window of this many bytes around its block, so the blocks beside it are cached when asked
+   * for (as the kernel reads around a page fault of an mmap'd file). 0 turns it off: for files
+   * far larger than memory read at random. Default 262144 (256 KiB).
+   */
+  readonly readAroundBytes?: number;
 }
 
 /** A version in the catalog. */

@@ -3,8 +3,8 @@ import { BlockKind, type Address } from '../format/address';
 import { frameBlock } from '../format/block';
 import { FORMAT_VERSION } from '../format/header';
 import { encodeInternal, encodeLeaf } from '../format/node-codec';
-import type { StoreFile } from '../store/file';
-import { NodeStore } from '../store/node-store';
+import { memoryNodes } from '../testing/memory-nodes';
+import type { NodeStore } from '../store/node-store';
 import { countRange, entryAt } from './count';
 import { Op, type InternalNode, type LeafNode, type Msg } from './node';
 import { verifyTree } from './verify';
@@ -18,15 +18,8 @@ import { verifyTree } from './verify';
 
 const PARAMS = { nodeSize: 512, fanout: 8, bufferSize: 1024, blobThreshold: 64 };
 
-function memoryNodes(blocks: Map<number, Buffer>): NodeStore {
-  const file = {
-    path: '/memory.th',
-    io: { nodeVisits: 0, blockReads: 0, bytesRead: 0, blocksWritten: 0, bytesWritten: 0, fsyncs: 0 },
-    read(offset: number, length: number): Buffer {
-      return Buffer.from((blocks.get(offset) ?? Buffer.alloc(length)).subarray(0, length));
-    },
-  };
-  return new NodeStore(file as unknown as StoreFile, PARAMS, 1 << 20, FORMAT_VERSION);
+function memoryNodesOf(blocks: Map<number, Buffer>): NodeStore {
+  return memoryNodes(blocks, PARAMS, FORMAT_VERSION);
 }
 
 function place(blocks: Map<number, Buffer>, offset: number, kind: BlockKind, level: number, payload: Buffer): Address {
@@ -49,7 +42,7 @@ function build(rootCount: number): { nodes: NodeStore; root: Address } {
   const mid = internal(1, ['m'], [msg(Op.Put, 'a'), msg(Op.Put, 'c'), msg(Op.Delete, 'n'), msg(Op.Delete, 'o')], [msg(Op.DeleteRange, 'b', 'bb')]);
   const i1 = place(blocks, 12288, BlockKind.Internal, 1, encodeInternal(mid, [l1, l2], [2, 2]));
   const root = place(blocks, 16384, BlockKind.Internal, 2, encodeInternal(internal(2, [], [], []), [i1], [rootCount]));
-  return { nodes: memoryNodes(blocks), root };
+  return { nodes: memoryNodesOf(blocks), root };
 }
 
 describe('stored counts', () => {
