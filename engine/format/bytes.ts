@@ -207,6 +207,14 @@ export class ByteReader {
     return this.bytes(this.varint());
   }
 
+  /** Skips the next `n` bytes (bounds checked) and returns where they start: a view without the view object. */
+  skip(n: number): number {
+    this.need(n);
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
   string(): string {
     return this.lenBytes().toString('utf8');
   }

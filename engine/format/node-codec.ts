@@ -55,13 +55,21 @@ export interface StoredKey {
   readonly suffix: Buffer;
 }
 
+/** Keys decoded into one arena: key i is `arena[i === 0 ? 0 : ends[i - 1], ends[i])`. */
+interface KeyArena {
+  readonly arena: Buffer;
+  readonly ends: Uint32Array;
+  readonly prefix: Buffer;
+  readonly stored: StoredKey[] | null;
+}
+
 /**
- * Decodes `count` keys written by writeKeys; returns full keys (views into one arena), the
- * prefix and how each key was stored. Every arena byte is written from the payload: the first
+ * Decodes `count` keys written by writeKeys into one arena of full keys, with the prefix and
+ * (when asked) how each key was stored. Every arena byte is written from the payload: the first
  * key must share nothing with a previous key (there is none), and a later key at most the
  * previous key's length. O(bytes).
  */
-function readKeys(r: ByteReader, count: number, wantStored: boolean): { keys: Buffer[]; prefix: Buffer; stored: StoredKey[] | null } {
+function readKeyArena(r: ByteReader, count: number, wantStored: boolean): KeyArena {
   const prefix = r.lenBytes();
   // Each key stores at least two varints.
   checkCount(r, count, 2, 'key');
@@ -72,7 +80,7 @@ function readKeys(r: ByteReader, count: number, wantStored: boolean): { keys: Bu
   for (let i = 0; i < count; i++) {
     const shared = r.varint();
     const restLen = r.varint();
-    r.bytes(restLen);
+    r.skip(restLen);
     if (i === 0 && shared !== 0) throw new FormatError(`first key shares ${shared} byte(s) with a previous key that does not exist`);
     if (prefix.length + shared > prevLen) throw new FormatError(`key ${i} shares more bytes than key ${i - 1} has`);
     const len = prefix.length + shared + restLen;
@@ -80,28 +88,43 @@ function readKeys(r: ByteReader, count: number, wantStored: boolean): { keys: Bu
     prevLen = len;
   }
   const arena = Buffer.allocUnsafe(total);
-  const keys: Buffer[] = new Array(count);
+  const ends = new Uint32Array(count);
   // Only the inspector asks how keys were stored: a plain decode allocates nothing per key for it.
   const stored: StoredKey[] | null = wantStored ? new Array(count) : null;
   r.pos = start;
   let at = 0;
   let prevStart = 0;
+  const buf = r.buf;
   for (let i = 0; i < count; i++) {
     const shared = r.varint();
-    const rest = r.lenBytes();
-    const len = prefix.length + shared + rest.length;
-    if (shared === 0) {
-      prefix.copy(arena, at);
-    } else {
-      arena.copy(arena, at, prevStart, prevStart + prefix.length + shared);
-    }
-    rest.copy(arena, at + prefix.length + shared);
-    keys[i] = arena.subarray(at, at + len);
-    if (stored) stored[i] = { shared: prefix.length + shared, suffix: rest };
+    const restLen = r.varint();
+    const from = r.skip(restLen);
+    if (shared === 0) prefix.copy(arena, at);
+    else arena.copy(arena, at, prevStart, prevStart + prefix.length + shared);
+    buf.copy(arena, at + prefix.length + shared, from, from + restLen);
+    if (stored) stored[i] = { shared: prefix.length + shared, suffix: buf.subarray(from, from + restLen) };
     prevStart = at;
-    at += len;
+    at += prefix.length + shared + restLen;
+    ends[i] = at;
   }
-  return { keys, prefix, stored };
+  return { arena, ends, prefix, stored };
+}
+
+/** The keys of an arena as views, one Buffer each. O(count). */
+function keyViews(k: KeyArena): Buffer[] {
+  const keys: Buffer[] = new Array(k.ends.length);
+  let from = 0;
+  for (let i = 0; i < keys.length; i++) {
+    keys[i] = k.arena.subarray(from, k.ends[i]);
+    from = k.ends[i];
+  }
+  return keys;
+}
+
+/** Decodes `count` keys written by writeKeys as full keys (views into one arena), the prefix and how each was stored. O(bytes). */
+function readKeys(r: ByteReader, count: number, wantStored: boolean): { keys: Buffer[]; prefix: Buffer; stored: StoredKey[] | null } {
+  const k = readKeyArena(r, count, wantStored);
+  return { keys: keyViews(k), prefix: k.prefix, stored: k.stored };
 }
 
 function writeValue(w: ByteWriter, v: Value): void {
@@ -117,7 +140,11 @@ function writeValue(w: ByteWriter, v: Value): void {
 
 function readValue(r: ByteReader): Value {
   const tag = r.u8();
-  if (tag === 0) return r.lenBytes();
+  return tag === 0 ? r.lenBytes() : readBlobValue(r, tag);
+}
+
+/** The rest of a value whose tag is not 0 (inline): a blob pointer, or damage. */
+function readBlobValue(r: ByteReader, tag: number): BlobRef {
   if (tag === 1) {
     const index = readAddress(r);
     if (index.kind !== BlockKind.BlobIndex || index.level !== 0) throw new FormatError(`large value points at a block of kind ${index.kind} level ${index.level}, not a blob index`);
@@ -133,6 +160,75 @@ export function encodeLeaf(node: LeafPayload): Buffer {
   writeKeys(w, node.keys);
   for (const v of node.vals) writeValue(w, v);
   return w.finish();
+}
+
+/**
+ * A leaf payload decoded without an object per record: every full key in one arena, every inline
+ * value left where it is in the payload, and their positions in one Uint32Array. What the tree
+ * keeps of a persisted leaf (tree/packed-leaf.ts): a point read touches two buffers and one index.
+ */
+export interface LeafColumns {
+  readonly count: number;
+  /** The full keys, concatenated in order. */
+  readonly keyBytes: Buffer;
+  /** Length of the stored prefix every key starts with (the first bytes of `keyBytes` when there is a key). */
+  readonly prefixLength: number;
+  /**
+   * For entry i at `reserved + 3 * i`: the end of key i in `keyBytes` (it starts where key i − 1
+   * ends), the start of its value in `payload` ({@link BLOB_VALUE} for a value stored off-tree),
+   * and the value's length. The first `reserved` slots are the caller's (a search index, kept in
+   * the same allocation so that a lookup touches one array).
+   */
+  readonly entries: Uint32Array;
+  readonly reserved: number;
+  /** The payload the values are read from. */
+  readonly payload: Buffer;
+  /** Off-tree values by entry (null when the leaf has none). */
+  readonly blobs: (BlobRef | undefined)[] | null;
+  /** Estimated encoded size of the entries (as the tree counts it). */
+  readonly bytes: number;
+}
+
+/** The value-start mark of an entry whose value is a {@link BlobRef}. */
+export const BLOB_VALUE = 0xffff_ffff;
+
+/**
+ * Decodes a leaf payload into columns, with the same checks as {@link decodeLeaf}; `reserve`
+ * (a function of the entry count) leading slots of `entries` are left for the caller. O(bytes).
+ * Throws FormatError on damage.
+ */
+export function decodeLeafColumns(payload: Buffer, reserve: (count: number) => number = () => 0): LeafColumns {
+  const r = new ByteReader(payload);
+  const count = r.varint();
+  // A key takes at least 2 bytes and a value at least 2.
+  checkCount(r, count, 4, 'leaf entry');
+  const k = readKeyArena(r, count, false);
+  const reserved = reserve(count);
+  const entries = new Uint32Array(reserved + count * 3);
+  let blobs: (BlobRef | undefined)[] | null = null;
+  let bytes = 0;
+  let keyStart = 0;
+  for (let i = 0; i < count; i++) {
+    const keyLen = k.ends[i] - keyStart;
+    keyStart = k.ends[i];
+    const e = reserved + 3 * i;
+    entries[e] = keyStart;
+    const tag = r.u8();
+    if (tag === 0) {
+      const len = r.varint();
+      entries[e + 1] = r.skip(len);
+      entries[e + 2] = len;
+      bytes += keyLen + len + 4;
+    } else {
+      blobs ??= new Array(count);
+      blobs[i] = readBlobValue(r, tag);
+      entries[e + 1] = BLOB_VALUE;
+      entries[e + 2] = 0;
+      bytes += keyLen + 24 + 4;
+    }
+  }
+  if (!r.done) throw new FormatError('trailing bytes after leaf');
+  return { count, keyBytes: k.arena, prefixLength: k.prefix.length, entries, reserved, payload, blobs, bytes };
 }
 
 /** Decodes a leaf payload; `stored` only when `wantStored`. O(bytes). Throws FormatError on damage. */

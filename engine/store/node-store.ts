@@ -1,9 +1,10 @@
 import { BlockKind, blockKindName, type Address } from '../format/address';
 import { BLOCK_HEADER_BYTES, checkBlockAgainst, parseBlockHeader } from '../format/block';
-import { commonPrefixLength, decodeBlobIndex, decodeDelta, decodeInternal, decodeLeaf, encodeBlobIndex, encodeDelta, encodeInternal, encodeLeaf } from '../format/node-codec';
+import { commonPrefixLength, decodeBlobIndex, decodeDelta, decodeInternal, decodeLeafColumns, encodeBlobIndex, encodeDelta, encodeInternal, encodeLeaf } from '../format/node-codec';
 import { COUNTS_FORMAT_VERSION, type TreeParams } from '../format/header';
 import { StoreCorruptError } from '../errors';
 import { replayMessages } from '../tree/buffer';
+import { PackedLeaf } from '../tree/packed-leaf';
 import { countRange, setStoredCount, storedCount } from '../tree/count';
 import { BlobRef, isNode, msgBytes, Op, type Child, type InternalNode, type Msg, type TreeNode } from '../tree/node';
 import type { NodeLoader } from '../tree/write';
@@ -43,6 +44,13 @@ export class NodeStore implements NodeLoader {
     return block;
   }
 
+  /** The cached node at `offset`, counted as a visit; undefined when it is not cached. O(1). */
+  peek(offset: number): TreeNode | undefined {
+    const hit = this.cache.get(offset);
+    if (hit !== undefined) this.file.io.nodeVisits++;
+    return hit;
+  }
+
   /** The persisted node at `address`. O(1) when cached, else one read per journal segment not cached. */
   load(address: Address): TreeNode {
     this.file.io.nodeVisits++;
@@ -78,9 +86,8 @@ export class NodeStore implements NodeLoader {
     switch (address.kind) {
       case BlockKind.Leaf: {
         if (address.level !== 0) throw new Error('leaf above level 0');
-        const { node, prefix } = decodeLeaf(payload);
-        onPrefix?.(address, prefix.length, node.keys);
-        node.addr = address;
+        const node = new PackedLeaf(decodeLeafColumns(payload, PackedLeaf.reserveHeads), address);
+        onPrefix?.(address, node.prefixLength, node.keys);
         return node;
       }
       case BlockKind.Internal: {

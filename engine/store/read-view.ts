@@ -39,16 +39,6 @@ export function asKey(key: unknown, what = 'key'): Buffer {
   return Buffer.isBuffer(key) ? key : Buffer.from(key.buffer, key.byteOffset, key.byteLength);
 }
 
-/**
- * A copy of a stored value for the caller (never a view of the node, which stays shared and
- * cached). `allocUnsafe` takes small sizes from Node's pool and `set` is a typed-array copy:
- * the same work as `Buffer.from(buffer)` without its argument-type dispatch, on every read. O(length).
- */
-export function copyOf(v: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(v.length);
-  out.set(v);
-  return out;
-}
 
 /** Checks a value argument; returns it as a Buffer view. */
 export function asValue(value: unknown): Buffer {
@@ -130,9 +120,10 @@ export class ReadView {
 
   /** The value stored under `key`, or undefined. O(height); reads at most `height` nodes. */
   get(key: Uint8Array): Buffer | undefined {
-    const v = getValue(this.nodes, this.root, asKey(key));
+    // A copy the caller owns, made by the lookup straight from the leaf.
+    const v = getValue(this.nodes, this.root, asKey(key), true);
     if (v === undefined) return undefined;
-    return v instanceof BlobRef ? this.nodes.readBlob(v) : copyOf(v);
+    return v instanceof BlobRef ? this.nodes.readBlob(v) : v;
   }
 
   /** True when `key` has a value. O(height). */
@@ -150,11 +141,13 @@ export class ReadView {
     if (!Array.isArray(keys)) throw new InvalidArgumentError('getMany: keys must be an array of Uint8Array');
     const checked = keys.map((k) => asKey(k));
     const raw: (Value | undefined)[] = new Array(checked.length);
-    getValues(this.nodes, this.root, checked, sortedOrder(checked), raw);
+    // Copies the caller owns, one per asked position (a key asked twice gets two), made by the
+    // walk straight from the leaves.
+    getValues(this.nodes, this.root, checked, sortedOrder(checked), raw, true);
     const out: (Buffer | undefined)[] = new Array(checked.length);
     for (let i = 0; i < raw.length; i++) {
       const v = raw[i];
-      out[i] = v === undefined ? undefined : v instanceof BlobRef ? this.nodes.readBlob(v) : copyOf(v);
+      out[i] = v === undefined ? undefined : v instanceof BlobRef ? this.nodes.readBlob(v) : v;
     }
     return out;
   }

@@ -64,6 +64,12 @@ export interface StoreCore {
   decodedRecords: { file: StoreFile; byOffset: Map<number, { checksum: number; record: CatalogRecord }> } | null;
   /** Work done by the last diff: subtrees skipped as shared, regions compared record by record. */
   lastDiff: DiffCounters;
+  /**
+   * The last head view made, with what it was made from: a point read reuses it while the
+   * catalog record, branch and node store are the same objects (every commit, refresh and
+   * compaction replaces the record), instead of finding the branch and making a view per call.
+   */
+  headViewMemo?: { readonly record: CatalogRecord; readonly branch: string; readonly nodes: NodeStore; readonly view: ReadView };
 }
 
 /** Throws ClosedError after close(). O(1). */
@@ -84,10 +90,14 @@ export function branchEntry(core: StoreCore, name: string): BranchEntry {
   return b;
 }
 
-/** A read view of a branch head (default branch when omitted). O(1). */
+/** A read view of a branch head (default branch when omitted); views are immutable, so one is shared until the head moves. O(1). */
 export function headView(core: StoreCore, branch = core.defaultBranch): ReadView {
+  const memo = core.headViewMemo;
+  if (memo !== undefined && memo.record === core.record && memo.branch === branch && memo.nodes === core.nodes) return memo.view;
   const b = branchEntry(core, branch);
-  return new ReadView(core.nodes, b.root, b.head);
+  const view = new ReadView(core.nodes, b.root, b.head);
+  core.headViewMemo = { record: core.record, branch, nodes: core.nodes, view };
+  return view;
 }
 
 /** The tree writer over `nodes`, reporting flushes and splits as store events. O(1). */

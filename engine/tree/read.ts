@@ -1,7 +1,8 @@
 import type { Address } from '../format/address';
 import { findMsg, msgSliceBounds, rdelCovers } from './buffer';
 import { buildKeyIndex, compareKeys, indexedFind, indexedSearch, lowerBound, maxLower, minUpper, upperBound, type KeyIndex } from './keys';
-import { isNode, Op, type Child, type InternalNode, type LeafNode, type TreeNode, type Value } from './node';
+import { BlobRef, isNode, Op, type Child, type InternalNode, type LeafNode, type TreeNode, type Value } from './node';
+import { PackedLeaf } from './packed-leaf';
 import type { NodeLoader } from './write';
 import { overlayMessages } from './overlay';
 
@@ -13,43 +14,88 @@ export function resolveChild(loader: NodeLoader, c: Child): TreeNode {
 /** Search index of a persisted node's keys or pivots, built on first use (transient nodes change, so they have none). */
 function indexOf(node: LeafNode | InternalNode): KeyIndex | null {
   if (node.addr === null) return null;
+  return node.kind === 'leaf' ? leafIndexOf(node) : internalIndexOf(node);
+}
+
+function leafIndexOf(node: LeafNode): KeyIndex {
   let idx = node.search;
   if (!idx) {
-    idx = buildKeyIndex(node.kind === 'leaf' ? node.keys : node.pivots);
+    idx = buildKeyIndex(node.keys);
     node.search = idx;
   }
   return idx;
 }
 
+/** The index of a persisted internal node's pivots, with its children's offsets. */
+function internalIndexOf(node: InternalNode): KeyIndex & { readonly childOffsets: Float64Array } {
+  let idx = node.search as (KeyIndex & { readonly childOffsets?: Float64Array }) | null | undefined;
+  if (!idx || !idx.childOffsets) {
+    const children = node.children as Address[];
+    const childOffsets = new Float64Array(children.length);
+    for (let i = 0; i < children.length; i++) childOffsets[i] = children[i].offset;
+    idx = { ...buildKeyIndex(node.pivots), childOffsets };
+    node.search = idx;
+  }
+  return idx as KeyIndex & { readonly childOffsets: Float64Array };
+}
+
+/**
+ * A copy of stored bytes for a caller (never a view of a node, which stays shared and cached).
+ * `allocUnsafe` takes small sizes from Node's pool and `set` is a typed-array copy: the work of
+ * `Buffer.from(buffer)` without its argument-type dispatch. O(length).
+ */
+export function copyOf(v: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(v.length);
+  out.set(v);
+  return out;
+}
+
+/** `v`, or a copy of it the caller owns when `copy` (blob pointers are immutable and never copied). */
+function handOut(v: Value, copy: boolean): Value {
+  return copy && !(v instanceof BlobRef) ? copyOf(v) : v;
+}
+
 /**
  * Point lookup. Walks root to leaf; at each internal node a point message for the key (or a
  * range delete covering it) is the newest word on it and ends the walk — messages higher up
- * are always newer than anything below. O(height · log node) and at most `height` nodes read.
+ * are always newer than anything below. With `copy`, an inline value comes back as a copy the
+ * caller owns (made straight from the leaf's block, with no view in between), else as the
+ * stored view. O(height · log node) and at most `height` nodes read.
  */
-export function getValue(loader: NodeLoader, root: Child, key: Uint8Array): Value | undefined {
+export function getValue(loader: NodeLoader, root: Child, key: Uint8Array, copy = false): Value | undefined {
   let node = resolveChild(loader, root);
   for (;;) {
     if (node.kind === 'leaf') {
-      const idx = indexOf(node);
-      if (idx) {
-        const i = indexedFind(node.keys, idx, key);
-        return i >= 0 ? node.vals[i] : undefined;
+      if (node instanceof PackedLeaf) {
+        const i = node.find(key);
+        return i < 0 ? undefined : copy ? node.copyValueAt(i) : node.valueAt(i);
       }
-      const i = lowerBound(node.keys, key);
-      return i < node.keys.length && compareKeys(node.keys[i], key) === 0 ? node.vals[i] : undefined;
+      const idx = indexOf(node);
+      let i: number;
+      if (idx) i = indexedFind(node.keys, idx, key);
+      else {
+        i = lowerBound(node.keys, key);
+        if (i < node.keys.length && compareKeys(node.keys[i], key) !== 0) i = -1;
+      }
+      return i >= 0 && i < node.keys.length ? handOut(node.vals[i], copy) : undefined;
     }
     if (node.msgs.length > 0) {
       const m = findMsg(node.msgs, key);
       if (m >= 0) {
         const msg = node.msgs[m];
-        return msg.op === Op.Put ? (msg.value as Value) : undefined;
+        return msg.op === Op.Put ? handOut(msg.value as Value, copy) : undefined;
       }
     }
     if (node.rdels.length > 0 && rdelCovers(node.rdels, key)) return undefined;
-    const idx = node.pivots.length > 8 ? indexOf(node) : null;
-    const child = node.children[idx ? indexedSearch(node.pivots, idx, key, true) : upperBound(node.pivots, key)];
-    // A persisted node's children are addresses: load directly, without asking what the child is.
-    node = node.addr !== null ? loader.load(child as Address) : resolveChild(loader, child);
+    if (node.addr === null) {
+      node = resolveChild(loader, node.children[upperBound(node.pivots, key)]);
+      continue;
+    }
+    // A persisted node: its children are addresses, and its index lists their offsets, so a
+    // cached child is found without touching its address object.
+    const idx = internalIndexOf(node);
+    const c = indexedSearch(node.pivots, idx, key, true);
+    node = (loader.peek !== undefined ? loader.peek(idx.childOffsets[c]) : undefined) ?? loader.load(node.children[c] as Address);
   }
 }
 
@@ -58,11 +104,11 @@ export function getValue(loader: NodeLoader, root: Child, key: Uint8Array): Valu
  * keys are visited in key order (`order` sorts them), so the walk goes down the tree once:
  * each node on the way is read at most once per call, however many keys fall under it, and a
  * leaf's keys are matched by one forward merge. Messages and range deletes in internal nodes
- * answer the keys they name, as in getValue. With `order` given: O(k · height + the sizes of
- * the nodes touched).
+ * answer the keys they name, as in getValue; with `copy`, inline values come back as copies the
+ * caller owns. With `order` given: O(k · height + the sizes of the nodes touched).
  */
-export function getValues(loader: NodeLoader, root: Child, keys: readonly Uint8Array[], order: Uint32Array, out: (Value | undefined)[]): void {
-  if (order.length > 0) lookupSorted(loader, resolveChild(loader, root), keys, order, out);
+export function getValues(loader: NodeLoader, root: Child, keys: readonly Uint8Array[], order: Uint32Array, out: (Value | undefined)[], copy = false): void {
+  if (order.length > 0) lookupSorted(loader, resolveChild(loader, root), keys, order, out, copy);
 }
 
 /**
@@ -75,8 +121,16 @@ function sparse(asked: number, entries: number): boolean {
   return asked * 8 < entries;
 }
 
-function lookupSorted(loader: NodeLoader, node: TreeNode, keys: readonly Uint8Array[], order: Uint32Array, out: (Value | undefined)[]): void {
+function lookupSorted(loader: NodeLoader, node: TreeNode, keys: readonly Uint8Array[], order: Uint32Array, out: (Value | undefined)[], copy: boolean): void {
   if (node.kind === 'leaf') {
+    if (node instanceof PackedLeaf && sparse(order.length, node.n)) {
+      for (let i = 0; i < order.length; i++) {
+        const at = order[i];
+        const j = node.find(keys[at]);
+        out[at] = j < 0 ? undefined : copy ? node.copyValueAt(j) : node.valueAt(j);
+      }
+      return;
+    }
     const lk = node.keys;
     if (sparse(order.length, lk.length)) {
       // Few asked keys for the leaf's size (random batches): a search each, not a walk of every key.
@@ -90,7 +144,7 @@ function lookupSorted(loader: NodeLoader, node: TreeNode, keys: readonly Uint8Ar
           j = lowerBound(lk, key);
           if (j < lk.length && compareKeys(lk[j], key) !== 0) j = -1;
         }
-        out[at] = j >= 0 && j < lk.length ? node.vals[j] : undefined;
+        out[at] = j >= 0 && j < lk.length ? handOut(node.vals[j], copy) : undefined;
       }
       return;
     }
@@ -101,7 +155,7 @@ function lookupSorted(loader: NodeLoader, node: TreeNode, keys: readonly Uint8Ar
       const key = keys[idx];
       let c = 1;
       while (j < lk.length && (c = compareKeys(lk[j], key)) < 0) j++;
-      out[idx] = j < lk.length && c === 0 ? node.vals[j] : undefined;
+      out[idx] = j < lk.length && c === 0 ? handOut(node.vals[j], copy) : undefined;
     }
     return;
   }
@@ -120,7 +174,7 @@ function lookupSorted(loader: NodeLoader, node: TreeNode, keys: readonly Uint8Ar
       const m = msgs.length > 0 ? findMsg(msgs, key) : -1;
       if (m >= 0) {
         const msg = msgs[m];
-        out[idx] = msg.op === Op.Put ? (msg.value as Value) : undefined;
+        out[idx] = msg.op === Op.Put ? handOut(msg.value as Value, copy) : undefined;
       } else if (rdels.length > 0 && rdelCovers(rdels, key)) {
         out[idx] = undefined;
       } else {
@@ -140,7 +194,7 @@ function lookupSorted(loader: NodeLoader, node: TreeNode, keys: readonly Uint8Ar
       while (m < msgs.length && (c = compareKeys(msgs[m].key, key)) < 0) m++;
       if (m < msgs.length && c === 0) {
         const msg = msgs[m];
-        out[idx] = msg.op === Op.Put ? (msg.value as Value) : undefined;
+        out[idx] = msg.op === Op.Put ? handOut(msg.value as Value, copy) : undefined;
         continue;
       }
       // The last range delete starting at or before the key is the only one that can cover it.
@@ -169,7 +223,7 @@ function lookupSorted(loader: NodeLoader, node: TreeNode, keys: readonly Uint8Ar
     } else {
       end = rest.length;
     }
-    lookupSorted(loader, resolveChild(loader, node.children[c]), keys, rest.subarray(start, end), out);
+    lookupSorted(loader, resolveChild(loader, node.children[c]), keys, rest.subarray(start, end), out, copy);
     start = end;
   }
 }

@@ -3,10 +3,17 @@ import type { TreeParams } from '../format/header';
 import { applyToBuffer, applyToLeaf, clipRdels, msgSliceBounds, subtractRange } from './buffer';
 import { compareKeys, separator } from './keys';
 import { isNode, msgBytes, type Child, type InternalNode, type LeafNode, type Msg, type TreeNode } from './node';
+import { PackedLeaf } from './packed-leaf';
 
 /** What the tree needs from storage: persisted nodes by address (immutable, maybe cached). */
 export interface NodeLoader {
   load(address: Address): TreeNode;
+  /**
+   * The node at `offset` when it is decoded in memory already (counted as a visit, as load is),
+   * else undefined. Lets a point read go from a parent's child offsets straight to the cached
+   * child, without touching the child's address object. Optional: loaders without a cache omit it.
+   */
+  peek?(offset: number): TreeNode | undefined;
 }
 
 /** Events the writer reports (buffer flushes and splits), for the event model and tests. */
@@ -39,7 +46,8 @@ export class TreeWriter {
     if (isNode(child) && child.addr === null) return child;
     const node = isNode(child) ? child : this.loader.load(child);
     if (node.kind === 'leaf') {
-      return { kind: 'leaf', keys: node.keys.slice(), vals: node.vals.slice(), bytes: node.bytes, addr: null, search: null };
+      const { keys, vals } = node instanceof PackedLeaf ? node.unpack() : { keys: node.keys.slice(), vals: node.vals.slice() };
+      return { kind: 'leaf', keys, vals, bytes: node.bytes, addr: null, search: null };
     }
     const addr = node.addr as Address;
     return {
