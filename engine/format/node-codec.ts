@@ -55,59 +55,78 @@ export interface StoredKey {
   readonly suffix: Buffer;
 }
 
-/** Keys decoded into one arena: key i is `arena[i === 0 ? 0 : ends[i - 1], ends[i])`. */
+/** Keys decoded into one arena: key i is `arena[base + (i === 0 ? 0 : ends[i - 1]), base + ends[i])`. */
 interface KeyArena {
   readonly arena: Buffer;
+  readonly base: number;
   readonly ends: Uint32Array;
   readonly prefix: Buffer;
   readonly stored: StoredKey[] | null;
 }
 
+/** Where a key arena goes: a buffer and the offset of its first byte, given the keys' total size and the payload bytes after them. */
+type ArenaPlacement = (keyBytes: number, bytesAfterKeys: number) => { readonly buf: Buffer; readonly at: number };
+
+const ownArena: ArenaPlacement = (keyBytes) => ({ buf: Buffer.allocUnsafe(keyBytes), at: 0 });
+
 /**
- * Decodes `count` keys written by writeKeys into one arena of full keys, with the prefix and
- * (when asked) how each key was stored. Every arena byte is written from the payload: the first
- * key must share nothing with a previous key (there is none), and a later key at most the
- * previous key's length. O(bytes).
+ * Copies `src[from, to)` to `dst` at `at`. Keys are short: a loop beats Buffer.copy and
+ * TypedArray.set, which cost a view object and a native call each, below a few dozen bytes.
  */
-function readKeyArena(r: ByteReader, count: number, wantStored: boolean): KeyArena {
+function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8Array, at: number): void {
+  if (to - from <= 48) {
+    for (let i = from; i < to; i++) dst[at++] = src[i];
+  } else {
+    dst.set(src.subarray(from, to), at);
+  }
+}
+
+/**
+ * Decodes `count` keys written by writeKeys into one arena of full keys (placed by `place`),
+ * with the prefix and (when asked) how each key was stored. Every arena byte is written from
+ * the payload: the first key must share nothing with a previous key (there is none), and a
+ * later key at most the previous key's length. O(bytes).
+ */
+function readKeyArena(r: ByteReader, count: number, wantStored: boolean, place: ArenaPlacement = ownArena): KeyArena {
   const prefix = r.lenBytes();
+  const p = prefix.length;
   // Each key stores at least two varints.
   checkCount(r, count, 2, 'key');
   const start = r.pos;
   // Pass 1: total size, so all keys live in one allocation.
   let total = 0;
-  let prevLen = prefix.length;
+  let prevLen = p;
   for (let i = 0; i < count; i++) {
     const shared = r.varint();
     const restLen = r.varint();
     r.skip(restLen);
     if (i === 0 && shared !== 0) throw new FormatError(`first key shares ${shared} byte(s) with a previous key that does not exist`);
-    if (prefix.length + shared > prevLen) throw new FormatError(`key ${i} shares more bytes than key ${i - 1} has`);
-    const len = prefix.length + shared + restLen;
+    if (p + shared > prevLen) throw new FormatError(`key ${i} shares more bytes than key ${i - 1} has`);
+    const len = p + shared + restLen;
     total += len;
     prevLen = len;
   }
-  const arena = Buffer.allocUnsafe(total);
+  const { buf: arena, at: base } = place(total, r.end - r.pos);
   const ends = new Uint32Array(count);
   // Only the inspector asks how keys were stored: a plain decode allocates nothing per key for it.
   const stored: StoredKey[] | null = wantStored ? new Array(count) : null;
   r.pos = start;
-  let at = 0;
-  let prevStart = 0;
+  let at = base;
+  let prevStart = base;
   const buf = r.buf;
   for (let i = 0; i < count; i++) {
     const shared = r.varint();
     const restLen = r.varint();
     const from = r.skip(restLen);
-    if (shared === 0) prefix.copy(arena, at);
-    else arena.copy(arena, at, prevStart, prevStart + prefix.length + shared);
-    buf.copy(arena, at + prefix.length + shared, from, from + restLen);
-    if (stored) stored[i] = { shared: prefix.length + shared, suffix: buf.subarray(from, from + restLen) };
+    if (shared === 0) copyBytes(prefix, 0, p, arena, at);
+    else copyBytes(arena, prevStart, prevStart + p + shared, arena, at);
+    copyBytes(buf, from, from + restLen, arena, at + p + shared);
+    if (stored) stored[i] = { shared: p + shared, suffix: buf.subarray(from, from + restLen) };
     prevStart = at;
-    at += prefix.length + shared + restLen;
-    ends[i] = at;
+    at += p + shared + restLen;
+    ends[i] = at - base;
   }
-  return { arena, ends, prefix, stored };
+  return { arena, base, ends, prefix, stored };
 }
 
 /** The keys of an arena as views, one Buffer each. O(count). */
@@ -115,7 +134,7 @@ function keyViews(k: KeyArena): Buffer[] {
   const keys: Buffer[] = new Array(k.ends.length);
   let from = 0;
   for (let i = 0; i < keys.length; i++) {
-    keys[i] = k.arena.subarray(from, k.ends[i]);
+    keys[i] = k.arena.subarray(k.base + from, k.base + k.ends[i]);
     from = k.ends[i];
   }
   return keys;
@@ -163,26 +182,27 @@ export function encodeLeaf(node: LeafPayload): Buffer {
 }
 
 /**
- * A leaf payload decoded without an object per record: every full key in one arena, every inline
- * value left where it is in the payload, and their positions in one Uint32Array. What the tree
- * keeps of a persisted leaf (tree/packed-leaf.ts): a point read touches two buffers and one index.
+ * A leaf payload decoded into one buffer, without an object per record: an index region of
+ * Uint32 slots, then every full key, then every inline value. What the tree keeps of a persisted
+ * leaf (tree/packed-leaf.ts): a point read touches this one buffer, and the block it came from
+ * is not kept.
  */
 export interface LeafColumns {
   readonly count: number;
-  /** The full keys, concatenated in order. */
-  readonly keyBytes: Buffer;
-  /** Length of the stored prefix every key starts with (the first bytes of `keyBytes` when there is a key). */
-  readonly prefixLength: number;
+  /** The whole decoded leaf: index slots, keys, values. Its byte offset is a multiple of 4. */
+  readonly data: Buffer;
   /**
-   * For entry i at `reserved + 3 * i`: the end of key i in `keyBytes` (it starts where key i − 1
-   * ends), the start of its value in `payload` ({@link BLOB_VALUE} for a value stored off-tree),
-   * and the value's length. The first `reserved` slots are the caller's (a search index, kept in
-   * the same allocation so that a lookup touches one array).
+   * The index slots, a view of the start of `data`. For entry i at `reserved + 3 * i`: the end of
+   * key i relative to `keyBase` (it starts where key i − 1 ends), the start of its value in
+   * `data` ({@link BLOB_VALUE} for a value stored off-tree), and the value's length. The first
+   * `reserved` slots are the caller's (a search index, in the same allocation).
    */
   readonly entries: Uint32Array;
   readonly reserved: number;
-  /** The payload the values are read from. */
-  readonly payload: Buffer;
+  /** Where the keys start in `data`. */
+  readonly keyBase: number;
+  /** Length of the stored prefix every key starts with (the first bytes of the keys when there is one). */
+  readonly prefixLength: number;
   /** Off-tree values by entry (null when the leaf has none). */
   readonly blobs: (BlobRef | undefined)[] | null;
   /** Estimated encoded size of the entries (as the tree counts it). */
@@ -194,7 +214,7 @@ export const BLOB_VALUE = 0xffff_ffff;
 
 /**
  * Decodes a leaf payload into columns, with the same checks as {@link decodeLeaf}; `reserve`
- * (a function of the entry count) leading slots of `entries` are left for the caller. O(bytes).
+ * (a function of the entry count) leading index slots are left for the caller. O(bytes).
  * Throws FormatError on damage.
  */
 export function decodeLeafColumns(payload: Buffer, reserve: (count: number) => number = () => 0): LeafColumns {
@@ -202,12 +222,20 @@ export function decodeLeafColumns(payload: Buffer, reserve: (count: number) => n
   const count = r.varint();
   // A key takes at least 2 bytes and a value at least 2.
   checkCount(r, count, 4, 'leaf entry');
-  const k = readKeyArena(r, count, false);
   const reserved = reserve(count);
-  const entries = new Uint32Array(reserved + count * 3);
+  const slotBytes = (reserved + count * 3) * 4;
+  let data: Buffer | null = null;
+  // The values take at most what follows the keys: one allocation holds slots, keys and values.
+  const k = readKeyArena(r, count, false, (keyBytes, after) => {
+    data = Buffer.allocUnsafeSlow(slotBytes + keyBytes + after);
+    return { buf: data, at: slotBytes };
+  });
+  const out = data as unknown as Buffer;
+  const entries = new Uint32Array(out.buffer, out.byteOffset, reserved + count * 3);
   let blobs: (BlobRef | undefined)[] | null = null;
   let bytes = 0;
   let keyStart = 0;
+  let v = k.base + (count > 0 ? k.ends[count - 1] : 0);
   for (let i = 0; i < count; i++) {
     const keyLen = k.ends[i] - keyStart;
     keyStart = k.ends[i];
@@ -216,8 +244,11 @@ export function decodeLeafColumns(payload: Buffer, reserve: (count: number) => n
     const tag = r.u8();
     if (tag === 0) {
       const len = r.varint();
-      entries[e + 1] = r.skip(len);
+      const from = r.skip(len);
+      copyBytes(payload, from, from + len, out, v);
+      entries[e + 1] = v;
       entries[e + 2] = len;
+      v += len;
       bytes += keyLen + len + 4;
     } else {
       blobs ??= new Array(count);
@@ -228,7 +259,7 @@ export function decodeLeafColumns(payload: Buffer, reserve: (count: number) => n
     }
   }
   if (!r.done) throw new FormatError('trailing bytes after leaf');
-  return { count, keyBytes: k.arena, prefixLength: k.prefix.length, entries, reserved, payload, blobs, bytes };
+  return { count, data: out, entries, reserved, keyBase: k.base, prefixLength: k.prefix.length, blobs, bytes };
 }
 
 /** Decodes a leaf payload; `stored` only when `wantStored`. O(bytes). Throws FormatError on damage. */
