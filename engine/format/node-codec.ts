@@ -232,6 +232,8 @@ export function decodeLeafColumns(payload: Buffer, reserve: (count: number) => n
   });
   const out = data as unknown as Buffer;
   const entries = new Uint32Array(out.buffer, out.byteOffset, reserved + count * 3);
+  // A plain Uint8Array view: its subarray (for values longer than a loop copies) is native, Buffer's is not.
+  const src = new Uint8Array(payload.buffer, payload.byteOffset, payload.length);
   let blobs: (BlobRef | undefined)[] | null = null;
   let bytes = 0;
   let keyStart = 0;
@@ -245,7 +247,7 @@ export function decodeLeafColumns(payload: Buffer, reserve: (count: number) => n
     if (tag === 0) {
       const len = r.varint();
       const from = r.skip(len);
-      copyBytes(payload, from, from + len, out, v);
+      copyBytes(src, from, from + len, out, v);
       entries[e + 1] = v;
       entries[e + 2] = len;
       v += len;

@@ -84,5 +84,10 @@ Query {
 }
 `;
 
-/** The compiled grammar (built once, at module load; a few milliseconds). */
-export const queryGrammar: ohm.Grammar = ohm.grammar(SOURCE);
+let compiled: ohm.Grammar | null = null;
+
+/** The grammar, compiled on first use (compiling takes ~100 ms: not at every program's startup). O(1) after the first call. */
+export function queryGrammar(): ohm.Grammar {
+  compiled ??= ohm.grammar(SOURCE);
+  return compiled;
+}

@@ -1,7 +1,7 @@
 /**
  * `parseQuery`: text to a {@link Query}, with errors that name the column.
  */
-import type { Node, NonterminalNode, TerminalNode, IterationNode } from 'ohm-js';
+import type { Node, NonterminalNode, TerminalNode, IterationNode, Semantics } from 'ohm-js';
 import type { CompareOp, Literal, Path, PathSegment, Query } from './ast';
 import { QuerySyntaxError } from './errors';
 import { queryGrammar } from './grammar';
@@ -11,7 +11,7 @@ const FUNCTIONS = ['exists', 'changed', 'startsWith', 'contains'];
 /** Longest query text accepted (a query is typed or pasted by a person). */
 export const MAX_QUERY_LENGTH = 4096;
 
-const semantics = queryGrammar.createSemantics();
+let semantics: Semantics | null = null;
 
 function column(node: Node): number {
   return node.source.startIdx + 1;
@@ -44,113 +44,123 @@ function unescape(body: string): string {
   });
 }
 
-semantics.addOperation<Query>('query', {
-  Main(e: NonterminalNode) {
-    return e.query();
-  },
-  Or_or(a: NonterminalNode, _op: Node, b: NonterminalNode) {
-    return flatten('or', a.query(), b.query());
-  },
-  And_and(a: NonterminalNode, _op: Node, b: NonterminalNode) {
-    return flatten('and', a.query(), b.query());
-  },
-  Not_not(_op: Node, e: NonterminalNode) {
-    return { kind: 'not', term: e.query() };
-  },
-  Primary_paren(_l: Node, e: NonterminalNode, _r: Node) {
-    return e.query();
-  },
-  Primary_exists(_f: Node, _l: Node, p: NonterminalNode, _r: Node) {
-    return { kind: 'exists', path: p.path() };
-  },
-  Primary_changed(_f: Node, _l: Node, p: NonterminalNode, _r: Node) {
-    return { kind: 'changed', path: p.path() };
-  },
-  Primary_startsWith(_f: Node, _l: Node, p: NonterminalNode, _c: Node, s: NonterminalNode, _r: Node) {
-    return { kind: 'startsWith', path: p.path(), text: s.literal() };
-  },
-  Primary_contains(_f: Node, _l: Node, p: NonterminalNode, _c: Node, s: NonterminalNode, _r: Node) {
-    return { kind: 'contains', path: p.path(), text: s.literal() };
-  },
-  Primary_unknownFunction(name: NonterminalNode, _l: Node, _body: IterationNode, _r: Node, _tail: IterationNode) {
-    throw new QuerySyntaxError(`unknown function ${name.sourceString}(); the functions are ${FUNCTIONS.map((f) => `${f}()`).join(', ')}`, column(name));
-  },
-  Primary_notIn(p: NonterminalNode, _n: Node, _i: Node, list: NonterminalNode) {
-    return { kind: 'not', term: { kind: 'in', path: p.path(), values: list.literals() } };
-  },
-  Primary_in(p: NonterminalNode, _i: Node, list: NonterminalNode) {
-    return { kind: 'in', path: p.path(), values: list.literals() };
-  },
-  Primary_compare(p: NonterminalNode, op: NonterminalNode, v: NonterminalNode) {
-    const text = op.sourceString;
-    const normal: CompareOp = text === '==' ? '=' : text === '<>' ? '!=' : (text as CompareOp);
-    return { kind: 'compare', op: normal, path: p.path(), value: v.literal() };
-  },
-});
+/**
+ * The tree walk from a match to a Query, built on the first parse: compiling the grammar takes
+ * ~100 ms, which every program importing the engine would pay at startup otherwise.
+ */
+function querySemantics(): Semantics {
+  if (semantics !== null) return semantics;
+  const s = queryGrammar().createSemantics();
+  semantics = s;
+  s.addOperation<Query>('query', {
+    Main(e: NonterminalNode) {
+      return e.query();
+    },
+    Or_or(a: NonterminalNode, _op: Node, b: NonterminalNode) {
+      return flatten('or', a.query(), b.query());
+    },
+    And_and(a: NonterminalNode, _op: Node, b: NonterminalNode) {
+      return flatten('and', a.query(), b.query());
+    },
+    Not_not(_op: Node, e: NonterminalNode) {
+      return { kind: 'not', term: e.query() };
+    },
+    Primary_paren(_l: Node, e: NonterminalNode, _r: Node) {
+      return e.query();
+    },
+    Primary_exists(_f: Node, _l: Node, p: NonterminalNode, _r: Node) {
+      return { kind: 'exists', path: p.path() };
+    },
+    Primary_changed(_f: Node, _l: Node, p: NonterminalNode, _r: Node) {
+      return { kind: 'changed', path: p.path() };
+    },
+    Primary_startsWith(_f: Node, _l: Node, p: NonterminalNode, _c: Node, s: NonterminalNode, _r: Node) {
+      return { kind: 'startsWith', path: p.path(), text: s.literal() };
+    },
+    Primary_contains(_f: Node, _l: Node, p: NonterminalNode, _c: Node, s: NonterminalNode, _r: Node) {
+      return { kind: 'contains', path: p.path(), text: s.literal() };
+    },
+    Primary_unknownFunction(name: NonterminalNode, _l: Node, _body: IterationNode, _r: Node, _tail: IterationNode) {
+      throw new QuerySyntaxError(`unknown function ${name.sourceString}(); the functions are ${FUNCTIONS.map((f) => `${f}()`).join(', ')}`, column(name));
+    },
+    Primary_notIn(p: NonterminalNode, _n: Node, _i: Node, list: NonterminalNode) {
+      return { kind: 'not', term: { kind: 'in', path: p.path(), values: list.literals() } };
+    },
+    Primary_in(p: NonterminalNode, _i: Node, list: NonterminalNode) {
+      return { kind: 'in', path: p.path(), values: list.literals() };
+    },
+    Primary_compare(p: NonterminalNode, op: NonterminalNode, v: NonterminalNode) {
+      const text = op.sourceString;
+      const normal: CompareOp = text === '==' ? '=' : text === '<>' ? '!=' : (text as CompareOp);
+      return { kind: 'compare', op: normal, path: p.path(), value: v.literal() };
+    },
+  });
 
-semantics.addOperation<Literal[]>('literals', {
-  List(_l: Node, items: NonterminalNode, _r: Node) {
-    return items.asIteration().children.map((c) => c.literal() as Literal);
-  },
-});
+  s.addOperation<Literal[]>('literals', {
+    List(_l: Node, items: NonterminalNode, _r: Node) {
+      return items.asIteration().children.map((c) => c.literal() as Literal);
+    },
+  });
 
-semantics.addOperation<Literal>('literal', {
-  Literal(v: NonterminalNode) {
-    return v.literal();
-  },
-  string_double(_l: Node, body: IterationNode, _r: Node) {
-    return unescape(body.sourceString);
-  },
-  string_single(_l: Node, body: IterationNode, _r: Node) {
-    return unescape(body.sourceString);
-  },
-  bigint(this: NonterminalNode, _s: Node, _d: Node, _n: Node) {
-    return BigInt(this.sourceString.slice(0, -1));
-  },
-  number(this: NonterminalNode, _s: Node, _d: Node, _dot: Node, _f: Node, _e: Node, _es: Node, _x: Node) {
-    const text = this.sourceString;
-    const n = Number(text);
-    // An integer too large for a double is kept exact: `id = 12345678901234567890` means that id.
-    if (/^-?\d+$/.test(text) && !Number.isSafeInteger(n)) return BigInt(text);
-    if (!Number.isFinite(n)) throw new QuerySyntaxError(`number ${text} is too large`, column(this));
-    return n;
-  },
-  true(_t: TerminalNode) {
-    return true;
-  },
-  false(_t: TerminalNode) {
-    return false;
-  },
-  null(_t: TerminalNode) {
-    return null;
-  },
-});
+  s.addOperation<Literal>('literal', {
+    Literal(v: NonterminalNode) {
+      return v.literal();
+    },
+    string_double(_l: Node, body: IterationNode, _r: Node) {
+      return unescape(body.sourceString);
+    },
+    string_single(_l: Node, body: IterationNode, _r: Node) {
+      return unescape(body.sourceString);
+    },
+    bigint(this: NonterminalNode, _s: Node, _d: Node, _n: Node) {
+      return BigInt(this.sourceString.slice(0, -1));
+    },
+    number(this: NonterminalNode, _s: Node, _d: Node, _dot: Node, _f: Node, _e: Node, _es: Node, _x: Node) {
+      const text = this.sourceString;
+      const n = Number(text);
+      // An integer too large for a double is kept exact: `id = 12345678901234567890` means that id.
+      if (/^-?\d+$/.test(text) && !Number.isSafeInteger(n)) return BigInt(text);
+      if (!Number.isFinite(n)) throw new QuerySyntaxError(`number ${text} is too large`, column(this));
+      return n;
+    },
+    true(_t: TerminalNode) {
+      return true;
+    },
+    false(_t: TerminalNode) {
+      return false;
+    },
+    null(_t: TerminalNode) {
+      return null;
+    },
+  });
 
-semantics.addOperation<Path>('path', {
-  path(first: NonterminalNode, rest: IterationNode) {
-    return [first.segment(), ...rest.children.map((c) => c.segment() as PathSegment)];
-  },
-});
+  s.addOperation<Path>('path', {
+    path(first: NonterminalNode, rest: IterationNode) {
+      return [first.segment(), ...rest.children.map((c) => c.segment() as PathSegment)];
+    },
+  });
 
-semantics.addOperation<PathSegment>('segment', {
-  name_plain(id: NonterminalNode) {
-    return id.sourceString;
-  },
-  name_quoted(_l: Node, body: IterationNode, _r: Node) {
-    return body.sourceString;
-  },
-  suffix_field(_dot: Node, n: NonterminalNode) {
-    return n.segment();
-  },
-  suffix_index(this: NonterminalNode, _l: Node, digits: IterationNode, _r: Node) {
-    const i = Number(digits.sourceString);
-    if (!Number.isSafeInteger(i)) throw new QuerySyntaxError(`array index ${digits.sourceString} is too large`, column(digits));
-    return i;
-  },
-  suffix_quoted(_l: Node, s: NonterminalNode, _r: Node) {
-    return s.literal() as string;
-  },
-});
+  s.addOperation<PathSegment>('segment', {
+    name_plain(id: NonterminalNode) {
+      return id.sourceString;
+    },
+    name_quoted(_l: Node, body: IterationNode, _r: Node) {
+      return body.sourceString;
+    },
+    suffix_field(_dot: Node, n: NonterminalNode) {
+      return n.segment();
+    },
+    suffix_index(this: NonterminalNode, _l: Node, digits: IterationNode, _r: Node) {
+      const i = Number(digits.sourceString);
+      if (!Number.isSafeInteger(i)) throw new QuerySyntaxError(`array index ${digits.sourceString} is too large`, column(digits));
+      return i;
+    },
+    suffix_quoted(_l: Node, s: NonterminalNode, _r: Node) {
+      return s.literal() as string;
+    },
+  });
+  return s;
+}
 
 /** Failure texts from Ohm, shortened to what a person reads: "a field name" covers its letters. */
 function expectedText(failures: readonly { type: string; getText(): string }[]): string {
@@ -195,11 +205,12 @@ export function parseQuery(text: string): Query {
   if (typeof text !== 'string') throw new QuerySyntaxError(`a query is text (got ${text === null ? 'null' : typeof text})`, 1);
   if (text.length > MAX_QUERY_LENGTH) throw new QuerySyntaxError(`the query is ${text.length} characters long; the longest accepted is ${MAX_QUERY_LENGTH}`, MAX_QUERY_LENGTH + 1);
   if (text.trim() === '') throw new QuerySyntaxError('the query is empty; write a condition such as status = "pending"', 1);
-  let result: ReturnType<typeof queryGrammar.match>;
+  let result: ReturnType<ReturnType<typeof queryGrammar>['match']>;
   let query: Query | undefined;
   try {
-    result = queryGrammar.match(text);
-    if (result.succeeded()) query = semantics(result).query() as Query;
+    const toQuery = querySemantics();
+    result = queryGrammar().match(text);
+    if (result.succeeded()) query = toQuery(result).query() as Query;
   } catch (e) {
     // Ohm and the tree walk recurse once per nesting level and per `and`/`or` term.
     if (e instanceof RangeError) throw new QuerySyntaxError('the query nests too deeply (too many parentheses, nots, ands or ors) to be read', 1);

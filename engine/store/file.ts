@@ -173,11 +173,13 @@ export class StoreFile {
    * {@link read}, but while recent reads came from the device it reads the aligned window around
    * the block in the same call, so that the blocks beside it are in the page cache when asked
    * for (read-around.ts). The block is copied out of the window: nothing keeps the window alive.
+   * `transient`: the caller only looks at the bytes before its next read of this file (it copies
+   * what it keeps), so they are returned as a view of the reused read buffer, not copied.
    * O(length), or O(window) while reading around.
    */
-  readNear(offset: number, length: number): Buffer {
+  readNear(offset: number, length: number, transient = false): Buffer {
     const { start, end, known } = this.readAround.span(offset, length, this.allocated);
-    if (start === offset && end === offset + length) {
+    if (start === offset && end === offset + length && !transient) {
       if (known) return this.read(offset, length);
       const t0 = performance.now();
       const block = this.read(offset, length);
@@ -186,7 +188,7 @@ export class StoreFile {
     }
     if (this.fd < 0) throw new ClosedError(`store ${this.path}`);
     const size = end - start;
-    if (this.window === null || this.window.length < size) this.window = Buffer.allocUnsafe(Math.max(size, this.readAround.windowBytes));
+    if (this.window === null || this.window.length < size) this.window = Buffer.allocUnsafe(Math.max(size, this.readAround.windowBytes, 65536));
     const window = this.window;
     const t0 = performance.now();
     let done = 0;
@@ -195,11 +197,12 @@ export class StoreFile {
       if (n === 0) break;
       done += n;
     }
-    this.readAround.record(done, (performance.now() - t0) * 1000);
+    if (!known) this.readAround.record(done, (performance.now() - t0) * 1000);
     this.io.blockReads++;
     this.io.bytesRead += done;
     const from = offset - start;
     const have = Math.max(0, Math.min(length, done - from));
+    if (transient) return window.subarray(from, from + have);
     const block = Buffer.allocUnsafe(have);
     window.copy(block, 0, from, from + have);
     return block;

@@ -36,9 +36,13 @@ export class NodeStore implements NodeLoader {
     this.withCounts = formatVersion >= COUNTS_FORMAT_VERSION;
   }
 
-  /** Reads a block and checks it is exactly what `address` promises. O(length). */
-  readBlock(address: Address): Buffer {
-    const block = this.file.readNear(address.offset, address.length);
+  /**
+   * Reads a block and checks it is exactly what `address` promises. `transient`: the bytes are
+   * valid only until the next read (a leaf's decoder copies all it keeps), so no buffer is
+   * allocated for them. O(length).
+   */
+  readBlock(address: Address, transient = false): Buffer {
+    const block = this.file.readNear(address.offset, address.length, transient);
     const problem = checkBlockAgainst(block, address);
     if (problem) throw new StoreCorruptError(this.file.path, address.offset, problem);
     return block;
@@ -56,7 +60,9 @@ export class NodeStore implements NodeLoader {
     this.file.io.nodeVisits++;
     const hit = this.cache.get(address.offset);
     if (hit) return hit;
-    const node = this.decodeBlock(address, this.readBlock(address), (prev) => {
+    // A leaf's decoding copies everything it keeps (tree/packed-leaf.ts), and reads nothing else
+    // meanwhile: its block can be read into the file's reused buffer.
+    const node = this.decodeBlock(address, this.readBlock(address, address.kind === BlockKind.Leaf), (prev) => {
       const base = this.load(prev);
       this.file.io.nodeVisits--; // one logical node, however many segments
       return base;
@@ -267,7 +273,7 @@ export class DiskNodeReader implements NodeLoader {
   load(address: Address): TreeNode {
     const known = this.internals.get(address.offset);
     if (known) return known;
-    const node = this.nodes.decodeBlock(address, this.nodes.readBlock(address), (prev) => this.load(prev), (at, stored, keys) => {
+    const node = this.nodes.decodeBlock(address, this.nodes.readBlock(address, address.kind === BlockKind.Leaf), (prev) => this.load(prev), (at, stored, keys) => {
       const expected = keys.length > 0 ? commonPrefixLength(keys[0], keys[keys.length - 1]) : 0;
       if (stored !== expected) this.mismatches.push({ offset: at.offset, stored, expected });
     });

@@ -74,6 +74,8 @@ describe('StoreFile.readNear', () => {
           if (cold) makeCold(f.readAround);
           const got = f.readNear(offset, length);
           expect(got.equals(bytes.subarray(offset, offset + length))).toBe(true);
+          // A transient read gives the same bytes (a view of the reused buffer, valid until the next read).
+          expect(f.readNear(offset, length, true).equals(bytes.subarray(offset, offset + length))).toBe(true);
           // A copy: the window is reused by the next read.
           const before = Buffer.from(got);
           f.readNear((offset + 70_000) % bytes.length, 100);
