@@ -95,6 +95,23 @@ function headAt(key: Uint8Array, at: number): number {
   return (((key[at] ?? 0) << 24) | ((key[at + 1] ?? 0) << 16) | ((key[at + 2] ?? 0) << 8) | (key[at + 3] ?? 0)) >>> 0;
 }
 
+/** The 4 bytes of `key` after its first `p` as a big-endian integer (missing bytes are zero): its head in a node whose keys share p bytes. O(1). */
+export function keyHead(key: Uint8Array, p: number): number {
+  return key.length >= p + 4 ? ((key[p] << 24) | (key[p + 1] << 16) | (key[p + 2] << 8) | key[p + 3]) >>> 0 : headAt(key, p);
+}
+
+/** The first index in heads[0, n) whose head is >= h (heads sorted). O(log n) integer compares. */
+export function headLowerBound(heads: Uint32Array, n: number, h: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (heads[mid] < h) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Builds the index of sorted keys. O(n). */
 export function buildKeyIndex(keys: readonly Buffer[]): KeyIndex {
   const n = keys.length;
@@ -129,15 +146,9 @@ export function indexedSearch(keys: readonly Buffer[], idx: KeyIndex, key: Uint8
     if (d !== 0) return d < 0 ? 0 : n;
   }
   if (key.length < p) return 0; // a proper prefix of every key sorts first
-  const h = key.length >= p + 4 ? ((key[p] << 24) | (key[p + 1] << 16) | (key[p + 2] << 8) | key[p + 3]) >>> 0 : headAt(key, p);
+  const h = keyHead(key, p);
   const heads = idx.heads;
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (heads[mid] < h) lo = mid + 1;
-    else hi = mid;
-  }
+  let lo = headLowerBound(heads, n, h);
   // Resolve ties (equal heads) with full comparisons.
   while (lo < n && heads[lo] === h) {
     const c = compareKeys(keys[lo], key);
@@ -158,15 +169,9 @@ export function indexedFind(keys: readonly Buffer[], idx: KeyIndex, key: Uint8Ar
   const p = prefix.length;
   if (n === 0 || key.length < p) return -1;
   for (let i = 0; i < p; i++) if (key[i] !== prefix[i]) return -1;
-  const h = key.length >= p + 4 ? ((key[p] << 24) | (key[p + 1] << 16) | (key[p + 2] << 8) | key[p + 3]) >>> 0 : headAt(key, p);
+  const h = keyHead(key, p);
   const heads = idx.heads;
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (heads[mid] < h) lo = mid + 1;
-    else hi = mid;
-  }
+  let lo = headLowerBound(heads, n, h);
   for (; lo < n && heads[lo] === h; lo++) {
     const c = compareKeys(keys[lo], key);
     if (c === 0) return lo;

@@ -1,5 +1,6 @@
 import type { Address } from '../format/address';
 import { BLOB_VALUE, type LeafColumns } from '../format/node-codec';
+import { headLowerBound, keyHead } from './keys';
 import { BlobRef, type LeafNode, type Value } from './node';
 
 /**
@@ -79,15 +80,9 @@ export class PackedLeaf implements LeafNode {
     const kb = this.raw;
     const base = this.keyBase;
     for (let i = 0; i < p; i++) if (key[i] !== kb[base + i]) return -1;
-    const h = key.length >= p + 4 ? ((key[p] << 24) | (key[p + 1] << 16) | (key[p + 2] << 8) | key[p + 3]) >>> 0 : shortHead(key, p);
+    const h = keyHead(key, p);
     const ix = this.index;
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ix[mid] < h) lo = mid + 1;
-      else hi = mid;
-    }
+    let lo = headLowerBound(ix, n, h);
     for (; lo < n && ix[lo] === h; lo++) {
       const start = lo === 0 ? 0 : ix[n + 3 * lo - 3];
       const c = compareAt(kb, base + start + p, base + ix[n + 3 * lo], key, p);
@@ -154,11 +149,6 @@ export class PackedLeaf implements LeafNode {
     for (let i = 0; i < this.n; i++) out[i] = this.valueAt(i);
     return out;
   }
-}
-
-/** The head of a key with fewer than 4 bytes after the prefix (missing bytes are zero). */
-function shortHead(key: Uint8Array, p: number): number {
-  return (((key[p] ?? 0) << 24) | ((key[p + 1] ?? 0) << 16) | ((key[p + 2] ?? 0) << 8) | (key[p + 3] ?? 0)) >>> 0;
 }
 
 /** Compares bytes [from, to) of `a` with `b` from byte `skip` on (both share their first `skip` bytes) in unsigned order. */
