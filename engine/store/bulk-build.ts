@@ -16,10 +16,11 @@ import { separator } from '../tree/keys';
 import { Op, type BlobRef } from '../tree/node';
 import type { Appender } from './file';
 import type { NodeStore } from './node-store';
-import type { PutLog } from './put-log';
+import { SLAB_BYTES, type PutLog } from './put-log';
 
 /** Size of the buffer leaves are framed in; it is written out (flushed) and reused whenever it fills. */
 const ARENA_BYTES = 8 * 1024 * 1024;
+const PUT = Op.Put;
 
 /** What a bulk build produced. */
 export interface BulkBuildResult {
@@ -38,30 +39,36 @@ export interface BulkBuildResult {
  * the root's address; there must be at least one put. O(bytes + records).
  */
 export function buildTree(log: PutLog, rows: Uint32Array, params: TreeParams, nodes: NodeStore, out: Appender): BulkBuildResult {
-  const { ops, keyLen, valLen } = log;
-  // Pass 1: the live rows, each entry's estimated size, and the large values written as blobs.
-  const live = new Uint32Array(rows.length);
-  const sizes = new Uint32Array(rows.length);
-  const blobs = new Map<number, BlobRef>();
+  // Pass 1, in key order: the live rows gathered into sequential columns (the only pass that
+  // reads the log's row metadata in its random order), each entry's estimated size, and the
+  // large values written as blobs.
+  const m = rows.length;
+  const live: Entries = { rows: new Uint32Array(m), slab: new Array<Buffer>(m), keyOff: new Uint32Array(m), keyLen: new Uint32Array(m), valLen: new Uint32Array(m), sizes: new Uint32Array(m), blobs: new Map() };
   let n = 0;
   let deletes = 0;
-  for (let i = 0; i < rows.length; i++) {
+  for (let i = 0; i < m; i++) {
     const r = rows[i];
-    if (ops[r] !== Op.Put) {
+    if (log.opOf(r) !== PUT) {
       deletes++;
       continue;
     }
-    const vn = valLen[r];
+    const kn = log.keyLengthOf(r);
+    const vn = log.valueLengthOf(r);
+    live.rows[n] = r;
+    live.slab[n] = log.keyBufferOf(r);
+    live.keyOff[n] = log.keyOffsetOf(r);
+    live.keyLen[n] = kn;
+    live.valLen[n] = vn;
     if (vn > params.blobThreshold) {
-      blobs.set(n, nodes.writeBlob(log.value(r) as Buffer, out));
-      sizes[n] = keyLen[r] + 24 + 4;
-    } else sizes[n] = keyLen[r] + vn + 4;
-    live[n++] = r;
+      live.blobs.set(n, nodes.writeBlob(log.value(r) as Buffer, out));
+      live.sizes[n] = kn + 24 + 4;
+    } else live.sizes[n] = kn + vn + 4;
+    n++;
   }
   if (n === 0) throw new Error('buildTree: no put to build a tree of');
-  const ends = leafEnds(sizes, n, params.nodeSize);
+  const ends = leafEnds(live.sizes, n, params.nodeSize);
   // Pass 2: the leaves.
-  let level = writeLeaves(log, live, sizes, blobs, ends, out, nodes.withCounts);
+  let level = writeLeaves(log, live, ends, out, nodes.withCounts);
   // Internal levels until one node is left.
   let height = 0;
   while (level.addresses.length > 1) {
@@ -69,6 +76,17 @@ export function buildTree(log: PutLog, rows: Uint32Array, params: TreeParams, no
     level = writeInternalLevel(level, height, params.fanout, out, nodes.withCounts);
   }
   return { root: level.addresses[0], puts: n, deletes };
+}
+
+/** The puts to build from, in key order: their rows, where their bytes are, their sizes, the blob pointers of large values (by position). */
+interface Entries {
+  readonly rows: Uint32Array;
+  readonly slab: Buffer[];
+  readonly keyOff: Uint32Array;
+  readonly keyLen: Uint32Array;
+  readonly valLen: Uint32Array;
+  readonly sizes: Uint32Array;
+  readonly blobs: Map<number, BlobRef>;
 }
 
 /** One level of the tree being built: its nodes, their record counts, and the pivot between each node and the next. */
@@ -118,8 +136,8 @@ export function leafEnds(sizes: Uint32Array, n: number, nodeSize: number): numbe
 }
 
 /** Encodes, frames and appends the leaves; sets each leaf's stored count (format 3). O(bytes). */
-function writeLeaves(log: PutLog, live: Uint32Array, sizes: Uint32Array, blobs: Map<number, BlobRef>, ends: number[], out: Appender, withCounts: boolean): Level {
-  const { slabs, keySlab, keyOff, keyLen, valSlab, valOff, valLen } = log;
+function writeLeaves(log: PutLog, live: Entries, ends: number[], out: Appender, withCounts: boolean): Level {
+  const { rows, slab, keyOff, keyLen, valLen, sizes, blobs } = live;
   const enc = new LeafEncoder();
   let arena = Buffer.allocUnsafe(ARENA_BYTES);
   let pos = 0;
@@ -127,8 +145,12 @@ function writeLeaves(log: PutLog, live: Uint32Array, sizes: Uint32Array, blobs: 
   const counts: number[] = new Array(ends.length);
   const seps: Buffer[] = [];
   let start = 0;
+  touch(live, 0, ends[0]);
   for (let l = 0; l < ends.length; l++) {
     const end = ends[l];
+    // The next leaf's records are scattered over the slabs: load them now, with independent
+    // reads the processor overlaps, rather than one cache miss at a time while encoding.
+    if (l + 1 < ends.length) touch(live, end, ends[l + 1]);
     const count = end - start;
     let est = 0;
     for (let i = start; i < end; i++) est += sizes[i];
@@ -139,31 +161,45 @@ function writeLeaves(log: PutLog, live: Uint32Array, sizes: Uint32Array, blobs: 
       if (need > arena.length) arena = Buffer.allocUnsafe(Math.max(ARENA_BYTES, need));
       pos = 0;
     }
-    const first = live[start];
-    const last = live[end - 1];
-    enc.begin(arena, pos + BLOCK_HEADER_BYTES, count, slabs[keySlab[first]], keyOff[first], keyLen[first], slabs[keySlab[last]], keyOff[last], keyLen[last]);
-    for (let i = start; i < end; i++) {
-      const r = live[i];
-      enc.key(slabs[keySlab[r]], keyOff[r], keyLen[r]);
-    }
+    const last = end - 1;
+    enc.begin(arena, pos + BLOCK_HEADER_BYTES, count, slab[start], keyOff[start], keyLen[start], slab[last], keyOff[last], keyLen[last]);
+    for (let i = start; i < end; i++) enc.key(slab[i], keyOff[i], keyLen[i]);
     for (let i = start; i < end; i++) {
       const ref = blobs.size > 0 ? blobs.get(i) : undefined;
       if (ref !== undefined) enc.blob(ref);
-      else {
-        const r = live[i];
-        enc.value(slabs[valSlab[r]], valOff[r], valLen[r]);
-      }
+      else if (keyLen[i] + valLen[i] > SLAB_BYTES) {
+        // A value too large for a slab lives in a Buffer of its own.
+        const r = rows[i];
+        enc.value(log.valueBufferOf(r), log.valueOffsetOf(r), valLen[i]);
+      } else enc.value(slab[i], keyOff[i] + keyLen[i], valLen[i]);
     }
     const block = arena.subarray(pos, enc.pos);
     const address = out.appendFramed(block, BlockKind.Leaf, 0, frameInPlace(block, BlockKind.Leaf, 0, 0));
     pos = enc.pos;
-    if (l > 0) seps.push(separator(log.key(live[start - 1]), log.key(first)));
+    if (l > 0) seps.push(separator(slab[start - 1].subarray(keyOff[start - 1], keyOff[start - 1] + keyLen[start - 1]), slab[start].subarray(keyOff[start], keyOff[start] + keyLen[start])));
     addresses[l] = address;
     counts[l] = count;
     if (withCounts) setStoredCount(address, count);
     start = end;
   }
   return { addresses, counts, seps };
+}
+
+/** Sink for {@link touch}'s reads, so that the compiler cannot drop them. */
+let _touched = 0;
+
+/** Reads one byte of each cache line of entries [from, to)'s keys and values (a software prefetch). O(bytes / 64). */
+function touch(live: Entries, from: number, to: number): void {
+  const { slab, keyOff, keyLen, valLen } = live;
+  let sum = 0;
+  for (let i = from; i < to; i++) {
+    const s = slab[i];
+    const a = keyOff[i];
+    const b = a + keyLen[i] + (keyLen[i] + valLen[i] > SLAB_BYTES ? 0 : valLen[i]);
+    for (let j = a; j < b; j += 64) sum += s[j];
+    sum += s[b - 1];
+  }
+  _touched = sum;
 }
 
 /**

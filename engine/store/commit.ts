@@ -142,7 +142,7 @@ function bulkWrite(core: StoreCore, tx: Transaction, out: Appender): Written | n
   if (logged === null) return null;
   const { log, rows } = logged;
   let anyPut = false;
-  for (let i = 0; i < rows.length && !anyPut; i++) anyPut = log.ops[rows[i]] === Op.Put;
+  for (let i = 0; i < rows.length && !anyPut; i++) anyPut = log.opOf(rows[i]) === Op.Put;
   if (!anyPut) return null;
   const built = buildTree(log, rows, core.params, core.nodes, out);
   return { root: built.root, puts: built.puts, deletes: built.deletes, rdels: [], nextSeq: core.record.nextSeq + rows.length };

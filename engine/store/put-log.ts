@@ -17,30 +17,34 @@ const FIRST_ROWS = 64;
 /** Keys whose first four bytes tie are packed with their index into a double: indices must fit in 21 bits. */
 const PACK_LIMIT = 2 ** 21;
 const EMPTY = Buffer.alloc(0);
+// Ops read once: an enum imported across modules is a property load (a getter, as compiled) on every use.
+const PUT = Op.Put;
+const DELETE = Op.Delete;
+
+/** Words of row metadata per row (see {@link PutLog}). */
+const STRIDE = 4;
+/** Key lengths are kept below this (the op sits above them in one word); MAX_KEY_BYTES is far smaller. */
+const KEY_LEN_LIMIT = 2 ** 24;
 
 /**
  * Point writes (puts and deletes) in arrival order, their bytes copied into slabs. Rows are
- * numbered from 0 in arrival order.
+ * numbered from 0 in arrival order. A row's value follows its key in the same slab, unless key
+ * and value together are larger than a slab: then the value has a Buffer of its own.
+ *
+ * Each row's metadata is four adjacent 32-bit words (slab, key offset, key length and op, value
+ * length) rather than a column per field: the bulk build reads rows in key order, which is
+ * random order here, and one cache line then holds all of a row.
  */
 export class PutLog {
-  /** Every slab (and every Buffer of an over-large value); rows name them by index. */
-  readonly slabs: Buffer[] = [];
+  /** Every slab; rows name them by index. */
+  private readonly slabs: Buffer[] = [];
   private slab: Buffer = EMPTY;
   private slabPos = 0;
-  /** Index of `slab` in `slabs` (own-value Buffers may follow it there). */
-  private slabIndex = -1;
   private nextSlabBytes = FIRST_SLAB_BYTES;
+  /** Values larger than a slab, by row. */
+  private readonly own = new Map<number, Buffer>();
   private rows = 0;
-  /** Op of each row (Op.Put or Op.Delete). */
-  ops = new Uint8Array(FIRST_ROWS);
-  /** Slab of each row's key, its offset there and its length. */
-  keySlab = new Uint32Array(FIRST_ROWS);
-  keyOff = new Uint32Array(FIRST_ROWS);
-  keyLen = new Uint32Array(FIRST_ROWS);
-  /** Slab of each row's value, its offset and its length (0 for a delete). */
-  valSlab = new Uint32Array(FIRST_ROWS);
-  valOff = new Uint32Array(FIRST_ROWS);
-  valLen = new Uint32Array(FIRST_ROWS);
+  private meta = new Uint32Array(FIRST_ROWS * STRIDE);
 
   /** Number of writes logged. O(1). */
   get length(): number {
@@ -49,42 +53,40 @@ export class PutLog {
 
   /** Logs a put; copies both (the caller may reuse its buffers). Amortised O(|key| + |value|). */
   put(key: Uint8Array, value: Uint8Array): void {
-    this.add(Op.Put, key, value);
+    this.add(PUT, key, value);
   }
 
   /** Logs a delete; copies the key. Amortised O(|key|). */
   delete(key: Uint8Array): void {
-    this.add(Op.Delete, key, EMPTY);
+    this.add(DELETE, key, EMPTY);
   }
 
   private add(op: Op, key: Uint8Array, value: Uint8Array): void {
     const row = this.rows;
-    if (row === this.ops.length) this.grow();
     const kn = key.length;
     const vn = value.length;
-    this.ops[row] = op;
-    this.keyLen[row] = kn;
-    this.valLen[row] = vn;
-    if (kn + vn <= SLAB_BYTES) {
-      // Key and value side by side in one slab.
-      const at = this.room(kn + vn);
-      this.keySlab[row] = this.valSlab[row] = this.slabIndex;
-      this.keyOff[row] = at;
-      this.valOff[row] = at + kn;
-      copyInto(this.slab, at, key);
-      if (vn > 0) copyInto(this.slab, at + kn, value);
-    } else {
-      // A value larger than a slab gets a Buffer of its own; its key still goes in a slab.
-      const at = this.room(kn);
-      this.keySlab[row] = this.slabIndex;
-      this.keyOff[row] = at;
-      copyInto(this.slab, at, key);
+    if (kn >= KEY_LEN_LIMIT) throw new RangeError(`a key of ${kn} bytes is too long for the put log`);
+    let m = this.meta;
+    if ((row + 1) * STRIDE > m.length) {
+      const grown = new Uint32Array(m.length * 2);
+      grown.set(m);
+      this.meta = m = grown;
+    }
+    const big = kn + vn > SLAB_BYTES;
+    // Key and value side by side in one slab; a value larger than a slab in a Buffer of its own.
+    const at = this.room(big ? kn : kn + vn);
+    const s = this.slab;
+    const w = row * STRIDE;
+    m[w] = this.slabs.length - 1;
+    m[w + 1] = at;
+    m[w + 2] = kn | (op << 24);
+    m[w + 3] = vn;
+    copyInto(s, at, key);
+    if (big) {
       const own = Buffer.allocUnsafe(vn);
       own.set(value);
-      this.valSlab[row] = this.slabs.length;
-      this.valOff[row] = 0;
-      this.slabs.push(own);
-    }
+      this.own.set(row, own);
+    } else if (vn > 0) copyInto(s, at + kn, value);
     this.rows = row + 1;
   }
 
@@ -95,7 +97,6 @@ export class PutLog {
       this.nextSlabBytes = Math.min(SLAB_BYTES, this.nextSlabBytes * 2);
       this.slab = Buffer.allocUnsafe(size);
       this.slabPos = 0;
-      this.slabIndex = this.slabs.length;
       this.slabs.push(this.slab);
     }
     const at = this.slabPos;
@@ -103,42 +104,59 @@ export class PutLog {
     return at;
   }
 
-  private grow(): void {
-    const n = this.ops.length * 2;
-    const u32 = (a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> => {
-      const b = new Uint32Array(n);
-      b.set(a);
-      return b;
-    };
-    const ops = new Uint8Array(n);
-    ops.set(this.ops);
-    this.ops = ops;
-    this.keySlab = u32(this.keySlab);
-    this.keyOff = u32(this.keyOff);
-    this.keyLen = u32(this.keyLen);
-    this.valSlab = u32(this.valSlab);
-    this.valOff = u32(this.valOff);
-    this.valLen = u32(this.valLen);
+  /** Row `i`'s op (Op.Put or Op.Delete). O(1). */
+  opOf(i: number): Op {
+    return (this.meta[i * STRIDE + 2] >>> 24) as Op;
+  }
+
+  /** The Buffer holding row `i`'s key (see {@link keyOffsetOf}). O(1). */
+  keyBufferOf(i: number): Buffer {
+    return this.slabs[this.meta[i * STRIDE]];
+  }
+
+  /** Where row `i`'s key starts in {@link keyBufferOf}. O(1). */
+  keyOffsetOf(i: number): number {
+    return this.meta[i * STRIDE + 1];
+  }
+
+  /** Row `i`'s key length. O(1). */
+  keyLengthOf(i: number): number {
+    return this.meta[i * STRIDE + 2] & (KEY_LEN_LIMIT - 1);
+  }
+
+  /** Row `i`'s value length (0 for a delete). O(1). */
+  valueLengthOf(i: number): number {
+    return this.meta[i * STRIDE + 3];
+  }
+
+  /** The Buffer holding row `i`'s value (see {@link valueOffsetOf}). O(1). */
+  valueBufferOf(i: number): Buffer {
+    return this.own.get(i) ?? this.slabs[this.meta[i * STRIDE]];
+  }
+
+  /** Where row `i`'s value starts in {@link valueBufferOf}. O(1). */
+  valueOffsetOf(i: number): number {
+    const w = i * STRIDE;
+    const kn = this.meta[w + 2] & (KEY_LEN_LIMIT - 1);
+    return kn + this.meta[w + 3] > SLAB_BYTES ? 0 : this.meta[w + 1] + kn;
   }
 
   /** Row `i`'s key: a view of its slab (no copy). O(1). */
   key(i: number): Buffer {
-    const s = this.slabs[this.keySlab[i]];
-    const at = this.keyOff[i];
-    return s.subarray(at, at + this.keyLen[i]);
+    const at = this.keyOffsetOf(i);
+    return this.keyBufferOf(i).subarray(at, at + this.keyLengthOf(i));
   }
 
   /** Row `i`'s value: a view of its slab, or null for a delete. O(1). */
   value(i: number): Buffer | null {
-    if (this.ops[i] !== Op.Put) return null;
-    const s = this.slabs[this.valSlab[i]];
-    const at = this.valOff[i];
-    return s.subarray(at, at + this.valLen[i]);
+    if (this.opOf(i) !== PUT) return null;
+    const at = this.valueOffsetOf(i);
+    return this.valueBufferOf(i).subarray(at, at + this.valueLengthOf(i));
   }
 
   /** Row `i` as a message (seq 0), key and value views of the slabs. O(1). */
   message(i: number): Msg {
-    return { op: this.ops[i] as Op, key: this.key(i), end: null, value: this.value(i), seq: 0 };
+    return { op: this.opOf(i), key: this.key(i), end: null, value: this.value(i), seq: 0 };
   }
 
   /** Every write as a message, in arrival order. O(n). */
@@ -158,12 +176,12 @@ export class PutLog {
 
   /** Compares the keys of rows a and b in unsigned byte order. O(common prefix). */
   compareRows(a: number, b: number): number {
-    const sa = this.slabs[this.keySlab[a]];
-    const sb = this.slabs[this.keySlab[b]];
-    const oa = this.keyOff[a];
-    const ob = this.keyOff[b];
-    const la = this.keyLen[a];
-    const lb = this.keyLen[b];
+    const sa = this.keyBufferOf(a);
+    const sb = this.keyBufferOf(b);
+    const oa = this.keyOffsetOf(a);
+    const ob = this.keyOffsetOf(b);
+    const la = this.keyLengthOf(a);
+    const lb = this.keyLengthOf(b);
     const n = la < lb ? la : lb;
     for (let i = 0; i < n; i++) {
       const d = sa[oa + i] - sb[ob + i];
@@ -174,9 +192,9 @@ export class PutLog {
 
   /** The first four bytes of row i's key as an unsigned big-endian integer (missing bytes as 0). */
   private head(i: number): number {
-    const s = this.slabs[this.keySlab[i]];
-    const at = this.keyOff[i];
-    const n = this.keyLen[i];
+    const s = this.keyBufferOf(i);
+    const at = this.keyOffsetOf(i);
+    const n = this.keyLengthOf(i);
     if (n >= 4) return ((s[at] << 24) | (s[at + 1] << 16) | (s[at + 2] << 8) | s[at + 3]) >>> 0;
     let h = 0;
     for (let j = 0; j < 4; j++) h = h * 256 + (j < n ? s[at + j] : 0);
