@@ -114,10 +114,11 @@ interface Written {
 }
 
 /**
- * @internal Tests set this to send every commit through the general path, to compare the two
- * on the same writes.
+ * @internal Tests set `bulk` false to send every commit through the general path (to compare
+ * the two on the same writes), and read `bulkBuilds` (commits the bulk build wrote) to know
+ * which path a commit took.
  */
-export const commitPaths = { bulk: true };
+export const commitPaths = { bulk: true, bulkBuilds: 0 };
 
 /**
  * True when the branch head the commit writes into is an empty tree (its root a leaf without
@@ -145,6 +146,7 @@ function bulkWrite(core: StoreCore, tx: Transaction, out: Appender): Written | n
   for (let i = 0; i < rows.length && !anyPut; i++) anyPut = log.opOf(rows[i]) === Op.Put;
   if (!anyPut) return null;
   const built = buildTree(log, rows, core.params, core.nodes, out);
+  commitPaths.bulkBuilds++;
   return { root: built.root, puts: built.puts, deletes: built.deletes, rdels: [], nextSeq: core.record.nextSeq + rows.length };
 }
 

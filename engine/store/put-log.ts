@@ -92,7 +92,8 @@ export class PutLog {
 
   /** Offset in the current slab where `n` bytes fit (starting a new slab when they do not). O(1). */
   private room(n: number): number {
-    if (this.slabPos + n > this.slab.length) {
+    // (The first write starts the first slab even when it is empty: every row names a slab.)
+    if (this.slabPos + n > this.slab.length || this.slabs.length === 0) {
       const size = Math.max(this.nextSlabBytes, n);
       this.nextSlabBytes = Math.min(SLAB_BYTES, this.nextSlabBytes * 2);
       this.slab = Buffer.allocUnsafe(size);
