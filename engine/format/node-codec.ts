@@ -233,7 +233,6 @@ export class LeafEncoder {
     const at = this.pos;
     // Short runs (key suffixes) by hand: a native copy's fixed cost dominates there.
     if (n <= 32) for (let i = 0; i < n; i++) b[at + i] = src[off + i];
-    else if (Buffer.isBuffer(src)) src.copy(b, at, off, off + n);
     else b.set(src.subarray(off, off + n), at);
     this.pos = at + n;
   }

@@ -14,8 +14,6 @@ export const SLAB_BYTES = 4 * 1024 * 1024;
 const FIRST_SLAB_BYTES = 8 * 1024;
 /** Rows the columns start with; they double as needed. */
 const FIRST_ROWS = 64;
-/** Keys whose first four bytes tie are packed with their index into a double: indices must fit in 21 bits. */
-const PACK_LIMIT = 2 ** 21;
 const EMPTY = Buffer.alloc(0);
 // Ops read once: an enum imported across modules is a property load (a getter, as compiled) on every use.
 const PUT = Op.Put;
@@ -23,6 +21,15 @@ const DELETE = Op.Delete;
 
 /** Words of row metadata per row (see {@link PutLog}). */
 const STRIDE = 4;
+/**
+ * Rows per chunk of metadata (a power of two). Past the first chunk, which doubles up to this
+ * size, chunks are added rather than the whole array copied into one twice its size: a large
+ * load allocates its metadata once, and V8 counts every byte of such allocations towards its
+ * next full collection.
+ */
+const CHUNK_SHIFT = 16;
+const CHUNK_ROWS = 1 << CHUNK_SHIFT;
+const CHUNK_MASK = CHUNK_ROWS - 1;
 /** Key lengths are kept below this (the op sits above them in one word); MAX_KEY_BYTES is far smaller. */
 const KEY_LEN_LIMIT = 2 ** 24;
 
@@ -44,7 +51,7 @@ export class PutLog {
   /** Values larger than a slab, by row. */
   private readonly own = new Map<number, Buffer>();
   private rows = 0;
-  private meta = new Uint32Array(FIRST_ROWS * STRIDE);
+  private readonly chunks: Uint32Array[] = [new Uint32Array(FIRST_ROWS * STRIDE)];
 
   /** Number of writes logged. O(1). */
   get length(): number {
@@ -66,17 +73,21 @@ export class PutLog {
     const kn = key.length;
     const vn = value.length;
     if (kn >= KEY_LEN_LIMIT) throw new RangeError(`a key of ${kn} bytes is too long for the put log`);
-    let m = this.meta;
-    if ((row + 1) * STRIDE > m.length) {
+    const c = row >>> CHUNK_SHIFT;
+    let m = this.chunks[c];
+    const w = (row & CHUNK_MASK) * STRIDE;
+    if (m === undefined) {
+      m = new Uint32Array(CHUNK_ROWS * STRIDE);
+      this.chunks.push(m);
+    } else if (w + STRIDE > m.length) {
       const grown = new Uint32Array(m.length * 2);
       grown.set(m);
-      this.meta = m = grown;
+      this.chunks[c] = m = grown;
     }
     const big = kn + vn > SLAB_BYTES;
     // Key and value side by side in one slab; a value larger than a slab in a Buffer of its own.
     const at = this.room(big ? kn : kn + vn);
     const s = this.slab;
-    const w = row * STRIDE;
     m[w] = this.slabs.length - 1;
     m[w + 1] = at;
     m[w + 2] = kn | (op << 24);
@@ -107,39 +118,40 @@ export class PutLog {
 
   /** Row `i`'s op (Op.Put or Op.Delete). O(1). */
   opOf(i: number): Op {
-    return (this.meta[i * STRIDE + 2] >>> 24) as Op;
+    return (this.chunks[i >>> CHUNK_SHIFT][(i & CHUNK_MASK) * STRIDE + 2] >>> 24) as Op;
   }
 
   /** The Buffer holding row `i`'s key (see {@link keyOffsetOf}). O(1). */
   keyBufferOf(i: number): Buffer {
-    return this.slabs[this.meta[i * STRIDE]];
+    return this.slabs[this.chunks[i >>> CHUNK_SHIFT][(i & CHUNK_MASK) * STRIDE]];
   }
 
   /** Where row `i`'s key starts in {@link keyBufferOf}. O(1). */
   keyOffsetOf(i: number): number {
-    return this.meta[i * STRIDE + 1];
+    return this.chunks[i >>> CHUNK_SHIFT][(i & CHUNK_MASK) * STRIDE + 1];
   }
 
   /** Row `i`'s key length. O(1). */
   keyLengthOf(i: number): number {
-    return this.meta[i * STRIDE + 2] & (KEY_LEN_LIMIT - 1);
+    return this.chunks[i >>> CHUNK_SHIFT][(i & CHUNK_MASK) * STRIDE + 2] & (KEY_LEN_LIMIT - 1);
   }
 
   /** Row `i`'s value length (0 for a delete). O(1). */
   valueLengthOf(i: number): number {
-    return this.meta[i * STRIDE + 3];
+    return this.chunks[i >>> CHUNK_SHIFT][(i & CHUNK_MASK) * STRIDE + 3];
   }
 
   /** The Buffer holding row `i`'s value (see {@link valueOffsetOf}). O(1). */
   valueBufferOf(i: number): Buffer {
-    return this.own.get(i) ?? this.slabs[this.meta[i * STRIDE]];
+    return this.own.size > 0 ? (this.own.get(i) ?? this.keyBufferOf(i)) : this.keyBufferOf(i);
   }
 
   /** Where row `i`'s value starts in {@link valueBufferOf}. O(1). */
   valueOffsetOf(i: number): number {
-    const w = i * STRIDE;
-    const kn = this.meta[w + 2] & (KEY_LEN_LIMIT - 1);
-    return kn + this.meta[w + 3] > SLAB_BYTES ? 0 : this.meta[w + 1] + kn;
+    const m = this.chunks[i >>> CHUNK_SHIFT];
+    const w = (i & CHUNK_MASK) * STRIDE;
+    const kn = m[w + 2] & (KEY_LEN_LIMIT - 1);
+    return kn + m[w + 3] > SLAB_BYTES ? 0 : m[w + 1] + kn;
   }
 
   /** Row `i`'s key: a view of its slab (no copy). O(1). */
@@ -204,54 +216,72 @@ export class PutLog {
 
   /**
    * Rows in ascending key order, keeping only the last write of each key (the one that wins).
-   * As tree/keys.ts `sortedOrder`: the first four bytes of each key, packed with the row number
-   * into a double, sorted as numbers (one native typed-array sort, stable because the row
-   * breaks ties); whole keys are compared only within runs of equal heads, reading the slabs.
-   * O(n log n).
+   * The first four bytes of each key are sorted as unsigned integers by a stable LSD radix sort
+   * (three counting passes of 11 bits, which carry the row numbers along, so rows of one key
+   * stay in arrival order); whole keys are compared, reading the slabs, only within runs of
+   * equal heads. O(n) for the heads plus O(r log r) per run of r equal heads.
    */
   sortedUnique(): Uint32Array {
     const n = this.rows;
-    const heads = new Uint32Array(n);
+    let heads = new Uint32Array(n);
     for (let i = 0; i < n; i++) heads[i] = this.head(i);
-    let order: Uint32Array;
-    if (n >= PACK_LIMIT) {
-      const all = Array.from({ length: n }, (_, i) => i);
-      all.sort((a, b) => heads[a] - heads[b] || this.compareRows(a, b) || a - b);
-      order = Uint32Array.from(all);
-    } else {
-      const packed = new Float64Array(n);
-      for (let i = 0; i < n; i++) packed[i] = heads[i] * PACK_LIMIT + i;
-      packed.sort();
-      order = new Uint32Array(n);
-      for (let i = 0; i < n; i++) order[i] = packed[i] % PACK_LIMIT;
-      for (let i = 0; i < n; ) {
-        const h = heads[order[i]];
-        let j = i + 1;
-        while (j < n && heads[order[j]] === h) j++;
-        if (j - i > 1) {
-          const run = Array.from(order.subarray(i, j));
-          run.sort((a, b) => this.compareRows(a, b) || a - b);
-          order.set(run, i);
-        }
-        i = j;
+    let order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    let heads2 = new Uint32Array(n);
+    let order2 = new Uint32Array(n);
+    for (const [shift, bits] of RADIX_PASSES) {
+      const mask = (1 << bits) - 1;
+      const counts = new Uint32Array(1 << bits);
+      for (let i = 0; i < n; i++) counts[(heads[i] >>> shift) & mask]++;
+      // A digit every head shares orders nothing: skip its pass.
+      if (n === 0 || counts[(heads[0] >>> shift) & mask] === n) continue;
+      let sum = 0;
+      for (let d = 0; d <= mask; d++) {
+        const c = counts[d];
+        counts[d] = sum;
+        sum += c;
       }
+      for (let i = 0; i < n; i++) {
+        const h = heads[i];
+        const at = counts[(h >>> shift) & mask]++;
+        heads2[at] = h;
+        order2[at] = order[i];
+      }
+      [heads, heads2] = [heads2, heads];
+      [order, order2] = [order2, order];
     }
-    // Keep the last of each run of equal keys: rows of one key are in arrival order.
+    for (let i = 0; i < n; ) {
+      const h = heads[i];
+      let j = i + 1;
+      while (j < n && heads[j] === h) j++;
+      if (j - i > 1) {
+        const run = Array.from(order.subarray(i, j));
+        run.sort((a, b) => this.compareRows(a, b) || a - b);
+        order.set(run, i);
+      }
+      i = j;
+    }
+    // Keep the last of each run of equal keys: rows of one key are in arrival order. The row
+    // kept last came from position i − 1, whose head is heads[i − 1].
     let m = 0;
     for (let i = 0; i < n; i++) {
       const r = order[i];
-      if (m > 0) {
-        const p = order[m - 1];
-        if (heads[p] === heads[r] && this.compareRows(p, r) === 0) {
-          order[m - 1] = r;
-          continue;
-        }
+      if (m > 0 && heads[i - 1] === heads[i] && this.compareRows(order[m - 1], r) === 0) {
+        order[m - 1] = r;
+        continue;
       }
       order[m++] = r;
     }
     return order.subarray(0, m);
   }
 }
+
+/** The radix sort's passes over a 32-bit head, least significant digit first: [shift, bits]. */
+const RADIX_PASSES: readonly (readonly [number, number])[] = [
+  [0, 11],
+  [11, 11],
+  [22, 10],
+];
 
 /** Copies `src` into `dst` at `at`: a plain loop for short keys, where a native call's fixed cost dominates. */
 function copyInto(dst: Buffer, at: number, src: Uint8Array): void {
