@@ -203,66 +203,34 @@ export class PutLog {
     return la - lb;
   }
 
-  /** The first four bytes of row i's key as an unsigned big-endian integer (missing bytes as 0). */
-  private head(i: number): number {
+  /** Bytes [at, at + 4) of row i's key as an unsigned big-endian integer (missing bytes as 0). O(1). */
+  private head(i: number, at: number): number {
     const s = this.keyBufferOf(i);
-    const at = this.keyOffsetOf(i);
-    const n = this.keyLengthOf(i);
-    if (n >= 4) return ((s[at] << 24) | (s[at + 1] << 16) | (s[at + 2] << 8) | s[at + 3]) >>> 0;
+    const from = this.keyOffsetOf(i) + at;
+    const n = this.keyLengthOf(i) - at;
+    if (n >= 4) return ((s[from] << 24) | (s[from + 1] << 16) | (s[from + 2] << 8) | s[from + 3]) >>> 0;
     let h = 0;
-    for (let j = 0; j < 4; j++) h = h * 256 + (j < n ? s[at + j] : 0);
+    for (let j = 0; j < 4; j++) h = h * 256 + (j < n ? s[from + j] : 0);
     return h;
   }
 
   /**
    * Rows in ascending key order, keeping only the last write of each key (the one that wins).
-   * The first four bytes of each key are sorted as unsigned integers by a stable LSD radix sort
-   * (three counting passes of 11 bits, which carry the row numbers along, so rows of one key
-   * stay in arrival order); whole keys are compared, reading the slabs, only within runs of
-   * equal heads. O(n) for the heads plus O(r log r) per run of r equal heads.
+   * Keys are sorted four bytes at a time (see {@link sortRange}): random keys in one stable
+   * radix sort of their first four bytes, keys sharing a long prefix (tuple keys of one table)
+   * by the bytes after it, whole keys compared only where runs are small or keys run out.
+   * O(n · (1 + shared prefix / 4)) plus small comparison sorts.
    */
   sortedUnique(): Uint32Array {
     const n = this.rows;
-    let heads = new Uint32Array(n);
-    for (let i = 0; i < n; i++) heads[i] = this.head(i);
-    let order = new Uint32Array(n);
+    const order = new Uint32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
-    let heads2 = new Uint32Array(n);
-    let order2 = new Uint32Array(n);
-    for (const [shift, bits] of RADIX_PASSES) {
-      const mask = (1 << bits) - 1;
-      const counts = new Uint32Array(1 << bits);
-      for (let i = 0; i < n; i++) counts[(heads[i] >>> shift) & mask]++;
-      // A digit every head shares orders nothing: skip its pass.
-      if (n === 0 || counts[(heads[0] >>> shift) & mask] === n) continue;
-      let sum = 0;
-      for (let d = 0; d <= mask; d++) {
-        const c = counts[d];
-        counts[d] = sum;
-        sum += c;
-      }
-      for (let i = 0; i < n; i++) {
-        const h = heads[i];
-        const at = counts[(h >>> shift) & mask]++;
-        heads2[at] = h;
-        order2[at] = order[i];
-      }
-      [heads, heads2] = [heads2, heads];
-      [order, order2] = [order2, order];
-    }
-    for (let i = 0; i < n; ) {
-      const h = heads[i];
-      let j = i + 1;
-      while (j < n && heads[j] === h) j++;
-      if (j - i > 1) {
-        const run = Array.from(order.subarray(i, j));
-        run.sort((a, b) => this.compareRows(a, b) || a - b);
-        order.set(run, i);
-      }
-      i = j;
-    }
-    // Keep the last of each run of equal keys: rows of one key are in arrival order. The row
-    // kept last came from position i − 1, whose head is heads[i − 1].
+    const scratch: Scratch = { heads: new Uint32Array(n), heads2: new Uint32Array(n), order2: new Uint32Array(n) };
+    this.sortRange(order, 0, n, 0, scratch);
+    // Keep the last of each run of equal keys: rows of one key are in arrival order. Adjacent
+    // positions whose heads (at whatever depth they were last sorted) differ hold different
+    // keys; only equal heads need the keys compared. The row kept last came from position i − 1.
+    const heads = scratch.heads;
     let m = 0;
     for (let i = 0; i < n; i++) {
       const r = order[i];
@@ -274,7 +242,85 @@ export class PutLog {
     }
     return order.subarray(0, m);
   }
+
+  /**
+   * Sorts `order[lo, hi)` (rows whose keys agree on bytes before `at`) stably by key, leaving in
+   * `heads[lo, hi)` each position's bytes [at, at + 4) (or, inside a run sorted deeper, the bytes
+   * of that depth). A large range is radix sorted by those four bytes (three counting passes of
+   * 11 bits, least significant first, which carry the rows along), then each run of equal
+   * heads is sorted the same way four bytes further on, unless its keys all end within these
+   * four bytes; a small range or such a run is comparison sorted (whole keys, then arrival).
+   */
+  private sortRange(order: Uint32Array, lo: number, hi: number, at: number, s: Scratch): void {
+    const heads = s.heads;
+    for (let i = lo; i < hi; i++) heads[i] = this.head(order[i], at);
+    if (hi - lo <= SMALL_RUN) {
+      this.compareSort(order, lo, hi);
+      // The heads follow their rows: equal keys must sit on equal heads for the dedup.
+      for (let i = lo; i < hi; i++) heads[i] = this.head(order[i], at);
+      return;
+    }
+    let h = heads;
+    let o = order;
+    let h2 = s.heads2;
+    let o2 = s.order2;
+    for (const [shift, bits] of RADIX_PASSES) {
+      const mask = (1 << bits) - 1;
+      const counts = new Uint32Array(1 << bits);
+      for (let i = lo; i < hi; i++) counts[(h[i] >>> shift) & mask]++;
+      // A digit every head shares orders nothing: skip its pass.
+      if (counts[(h[lo] >>> shift) & mask] === hi - lo) continue;
+      let sum = lo;
+      for (let d = 0; d <= mask; d++) {
+        const c = counts[d];
+        counts[d] = sum;
+        sum += c;
+      }
+      for (let i = lo; i < hi; i++) {
+        const v = h[i];
+        const to = counts[(v >>> shift) & mask]++;
+        h2[to] = v;
+        o2[to] = o[i];
+      }
+      [h, h2] = [h2, h];
+      [o, o2] = [o2, o];
+    }
+    if (o !== order) {
+      order.set(o.subarray(lo, hi), lo);
+      heads.set(h.subarray(lo, hi), lo);
+    }
+    for (let i = lo; i < hi; ) {
+      const v = heads[i];
+      let j = i + 1;
+      while (j < hi && heads[j] === v) j++;
+      if (j - i > 1) {
+        let longer = false;
+        for (let k = i; k < j && !longer; k++) longer = this.keyLengthOf(order[k]) > at + 4;
+        if (longer) this.sortRange(order, i, j, at + 4, s);
+        else this.compareSort(order, i, j); // heads all equal: they stay right
+      }
+      i = j;
+    }
+  }
+
+  /** Comparison sort of `order[lo, hi)`: by key, then by arrival. O(r log r) key compares. */
+  private compareSort(order: Uint32Array, lo: number, hi: number): void {
+    if (hi - lo < 2) return;
+    const run = Array.from(order.subarray(lo, hi));
+    run.sort((a, b) => this.compareRows(a, b) || a - b);
+    order.set(run, lo);
+  }
 }
+
+/** Scratch arrays of the radix sort, one slot per row. */
+interface Scratch {
+  heads: Uint32Array;
+  heads2: Uint32Array;
+  order2: Uint32Array;
+}
+
+/** Ranges up to this many rows are comparison sorted: a radix pass costs its 2048 counters whatever the range. */
+const SMALL_RUN = 64;
 
 /** The radix sort's passes over a 32-bit head, least significant digit first: [shift, bits]. */
 const RADIX_PASSES: readonly (readonly [number, number])[] = [
