@@ -43,7 +43,7 @@ export function buildTree(log: PutLog, rows: Uint32Array, params: TreeParams, no
   // reads the log's row metadata in its random order), each entry's estimated size, and the
   // large values written as blobs.
   const m = rows.length;
-  const live: Entries = { rows: new Uint32Array(m), slab: new Array<Buffer>(m), keyOff: new Uint32Array(m), keyLen: new Uint32Array(m), valLen: new Uint32Array(m), sizes: new Uint32Array(m), blobs: new Map() };
+  const live: Entries = { rows: new Uint32Array(m), slab: new Uint32Array(m), keyOff: new Uint32Array(m), keyLen: new Uint32Array(m), valLen: new Uint32Array(m), sizes: new Uint32Array(m), blobs: new Map() };
   let n = 0;
   let deletes = 0;
   for (let i = 0; i < m; i++) {
@@ -55,7 +55,7 @@ export function buildTree(log: PutLog, rows: Uint32Array, params: TreeParams, no
     const kn = log.keyLengthOf(r);
     const vn = log.valueLengthOf(r);
     live.rows[n] = r;
-    live.slab[n] = log.keyBufferOf(r);
+    live.slab[n] = log.keySlabOf(r);
     live.keyOff[n] = log.keyOffsetOf(r);
     live.keyLen[n] = kn;
     live.valLen[n] = vn;
@@ -81,7 +81,8 @@ export function buildTree(log: PutLog, rows: Uint32Array, params: TreeParams, no
 /** The puts to build from, in key order: their rows, where their bytes are, their sizes, the blob pointers of large values (by position). */
 interface Entries {
   readonly rows: Uint32Array;
-  readonly slab: Buffer[];
+  /** Index of the slab (PutLog.slabList) holding each key, and its value unless that is larger than a slab. */
+  readonly slab: Uint32Array;
   readonly keyOff: Uint32Array;
   readonly keyLen: Uint32Array;
   readonly valLen: Uint32Array;
@@ -138,6 +139,7 @@ export function leafEnds(sizes: Uint32Array, n: number, nodeSize: number): numbe
 /** Encodes, frames and appends the leaves; sets each leaf's stored count (format 3). O(bytes). */
 function writeLeaves(log: PutLog, live: Entries, ends: number[], out: Appender, withCounts: boolean): Level {
   const { rows, slab, keyOff, keyLen, valLen, sizes, blobs } = live;
+  const slabs = log.slabList();
   const enc = new LeafEncoder();
   let arena = Buffer.allocUnsafe(ARENA_BYTES);
   let pos = 0;
@@ -145,12 +147,12 @@ function writeLeaves(log: PutLog, live: Entries, ends: number[], out: Appender, 
   const counts: number[] = new Array(ends.length);
   const seps: Buffer[] = [];
   let start = 0;
-  touch(live, 0, ends[0]);
+  touch(slabs, live, 0, ends[0]);
   for (let l = 0; l < ends.length; l++) {
     const end = ends[l];
     // The next leaf's records are scattered over the slabs: load them now, with independent
     // reads the processor overlaps, rather than one cache miss at a time while encoding.
-    if (l + 1 < ends.length) touch(live, end, ends[l + 1]);
+    if (l + 1 < ends.length) touch(slabs, live, end, ends[l + 1]);
     const count = end - start;
     let est = 0;
     for (let i = start; i < end; i++) est += sizes[i];
@@ -162,8 +164,8 @@ function writeLeaves(log: PutLog, live: Entries, ends: number[], out: Appender, 
       pos = 0;
     }
     const last = end - 1;
-    enc.begin(arena, pos + BLOCK_HEADER_BYTES, count, slab[start], keyOff[start], keyLen[start], slab[last], keyOff[last], keyLen[last]);
-    for (let i = start; i < end; i++) enc.key(slab[i], keyOff[i], keyLen[i]);
+    enc.begin(arena, pos + BLOCK_HEADER_BYTES, count, slabs[slab[start]], keyOff[start], keyLen[start], slabs[slab[last]], keyOff[last], keyLen[last]);
+    for (let i = start; i < end; i++) enc.key(slabs[slab[i]], keyOff[i], keyLen[i]);
     for (let i = start; i < end; i++) {
       const ref = blobs.size > 0 ? blobs.get(i) : undefined;
       if (ref !== undefined) enc.blob(ref);
@@ -171,12 +173,12 @@ function writeLeaves(log: PutLog, live: Entries, ends: number[], out: Appender, 
         // A value too large for a slab lives in a Buffer of its own.
         const r = rows[i];
         enc.value(log.valueBufferOf(r), log.valueOffsetOf(r), valLen[i]);
-      } else enc.value(slab[i], keyOff[i] + keyLen[i], valLen[i]);
+      } else enc.value(slabs[slab[i]], keyOff[i] + keyLen[i], valLen[i]);
     }
     const block = arena.subarray(pos, enc.pos);
     const address = out.appendFramed(block, BlockKind.Leaf, 0, frameInPlace(block, BlockKind.Leaf, 0, 0));
     pos = enc.pos;
-    if (l > 0) seps.push(separator(slab[start - 1].subarray(keyOff[start - 1], keyOff[start - 1] + keyLen[start - 1]), slab[start].subarray(keyOff[start], keyOff[start] + keyLen[start])));
+    if (l > 0) seps.push(separator(slabs[slab[start - 1]].subarray(keyOff[start - 1], keyOff[start - 1] + keyLen[start - 1]), slabs[slab[start]].subarray(keyOff[start], keyOff[start] + keyLen[start])));
     addresses[l] = address;
     counts[l] = count;
     if (withCounts) setStoredCount(address, count);
@@ -189,11 +191,11 @@ function writeLeaves(log: PutLog, live: Entries, ends: number[], out: Appender, 
 let _touched = 0;
 
 /** Reads one byte of each cache line of entries [from, to)'s keys and values (a software prefetch). O(bytes / 64). */
-function touch(live: Entries, from: number, to: number): void {
+function touch(slabs: readonly Buffer[], live: Entries, from: number, to: number): void {
   const { slab, keyOff, keyLen, valLen } = live;
   let sum = 0;
   for (let i = from; i < to; i++) {
-    const s = slab[i];
+    const s = slabs[slab[i]];
     const a = keyOff[i];
     const b = a + keyLen[i] + (keyLen[i] + valLen[i] > SLAB_BYTES ? 0 : valLen[i]);
     for (let j = a; j < b; j += 64) sum += s[j];

@@ -123,7 +123,17 @@ export class PutLog {
 
   /** The Buffer holding row `i`'s key (see {@link keyOffsetOf}). O(1). */
   keyBufferOf(i: number): Buffer {
-    return this.slabs[this.chunks[i >>> CHUNK_SHIFT][(i & CHUNK_MASK) * STRIDE]];
+    return this.slabs[this.keySlabOf(i)];
+  }
+
+  /** Index in {@link slabList} of the slab holding row `i`'s key (and its value, unless that is larger than a slab). O(1). */
+  keySlabOf(i: number): number {
+    return this.chunks[i >>> CHUNK_SHIFT][(i & CHUNK_MASK) * STRIDE];
+  }
+
+  /** The slabs, by index (see {@link keySlabOf}); only ever appended to. O(1). */
+  slabList(): readonly Buffer[] {
+    return this.slabs;
   }
 
   /** Where row `i`'s key starts in {@link keyBufferOf}. O(1). */
