@@ -201,7 +201,7 @@ export class LeafEncoder {
     this.copy(v, off, len);
   }
 
-  /** The next value, stored off-tree: its pointer. O(1). */
+  /** The next value, stored off-tree: its pointer (the address laid out as address.ts `writeAddress` writes it, then the u64 length). O(1). */
   blob(ref: BlobRef): void {
     const b = this.buf;
     b[this.pos++] = 1;

@@ -201,8 +201,8 @@ export class Transaction {
 
   /**
    * Moves logged writes into the sorted map (before any read or range delete): the last write of
-   * each key, sorted (PutLog.sortedMessages: a numeric sort of packed 4-byte prefixes, whole keys
-   * compared only where those tie). O(n log n).
+   * each key, sorted (PutLog.sortedUnique: a radix sort of 4-byte key heads, whole keys compared
+   * only where those tie), as messages viewing the log's slabs. O(n log n).
    */
   private settle(): void {
     if (this.log.length === 0) return;
@@ -250,7 +250,7 @@ export class Transaction {
     return this.get(key) !== undefined;
   }
 
-  /** Stages a put. The key and value are copied. O(log writes). */
+  /** Stages a put. The key and value are copied (into the put log's slabs). Amortised O(|key| + |value|). */
   put(key: Uint8Array, value: Uint8Array): void {
     this.check();
     const k = asKey(key);
@@ -260,7 +260,7 @@ export class Transaction {
     this.maybeSpill();
   }
 
-  /** Stages a delete. O(log writes). */
+  /** Stages a delete. The key is copied. Amortised O(|key|). */
   delete(key: Uint8Array): void {
     this.check();
     const k = asKey(key);
