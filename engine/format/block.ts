@@ -14,14 +14,24 @@ export const MAX_BLOCK_BYTES = 256 * 1024 * 1024;
 /** Frames a payload as a block; returns the bytes and the checksum that goes in its address. O(payload). */
 export function frameBlock(kind: BlockKind, level: number, aux: number, payload: Uint8Array): { bytes: Buffer; checksum: number } {
   const bytes = Buffer.allocUnsafe(BLOCK_HEADER_BYTES + payload.length);
-  bytes.writeUInt32LE(bytes.length, 0);
-  bytes[4] = kind;
-  bytes[5] = level;
-  bytes.writeUInt16LE(aux, 6);
   bytes.set(payload, BLOCK_HEADER_BYTES);
-  const crc = checksum(bytes.subarray(BLOCK_HEADER_BYTES), checksum(bytes.subarray(0, 8)));
-  bytes.writeUInt32LE(crc, 8);
-  return { bytes, checksum: crc };
+  return { bytes, checksum: frameInPlace(bytes, kind, level, aux) };
+}
+
+/**
+ * Frames a block whose payload was written in place after {@link BLOCK_HEADER_BYTES} reserved
+ * bytes (`block` is exactly header + payload): fills the header and returns the checksum. A
+ * writer that encodes straight into a large buffer saves the copy {@link frameBlock} makes.
+ * O(payload).
+ */
+export function frameInPlace(block: Buffer, kind: BlockKind, level: number, aux: number): number {
+  block.writeUInt32LE(block.length, 0);
+  block[4] = kind;
+  block[5] = level;
+  block.writeUInt16LE(aux, 6);
+  const crc = checksum(block.subarray(BLOCK_HEADER_BYTES), checksum(block.subarray(0, 8)));
+  block.writeUInt32LE(crc, 8);
+  return crc;
 }
 
 /** The parsed header of a block. */

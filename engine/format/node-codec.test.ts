@@ -9,7 +9,7 @@ import { ByteWriter, FormatError } from './bytes';
 import { decodeCatalogRecord, decodeSnapshots, encodeCatalogRecord, encodeSnapshots, RecordType } from './catalog-codec';
 import { frameBlock } from './block';
 import { FORMAT_VERSION } from './header';
-import { decodeBlobIndex, decodeDelta, decodeInternal, decodeLeaf, encodeBlobIndex, encodeDelta, encodeInternal, encodeLeaf } from './node-codec';
+import { decodeBlobIndex, decodeDelta, decodeInternal, decodeLeaf, encodeBlobIndex, encodeDelta, encodeInternal, encodeLeaf, LeafEncoder } from './node-codec';
 
 /**
  * The decoders are strict and deterministic: a payload either decodes to a value made only of
@@ -285,5 +285,44 @@ describe('decoder fuzz: mutated payloads', () => {
     // Both outcomes happen: the fuzz reaches past the first field.
     expect(rejected).toBeGreaterThan(1000);
     expect(decoded).toBeGreaterThan(100);
+  });
+});
+
+describe('LeafEncoder', () => {
+  it('writes byte for byte what encodeLeaf writes: prefixes, shared bytes, inline and off-tree values', () => {
+    const rnd = prng(41);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+    for (let trial = 0; trial < 400; trial++) {
+      // Sorted unique keys over a tiny alphabet under a shared stem: long common prefixes, keys that are prefixes of others.
+      const stem = pick(['', 'k', 'stem/'.repeat(10)]);
+      const set = new Set<string>();
+      const n = Math.floor(rnd() * 40);
+      for (let i = 0; i < n; i++) set.add(stem + Array.from({ length: Math.floor(rnd() * 5) }, () => pick(['\x00', 'a', 'b', '\xff'])).join(''));
+      const keys = [...set].map((k) => Buffer.from(k, 'latin1')).sort(Buffer.compare);
+      const vals = keys.map((_, i) =>
+        rnd() < 0.2
+          ? new BlobRef({ offset: Math.floor(rnd() * 2 ** 40), length: 100 + i, kind: BlockKind.BlobIndex, level: 0, checksum: Math.floor(rnd() * 2 ** 32) }, 2 ** 33 + i)
+          : Buffer.alloc(Math.floor(rnd() * 200), i),
+      );
+      const bytes = keys.reduce((s, k, i) => s + k.length + (vals[i] instanceof BlobRef ? 24 : (vals[i] as Buffer).length) + 4, 0);
+      const want = encodeLeaf({ keys, vals, bytes });
+      // Keys and values handed over as ranges inside larger buffers, written at an offset.
+      const pad = (b: Buffer): { buf: Buffer; off: number } => ({ buf: Buffer.concat([Buffer.alloc(3, 9), b, Buffer.alloc(2, 9)]), off: 3 });
+      const pk = keys.map(pad);
+      const out = Buffer.alloc(7 + LeafEncoder.bound(keys.length, bytes), 0xee);
+      const enc = new LeafEncoder();
+      const last = keys.length - 1;
+      enc.begin(out, 7, keys.length, pk[0]?.buf ?? Buffer.alloc(0), 3, keys[0]?.length ?? 0, pk[last]?.buf ?? Buffer.alloc(0), 3, keys[last]?.length ?? 0);
+      keys.forEach((k, i) => enc.key(pk[i].buf, pk[i].off, k.length));
+      vals.forEach((v) => {
+        if (v instanceof BlobRef) enc.blob(v);
+        else {
+          const p = pad(v);
+          enc.value(p.buf, p.off, v.length);
+        }
+      });
+      expect(out.subarray(7, enc.pos).equals(want)).toBe(true);
+      expect(enc.pos - 7).toBeLessThanOrEqual(LeafEncoder.bound(keys.length, bytes));
+    }
   });
 });

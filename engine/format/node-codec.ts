@@ -264,6 +264,117 @@ export function decodeLeafColumns(payload: Buffer, reserve: (count: number) => n
   return { count, data: out, entries, reserved, keyBase: k.base, prefixLength: k.prefix.length, blobs, bytes };
 }
 
+/**
+ * Writes leaf payloads straight from key and value byte ranges into a caller's buffer, byte for
+ * byte what {@link encodeLeaf} writes for the same entries (the same prefix and shared-prefix
+ * compression), without a node, a key Buffer or a value Buffer per entry: the bulk loader's
+ * encoder. Use: {@link begin} with the entry count and the first and last keys, then
+ * {@link key} for every key in order, then {@link value} or {@link blob} for every value in
+ * the same order. The buffer must hold {@link LeafEncoder.bound} bytes from where the leaf
+ * starts. O(bytes) per leaf.
+ */
+export class LeafEncoder {
+  /** The buffer written into, and where the next byte goes. */
+  buf: Buffer = Buffer.alloc(0);
+  pos = 0;
+  private prefixLen = 0;
+  private prev: Uint8Array | null = null;
+  private prevOff = 0;
+  private prevLen = 0;
+
+  /**
+   * Most payload bytes a leaf of `count` entries can take whose estimated sizes (entryBytes:
+   * key + value or 24 for a blob + 4) add up to `entryBytes`: each entry adds at most three
+   * varints, a tag and a 26-byte blob pointer over its estimate, and the prefix is at most
+   * one key. O(1).
+   */
+  static bound(count: number, entryBytes: number): number {
+    return 32 + 2 * entryBytes + 16 * count;
+  }
+
+  /** Starts a leaf at `buf[at]`: the count and the prefix shared by the first and last key. O(|prefix|). */
+  begin(buf: Buffer, at: number, count: number, first: Uint8Array, firstOff: number, firstLen: number, last: Uint8Array, lastOff: number, lastLen: number): void {
+    this.buf = buf;
+    this.pos = at;
+    this.prev = null;
+    this.varint(count);
+    if (count === 0) {
+      this.prefixLen = 0;
+      this.varint(0);
+      return;
+    }
+    const p = commonRangePrefix(first, firstOff, firstLen, last, lastOff, lastLen);
+    this.prefixLen = p;
+    this.varint(p);
+    this.copy(first, firstOff, p);
+  }
+
+  /** The next key (keys in ascending order): bytes shared with the previous key, then the rest. O(|key|). */
+  key(k: Uint8Array, off: number, len: number): void {
+    const p = this.prefixLen;
+    let shared = 0;
+    if (this.prev !== null) shared = Math.max(0, commonRangePrefix(this.prev, this.prevOff, this.prevLen, k, off, len) - p);
+    this.varint(shared);
+    const skip = p + shared;
+    this.varint(len - skip);
+    this.copy(k, off + skip, len - skip);
+    this.prev = k;
+    this.prevOff = off;
+    this.prevLen = len;
+  }
+
+  /** The next value, stored inline. O(|value|). */
+  value(v: Uint8Array, off: number, len: number): void {
+    this.buf[this.pos++] = 0;
+    this.varint(len);
+    this.copy(v, off, len);
+  }
+
+  /** The next value, stored off-tree: its pointer (the address laid out as address.ts `writeAddress` writes it, then the u64 length). O(1). */
+  blob(ref: BlobRef): void {
+    const b = this.buf;
+    b[this.pos++] = 1;
+    const a = ref.index;
+    let at = this.pos;
+    b.writeUInt32LE(a.offset % 0x1_0000_0000, at);
+    b.writeUInt16LE(Math.floor(a.offset / 0x1_0000_0000), at + 4);
+    b.writeUInt32LE(a.length, at + 6);
+    b[at + 10] = a.kind;
+    b[at + 11] = a.level;
+    b.writeUInt32LE(a.checksum, at + 12);
+    at += 16;
+    b.writeUInt32LE(ref.length % 0x1_0000_0000, at);
+    b.writeUInt32LE(Math.floor(ref.length / 0x1_0000_0000), at + 4);
+    this.pos = at + 8;
+  }
+
+  private varint(v: number): void {
+    const b = this.buf;
+    while (v >= 0x80) {
+      b[this.pos++] = (v & 0x7f) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    b[this.pos++] = v;
+  }
+
+  private copy(src: Uint8Array, off: number, n: number): void {
+    const b = this.buf;
+    const at = this.pos;
+    // Short runs (key suffixes) by hand: a native copy's fixed cost dominates there.
+    if (n <= 32) for (let i = 0; i < n; i++) b[at + i] = src[off + i];
+    else b.set(src.subarray(off, off + n), at);
+    this.pos = at + n;
+  }
+}
+
+/** Length of the longest common prefix of two byte ranges. O(min length). */
+function commonRangePrefix(a: Uint8Array, ao: number, al: number, b: Uint8Array, bo: number, bl: number): number {
+  const n = al < bl ? al : bl;
+  let i = 0;
+  while (i < n && a[ao + i] === b[bo + i]) i++;
+  return i;
+}
+
 /** Decodes a leaf payload; `stored` only when `wantStored`. O(bytes). Throws FormatError on damage. */
 export function decodeLeaf(payload: Buffer, wantStored = false): { node: DecodedLeafNode; prefix: Buffer; stored: StoredKey[] | null } {
   const r = new ByteReader(payload);

@@ -13,6 +13,7 @@ import { diffTrees } from '../diff/diff';
 import { baseRecord, checkSnapshotName, resolveVersion, snapshotInfo, withSnapshots } from './catalog';
 import { CHECKPOINT_BYTES, CHECKPOINT_COMMITS, markRelaxed, writeCheckpoint } from './checkpoint';
 import { emitEvent } from './events';
+import { buildTree } from './bulk-build';
 import { Appender } from './file';
 import { automaticSnapshotDue, automaticSnapshotName, expiredAutomaticSnapshots } from './snapshot-policy';
 import { branchEntry, checkWritable, type StoreCore } from './store-core';
@@ -62,35 +63,12 @@ export function commitTransaction(core: StoreCore, tx: Transaction, opts: Commit
   const mergedParent = (opts as MergeCommitOptions).mergedParent;
   if (mergedParent !== undefined) resolveVersion(core, mergedParent);
   if (tx.options.optimistic && branch.head !== tx.baseVersion) checkConflicts(core, tx, branch.root);
-  const ws = tx.writeSet();
   const start = core.end;
   const out = new Appender(core.file, core.end);
-  let seq = core.record.nextSeq;
-  let puts = 0;
-  let deletes = 0;
-  const rdels: Msg[] = ws.rdels.map((r) => ({ ...r, seq: seq++ }));
   const blocksBefore = out.blocks;
-  // Range deletes first, then point writes: an in-memory write set in batches of up to 2M
-  // messages (every leaf a batch touches is rewritten once; the cap bounds the copies alive at
-  // once for write sets of tiny records), a spilled one in chunks as it streams back from its runs.
-  const chunkLimit = Array.isArray(ws.points) ? 2_097_152 : 262_144;
-  let newRoot: Child = core.writer.apply(branch.root, { rdels, points: [] });
-  let chunk: Msg[] = [];
-  const applyChunk = (): void => {
-    newRoot = core.writer.apply(newRoot, { rdels: [], points: chunk });
-    chunk = [];
-  };
-  for (const m of ws.points) {
-    let value = m.value;
-    if (m.op === Op.Put) {
-      puts++;
-      if (value && !(value instanceof BlobRef) && value.length > core.params.blobThreshold) value = core.nodes.writeBlob(value, out);
-    } else deletes++;
-    chunk.push({ op: m.op, key: m.key, end: null, value, seq: seq++ });
-    if (chunk.length >= chunkLimit) applyChunk();
-  }
-  if (chunk.length > 0) applyChunk();
-  const root = core.nodes.persist(newRoot, out);
+  const written = (bulkLoadable(core, branch.root) && bulkWrite(core, tx, out)) || mergeWrites(core, tx, branch.root, out);
+  const { root, puts, deletes, rdels } = written;
+  const seq = written.nextSeq;
   const nodesWritten = out.blocks - blocksBefore;
   const id = core.record.nextVersionId;
   const bytesWritten = out.end - core.end;
@@ -124,6 +102,89 @@ export function commitTransaction(core: StoreCore, tx: Transaction, opts: Commit
   for (const name of expired) if (!added.some((s) => s.name === name)) emitEvent(core.listeners, 'snapshotDeleted', { name, version: (grown.find((s) => s.name === name) as SnapshotEntry).version });
   emitEvent(core.listeners, 'commit', info);
   return info;
+}
+
+/** What writing a transaction's messages produced: the new root, the stats, and the next free seq. */
+interface Written {
+  readonly root: Address;
+  readonly puts: number;
+  readonly deletes: number;
+  readonly rdels: readonly Msg[];
+  readonly nextSeq: number;
+}
+
+/**
+ * @internal Tests set `bulk` false to send every commit through the general path (to compare
+ * the two on the same writes), and read `bulkBuilds` (commits the bulk build wrote) to know
+ * which path a commit took.
+ */
+export const commitPaths = { bulk: true, bulkBuilds: 0 };
+
+/**
+ * True when the branch head the commit writes into is an empty tree (its root a leaf without
+ * keys), so the bulk build may write it; whether the transaction's writes allow it is
+ * {@link bulkWrite}'s question. O(1) (the root is one node).
+ */
+function bulkLoadable(core: StoreCore, root: Address): boolean {
+  if (!commitPaths.bulk) return false;
+  const node = core.nodes.load(root);
+  return node.kind === 'leaf' && node.keys.length === 0;
+}
+
+/**
+ * Writes a transaction into an empty tree by building the tree bottom-up from its sorted put log
+ * (store/bulk-build.ts). The seqs, stats and blocks match what the general path reports for
+ * the same writes: one seq per key written, puts and deletes counted by each key's last write.
+ * Null (nothing written) when the writes are not all in the log, or hold no put (the general
+ * path then does what it always did, an empty write set included). O(n log n + bytes).
+ */
+function bulkWrite(core: StoreCore, tx: Transaction, out: Appender): Written | null {
+  const logged = tx.loggedWrites();
+  if (logged === null) return null;
+  const { log, rows } = logged;
+  let anyPut = false;
+  for (let i = 0; i < rows.length && !anyPut; i++) anyPut = log.opOf(rows[i]) === Op.Put;
+  if (!anyPut) return null;
+  const built = buildTree(log, rows, core.params, core.nodes, out);
+  commitPaths.bulkBuilds++;
+  return { root: built.root, puts: built.puts, deletes: built.deletes, rdels: [], nextSeq: core.record.nextSeq + rows.length };
+}
+
+/**
+ * The general path: range deletes, then point writes, merged into the branch head through the
+ * tree writer, then persisted. O(messages + nodes rewritten).
+ */
+function mergeWrites(core: StoreCore, tx: Transaction, head: Address, out: Appender): Written {
+  const ws = tx.writeSet();
+  let seq = core.record.nextSeq;
+  let puts = 0;
+  let deletes = 0;
+  const rdels: Msg[] = ws.rdels.map((r) => ({ ...r, seq: seq++ }));
+  // Range deletes first, then point writes: an in-memory write set in batches of up to 2M
+  // messages (every leaf a batch touches is rewritten once; the cap bounds the copies alive at
+  // once for write sets of tiny records), a spilled one in chunks as it streams back from its runs.
+  const chunkLimit = Array.isArray(ws.points) ? 2_097_152 : 262_144;
+  let newRoot: Child = core.writer.apply(head, { rdels, points: [] });
+  let chunk: Msg[] = [];
+  const applyChunk = (): void => {
+    newRoot = core.writer.apply(newRoot, { rdels: [], points: chunk });
+    chunk = [];
+  };
+  for (const msg of ws.points) {
+    // The transaction made these messages for this commit and never uses them again: give
+    // each its seq (and a large value its blob pointer) in place instead of copying it.
+    const m = msg as { -readonly [K in keyof Msg]: Msg[K] };
+    if (m.op === Op.Put) {
+      puts++;
+      const value = m.value;
+      if (value && !(value instanceof BlobRef) && value.length > core.params.blobThreshold) m.value = core.nodes.writeBlob(value, out);
+    } else deletes++;
+    m.seq = seq++;
+    chunk.push(m);
+    if (chunk.length >= chunkLimit) applyChunk();
+  }
+  if (chunk.length > 0) applyChunk();
+  return { root: core.nodes.persist(newRoot, out), puts, deletes, rdels, nextSeq: seq };
 }
 
 /**

@@ -409,6 +409,29 @@ export class Appender {
   }
 
   /**
+   * Queues a block already framed in place (format/block.ts `frameInPlace`): `block` is the
+   * whole block, `checksum` the one framing returned. The block is kept as given, not copied:
+   * it must stay unchanged until the next {@link flush}. Consecutive blocks that are adjacent
+   * views of one buffer are queued as one view, so a writer that frames many blocks into one
+   * large buffer flushes them with one write and no copy. Returns the block's address. O(1).
+   */
+  appendFramed(block: Buffer, kind: BlockKind, level: number, checksum: number): Address {
+    const address: Address = { offset: this.pos, length: block.length, kind, level, checksum };
+    const last = this.chunks.length > 0 ? this.chunks[this.chunks.length - 1] : null;
+    if (last !== null && last.buffer === block.buffer && last.byteOffset + last.length === block.byteOffset) {
+      this.chunks[this.chunks.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + block.length);
+    } else {
+      this.chunks.push(block);
+    }
+    this.pos += block.length;
+    this.pendingBytes += block.length;
+    this.blocks++;
+    this.file.io.blocksWritten++;
+    if (this.pendingBytes >= 8 * 1024 * 1024) this.flush();
+    return address;
+  }
+
+  /**
    * Zeroes what this appender wrote, after the write it belonged to failed (a full disk, a failed
    * flush): the next commit starts at the same offset, and whatever of this one it does not
    * overwrite would otherwise sit after it as blocks that look damaged to recovery. Best effort:

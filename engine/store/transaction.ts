@@ -1,11 +1,12 @@
 import { ClosedError, InvalidArgumentError } from '../errors';
 import { rdelCovers, RdelCursor, unionRdels } from '../tree/buffer';
-import { compareKeys, emptyRange, sortedOrder } from '../tree/keys';
+import { compareKeys, emptyRange } from '../tree/keys';
 import { Op, type Child, type Msg } from '../tree/node';
 import { overlayMessages } from '../tree/overlay';
 import { scanTree, type RawEntry } from '../tree/read';
 import { asKey, asValue, rangeBounds, ReadView, toEntries, asyncEntries, type Entry, type RangeOptions } from './read-view';
 import type { NodeStore } from './node-store';
+import { PutLog } from './put-log';
 import { SortedMap } from './sorted-map';
 import { SpillFile, type SpilledRun } from './spill';
 import type { AcquireOptions, LockMode, LockTarget, StoreLockTable } from './lock-table';
@@ -75,10 +76,12 @@ export const DEFAULT_SPILL_BYTES = 256 * 1024 * 1024;
 export class Transaction {
   private readonly points: SortedMap<Buffer, Msg> = new SortedMap<Buffer, Msg>(undefined, compareKeys);
   /**
-   * Writes not yet sorted into `points`, in arrival order. A bulk load only appends here and is
-   * sorted once at commit (O(n log n) with cheap compares) instead of n tree inserts.
+   * Writes not yet sorted into `points`, in arrival order, as columns over byte slabs (no
+   * object per write). A bulk load only appends here and is sorted once at commit (O(n log n)
+   * with cheap compares) instead of n tree inserts; into an empty tree, the commit builds the
+   * tree straight from it (store/bulk-build.ts).
    */
-  private log: Msg[] = [];
+  private log = new PutLog();
   private rdels: Msg[] = [];
   /** Spilled runs, oldest first, and every range delete with the number of runs before it. */
   private runs: SpilledRun[] = [];
@@ -197,26 +200,14 @@ export class Transaction {
   }
 
   /**
-   * The log sorted by key, keeping only the last write of each key. O(n log n) (`sortedOrder`:
-   * a numeric sort of packed 4-byte prefixes, whole keys compared only where those tie).
+   * Moves logged writes into the sorted map (before any read or range delete): the last write of
+   * each key, sorted (PutLog.sortedUnique: a radix sort of 4-byte key heads, whole keys compared
+   * only where those tie), as messages viewing the log's slabs. O(n log n).
    */
-  private static sortLog(log: Msg[]): Msg[] {
-    const n = log.length;
-    const order = sortedOrder(log.map((m) => m.key));
-    const out: Msg[] = [];
-    for (let i = 0; i < n; i++) {
-      const m = log[order[i]];
-      if (out.length > 0 && compareKeys(out[out.length - 1].key, m.key) === 0) out[out.length - 1] = m;
-      else out.push(m);
-    }
-    return out;
-  }
-
-  /** Moves logged writes into the sorted map (before any read or range delete). */
   private settle(): void {
     if (this.log.length === 0) return;
-    const sorted = Transaction.sortLog(this.log);
-    this.log = [];
+    const sorted = this.log.sortedMessages();
+    this.log = new PutLog();
     for (const m of sorted) this.points.set(m.key, m);
   }
 
@@ -259,21 +250,21 @@ export class Transaction {
     return this.get(key) !== undefined;
   }
 
-  /** Stages a put. The key and value are copied. O(log writes). */
+  /** Stages a put. The key and value are copied (into the put log's slabs). Amortised O(|key| + |value|). */
   put(key: Uint8Array, value: Uint8Array): void {
     this.check();
-    const k = Buffer.from(asKey(key));
-    const v = Buffer.from(asValue(value));
-    this.log.push({ op: Op.Put, key: k, end: null, value: v, seq: 0 });
+    const k = asKey(key);
+    const v = asValue(value);
+    this.log.put(k, v);
     this.bytes += k.length + v.length + 64;
     this.maybeSpill();
   }
 
-  /** Stages a delete. O(log writes). */
+  /** Stages a delete. The key is copied. Amortised O(|key|). */
   delete(key: Uint8Array): void {
     this.check();
-    const k = Buffer.from(asKey(key));
-    this.log.push({ op: Op.Delete, key: k, end: null, value: null, seq: 0 });
+    const k = asKey(key);
+    this.log.delete(k);
     this.bytes += k.length + 64;
     this.maybeSpill();
   }
@@ -320,12 +311,23 @@ export class Transaction {
 
   /** The staged writes as a merge batch (range deletes, then the point writes they did not drop). */
   writeSet(): WriteSet {
-    if (this.points.size === 0 && this.runs.length === 0) return { rdels: this.rdels, points: Transaction.sortLog(this.log) };
+    if (this.points.size === 0 && this.runs.length === 0) return { rdels: this.rdels, points: this.log.sortedMessages() };
     if (this.runs.length === 0) {
       this.settle();
       return { rdels: this.rdels, points: this.points.valuesArray() };
     }
     return { rdels: this.rdels, points: this.stagedPoints(null, null) };
+  }
+
+  /**
+   * The staged writes when they are all still in the put log (none settled into the sorted
+   * map, none spilled, no range delete): the log and its rows in key order, the last write of
+   * each key. Null otherwise, and when there are none. What the commit's bulk build reads
+   * (store/bulk-build.ts). O(n log n) for the sort.
+   */
+  loggedWrites(): { log: PutLog; rows: Uint32Array } | null {
+    if (this.log.length === 0 || this.points.size > 0 || this.runs.length > 0 || this.rdels.length > 0) return null;
+    return { log: this.log, rows: this.log.sortedUnique() };
   }
 
   private release(): void {
