@@ -2,6 +2,7 @@ import type { Address } from '../format/address';
 import { msgSliceBounds, RdelCursor } from './buffer';
 import { compareKeys, emptyRange, lowerBound, maxLower, minUpper, upperBound } from './keys';
 import { isNode, Op, type Child, type InternalNode, type Msg, type TreeNode, type Value } from './node';
+import { PackedLeaf } from './packed-leaf';
 import { getValues, resolveChild, type RawEntry } from './read';
 import type { NodeLoader } from './write';
 
@@ -155,6 +156,9 @@ function effectsOf(loader: NodeLoader, node: InternalNode, nlo: Buffer | null, n
 const liveMemo = new WeakMap<Msg, { child: Child; live: boolean }>();
 
 /** For each buffered point message: is its key live in the child below? New ones looked up, batched per child. */
+/** Marks a key found in a leaf where its value is not needed. */
+const PRESENT: Value = Buffer.alloc(0);
+
 function liveBelow(loader: NodeLoader, node: InternalNode): Uint8Array {
   const msgs = node.msgs;
   const out = new Uint8Array(msgs.length);
@@ -174,7 +178,10 @@ function liveBelow(loader: NodeLoader, node: InternalNode): Uint8Array {
     if (k === 0) continue;
     const order = ask.subarray(0, k);
     const below = resolveChild(loader, child);
-    if (below.kind === 'leaf') {
+    if (below instanceof PackedLeaf) {
+      // Only whether the key is there matters: searched in place, no key or value arrays built.
+      for (const i of order) found[i] = below.find(keys[i]) >= 0 ? PRESENT : undefined;
+    } else if (below.kind === 'leaf') {
       // A few keys into a leaf: binary searches beat getValues' merge over the whole leaf.
       for (const i of order) {
         const at = lowerBound(below.keys, keys[i]);
