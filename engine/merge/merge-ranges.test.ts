@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { crc32 } from 'node:zlib';
 import { decodeValue, encodeValue, Store } from '../index';
+import { setFormatVersion } from '../testing/file-surgery';
 
 /**
  * Range deletes in merges, by example (issue 17: "a key written on the other side inside a
@@ -34,17 +34,6 @@ const get = (key: string, ref: string | number = 'main'): unknown => {
 const keys = (ref = 'main'): string[] => [...store.at(ref).scan()].map((e) => e.key.toString());
 const kinds = (r: { conflicts: readonly { key: Buffer; kind: string; path: readonly unknown[] }[] }): [string, string][] =>
   r.conflicts.map((c) => [c.key.toString(), c.kind]);
-
-/** Rewrites the header's format version (and its checksum), as an older build would have written it. */
-function setFormatVersion(f: string, version: number): void {
-  const fd = fs.openSync(f, 'r+');
-  const head = Buffer.alloc(32);
-  fs.readSync(fd, head, 0, 32, 0);
-  head.writeUInt32LE(version, 8);
-  head.writeUInt32LE(crc32(head.subarray(0, 28)) >>> 0, 28);
-  fs.writeSync(fd, head, 0, 32, 0);
-  fs.closeSync(fd);
-}
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'th-merge-ranges-'));

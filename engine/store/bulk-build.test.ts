@@ -3,14 +3,13 @@ import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { crc32 } from 'node:zlib';
-import { BLOCK_HEADER_BYTES } from '../format/block';
-import { DATA_START } from '../format/header';
 import { decodeLeaf, encodeLeaf } from '../format/node-codec';
 import { Store, type StoreOptions } from '../index';
 import { leafEnds } from './bulk-build';
 import { commitPaths } from './commit';
 import type { StoreCore } from './store-core';
+import { BlockKind } from '../format/address';
+import { blockPayloads, setFormatVersion } from '../testing/file-surgery';
 
 /**
  * The bulk build (a commit into an empty tree built bottom-up from the put log) against a Map
@@ -98,30 +97,6 @@ function expectModel(s: Store, m: Model, probes: readonly Buffer[]): void {
   expect(report.problems).toEqual([]);
 }
 
-/** Rewrites the header's format version (and its checksum), as count-format.test.ts does. */
-function setFormatVersion(file: string, version: number): void {
-  const fd = fs.openSync(file, 'r+');
-  const head = Buffer.alloc(32);
-  fs.readSync(fd, head, 0, 32, 0);
-  head.writeUInt32LE(version, 8);
-  head.writeUInt32LE(crc32(head.subarray(0, 28)) >>> 0, 28);
-  fs.writeSync(fd, head, 0, 32, 0);
-  fs.closeSync(fd);
-}
-
-/** The payload of every leaf block in the file. */
-function leafPayloads(file: string): Buffer[] {
-  const bytes = fs.readFileSync(file);
-  const out: Buffer[] = [];
-  for (let at = DATA_START; at + BLOCK_HEADER_BYTES <= bytes.length;) {
-    const length = bytes.readUInt32LE(at);
-    if (length === 0) break;
-    if (bytes[at + 4] === 1) out.push(bytes.subarray(at + BLOCK_HEADER_BYTES, at + length));
-    at += length;
-  }
-  return out;
-}
-
 const SMALL: StoreOptions = { nodeSize: 256, fanout: 3, bufferSize: 512 };
 const CONFIGS: { name: string; opts: StoreOptions; blobThreshold: number; format?: number }[] = [
   { name: 'tiny nodes', opts: SMALL, blobThreshold: 64 },
@@ -149,7 +124,7 @@ describe('bulk build of a commit into an empty tree', () => {
             expectModel(s, m, probes);
             // Every leaf the build wrote is what encodeLeaf writes for its entries.
             // (Before later commits, every leaf in the file is the build's, or the new store's empty one.)
-            const leaves = leafPayloads(file);
+            const leaves = blockPayloads(file, BlockKind.Leaf);
             expect(leaves.length).toBeGreaterThan(anyPut ? 1 : 0);
             for (const p of leaves) expect(encodeLeaf(decodeLeaf(p).node).equals(p)).toBe(true);
             later.forEach((ws, i) => {

@@ -2,12 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { crc32 } from 'node:zlib';
-import { BLOCK_HEADER_BYTES } from '../format/block';
-import { DATA_START } from '../format/header';
 import { decodeInternal } from '../format/node-codec';
 import { Store } from '../index';
 import { prng } from '../testing/test-support';
+import { BlockKind } from '../format/address';
+import { blockPayloads, setFormatVersion } from '../testing/file-surgery';
 
 /**
  * Per-child counts came with format 3. A format-2 (or 1) file written by this build stays in
@@ -22,30 +21,6 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const PARAMS = { durable: false, nodeSize: 512, fanout: 4, bufferSize: 512, blobThreshold: 64 };
 const key = (i: number): Buffer => Buffer.from(`k/${String(i).padStart(5, '0')}`);
-
-/** Rewrites the header's format version (and its checksum). */
-function setFormatVersion(file: string, version: number): void {
-  const fd = fs.openSync(file, 'r+');
-  const head = Buffer.alloc(32);
-  fs.readSync(fd, head, 0, 32, 0);
-  head.writeUInt32LE(version, 8);
-  head.writeUInt32LE(crc32(head.subarray(0, 28)) >>> 0, 28);
-  fs.writeSync(fd, head, 0, 32, 0);
-  fs.closeSync(fd);
-}
-
-/** The payload of every internal base block in the file, in file order. */
-function internalPayloads(file: string): Buffer[] {
-  const bytes = fs.readFileSync(file);
-  const out: Buffer[] = [];
-  for (let at = DATA_START; at + BLOCK_HEADER_BYTES <= bytes.length;) {
-    const length = bytes.readUInt32LE(at);
-    if (length === 0) break;
-    if (bytes[at + 4] === 2) out.push(bytes.subarray(at + BLOCK_HEADER_BYTES, at + length));
-    at += length;
-  }
-  return out;
-}
 
 /** Fills a store with puts, deletes and range deletes; returns the model's sorted keys. */
 function fill(store: Store): string[] {
@@ -91,7 +66,7 @@ describe('format 2 files and counts', () => {
       const keys = fill(store);
       expect(store.info().height).toBeGreaterThan(2);
       // Every internal base decodes as format 2: no counts between the children and the buffer.
-      const before = internalPayloads(file);
+      const before = blockPayloads(file, BlockKind.Internal);
       expect(before.length).toBeGreaterThan(5);
       for (const p of before) expect(decodeInternal(p, false).counts).toBeNull();
       expectPositions(store, keys);
@@ -112,7 +87,7 @@ describe('format 2 files and counts', () => {
 
       store.compact();
       expect(store.info().formatVersion).toBe(3);
-      const after = internalPayloads(file);
+      const after = blockPayloads(file, BlockKind.Internal);
       for (const p of after) expect(decodeInternal(p, true).counts).not.toBeNull();
       expectPositions(store, keys);
       const stored = coldCount();
